@@ -1,0 +1,137 @@
+// Command protokol renders Danish committee agendas, minutes and budget
+// tables, from the command line or as an HTTP service.
+//
+//	protokol render agenda|minutes|budget -i in.json -o out.pdf|out.xlsx [flags]
+//	protokol serve [--addr :8080] [flags]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"protokol/internal/config"
+	"protokol/internal/data"
+	"protokol/internal/render"
+	"protokol/internal/server"
+	"protokol/internal/tmpl"
+	"protokol/templates"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, config.Usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "render":
+		cfg, job, err := config.ParseRender(args, os.Getenv, stderr)
+		if err != nil {
+			return usageError(stderr, err)
+		}
+		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		r, err := renderer(cfg, log)
+		if err != nil {
+			fmt.Fprintln(stderr, "protokol:", err)
+			return 1
+		}
+		return renderJob(r, job, stdin, stdout, stderr)
+	case "serve":
+		cfg, err := config.ParseServe(args, os.Getenv, stderr)
+		if err != nil {
+			return usageError(stderr, err)
+		}
+		log := slog.New(slog.NewJSONHandler(stderr, nil))
+		r, err := renderer(cfg, log)
+		if err != nil {
+			log.Error("start-up failed", "err", err)
+			return 1
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		if err := server.Run(ctx, cfg, r, log, hup); err != nil {
+			log.Error("server stopped", "err", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stderr, "protokol: unknown command %q\n\n%s", cmd, config.Usage)
+	return 2
+}
+
+func usageError(stderr io.Writer, err error) int {
+	if errors.Is(err, config.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "protokol:", err)
+	return 2
+}
+
+func renderer(cfg *config.Config, log *slog.Logger) (*render.Renderer, error) {
+	t, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
+	if err != nil {
+		return nil, err
+	}
+	return render.New(t, log)
+}
+
+// renderJob reads, validates, renders and writes one document.
+func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, stderr io.Writer) int {
+	in, err := readInput(job.Input, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "protokol:", err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), job.Timeout)
+	defer cancel()
+	res, err := render.Job(ctx, r, job.Document, job.Format, in, job.Options)
+	if err != nil {
+		var ve *data.ValidationError
+		if errors.As(err, &ve) {
+			fmt.Fprintf(stderr, "protokol: %s is not a valid %s document:\n", job.Input, job.Document)
+			for _, fe := range ve.Errors {
+				fmt.Fprintf(stderr, "  %s\n", fe.Error())
+			}
+			return 1
+		}
+		fmt.Fprintln(stderr, "protokol:", err)
+		return 1
+	}
+	if err := writeOutput(job.Output, stdout, res.Body); err != nil {
+		fmt.Fprintln(stderr, "protokol:", err)
+		return 1
+	}
+	return 0
+}
+
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(name)
+}
+
+func writeOutput(name string, stdout io.Writer, body []byte) error {
+	if name == "-" {
+		_, err := stdout.Write(body)
+		return err
+	}
+	// write beside the target and rename, so a failed write leaves no half file
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, body, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}

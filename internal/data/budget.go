@@ -1,0 +1,308 @@
+package data
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Budget is a set of budget tables: one workbook, one sheet per table.
+type Budget struct {
+	Title        string        `json:"title"`                  // required
+	Municipality string        `json:"municipality,omitempty"` // the author in document properties
+	Language     string        `json:"language,omitempty"`     // "da" (default) or "en"
+	Tables       []BudgetTable `json:"tables"`                 // required, at least one
+}
+
+// BudgetTable is one allocation or follow-up table. Amounts are always in
+// kroner; Unit only scales what is shown.
+type BudgetTable struct {
+	Title       string           `json:"title"`                  // required
+	Unit        string           `json:"unit,omitempty"`         // "kr." (default), "1.000 kr.", "mio. kr."
+	Decimals    int              `json:"decimals,omitempty"`     // shown decimals, 0-4, default 0
+	Columns     []Column         `json:"columns"`                // required, at least one
+	Rows        []Row            `json:"rows"`                   // required, at least one
+	TotalLabel  string           `json:"total_label,omitempty"`  // default "I alt" / "Total"
+	Budget      *decimal.Decimal `json:"budget,omitempty"`       // optional frame: adds budget and difference lines
+	BudgetLabel string           `json:"budget_label,omitempty"` // default "Budget"
+	OverLabel   string           `json:"over_label,omitempty"`   // default "Overdisponering"
+	UnderLabel  string           `json:"under_label,omitempty"`  // default "Ikke disponeret"
+	Legend      string           `json:"legend,omitempty"`       // sign convention under the table
+	Notes       []string         `json:"notes,omitempty"`        // printed under the table
+}
+
+// Column is a value column; with Formula it is computed from other columns.
+type Column struct {
+	Key     string `json:"key"`               // required, unique: letters, digits, _
+	Label   string `json:"label"`             // required: the header
+	Formula string `json:"formula,omitempty"` // e.g. "corrected - expected"
+
+	// Terms is Formula parsed by Validate.
+	Terms []Term `json:"-"`
+}
+
+// Term is one signed column reference of a formula.
+type Term struct {
+	Negative bool
+	Key      string
+}
+
+// Computed reports whether the column is computed by a formula.
+func (c *Column) Computed() bool { return c.Formula != "" }
+
+// Row is a line (Label, Note, Values) or, when Rows is set, a group of rows
+// with a subtotal.
+type Row struct {
+	Label  string                     `json:"label"`            // required
+	Note   string                     `json:"note,omitempty"`   // explanatory text beside the label
+	Values map[string]decimal.Decimal `json:"values,omitempty"` // input column key -> amount in kroner
+	Rows   []Row                      `json:"rows,omitempty"`   // a group's rows
+}
+
+// IsGroup reports whether the row is a group.
+func (r *Row) IsGroup() bool { return r.Rows != nil }
+
+// Budget units and their scales.
+var Units = map[string]decimal.Decimal{
+	"kr.":       decimal.NewFromInt(1),
+	"1.000 kr.": decimal.NewFromInt(1_000),
+	"mio. kr.":  decimal.NewFromInt(1_000_000),
+}
+
+const (
+	maxGroupDepth = 4
+	maxColumns    = 50
+	maxRows       = 1_000_000
+	maxDecimals   = 4
+)
+
+// maxAmount keeps amounts within the 15 significant digits a spreadsheet
+// cell holds exactly.
+var maxAmount = decimal.New(1, 15)
+
+var (
+	keyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	keyPrefix  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
+)
+
+// Validate checks every rule and reports every problem at once.
+func (b *Budget) Validate() error {
+	var p problems
+	required(&p, "title", b.Title)
+	short(&p, "municipality", b.Municipality)
+	oneOf(&p, "language", &b.Language, "da", "da", "en")
+	if len(b.Tables) == 0 {
+		p.add("tables", "at least one table is required")
+	}
+	limit(&p, "tables", len(b.Tables), maxListLength)
+	for i := range b.Tables {
+		b.Tables[i].validate(&p, at("tables", i))
+	}
+	return p.err(false)
+}
+
+func (t *BudgetTable) validate(p *problems, path string) {
+	required(p, dot(path, "title"), t.Title)
+	oneOf(p, dot(path, "unit"), &t.Unit, "kr.", "kr.", "1.000 kr.", "mio. kr.")
+	if t.Decimals < 0 || t.Decimals > maxDecimals {
+		p.add(dot(path, "decimals"), "must be between 0 and %d, not %d", maxDecimals, t.Decimals)
+	}
+	for _, f := range []struct{ name, v string }{{"total_label", t.TotalLabel}, {"budget_label", t.BudgetLabel},
+		{"over_label", t.OverLabel}, {"under_label", t.UnderLabel}, {"legend", t.Legend}} {
+		short(p, dot(path, f.name), f.v)
+	}
+	limit(p, dot(path, "notes"), len(t.Notes), maxListLength)
+	for i, n := range t.Notes {
+		markdown(p, at(dot(path, "notes"), i), n)
+	}
+
+	cols := dot(path, "columns")
+	if len(t.Columns) == 0 {
+		p.add(cols, "at least one column is required")
+	}
+	limit(p, cols, len(t.Columns), maxColumns)
+	byKey := map[string]*Column{}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		cp := at(cols, i)
+		required(p, dot(cp, "label"), c.Label)
+		switch {
+		case c.Key == "":
+			p.add(dot(cp, "key"), "is required")
+		case !keyPattern.MatchString(c.Key):
+			p.add(dot(cp, "key"), "must be letters, digits and _ (not starting with a digit), not %q", c.Key)
+		case byKey[c.Key] != nil:
+			p.add(dot(cp, "key"), "%q is used by an earlier column", c.Key)
+		default:
+			byKey[c.Key] = c
+		}
+	}
+	inputs := 0
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if !c.Computed() {
+			inputs++
+			continue
+		}
+		terms, err := parseFormula(c.Formula)
+		if err != nil {
+			p.add(dot(at(cols, i), "formula"), "%s", err)
+			continue
+		}
+		for _, term := range terms {
+			if byKey[term.Key] == nil {
+				p.add(dot(at(cols, i), "formula"), "%q is not the key of a column", term.Key)
+			}
+		}
+		c.Terms = terms
+	}
+	if cycle := formulaCycle(t.Columns, byKey); cycle != "" {
+		p.add(cols, "the formulas refer to each other in a circle: %s", cycle)
+	}
+	if inputs == 0 && len(t.Columns) > 0 {
+		p.add(cols, "at least one column must be an input column (without a formula)")
+	}
+	if t.Budget != nil {
+		if inputs != 1 || len(t.Columns) != 1 {
+			p.add(dot(path, "budget"), "a budget frame needs a table with exactly one column, which is not computed")
+		}
+		amount(p, dot(path, "budget"), *t.Budget)
+	}
+
+	rows := dot(path, "rows")
+	if len(t.Rows) == 0 {
+		p.add(rows, "at least one row is required")
+	}
+	count := 0
+	for i := range t.Rows {
+		t.Rows[i].validate(p, at(rows, i), byKey, 1, &count)
+	}
+	if count > maxRows {
+		p.add(rows, "has %d rows in all; at most %d are allowed", count, maxRows)
+	}
+}
+
+func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth int, count *int) {
+	*count++
+	required(p, dot(path, "label"), r.Label)
+	short(p, dot(path, "note"), r.Note)
+	if r.IsGroup() {
+		if depth > maxGroupDepth {
+			p.add(path, "groups are nested more than %d deep", maxGroupDepth)
+			return
+		}
+		if len(r.Values) > 0 {
+			p.add(dot(path, "values"), "a group has no values of its own (its subtotal is computed); put them in a row inside it")
+		}
+		if len(r.Rows) == 0 {
+			p.add(dot(path, "rows"), "a group needs at least one row")
+		}
+		for i := range r.Rows {
+			r.Rows[i].validate(p, at(dot(path, "rows"), i), cols, depth+1, count)
+		}
+		return
+	}
+	for key, v := range r.Values {
+		c := cols[key]
+		switch {
+		case c == nil:
+			p.add(dot(dot(path, "values"), key), "is not the key of a column")
+		case c.Computed():
+			p.add(dot(dot(path, "values"), key), "is a computed column (%s); its values are not given", c.Formula)
+		default:
+			amount(p, dot(dot(path, "values"), key), v)
+		}
+	}
+}
+
+func amount(p *problems, path string, v decimal.Decimal) {
+	if v.Abs().GreaterThanOrEqual(maxAmount) {
+		p.add(path, "is too large: amounts must be below 1.000.000.000.000.000 kr.")
+	}
+}
+
+// parseFormula reads "a + b - c": column keys joined by + and -.
+func parseFormula(f string) ([]Term, error) {
+	var terms []Term
+	s := strings.TrimSpace(f)
+	neg := false
+	expectKey := true
+	for s != "" {
+		switch {
+		case expectKey && (s[0] == '+' || s[0] == '-'):
+			if len(terms) == 0 && s[0] == '-' {
+				neg = true
+			} else if len(terms) == 0 {
+				neg = false
+			} else {
+				return nil, fmt.Errorf("%q has two signs in a row", f)
+			}
+			s = strings.TrimSpace(s[1:])
+		case expectKey:
+			m := keyPrefix.FindString(s)
+			if m == "" {
+				return nil, fmt.Errorf("%q: expected a column key at %q (only keys, + and - are allowed)", f, s)
+			}
+			terms = append(terms, Term{Negative: neg, Key: m})
+			s = strings.TrimSpace(s[len(m):])
+			expectKey = false
+		case s[0] == '+' || s[0] == '-':
+			neg = s[0] == '-'
+			s = strings.TrimSpace(s[1:])
+			expectKey = true
+		default:
+			return nil, fmt.Errorf("%q: expected + or - at %q", f, s)
+		}
+	}
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("%q has no column keys", f)
+	}
+	if expectKey {
+		return nil, fmt.Errorf("%q ends with a sign", f)
+	}
+	return terms, nil
+}
+
+// formulaCycle returns a description of a circular reference, or "".
+func formulaCycle(cols []Column, byKey map[string]*Column) string {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(key string) string
+	visit = func(key string) string {
+		switch state[key] {
+		case active:
+			i := len(stack) - 1
+			for i > 0 && stack[i] != key {
+				i--
+			}
+			return strings.Join(append(append([]string{}, stack[i:]...), key), " -> ")
+		case done:
+			return ""
+		}
+		state[key] = active
+		stack = append(stack, key)
+		if c := byKey[key]; c != nil {
+			for _, t := range c.Terms {
+				if s := visit(t.Key); s != "" {
+					return s
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[key] = done
+		return ""
+	}
+	for _, c := range cols {
+		if s := visit(c.Key); s != "" {
+			return s
+		}
+	}
+	return ""
+}

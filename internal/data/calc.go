@@ -1,0 +1,181 @@
+package data
+
+import "github.com/shopspring/decimal"
+
+// RowKind tells what a computed row of a budget table is.
+type RowKind uint8
+
+const (
+	LineRow       RowKind = iota // a line with values
+	GroupRow                     // a group's heading
+	SubtotalRow                  // a group's subtotal
+	TotalRow                     // the table's grand total
+	BudgetRow                    // the budget frame
+	DifferenceRow                // total minus budget
+)
+
+// CalcRow is one printed row of a budget table, with every amount computed
+// exactly. Rows are numbered 0, 1, 2, … in the order Walk gives them.
+type CalcRow struct {
+	Kind   RowKind
+	Label  string
+	Note   string
+	Depth  int               // nesting: 0 for top-level rows and totals
+	Values []decimal.Decimal // one per column (computed ones included); zero where not given
+	Given  []bool            // for lines: which input values were given
+	From   int               // subtotals and the total: the rows they sum are From..Index-1
+	Index  int
+	Over   bool // difference: the total exceeds the budget
+}
+
+// ColumnOrder is the order computed columns must be evaluated in (each
+// after the columns its formula uses); input columns are left out.
+func (t *BudgetTable) ColumnOrder() []int {
+	idx := map[string]int{}
+	for i, c := range t.Columns {
+		idx[c.Key] = i
+	}
+	var order []int
+	seen := make([]bool, len(t.Columns))
+	var visit func(i int)
+	visit = func(i int) {
+		if seen[i] {
+			return
+		}
+		seen[i] = true
+		for _, term := range t.Columns[i].Terms {
+			visit(idx[term.Key])
+		}
+		if t.Columns[i].Computed() {
+			order = append(order, i)
+		}
+	}
+	for i := range t.Columns {
+		visit(i)
+	}
+	return order
+}
+
+// Walk computes the table and calls fn for every printed row in order:
+// lines, group headings and subtotals, the total, then the budget and
+// difference lines if the table has a budget. fn must not keep the row's
+// slices. It needs a validated table.
+func (t *BudgetTable) Walk(fn func(*CalcRow) error) error {
+	w := walker{t: t, fn: fn, order: t.ColumnOrder(), idx: map[string]int{}}
+	for i, c := range t.Columns {
+		w.idx[c.Key] = i
+	}
+	n := len(t.Columns)
+	total := make([]decimal.Decimal, n)
+	if err := w.rows(t.Rows, 0, total); err != nil {
+		return err
+	}
+	w.compute(total)
+	row := CalcRow{Kind: TotalRow, Label: t.TotalLabel, Values: total, From: 0}
+	if err := w.emit(&row); err != nil {
+		return err
+	}
+	if t.Budget == nil {
+		return nil
+	}
+	b := *t.Budget
+	if err := w.emit(&CalcRow{Kind: BudgetRow, Label: t.BudgetLabel, Values: []decimal.Decimal{b}, Index: w.next}); err != nil {
+		return err
+	}
+	diff := total[0].Sub(b)
+	d := CalcRow{Kind: DifferenceRow, Values: []decimal.Decimal{diff.Abs()}, Over: diff.IsPositive(), Index: w.next}
+	d.Label = t.UnderLabel
+	if d.Over {
+		d.Label = t.OverLabel
+	}
+	return w.emit(&d)
+}
+
+type walker struct {
+	t     *BudgetTable
+	fn    func(*CalcRow) error
+	order []int
+	idx   map[string]int
+	next  int
+}
+
+func (w *walker) emit(r *CalcRow) error {
+	r.Index = w.next
+	w.next++
+	return w.fn(r)
+}
+
+// rows emits rows at a depth and adds their amounts to sum.
+func (w *walker) rows(rows []Row, depth int, sum []decimal.Decimal) error {
+	n := len(w.t.Columns)
+	vals := make([]decimal.Decimal, n)
+	given := make([]bool, n)
+	for i := range rows {
+		r := &rows[i]
+		if r.IsGroup() {
+			head := CalcRow{Kind: GroupRow, Label: r.Label, Note: r.Note, Depth: depth}
+			if err := w.emit(&head); err != nil {
+				return err
+			}
+			sub := make([]decimal.Decimal, n)
+			from := w.next
+			if err := w.rows(r.Rows, depth+1, sub); err != nil {
+				return err
+			}
+			w.compute(sub)
+			for c := range sub {
+				sum[c] = sum[c].Add(sub[c])
+			}
+			if err := w.emit(&CalcRow{Kind: SubtotalRow, Label: r.Label, Depth: depth, Values: sub, From: from}); err != nil {
+				return err
+			}
+			continue
+		}
+		for c, col := range w.t.Columns {
+			v, ok := r.Values[col.Key]
+			vals[c], given[c] = v, ok
+			if col.Computed() {
+				given[c] = true
+			}
+		}
+		w.compute(vals)
+		for c, col := range w.t.Columns {
+			if !col.Computed() {
+				sum[c] = sum[c].Add(vals[c])
+			}
+		}
+		if err := w.emit(&CalcRow{Kind: LineRow, Label: r.Label, Note: r.Note, Depth: depth, Values: vals, Given: given}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compute fills the computed columns of vals from the others.
+func (w *walker) compute(vals []decimal.Decimal) {
+	for _, c := range w.order {
+		var v decimal.Decimal
+		for _, term := range w.t.Columns[c].Terms {
+			x := vals[w.idx[term.Key]]
+			if term.Negative {
+				v = v.Sub(x)
+			} else {
+				v = v.Add(x)
+			}
+		}
+		vals[c] = v
+	}
+}
+
+// FillDefaults sets the labels the document's language gives to those the
+// table leaves empty.
+func (t *BudgetTable) FillDefaults(total, budget, over, under string) {
+	for _, f := range []struct {
+		p *string
+		v string
+	}{{&t.TotalLabel, total}, {&t.BudgetLabel, budget}, {&t.OverLabel, over}, {&t.UnderLabel, under}} {
+		if *f.p == "" {
+			*f.p = f.v
+		}
+	}
+}

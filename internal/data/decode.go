@@ -1,0 +1,261 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// DecodeMeeting decodes and validates a Meeting.
+func DecodeMeeting(body []byte) (*Meeting, error) {
+	var m Meeting
+	if err := decodeStrict(body, &m); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// DecodeBudget decodes and validates a Budget.
+func DecodeBudget(body []byte) (*Budget, error) {
+	var b Budget
+	if err := decodeStrict(body, &b); err != nil {
+		return nil, err
+	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+var (
+	decimalType   = reflect.TypeFor[decimal.Decimal]()
+	timestampType = reflect.TypeFor[Timestamp]()
+)
+
+// decodeStrict decodes body into v (a pointer to a struct) and reports, with
+// JSON paths, every field that v's type does not have and every value of the
+// wrong JSON type. encoding/json stops at the first problem and names no
+// path for unknown fields, so the document is first read into generic values
+// and walked against v's type.
+func decodeStrict(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		off := 0
+		for off < len(body) {
+			r, n := utf8.DecodeRune(body[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: fmt.Sprintf("the body is not valid UTF-8 (first bad byte at offset %d)", off)}}}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var raw any
+	if err := dec.Decode(&raw); err != nil {
+		return syntaxError(body, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: "unexpected data after the JSON document"}}}
+	}
+	if _, ok := raw.(map[string]any); !ok {
+		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: "the document must be a JSON object"}}}
+	}
+	var p problems
+	checkValue(raw, reflect.TypeOf(v).Elem(), "", &p)
+	if err := p.err(true); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: err.Error()}}}
+	}
+	return nil
+}
+
+func syntaxError(body []byte, err error) error {
+	var se *json.SyntaxError
+	msg := err.Error()
+	if errors.As(err, &se) {
+		line, col := lineCol(body, int(se.Offset))
+		msg = fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
+	} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		msg = "malformed JSON: the document is empty or ends too early"
+	}
+	return &ValidationError{Syntax: true, Errors: []FieldError{{Message: msg}}}
+}
+
+func lineCol(body []byte, off int) (int, int) {
+	off = min(off, len(body))
+	line := 1 + bytes.Count(body[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(body[:off], '\n')
+	return line, col
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func checkValue(v any, t reflect.Type, path string, p *problems) {
+	if v == nil {
+		return // null is the same as absent
+	}
+	switch t {
+	case decimalType:
+		n, ok := v.(json.Number)
+		if !ok {
+			p.add(path, "must be a number, not %s", jsonKind(v))
+			return
+		}
+		if _, err := decimal.NewFromString(string(n)); err != nil {
+			p.add(path, "is not a number decimal can hold: %s", n)
+		}
+		return
+	case timestampType:
+		if _, ok := v.(string); !ok {
+			p.add(path, "must be an RFC 3339 time as a string, not %s", jsonKind(v))
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		checkValue(v, t.Elem(), path, p)
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			p.add(path, "must be a string, not %s", jsonKind(v))
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			p.add(path, "must be true or false, not %s", jsonKind(v))
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		n, ok := v.(json.Number)
+		if !ok {
+			p.add(path, "must be a whole number, not %s", jsonKind(v))
+			return
+		}
+		if _, err := strconv.ParseInt(string(n), 10, 32); err != nil {
+			p.add(path, "must be a whole number of reasonable size, not %s", n)
+		}
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			p.add(path, "must be an array, not %s", jsonKind(v))
+			return
+		}
+		for i, e := range arr {
+			checkValue(e, t.Elem(), at(path, i), p)
+		}
+	case reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			p.add(path, "must be an object, not %s", jsonKind(v))
+			return
+		}
+		for _, k := range sortedKeys(obj) {
+			checkValue(obj[k], t.Elem(), dot(path, k), p)
+		}
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			p.add(path, "must be an object, not %s", jsonKind(v))
+			return
+		}
+		fields := jsonFields(t)
+		for _, k := range sortedKeys(obj) {
+			f, ok := fields[k]
+			if !ok {
+				msg := "unknown field"
+				if near := nearest(k, fields); near != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", near)
+				}
+				p.add(dot(path, k), "%s", msg)
+				continue
+			}
+			checkValue(obj[k], f.Type, dot(path, k), p)
+		}
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// jsonFields maps the JSON names of t's exported fields to the fields.
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
+	out := make(map[string]reflect.StructField, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f
+	}
+	return out
+}
+
+// nearest suggests the known field closest to a misspelt one.
+func nearest(k string, fields map[string]reflect.StructField) string {
+	best, bestD := "", 3
+	for name := range fields {
+		if d := editDistance(strings.ToLower(k), name); d < bestD || (d == bestD && name < best) {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,65 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError is one problem with one field, named by its JSON path
+// (for example "items[3].number"; "" is the document itself).
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e FieldError) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+// ValidationError lists every problem found in a document. A decoding
+// problem (malformed JSON, wrong types, unknown fields) has Syntax set: the
+// HTTP layer answers 400 for those and 422 for a well-formed document that
+// breaks the contract's rules.
+type ValidationError struct {
+	Syntax bool
+	Errors []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		msgs[i] = fe.Error()
+	}
+	kind := "invalid document"
+	if e.Syntax {
+		kind = "malformed document"
+	}
+	return fmt.Sprintf("%s: %s", kind, strings.Join(msgs, "; "))
+}
+
+// problems collects FieldErrors while a document is checked.
+type problems struct{ list []FieldError }
+
+func (p *problems) add(field, format string, args ...any) {
+	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) err(syntax bool) error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &ValidationError{Syntax: syntax, Errors: p.list}
+}
+
+// path helpers keep JSON paths uniform: "items[3].number".
+func at(base string, i int) string { return fmt.Sprintf("%s[%d]", base, i) }
+
+func dot(base, field string) string {
+	if base == "" {
+		return field
+	}
+	return base + "." + field
+}

@@ -1,0 +1,315 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Meeting is a committee meeting: the input of agendas and minutes.
+type Meeting struct {
+	Municipality string        `json:"municipality"`           // required, e.g. "Aalborg Kommune"
+	Committee    string        `json:"committee"`              // required, e.g. "Beskæftigelsesudvalget"
+	Title        string        `json:"title,omitempty"`        // optional subtitle, e.g. "Ekstraordinært møde"
+	Start        Timestamp     `json:"start"`                  // required, RFC 3339 with offset
+	End          Timestamp     `json:"end,omitzero"`           // optional, not before Start
+	Location     string        `json:"location"`               // required
+	Language     string        `json:"language,omitempty"`     // "da" (default) or "en"
+	Note         string        `json:"note,omitempty"`         // Markdown, printed on the front page
+	Participants []Participant `json:"participants,omitempty"` // members, officials, guests, minute-taker
+	Groups       []Group       `json:"groups,omitempty"`       // optional item groups
+	Items        []Item        `json:"items"`                  // required, at least one
+}
+
+// Participant is one person at (or absent from) the meeting.
+type Participant struct {
+	Name       string   `json:"name"`                 // required
+	Party      string   `json:"party,omitempty"`      // party letter, e.g. "Ø"
+	Role       string   `json:"role,omitempty"`       // chair, vice_chair, member (default), substitute, official, guest, minute_taker
+	Title      string   `json:"title,omitempty"`      // e.g. "jobcenterchef"
+	Attendance string   `json:"attendance,omitempty"` // present (default), absent, apologies
+	Note       string   `json:"note,omitempty"`       // e.g. "pga. sygdom"
+	Items      []string `json:"items,omitempty"`      // item numbers a guest attends
+}
+
+// Group is a heading items can be grouped under.
+type Group struct {
+	Code  string `json:"code"`  // required, unique, e.g. "A"
+	Title string `json:"title"` // required
+}
+
+// Item is one agenda item.
+type Item struct {
+	Number          string        `json:"number"`                     // required, unique
+	Title           string        `json:"title"`                      // required
+	Kind            string        `json:"kind,omitempty"`             // decision, information, discussion, other (default)
+	Access          string        `json:"access,omitempty"`           // open (default) or closed
+	Group           string        `json:"group,omitempty"`            // a Groups[].Code
+	CaseNumber      string        `json:"case_number,omitempty"`      // e.g. "2014-33589"
+	DecidedBy       string        `json:"decided_by,omitempty"`       // "Sagen afgøres i"
+	DurationMinutes int           `json:"duration_minutes,omitempty"` // optional time slot
+	Summary         string        `json:"summary,omitempty"`          // Markdown: Sagsresumé
+	Recommendation  string        `json:"recommendation,omitempty"`   // Markdown: Indstilling
+	Sections        []Section     `json:"sections,omitempty"`         // in order
+	Decision        string        `json:"decision,omitempty"`         // Markdown: minutes only
+	Absent          []string      `json:"absent,omitempty"`           // not present for this item; minutes only
+	Attachments     []Attachment  `json:"attachments,omitempty"`      // Bilag
+	BudgetTables    []BudgetTable `json:"budget_tables,omitempty"`    // printed in the item
+}
+
+// Section is a headed part of an item's case description.
+type Section struct {
+	Heading string `json:"heading"` // required, printed as given
+	Body    string `json:"body"`    // Markdown
+}
+
+// Attachment is a Bilag.
+type Attachment struct {
+	Title     string `json:"title"`               // required
+	Number    string `json:"number,omitempty"`    // e.g. "1"
+	Reference string `json:"reference,omitempty"` // e.g. a case-system reference or URL
+	Access    string `json:"access,omitempty"`    // open (default) or closed
+}
+
+// Closed reports whether the item is closed to the public.
+func (it *Item) Closed() bool { return it.Access == AccessClosed }
+
+// Closed reports whether the attachment is closed to the public.
+func (a *Attachment) Closed() bool { return a.Access == AccessClosed }
+
+// Values of the enumerated fields. An empty value means the default.
+const (
+	AccessOpen   = "open"
+	AccessClosed = "closed"
+
+	KindDecision    = "decision"
+	KindInformation = "information"
+	KindDiscussion  = "discussion"
+	KindOther       = "other"
+
+	RoleChair       = "chair"
+	RoleViceChair   = "vice_chair"
+	RoleMember      = "member"
+	RoleSubstitute  = "substitute"
+	RoleOfficial    = "official"
+	RoleGuest       = "guest"
+	RoleMinuteTaker = "minute_taker"
+
+	AttendancePresent   = "present"
+	AttendanceAbsent    = "absent"
+	AttendanceApologies = "apologies"
+)
+
+// Timestamp is an RFC 3339 time that keeps what was sent, so validation can
+// name a malformed value instead of failing the whole decode.
+type Timestamp struct {
+	Raw  string
+	Time time.Time
+}
+
+// IsZero reports whether no time was given.
+func (t Timestamp) IsZero() bool { return t.Raw == "" }
+
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, &t.Raw)
+}
+
+func (t Timestamp) MarshalJSON() ([]byte, error) { return json.Marshal(t.Raw) }
+
+// Limits on sizes, so one document cannot make a render run away. They are
+// far above any real committee paper.
+const (
+	maxShort      = 500     // characters in a name, title, label
+	maxMarkdown   = 200_000 // characters in one Markdown field
+	maxItems      = 1_000
+	maxPeople     = 1_000
+	maxListLength = 1_000 // sections, attachments, groups, absent names per item
+)
+
+// Validate checks every rule of the contract and reports every problem at
+// once. It fills defaults (language "da", kind "other", access "open", role
+// "member", attendance "present") and parses the times.
+func (m *Meeting) Validate() error {
+	var p problems
+	required(&p, "municipality", m.Municipality)
+	required(&p, "committee", m.Committee)
+	short(&p, "title", m.Title)
+	required(&p, "location", m.Location)
+	markdown(&p, "note", m.Note)
+	oneOf(&p, "language", &m.Language, "da", "da", "en")
+
+	if m.Start.IsZero() {
+		p.add("start", "is required")
+	} else if t, err := parseTime(m.Start.Raw); err != nil {
+		p.add("start", "%s", err)
+	} else {
+		m.Start.Time = t
+	}
+	if !m.End.IsZero() {
+		if t, err := parseTime(m.End.Raw); err != nil {
+			p.add("end", "%s", err)
+		} else {
+			m.End.Time = t
+			if !m.Start.Time.IsZero() && t.Before(m.Start.Time) {
+				p.add("end", "is before start (%s)", m.Start.Raw)
+			}
+		}
+	}
+
+	groups := map[string]bool{}
+	limit(&p, "groups", len(m.Groups), maxListLength)
+	for i := range m.Groups {
+		g := &m.Groups[i]
+		path := at("groups", i)
+		required(&p, dot(path, "code"), g.Code)
+		required(&p, dot(path, "title"), g.Title)
+		if g.Code != "" && groups[g.Code] {
+			p.add(dot(path, "code"), "%q is used by an earlier group", g.Code)
+		}
+		groups[g.Code] = true
+	}
+
+	numbers := map[string]bool{}
+	if len(m.Items) == 0 {
+		p.add("items", "at least one item is required")
+	}
+	limit(&p, "items", len(m.Items), maxItems)
+	for i := range m.Items {
+		it := &m.Items[i]
+		path := at("items", i)
+		required(&p, dot(path, "number"), it.Number)
+		if strings.TrimSpace(it.Number) != "" {
+			if numbers[it.Number] {
+				p.add(dot(path, "number"), "%q is used by an earlier item", it.Number)
+			}
+			numbers[it.Number] = true
+		}
+		it.validate(&p, path, groups, len(m.Groups) > 0)
+	}
+
+	limit(&p, "participants", len(m.Participants), maxPeople)
+	for i := range m.Participants {
+		pt := &m.Participants[i]
+		path := at("participants", i)
+		required(&p, dot(path, "name"), pt.Name)
+		short(&p, dot(path, "party"), pt.Party)
+		short(&p, dot(path, "title"), pt.Title)
+		short(&p, dot(path, "note"), pt.Note)
+		oneOf(&p, dot(path, "role"), &pt.Role, RoleMember,
+			RoleChair, RoleViceChair, RoleMember, RoleSubstitute, RoleOfficial, RoleGuest, RoleMinuteTaker)
+		oneOf(&p, dot(path, "attendance"), &pt.Attendance, AttendancePresent,
+			AttendancePresent, AttendanceAbsent, AttendanceApologies)
+		for j, n := range pt.Items {
+			if !numbers[n] {
+				p.add(at(dot(path, "items"), j), "%q is not the number of an item", n)
+			}
+		}
+	}
+	return p.err(false)
+}
+
+func (it *Item) validate(p *problems, path string, groups map[string]bool, haveGroups bool) {
+	required(p, dot(path, "title"), it.Title)
+	short(p, dot(path, "number"), it.Number)
+	oneOf(p, dot(path, "kind"), &it.Kind, KindOther, KindDecision, KindInformation, KindDiscussion, KindOther)
+	oneOf(p, dot(path, "access"), &it.Access, AccessOpen, AccessOpen, AccessClosed)
+	if it.Group != "" && !groups[it.Group] {
+		if haveGroups {
+			p.add(dot(path, "group"), "%q is not the code of a group", it.Group)
+		} else {
+			p.add(dot(path, "group"), "%q names a group, but the meeting has no groups", it.Group)
+		}
+	}
+	short(p, dot(path, "case_number"), it.CaseNumber)
+	short(p, dot(path, "decided_by"), it.DecidedBy)
+	if it.DurationMinutes < 0 || it.DurationMinutes > 24*60 {
+		p.add(dot(path, "duration_minutes"), "must be between 0 and 1440, not %d", it.DurationMinutes)
+	}
+	markdown(p, dot(path, "summary"), it.Summary)
+	markdown(p, dot(path, "recommendation"), it.Recommendation)
+	markdown(p, dot(path, "decision"), it.Decision)
+	limit(p, dot(path, "sections"), len(it.Sections), maxListLength)
+	for j, s := range it.Sections {
+		sp := at(dot(path, "sections"), j)
+		required(p, dot(sp, "heading"), s.Heading)
+		markdown(p, dot(sp, "body"), s.Body)
+	}
+	limit(p, dot(path, "absent"), len(it.Absent), maxListLength)
+	for j, n := range it.Absent {
+		required(p, at(dot(path, "absent"), j), n)
+	}
+	limit(p, dot(path, "attachments"), len(it.Attachments), maxListLength)
+	for j := range it.Attachments {
+		a := &it.Attachments[j]
+		ap := at(dot(path, "attachments"), j)
+		required(p, dot(ap, "title"), a.Title)
+		short(p, dot(ap, "number"), a.Number)
+		short(p, dot(ap, "reference"), a.Reference)
+		oneOf(p, dot(ap, "access"), &a.Access, AccessOpen, AccessOpen, AccessClosed)
+	}
+	limit(p, dot(path, "budget_tables"), len(it.BudgetTables), maxListLength)
+	for j := range it.BudgetTables {
+		it.BudgetTables[j].validate(p, at(dot(path, "budget_tables"), j))
+	}
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, fmt.Errorf("must be an RFC 3339 time with an offset, e.g. \"2014-08-19T13:00:00+02:00\", not %q", s)
+	}
+	return t, nil
+}
+
+func required(p *problems, path, v string) {
+	if strings.TrimSpace(v) == "" {
+		p.add(path, "is required")
+		return
+	}
+	short(p, path, v)
+}
+
+func short(p *problems, path, v string) {
+	if n := utf8.RuneCountInString(v); n > maxShort {
+		p.add(path, "is %d characters long; at most %d are allowed", n, maxShort)
+	}
+}
+
+func markdown(p *problems, path, v string) {
+	if n := utf8.RuneCountInString(v); n > maxMarkdown {
+		p.add(path, "is %d characters long; at most %d are allowed", n, maxMarkdown)
+	}
+}
+
+func limit(p *problems, path string, n, max int) {
+	if n > max {
+		p.add(path, "has %d entries; at most %d are allowed", n, max)
+	}
+}
+
+// oneOf checks an enumerated field and fills its default when empty.
+func oneOf(p *problems, path string, v *string, def string, allowed ...string) {
+	if *v == "" {
+		*v = def
+		return
+	}
+	for _, a := range allowed {
+		if *v == a {
+			return
+		}
+	}
+	p.add(path, "must be one of %s, not %q", quoteList(allowed), *v)
+}
+
+func quoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = `"` + s + `"`
+	}
+	return strings.Join(q, ", ")
+}

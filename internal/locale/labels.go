@@ -1,0 +1,53 @@
+package locale
+
+// Labels are the fixed words of the documents in one language. Templates
+// see them as .L; a template set may of course write its own words.
+type Labels struct {
+	Agenda, Minutes, Contents, FrontPage                          string
+	Item, Items, Time, Place, Members, Present, Absent, Apologies string
+	OthersPresent, ForItem, MinuteTaker, Note                     string
+	Open, Closed, CaseNumber, DecidedBy, Duration, MinutesShort   string
+	Summary, Recommendation, Decision, NotPresent                 string
+	Attachment, Attachments, AttachmentList, NoAttachments        string
+	Page, Of, Meeting, MeetingOn, Budget, Total                   string
+	OverAllocation, Unallocated, Unit, Ungrouped                  string
+	KindDecision, KindInformation, KindDiscussion, KindOther      string
+	Chair, ViceChair, Member, Substitute, Official, Guest         string
+	ItemGuests, Subtotal                                          string
+}
+
+var labels = map[Lang]*Labels{
+	Danish: {
+		Agenda: "Dagsorden", Minutes: "Referat", Contents: "Indholdsfortegnelse", FrontPage: "Forside",
+		Item: "Punkt", Items: "Punkter", Time: "Tid", Place: "Sted", Members: "Medlemmer",
+		Present: "Til stede", Absent: "Fraværende", Apologies: "Afbud",
+		OthersPresent: "Øvrige deltagere", ForItem: "Under pkt.", MinuteTaker: "ref.", Note: "Bemærkninger",
+		Open: "Åben", Closed: "Lukket", CaseNumber: "Sagsnr.", DecidedBy: "Sagen afgøres i",
+		Duration: "Tidsramme", MinutesShort: "min.",
+		Summary: "Sagsresumé", Recommendation: "Indstilling", Decision: "Beslutning", NotPresent: "Ikke til stede",
+		Attachment: "Bilag", Attachments: "Bilag", AttachmentList: "Bilagsliste", NoAttachments: "Ingen bilag",
+		Page: "Side", Of: "af", Meeting: "Møde", MeetingOn: "Møde den", Budget: "Budget", Total: "I alt",
+		OverAllocation: "Overdisponering", Unallocated: "Ikke disponeret", Unit: "Enhed", Ungrouped: "Øvrige sager",
+		KindDecision: "Beslutningssag", KindInformation: "Orienteringssag", KindDiscussion: "Drøftelsessag", KindOther: "",
+		Chair: "formand", ViceChair: "næstformand", Member: "medlem", Substitute: "stedfortræder",
+		Official: "embedsmand", Guest: "gæst", ItemGuests: "Deltog under punktet", Subtotal: "i alt",
+	},
+	English: {
+		Agenda: "Agenda", Minutes: "Minutes", Contents: "Contents", FrontPage: "Front page",
+		Item: "Item", Items: "Items", Time: "Time", Place: "Place", Members: "Members",
+		Present: "Present", Absent: "Absent", Apologies: "Apologies",
+		OthersPresent: "Also present", ForItem: "For item", MinuteTaker: "minutes", Note: "Remarks",
+		Open: "Open", Closed: "Closed", CaseNumber: "Case no.", DecidedBy: "Decided by",
+		Duration: "Time slot", MinutesShort: "min",
+		Summary: "Summary", Recommendation: "Recommendation", Decision: "Decision", NotPresent: "Not present",
+		Attachment: "Attachment", Attachments: "Attachments", AttachmentList: "List of attachments", NoAttachments: "No attachments",
+		Page: "Page", Of: "of", Meeting: "Meeting", MeetingOn: "Meeting on", Budget: "Budget", Total: "Total",
+		OverAllocation: "Over-allocation", Unallocated: "Unallocated", Unit: "Unit", Ungrouped: "Other items",
+		KindDecision: "For decision", KindInformation: "For information", KindDiscussion: "For discussion", KindOther: "",
+		Chair: "chair", ViceChair: "vice chair", Member: "member", Substitute: "substitute",
+		Official: "official", Guest: "guest", ItemGuests: "Attending for this item", Subtotal: "total",
+	},
+}
+
+// Labels returns the words of the language.
+func (l Lang) Labels() *Labels { return labels[l] }

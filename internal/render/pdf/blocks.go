@@ -1,0 +1,244 @@
+package pdf
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
+)
+
+// headingSize and the space before a heading, by level.
+var (
+	headingSize   = [7]float64{0, 22, 14, 11.5, 10.5, 10, 10}
+	headingBefore = [7]float64{0, 0, 5, 4, 3, 2.5, 2.5}
+)
+
+const (
+	listIndent  = 6.0
+	quoteIndent = 5.0
+)
+
+var bullets = []string{"•", "–", "·"}
+
+// layoutBlocks lays out the block children of n.
+func (e *engine) layoutBlocks(n ast.Node, src []byte, depth int) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		e.layoutBlock(c, src, depth)
+	}
+}
+
+// gap adds vertical space, except at the top of a page.
+func (e *engine) gap(mm float64) {
+	if e.pages > 0 && e.y > marginT {
+		e.y += mm
+	}
+}
+
+func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
+	switch n := n.(type) {
+	case *ast.Heading:
+		e.heading(n, src)
+	case *ast.Paragraph:
+		if e.inTOC && e.tocLine(n, src) {
+			return
+		}
+		e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black)
+		e.gap(lineHeight(bodySize) * 0.5)
+	case *ast.TextBlock: // a paragraph in a tight list
+		e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black)
+		if n.NextSibling() != nil {
+			e.gap(lineHeight(bodySize) * 0.2)
+		}
+	case *ast.List:
+		e.list(n, src, depth)
+		if depth == 0 {
+			e.gap(lineHeight(bodySize) * 0.5)
+		}
+	case *ast.Blockquote:
+		e.quote(n, src, depth)
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		e.code(n, src)
+	case *ast.ThematicBreak:
+		e.ensure(6)
+		e.y += 2.5
+		e.rule(e.left, e.right, e.y, 0.3, ruleGrey)
+		e.y += 3.5
+	case *ast.HTMLBlock:
+		e.directive(n, src)
+	case *extast.Table:
+		e.table(n, src)
+		e.gap(lineHeight(bodySize) * 0.6)
+	default:
+		e.layoutBlocks(n, src, depth)
+	}
+}
+
+// directive handles the layout comments templates write:
+// <!-- pagebreak -->, <!-- toc --> and <!-- /toc -->.
+func (e *engine) directive(n *ast.HTMLBlock, src []byte) {
+	var raw bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		raw.Write(seg.Value(src))
+	}
+	s := strings.TrimSpace(raw.String())
+	if !strings.HasPrefix(s, "<!--") || !strings.HasSuffix(s, "-->") {
+		return // other raw HTML has no meaning on paper
+	}
+	switch strings.TrimSpace(s[4 : len(s)-3]) {
+	case "pagebreak":
+		if e.pages > 0 && e.y > marginT {
+			e.newPage()
+		}
+	case "toc":
+		e.inTOC = true
+	case "/toc":
+		e.inTOC = false
+	}
+}
+
+func (e *engine) heading(n *ast.Heading, src []byte) {
+	lvl := min(max(n.Level, 1), 6)
+	size := headingSize[lvl]
+	spans := inlines(n, src, span{}, nil)
+	lines := e.breakLines(e.measure(spans, size, true), e.right-e.left, size)
+	h := float64(len(lines)) * lineHeight(size)
+	e.gap(headingBefore[lvl])
+	// keep the heading with the first lines of what follows
+	e.ensure(h + 2*lineHeight(bodySize) + 1)
+	top := e.y
+	if id, ok := attr(n, "id"); ok {
+		if a, ok := e.anchors[id]; ok && a.page == 0 {
+			e.pdf.SetLink(a.link, top, e.pages)
+			a.page = e.pages
+			e.anchors[id] = a
+			text, ok := attr(n, "bookmark")
+			if !ok {
+				text = plainText(n, src)
+			}
+			level := 0
+			if l, ok := attr(n, "outline"); ok {
+				level, _ = strconv.Atoi(l)
+				level = min(max(level, 0), e.bookmarkDepth())
+			}
+			e.pdf.Bookmark(utf16BE(e.clean.clean(text)), level, top)
+			e.bookmark++
+			e.lastOutline = level
+		}
+	}
+	for _, l := range lines {
+		base := e.y + e.baselineOffset(size)
+		e.drawLine(l, e.left, base, e.right-e.left, size, alignLeft, black)
+		e.y += lineHeight(size)
+	}
+	e.y += size * 0.12
+}
+
+// bookmarkDepth is the deepest outline level the next bookmark may take:
+// one below the previous, so the outline never skips a level.
+func (e *engine) bookmarkDepth() int {
+	if e.bookmark == 0 {
+		return 0
+	}
+	return e.lastOutline + 1
+}
+
+func attr(n ast.Node, name string) (string, bool) {
+	v, ok := n.AttributeString(name)
+	if !ok {
+		return "", false
+	}
+	switch v := v.(type) {
+	case []byte:
+		return string(v), true
+	case string:
+		return v, true
+	}
+	return "", false
+}
+
+func (e *engine) list(l *ast.List, src []byte, depth int) {
+	num := l.Start
+	saved := e.left
+	indent := listIndent
+	if l.IsOrdered() {
+		last := strconv.Itoa(num+l.ChildCount()-1) + "."
+		indent = max(listIndent, e.width(regular, bodySize, last)+2.5)
+	}
+	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
+		text := bullets[depth%len(bullets)]
+		if l.IsOrdered() {
+			text = strconv.Itoa(num) + string(l.Marker)
+			num++
+		}
+		e.marker = &marker{text: text, x: saved + 1}
+		if l.IsOrdered() {
+			e.marker.x = saved
+		}
+		e.left = saved + indent
+		e.layoutBlocks(item, src, depth+1)
+		e.marker = nil
+		e.left = saved
+		if !l.IsTight && item.NextSibling() != nil {
+			e.gap(lineHeight(bodySize) * 0.3)
+		}
+	}
+}
+
+func (e *engine) quote(n *ast.Blockquote, src []byte, depth int) {
+	saved := e.left
+	e.left += quoteIndent
+	page, top := e.pages, e.y
+	e.layoutBlocks(n, src, depth)
+	e.left = saved
+	if e.pages == page {
+		e.pdf.SetDrawColor(quoteGrey.r, quoteGrey.g, quoteGrey.b)
+		e.pdf.SetLineWidth(0.6)
+		e.pdf.Line(saved+1.5, top, saved+1.5, e.y-lineHeight(bodySize)*0.4)
+	}
+}
+
+func (e *engine) code(n ast.Node, src []byte) {
+	var spans []span
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		spans = append(spans, span{text: strings.TrimRight(string(seg.Value(src)), "\n")}, span{br: true})
+	}
+	saved := e.left
+	e.left += 3
+	e.paragraph(spans, smallSize, false, alignLeft, grey)
+	e.left = saved
+	e.gap(lineHeight(bodySize) * 0.5)
+}
+
+// tocLine lays out a table-of-contents entry: a paragraph that is only a
+// link to an anchor. The page number is filled in when it is known.
+func (e *engine) tocLine(n *ast.Paragraph, src []byte) bool {
+	link, ok := n.FirstChild().(*ast.Link)
+	if !ok || link.NextSibling() != nil || !bytes.HasPrefix(link.Destination, []byte("#")) {
+		return false
+	}
+	target := string(link.Destination[1:])
+	spans := inlines(link, src, span{}, nil)
+	numW := e.width(regular, bodySize, "0000") + 2
+	saved := e.right
+	e.right -= numW
+	lines := e.paragraph(spans, bodySize, false, alignLeft, black)
+	e.right = saved
+	lh := lineHeight(bodySize)
+	base := e.y - lh + e.baselineOffset(bodySize)
+	last := lines[len(lines)-1]
+	e.toc = append(e.toc, tocEntry{page: e.pages, baseline: base, textEnd: e.left + last.w, target: target})
+	if id, ok := e.linkTo(target); ok {
+		top := e.y - float64(len(lines))*lh
+		if top < marginT { // the entry began on the previous page
+			top = marginT
+		}
+		e.pdf.Link(e.left, top, e.right-e.left, e.y-top, id)
+	}
+	e.y += lh * 0.25
+	return true
+}

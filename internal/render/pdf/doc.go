@@ -1,0 +1,205 @@
+// Package pdf lays Markdown out as a print-ready A4 PDF with fpdf.
+//
+// The input is what a template produced: CommonMark with GitHub tables,
+// headings with attributes ({#id bookmark="…" outline=1}) for link targets
+// and PDF bookmarks, and layout comments (<!-- pagebreak -->, and
+// <!-- toc --> … <!-- /toc --> around table-of-contents lines, which get
+// their page numbers once the document is laid out). Footers are drawn on
+// every page last, when the page count is known.
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Page and Pages stand in a footer for the page number and the page count.
+const (
+	Page  = "\uE000"
+	Pages = "\uE001"
+)
+
+// Document is one document to lay out.
+type Document struct {
+	Markdown    string
+	Title       string // metadata: the document's title
+	Subject     string
+	Author      string
+	Keywords    string
+	Lang        string    // e.g. "da"
+	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
+	FooterLeft  string    // inline Markdown; Page and Pages are replaced
+	FooterRight string
+}
+
+// Stats tells what a render produced.
+type Stats struct {
+	Pages    int
+	Replaced int // characters the font could not draw, drawn as U+FFFD
+}
+
+var md = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.TaskList),
+	goldmark.WithParserOptions(parser.WithAttribute()),
+)
+
+// Prepare loads the embedded fonts; call it at start-up to fail fast.
+func Prepare() error {
+	_, err := loadFonts()
+	return err
+}
+
+// Render lays the document out and writes the PDF to w. Nothing is written
+// unless the whole document was laid out.
+func Render(w io.Writer, d *Document) (st Stats, err error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return st, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("pdf layout failed: %v", r)
+		}
+	}()
+	e := newEngine(fs)
+	src := []byte(d.Markdown)
+	root := md.Parser().Parse(text.NewReader(src))
+	e.collectAnchors(root)
+	e.left, e.right = marginL, pageW-marginR
+	e.newPage()
+	e.layoutBlocks(root, src, 0)
+	e.finishTOC()
+	e.footers(d)
+	e.metadata(d)
+	var buf bytes.Buffer
+	if err := e.pdf.Output(&buf); err != nil {
+		return st, err
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return st, err
+	}
+	return Stats{Pages: e.pages, Replaced: e.clean.replaced}, nil
+}
+
+// collectAnchors registers every heading id first, so links and table of
+// contents lines can point forward.
+func (e *engine) collectAnchors(root ast.Node) {
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			if id, ok := attr(h, "id"); ok {
+				if _, dup := e.anchors[id]; !dup {
+					e.anchors[id] = anchor{link: e.pdf.AddLink()}
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// finishTOC writes the page numbers and dot leaders of the table of
+// contents, now that every heading has its page.
+func (e *engine) finishTOC() {
+	page := -1
+	for _, t := range e.toc {
+		a, ok := e.anchors[t.target]
+		if !ok || a.page == 0 {
+			continue
+		}
+		if t.page != page {
+			e.pdf.SetPage(t.page)
+			e.forgetFont()
+			page = t.page
+		}
+		num := strconv.Itoa(a.page)
+		right := pageW - marginR
+		nw := e.width(regular, bodySize, num)
+		e.drawText(right-nw, t.baseline, regular, bodySize, black, num)
+		dot := e.width(regular, bodySize, ". ")
+		from, to := t.textEnd+2, right-nw-2
+		if n := int((to - from) / dot); n > 0 {
+			e.drawText(to-float64(n)*dot, t.baseline, regular, bodySize, grey, strings.Repeat(". ", n))
+		}
+	}
+}
+
+// footers draws the running footer on every page.
+func (e *engine) footers(d *Document) {
+	if d.FooterLeft == "" && d.FooterRight == "" {
+		return
+	}
+	total := strconv.Itoa(e.pages)
+	parse := func(s string) ([]span, []byte) {
+		src := []byte(s)
+		root := md.Parser().Parse(text.NewReader(src))
+		var spans []span
+		for p := root.FirstChild(); p != nil; p = p.NextSibling() {
+			spans = inlines(p, src, span{}, spans)
+		}
+		return spans, src
+	}
+	left, _ := parse(d.FooterLeft)
+	right, _ := parse(d.FooterRight)
+	subst := func(spans []span, page string) []span {
+		out := make([]span, len(spans))
+		for i, s := range spans {
+			s.text = strings.ReplaceAll(strings.ReplaceAll(s.text, Page, page), Pages, total)
+			s.link = ""
+			out[i] = s
+		}
+		return out
+	}
+	y := pageH - 12
+	width := pageW - marginL - marginR
+	for p := 1; p <= e.pages; p++ {
+		e.pdf.SetPage(p)
+		e.forgetFont()
+		e.rule(marginL, pageW-marginR, y-4, 0.2, ruleGrey)
+		num := strconv.Itoa(p)
+		if len(left) > 0 {
+			l := e.breakLines(e.measure(subst(left, num), footerSize, false), width, footerSize)
+			e.drawLine(l[0], marginL, y, width, footerSize, alignLeft, grey)
+		}
+		if len(right) > 0 {
+			l := e.breakLines(e.measure(subst(right, num), footerSize, false), width, footerSize)
+			e.drawLine(l[0], marginL, y, width, footerSize, alignRight, grey)
+		}
+	}
+}
+
+func (e *engine) metadata(d *Document) {
+	text := func(s string) string { return utf16BE(e.clean.clean(s)) }
+	if d.Title != "" {
+		e.pdf.SetTitle(text(d.Title), false)
+	}
+	if d.Subject != "" {
+		e.pdf.SetSubject(text(d.Subject), false)
+	}
+	if d.Author != "" {
+		e.pdf.SetAuthor(text(d.Author), false)
+	}
+	if d.Keywords != "" {
+		e.pdf.SetKeywords(text(d.Keywords), false)
+	}
+	e.pdf.SetCreator("Protokol", false)
+	e.pdf.SetProducer("Protokol (fpdf)", false)
+	if d.Lang != "" {
+		e.pdf.SetLang(d.Lang)
+	}
+	date := d.Date
+	if date.IsZero() {
+		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	e.pdf.SetCreationDate(date)
+	e.pdf.SetModificationDate(date)
+}

@@ -1,0 +1,118 @@
+package pdf
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/util"
+)
+
+// inlines flattens the inline children of n into spans.
+func inlines(n ast.Node, src []byte, base span, out []span) []span {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		out = inline(c, src, base, out)
+	}
+	return out
+}
+
+func inline(n ast.Node, src []byte, base span, out []span) []span {
+	switch n := n.(type) {
+	case *ast.Text:
+		seg := n.Segment.Value(src)
+		if !n.IsRaw() {
+			seg = unescape(seg)
+		}
+		s := base
+		s.text = string(seg)
+		out = append(out, s)
+		if n.HardLineBreak() {
+			out = append(out, span{br: true})
+		} else if n.SoftLineBreak() {
+			s.text = " "
+			out = append(out, s)
+		}
+	case *ast.String:
+		s := base
+		s.text = string(n.Value)
+		out = append(out, s)
+	case *ast.Emphasis:
+		s := base
+		if n.Level >= 2 {
+			s.bold = true
+		} else {
+			s.italic = true
+		}
+		out = inlines(n, src, s, out)
+	case *ast.Link:
+		s := base
+		s.link = string(n.Destination)
+		out = inlines(n, src, s, out)
+	case *ast.AutoLink:
+		s := base
+		url := string(n.URL(src))
+		if n.AutoLinkType == ast.AutoLinkEmail && !bytes.HasPrefix(n.URL(src), []byte("mailto:")) {
+			s.link = "mailto:" + url
+		} else {
+			s.link = url
+		}
+		s.text = string(n.Label(src))
+		out = append(out, s)
+	case *ast.CodeSpan:
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if t, ok := c.(*ast.Text); ok {
+				s := base
+				s.text = string(t.Segment.Value(src))
+				out = append(out, s)
+			}
+		}
+	case *ast.RawHTML:
+		var raw []byte
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			raw = append(raw, seg.Value(src)...)
+		}
+		if t := bytes.ToLower(bytes.ReplaceAll(raw, []byte(" "), nil)); bytes.Equal(t, []byte("<br>")) || bytes.Equal(t, []byte("<br/>")) {
+			out = append(out, span{br: true})
+		}
+		// other raw HTML has no meaning on paper and is left out
+	case *ast.Image:
+		s := base
+		s.text = "["
+		out = append(out, s)
+		out = inlines(n, src, base, out)
+		s.text = "]"
+		out = append(out, s)
+	case *extast.TaskCheckBox:
+		s := base
+		s.text = "[ ] "
+		if n.IsChecked {
+			s.text = "[x] "
+		}
+		out = append(out, s)
+	default:
+		out = inlines(n, src, base, out)
+	}
+	return out
+}
+
+// unescape resolves backslash escapes and character references, as
+// goldmark's own HTML writer does for text.
+func unescape(b []byte) []byte {
+	if bytes.IndexByte(b, '\\') < 0 && bytes.IndexByte(b, '&') < 0 {
+		return b
+	}
+	return util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(b)))
+}
+
+// plainText is the text of n's inline children, without styling.
+func plainText(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	for _, s := range inlines(n, src, span{}, nil) {
+		if s.br {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.text)
+	}
+	return b.String()
+}

@@ -1,0 +1,210 @@
+package pdf
+
+import (
+	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
+)
+
+const (
+	tableSize = 9.0
+	cellPadX  = 1.6
+	cellPadY  = 1.1
+)
+
+// cell is one laid-out table cell.
+type cell struct {
+	pieces []piece
+	lines  []line
+	align  align
+}
+
+// table lays out a GitHub table. The header row repeats on every page the
+// table reaches; a table whose header cells are all empty is a key-value
+// layout (a front page's "Tid", "Sted") and is drawn without header or
+// rules.
+func (e *engine) table(t *extast.Table, src []byte) {
+	var header []*cell
+	var rows [][]*cell
+	keyValue := true
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		_, isHead := r.(*extast.TableHeader)
+		var row []*cell
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			tc, ok := c.(*extast.TableCell)
+			if !ok {
+				continue
+			}
+			cl := &cell{pieces: e.measure(inlines(tc, src, span{}, nil), tableSize, isHead)}
+			switch tc.Alignment {
+			case extast.AlignRight:
+				cl.align = alignRight
+			case extast.AlignCenter:
+				cl.align = alignCenter
+			}
+			if isHead && len(cl.pieces) > 0 {
+				keyValue = false
+			}
+			row = append(row, cl)
+		}
+		if isHead {
+			header = row
+		} else {
+			rows = append(rows, row)
+		}
+	}
+	ncols := len(header)
+	for _, r := range rows {
+		ncols = max(ncols, len(r))
+	}
+	if ncols == 0 {
+		return
+	}
+	if keyValue {
+		header = nil
+	}
+	widths := e.columnWidths(header, rows, ncols, keyValue)
+	lh := lineHeight(tableSize)
+	layout := func(row []*cell) float64 {
+		n := 1
+		for i, c := range row {
+			c.lines = e.breakLines(c.pieces, widths[i]-2*cellPadX, tableSize)
+			n = max(n, len(c.lines))
+		}
+		return float64(n)*lh + 2*cellPadY
+	}
+	headH := 0.0
+	if header != nil {
+		headH = layout(header)
+	}
+	drawHeader := func() {
+		if header == nil {
+			return
+		}
+		e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
+		e.pdf.Rect(e.left, e.y, e.right-e.left, headH, "F")
+		e.drawRow(header, widths, 0, -1, e.y)
+		e.y += headH
+		e.rule(e.left, e.right, e.y, 0.3, grey)
+	}
+	for i, row := range rows {
+		h := layout(row)
+		if i == 0 || e.y+h > bottom {
+			need := headH + min(h, 3*lh+2*cellPadY)
+			if i > 0 || e.room() < need {
+				if i > 0 || e.pages == 0 || e.y > marginT {
+					e.newPage()
+				}
+			}
+			drawHeader()
+		}
+		// a row taller than the room left is split across pages
+		first := 0
+		for {
+			fit := int((bottom - e.y - 2*cellPadY) / lh)
+			remaining := 0
+			for _, c := range row {
+				remaining = max(remaining, len(c.lines)-first)
+			}
+			if remaining <= fit || fit < 1 && e.y <= marginT+headH {
+				e.drawRow(row, widths, first, -1, e.y)
+				e.y += float64(remaining)*lh + 2*cellPadY
+				break
+			}
+			if fit >= 1 {
+				e.drawRow(row, widths, first, first+fit, e.y)
+				e.y += float64(fit)*lh + 2*cellPadY
+				first += fit
+			}
+			e.newPage()
+			drawHeader()
+		}
+		if !keyValue {
+			e.rule(e.left, e.right, e.y, 0.15, ruleGrey)
+		}
+	}
+}
+
+// drawRow draws lines [from, to) of every cell (to < 0: to the end).
+func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float64) {
+	x := e.left
+	lh := lineHeight(tableSize)
+	for i, c := range row {
+		end := len(c.lines)
+		if to >= 0 {
+			end = min(end, to)
+		}
+		y := top + cellPadY
+		for j := from; j < end; j++ {
+			e.drawLine(c.lines[j], x+cellPadX, y+e.baselineOffset(tableSize), widths[i]-2*cellPadX, tableSize, c.align, black)
+			y += lh
+		}
+		x += widths[i]
+	}
+}
+
+// columnWidths shares the column's width between the columns: each gets
+// at least its longest word, and the rest goes where the text is.
+func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValue bool) []float64 {
+	minW := make([]float64, ncols)
+	prefW := make([]float64, ncols)
+	visit := func(row []*cell) {
+		for i, c := range row {
+			lineW, wordW := 0.0, 0.0
+			for _, p := range c.pieces {
+				switch p.kind {
+				case word:
+					wordW += p.w
+					lineW += p.w
+				case space:
+					minW[i] = max(minW[i], wordW)
+					wordW = 0
+					lineW += p.w
+				case newline:
+					minW[i] = max(minW[i], wordW)
+					prefW[i] = max(prefW[i], lineW)
+					wordW, lineW = 0, 0
+				}
+			}
+			minW[i] = max(minW[i], wordW)
+			prefW[i] = max(prefW[i], lineW)
+		}
+	}
+	visit(header)
+	for _, r := range rows {
+		visit(r)
+	}
+	avail := e.right - e.left
+	sumMin, sumPref := 0.0, 0.0
+	for i := range minW {
+		minW[i] = min(minW[i]+2*cellPadX, avail*0.6)
+		prefW[i] = max(prefW[i]+2*cellPadX, minW[i])
+		sumMin += minW[i]
+		sumPref += prefW[i]
+	}
+	w := make([]float64, ncols)
+	switch {
+	case sumPref <= avail:
+		extra := avail - sumPref
+		for i := range w {
+			w[i] = prefW[i]
+			if keyValue {
+				if i == ncols-1 {
+					w[i] += extra
+				}
+			} else {
+				w[i] += extra * prefW[i] / sumPref
+			}
+		}
+	case sumMin >= avail:
+		for i := range w {
+			w[i] = minW[i] * avail / sumMin
+		}
+	default:
+		for i := range w {
+			w[i] = minW[i] + (prefW[i]-minW[i])*(avail-sumMin)/(sumPref-sumMin)
+		}
+	}
+	return w
+}
+
+var _ ast.Node = (*extast.Table)(nil)

@@ -1,0 +1,238 @@
+package pdf
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// span is a stretch of inline text with one look.
+type span struct {
+	text   string // raw: cleaned when broken into pieces
+	bold   bool
+	italic bool
+	link   string // URL, or "#id" for an anchor in the document
+	br     bool   // a hard line break (text is empty)
+}
+
+type pieceKind uint8
+
+const (
+	word pieceKind = iota
+	space
+	newline
+)
+
+// piece is a word, a space or a forced break, measured.
+type piece struct {
+	kind pieceKind
+	text string
+	st   style
+	link string
+	w    float64 // millimetres
+}
+
+// line is a laid-out line of pieces.
+type line struct {
+	pieces []piece
+	w      float64
+}
+
+// measure cleans spans and cuts them into pieces at spaces.
+func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
+	var out []piece
+	for _, sp := range spans {
+		if sp.br {
+			out = append(out, piece{kind: newline})
+			continue
+		}
+		st := styleOf(sp.bold || forceBold, sp.italic)
+		text := e.clean.clean(sp.text)
+		spaceW := e.width(st, size, " ")
+		for text != "" {
+			i := strings.IndexByte(text, ' ')
+			if i == 0 {
+				out = append(out, piece{kind: space, text: " ", st: st, link: sp.link, w: spaceW})
+				text = text[1:]
+				continue
+			}
+			if i < 0 {
+				i = len(text)
+			}
+			w := text[:i]
+			out = append(out, piece{kind: word, text: w, st: st, link: sp.link, w: e.width(st, size, w)})
+			text = text[i:]
+		}
+	}
+	return out
+}
+
+// breakLines fills lines of at most width millimetres greedily. A word
+// wider than a line is cut between characters.
+func (e *engine) breakLines(pieces []piece, width float64, size float64) []line {
+	var lines []line
+	var cur line
+	pendingSpace := -1.0 // width of a space waiting before the next word
+	var pendingPiece piece
+	flush := func() {
+		lines = append(lines, cur)
+		cur = line{}
+		pendingSpace = -1
+	}
+	for i := 0; i < len(pieces); {
+		// a word is a run of word pieces without spaces between them
+		j := i
+		ww := 0.0
+		for j < len(pieces) && pieces[j].kind == word {
+			ww += pieces[j].w
+			j++
+		}
+		if j == i {
+			switch pieces[i].kind {
+			case space:
+				if len(cur.pieces) > 0 && pendingSpace < 0 {
+					pendingSpace = pieces[i].w
+					pendingPiece = pieces[i]
+				}
+			case newline:
+				flush()
+			}
+			i++
+			continue
+		}
+		add := ww
+		if pendingSpace >= 0 {
+			add += pendingSpace
+		}
+		if len(cur.pieces) > 0 && cur.w+add > width+0.01 {
+			flush()
+			add = ww
+		}
+		if len(cur.pieces) == 0 && ww > width+0.01 {
+			// too long for any line: cut it
+			for _, p := range pieces[i:j] {
+				for p.text != "" {
+					room := width - cur.w
+					head, rest := e.cut(p, room, size)
+					if head.text == "" && len(cur.pieces) > 0 {
+						flush()
+						continue
+					}
+					if head.text == "" { // not even one character fits: take one anyway
+						_, n := utf8.DecodeRuneInString(p.text)
+						head = p
+						head.text = p.text[:n]
+						head.w = e.width(p.st, size, head.text)
+						rest = p.text[n:]
+					}
+					cur.pieces = append(cur.pieces, head)
+					cur.w += head.w
+					p.text = rest
+					p.w = e.width(p.st, size, rest)
+					if rest != "" {
+						flush()
+					}
+				}
+			}
+			i = j
+			continue
+		}
+		if pendingSpace >= 0 && len(cur.pieces) > 0 {
+			cur.pieces = append(cur.pieces, pendingPiece)
+			cur.w += pendingSpace
+		}
+		pendingSpace = -1
+		cur.pieces = append(cur.pieces, pieces[i:j]...)
+		cur.w += ww
+		i = j
+	}
+	if len(cur.pieces) > 0 || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// cut splits a word piece so that its head fits in room millimetres.
+func (e *engine) cut(p piece, room, size float64) (piece, string) {
+	w := 0.0
+	for i, r := range p.text {
+		rw := float64(e.fs.runeWidth(p.st, r)) * size / 1000 * ptToMM
+		if w+rw > room {
+			head := p
+			head.text = p.text[:i]
+			head.w = w
+			return head, p.text[i:]
+		}
+		w += rw
+	}
+	return p, ""
+}
+
+type align uint8
+
+const (
+	alignLeft align = iota
+	alignRight
+	alignCenter
+)
+
+// drawLine draws one line with its baseline at y inside [x, x+width].
+func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb) {
+	switch al {
+	case alignRight:
+		x += width - l.w
+	case alignCenter:
+		x += (width - l.w) / 2
+	}
+	ps := l.pieces
+	for i := 0; i < len(ps); {
+		// draw runs of pieces with the same style and link in one go
+		j := i + 1
+		for j < len(ps) && ps[j].st == ps[i].st && ps[j].link == ps[i].link {
+			j++
+		}
+		var b strings.Builder
+		w := 0.0
+		for _, p := range ps[i:j] {
+			b.WriteString(p.text)
+			w += p.w
+		}
+		c := color
+		if ps[i].link != "" && !e.inTOC {
+			if id, ok := e.linkTo(strings.TrimPrefix(ps[i].link, "#")); ok && strings.HasPrefix(ps[i].link, "#") {
+				e.pdf.Link(x, y-size*ptToMM, w, size*leading*ptToMM, id)
+				c = linkBlue
+			} else if !strings.HasPrefix(ps[i].link, "#") {
+				e.pdf.LinkString(x, y-size*ptToMM, w, size*leading*ptToMM, ps[i].link)
+				c = linkBlue
+			}
+		}
+		end := e.drawText(x, y, ps[i].st, size, c, b.String())
+		if c == linkBlue {
+			e.rule(x, end, y+0.6, 0.15, linkBlue)
+		}
+		x = end
+		i = j
+	}
+}
+
+// paragraph lays spans out as lines in the current column from e.y,
+// moving to new pages as needed, and keeps at least two lines of a
+// paragraph together at a page's foot.
+func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align, color rgb) []line {
+	lines := e.breakLines(e.measure(spans, size, forceBold), e.right-e.left, size)
+	lh := lineHeight(size)
+	if len(lines) > 1 && e.room() < 2*lh {
+		e.ensure(2 * lh)
+	}
+	for _, l := range lines {
+		e.ensure(lh)
+		base := e.y + e.baselineOffset(size)
+		if e.marker != nil {
+			e.drawText(e.marker.x, base, regular, size, color, e.clean.clean(e.marker.text))
+			e.marker = nil
+		}
+		e.drawLine(l, e.left, base, e.right-e.left, size, al, color)
+		e.y += lh
+	}
+	return lines
+}

@@ -1,0 +1,130 @@
+// Package render turns validated documents into files: view, template,
+// layout. It is what both the HTTP layer and the command line call.
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"protokol/internal/data"
+	"protokol/internal/render/pdf"
+	"protokol/internal/tmpl"
+	"protokol/internal/view"
+)
+
+// Options are the choices a caller makes for one render.
+type Options struct {
+	Template string // template set; "" is "default"
+	Public   bool   // the version for publication
+	Lang     string // "da" or "en"; "" keeps the document's language
+}
+
+// Result is a finished file.
+type Result struct {
+	Body        []byte
+	ContentType string
+	Pages       int // PDF only
+	Replaced    int // characters the font could not draw
+}
+
+// Content types of the results.
+const (
+	PDF  = "application/pdf"
+	XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// Renderer renders documents with a set of templates.
+type Renderer struct {
+	Templates *tmpl.Registry
+	Log       *slog.Logger
+}
+
+// New prepares the fonts and returns a renderer.
+func New(t *tmpl.Registry, log *slog.Logger) (*Renderer, error) {
+	if err := pdf.Prepare(); err != nil {
+		return nil, fmt.Errorf("fonts: %w", err)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Renderer{Templates: t, Log: log}, nil
+}
+
+func setName(o Options) string {
+	if o.Template == "" {
+		return "default"
+	}
+	return o.Template
+}
+
+// Meeting renders an agenda or minutes (document is view.Agenda or
+// view.Minutes) as PDF.
+func (r *Renderer) Meeting(ctx context.Context, document string, m *data.Meeting, o Options) (*Result, error) {
+	if document != view.Agenda && document != view.Minutes {
+		return nil, fmt.Errorf("unknown document %q", document)
+	}
+	if o.Lang != "" && o.Lang != "da" && o.Lang != "en" {
+		return nil, &data.ValidationError{Errors: []data.FieldError{{Field: "lang", Message: fmt.Sprintf("must be \"da\" or \"en\", not %q", o.Lang)}}}
+	}
+	set := setName(o)
+	if err := r.Templates.Check(set, document); err != nil {
+		return nil, err
+	}
+	v := view.NewMeeting(m, document, o.Public, o.Lang)
+	out, err := r.Templates.Execute(ctx, set, document, v)
+	if err != nil {
+		return nil, err
+	}
+	doc := &pdf.Document{
+		Markdown: out.Body, Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time,
+		Title: out.Parts["title"], Subject: out.Parts["subject"], Keywords: out.Parts["keywords"],
+		FooterLeft: out.Parts["footer-left"], FooterRight: out.Parts["footer-right"],
+	}
+	return r.pdf(ctx, doc)
+}
+
+// BudgetPDF renders a budget's tables as PDF.
+func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
+	if o.Lang != "" && o.Lang != "da" && o.Lang != "en" {
+		return nil, &data.ValidationError{Errors: []data.FieldError{{Field: "lang", Message: fmt.Sprintf("must be \"da\" or \"en\", not %q", o.Lang)}}}
+	}
+	set := setName(o)
+	if err := r.Templates.Check(set, "budget"); err != nil {
+		return nil, err
+	}
+	v := view.NewBudget(b, o.Lang)
+	out, err := r.Templates.Execute(ctx, set, "budget", v)
+	if err != nil {
+		return nil, err
+	}
+	doc := &pdf.Document{
+		Markdown: out.Body, Author: b.Municipality, Lang: v.Lang,
+		Title: out.Parts["title"], Subject: out.Parts["subject"], Keywords: out.Parts["keywords"],
+		FooterLeft: out.Parts["footer-left"], FooterRight: out.Parts["footer-right"],
+	}
+	return r.pdf(ctx, doc)
+}
+
+func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	st, err := pdf.Render(&buf, doc)
+	if err != nil {
+		return nil, err
+	}
+	if st.Replaced > 0 {
+		r.Log.WarnContext(ctx, "characters the font cannot draw were replaced", "count", st.Replaced)
+	}
+	return &Result{Body: buf.Bytes(), ContentType: PDF, Pages: st.Pages, Replaced: st.Replaced}, nil
+}
+
+// IsNotFound reports whether err names a template set or kind that does
+// not exist.
+func IsNotFound(err error) bool {
+	return errors.Is(err, tmpl.ErrUnknownSet) || errors.Is(err, tmpl.ErrUnknownKind)
+}

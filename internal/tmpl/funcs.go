@@ -1,0 +1,379 @@
+package tmpl
+
+import (
+	"fmt"
+	"iter"
+	"reflect"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/Masterminds/sprig/v3"
+	"github.com/shopspring/decimal"
+
+	"protokol/internal/locale"
+	"protokol/internal/render/pdf"
+	"protokol/internal/view"
+)
+
+// sprigAllowed are the sprig functions templates may call: text, lists,
+// dictionaries without mutation, arithmetic, types, regular expressions.
+// Everything touching the environment, files, network, clock, randomness,
+// cryptography, or able to build self-referencing values is left out.
+var sprigAllowed = []string{
+	"abbrev", "abbrevboth", "trunc", "trim", "upper", "lower", "title", "untitle", "substr",
+	"trimAll", "trimall", "trimSuffix", "trimPrefix", "nospace", "initials", "swapcase", "snakecase",
+	"camelcase", "kebabcase", "wrap", "wrapWith", "contains", "hasPrefix", "hasSuffix", "quote",
+	"squote", "cat", "replace", "plural", "toString", "atoi", "int", "int64", "float64", "split",
+	"splitList", "splitn", "toStrings", "join", "sortAlpha", "default", "empty", "coalesce", "all",
+	"any", "compact", "ternary", "add1", "add", "sub", "div", "mod", "mul", "max", "min", "biggest",
+	"ceil", "floor", "round", "add1f", "addf", "subf", "divf", "mulf", "maxf", "minf", "list",
+	"tuple", "first", "rest", "last", "initial", "reverse", "uniq", "without", "has", "slice",
+	"concat", "append", "push", "prepend", "chunk", "dict", "get", "hasKey", "pluck", "keys", "pick",
+	"omit", "values", "dig", "typeOf", "typeIs", "typeIsLike", "kindOf", "kindIs", "deepEqual",
+	"regexMatch", "regexFind", "regexFindAll", "regexReplaceAll", "regexReplaceAllLiteral",
+	"regexSplit", "regexQuoteMeta", "fail",
+}
+
+// staticFuncs are the functions available to every template, bound to the
+// limits but not to one execution.
+func staticFuncs(lim Limits) template.FuncMap {
+	all := sprig.TxtFuncMap()
+	fm := template.FuncMap{}
+	for _, name := range sprigAllowed {
+		if f, ok := all[name]; ok {
+			fm[name] = bounded(name, f, lim)
+		}
+	}
+	str := func(s string) (string, error) {
+		if len(s) > lim.MaxString {
+			return "", limitError("a helper's result is %d bytes; at most %d are allowed", len(s), lim.MaxString)
+		}
+		return s, nil
+	}
+	for name, f := range map[string]any{
+		// text/template's own printing functions, bounded
+		"print":    func(a ...any) (string, error) { return str(fmt.Sprint(a...)) },
+		"println":  func(a ...any) (string, error) { return str(fmt.Sprintln(a...)) },
+		"printf":   func(f string, a ...any) (string, error) { return boundedPrintf(lim, f, a...) },
+		"html":     func(a ...any) (string, error) { return str(template.HTMLEscapeString(fmt.Sprint(a...))) },
+		"js":       func(a ...any) (string, error) { return str(template.JSEscapeString(fmt.Sprint(a...))) },
+		"urlquery": func(a ...any) (string, error) { return str(template.URLQueryEscaper(a...)) },
+		"repeat": func(n int, s string) (string, error) {
+			if n < 0 || n*len(s) > lim.MaxString {
+				return "", limitError("repeat %d of a %d-byte string is over %d bytes", n, len(s), lim.MaxString)
+			}
+			return strings.Repeat(s, n), nil
+		},
+		"indent": func(n int, s string) (string, error) {
+			if n < 0 || n > 100 {
+				return "", limitError("indent %d: at most 100", n)
+			}
+			pad := strings.Repeat(" ", n)
+			return str(pad + strings.ReplaceAll(s, "\n", "\n"+pad))
+		},
+		"nindent": func(n int, s string) (string, error) {
+			if n < 0 || n > 100 {
+				return "", limitError("nindent %d: at most 100", n)
+			}
+			pad := strings.Repeat(" ", n)
+			return str("\n" + pad + strings.ReplaceAll(s, "\n", "\n"+pad))
+		},
+		"seq": func(a ...int) (string, error) {
+			xs, err := seqInts(lim, a...)
+			if err != nil {
+				return "", err
+			}
+			parts := make([]string, len(xs))
+			for i, x := range xs {
+				parts[i] = fmt.Sprint(x)
+			}
+			return str(strings.Join(parts, " "))
+		},
+
+		// document helpers
+		"esc":        func(s string) (string, error) { return str(view.Escape(s)) },
+		"capfirst":   locale.Capitalize,
+		"joinand":    func(lang string, list []string) (string, error) { return str(locale.Of(lang).Join(list)) },
+		"people":     func(lang string, ps []view.Person) (string, error) { return str(people(locale.Of(lang), ps)) },
+		"partylist":  func(lang string, ps []view.Person) (string, error) { return str(partyList(locale.Of(lang), ps)) },
+		"names":      func(lang string, ps []view.Person) (string, error) { return str(names(locale.Of(lang), ps)) },
+		"number":     number,
+		"plural":     func(n int, one, many string) string { return locale.Plural(n, one, many) },
+		"longdate":   func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).LongDate) },
+		"date":       func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).Date) },
+		"shortdate":  func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).ShortDate) },
+		"clock":      func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).Clock) },
+		"page":       func() string { return pdf.Page },
+		"pages":      func() string { return pdf.Pages },
+		"pagebreak":  func() string { return "\n\n<!-- pagebreak -->\n\n" },
+		"demote":     func(level int, md string) string { return view.Demote(md, min(max(level, 1), 6)) },
+		"quotemd":    func(s string) (string, error) { return str("> " + strings.ReplaceAll(s, "\n", "\n> ")) },
+		"truncwords": truncWords,
+	} {
+		fm[name] = f
+	}
+	// placeholders, replaced per execution (see run.funcs)
+	for _, name := range []string{"until", "untilStep", tickFunc, enterFunc, exitFunc} {
+		fm[name] = func(...any) (string, error) { return "", nil }
+	}
+	return fm
+}
+
+// bounded wraps a sprig function so a string or list it returns cannot
+// exceed the limits: every amplification (cat $s $s in a loop) stops there.
+func bounded(name string, f any, lim Limits) any {
+	v := reflect.ValueOf(f)
+	t := v.Type()
+	if t.NumOut() == 0 {
+		return f
+	}
+	switch t.Out(0).Kind() {
+	case reflect.String, reflect.Slice, reflect.Interface:
+	default:
+		return f // numbers and booleans cannot grow
+	}
+	errType := reflect.TypeFor[error]()
+	outs := []reflect.Type{t.Out(0), errType}
+	ft := reflect.FuncOf(inTypes(t), outs, t.IsVariadic())
+	return reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
+		var res []reflect.Value
+		if t.IsVariadic() {
+			res = v.CallSlice(args)
+		} else {
+			res = v.Call(args)
+		}
+		out := res[0]
+		var err error
+		if len(res) > 1 && !res[1].IsNil() {
+			err = res[1].Interface().(error)
+		}
+		if err == nil {
+			err = checkSize(name, out, lim)
+		}
+		errV := reflect.Zero(errType)
+		if err != nil {
+			errV = reflect.ValueOf(&err).Elem()
+		}
+		return []reflect.Value{out, errV}
+	}).Interface()
+}
+
+func inTypes(t reflect.Type) []reflect.Type {
+	in := make([]reflect.Type, t.NumIn())
+	for i := range in {
+		in[i] = t.In(i)
+	}
+	return in
+}
+
+func checkSize(name string, v reflect.Value, lim Limits) error {
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if v.Len() > lim.MaxString {
+			return limitError("%s returned %d bytes; at most %d are allowed", name, v.Len(), lim.MaxString)
+		}
+	case reflect.Slice:
+		if v.Len() > lim.MaxList {
+			return limitError("%s returned %d elements; at most %d are allowed", name, v.Len(), lim.MaxList)
+		}
+	}
+	return nil
+}
+
+// boundedPrintf refuses widths and precisions that would blow a small
+// format up into a huge string ("%999999999d").
+func boundedPrintf(lim Limits, format string, a ...any) (string, error) {
+	num := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c >= '0' && c <= '9' {
+			num = num*10 + int(c-'0')
+			if num > 1000 {
+				return "", limitError("printf width or precision over 1000 in %q", format)
+			}
+		} else {
+			num = 0
+		}
+		if c == '*' {
+			return "", limitError("printf widths from arguments (*) are not allowed")
+		}
+	}
+	s := fmt.Sprintf(format, a...)
+	if len(s) > lim.MaxString {
+		return "", limitError("printf returned %d bytes; at most %d are allowed", len(s), lim.MaxString)
+	}
+	return s, nil
+}
+
+func seqInts(lim Limits, a ...int) ([]int, error) {
+	start, step, end := 1, 1, 0
+	switch len(a) {
+	case 1:
+		end = a[0]
+	case 2:
+		start, end = a[0], a[1]
+	case 3:
+		start, step, end = a[0], a[1], a[2]
+	default:
+		return nil, fmt.Errorf("seq takes 1 to 3 numbers")
+	}
+	if step == 0 {
+		return nil, fmt.Errorf("seq step 0")
+	}
+	if start > end && step > 0 {
+		step = -step
+	}
+	n := (end-start)/step + 1
+	if n < 0 {
+		n = 0
+	}
+	if n > lim.MaxList {
+		return nil, limitError("seq of %d numbers; at most %d are allowed", n, lim.MaxList)
+	}
+	out := make([]int, 0, n)
+	for x := start; (step > 0 && x <= end) || (step < 0 && x >= end); x += step {
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+func number(lang string, v any, decimals ...int) (string, error) {
+	d := 0
+	if len(decimals) > 0 {
+		d = min(max(decimals[0], 0), 10)
+	}
+	var x decimal.Decimal
+	switch v := v.(type) {
+	case decimal.Decimal:
+		x = v
+	case *decimal.Decimal:
+		x = *v
+	case int:
+		x = decimal.NewFromInt(int64(v))
+	case int64:
+		x = decimal.NewFromInt(v)
+	case float64:
+		x = decimal.NewFromFloat(v)
+	case string:
+		var err error
+		if x, err = decimal.NewFromString(v); err != nil {
+			return "", fmt.Errorf("number: %q is not a number", v)
+		}
+	default:
+		return "", fmt.Errorf("number: cannot format %T", v)
+	}
+	return locale.Of(lang).Number(x, d), nil
+}
+
+func dateFunc(t any, f func(time.Time) string) (string, error) {
+	switch t := t.(type) {
+	case view.Date:
+		return f(t.Time()), nil
+	case time.Time:
+		return f(t), nil
+	case string:
+		tt, err := time.Parse(time.RFC3339, t)
+		if err != nil {
+			return "", fmt.Errorf("not an RFC 3339 time: %q", t)
+		}
+		return f(tt), nil
+	}
+	return "", fmt.Errorf("cannot format %T as a date", t)
+}
+
+func truncWords(n int, s string) string {
+	words := strings.Fields(s)
+	if n < 0 || len(words) <= n {
+		return s
+	}
+	return strings.Join(words[:n], " ") + " …"
+}
+
+// people lists persons with what a reader needs in brackets: "Per Clausen
+// (Ø, pga. sygdom), Jesper Dahlgaard (jobcenterchef) og Birgitte Welling (ref.)".
+func people(l locale.Lang, ps []view.Person) string {
+	list := make([]string, len(ps))
+	for i, p := range ps {
+		var extra []string
+		for _, s := range []string{p.Party, p.Title, p.Note} {
+			if s != "" {
+				extra = append(extra, s)
+			}
+		}
+		if p.IsMinuteTaker {
+			extra = append(extra, l.Labels().MinuteTaker)
+		}
+		list[i] = p.Name
+		if len(extra) > 0 {
+			list[i] += " (" + strings.Join(extra, ", ") + ")"
+		}
+	}
+	return l.Join(list)
+}
+
+// partyList names members by party, as Danish minutes do: "Per Tærsbøl,
+// John Calberg og Philip Læborg (C), Per Clausen (Ø)". Consecutive members
+// of one party share the letter.
+func partyList(l locale.Lang, ps []view.Person) string {
+	var groups []string
+	for i := 0; i < len(ps); {
+		j := i + 1
+		for ps[i].Party != "" && j < len(ps) && ps[j].Party == ps[i].Party {
+			j++
+		}
+		var nm []string
+		for _, p := range ps[i:j] {
+			nm = append(nm, p.Name)
+		}
+		g := l.Join(nm)
+		if ps[i].Party != "" {
+			g += " (" + ps[i].Party + ")"
+		}
+		groups = append(groups, g)
+		i = j
+	}
+	return strings.Join(groups, ", ")
+}
+
+func names(l locale.Lang, ps []view.Person) string {
+	list := make([]string, len(ps))
+	for i, p := range ps {
+		list[i] = p.Name
+	}
+	return l.Join(list)
+}
+
+// untilSeq is sprig's until as an iterator that checks the limits at
+// every step, so a huge range stops at the deadline instead of running on.
+func (r *run) untilSeq(args ...int) (iter.Seq[int], error) {
+	start, end, step := 0, 0, 1
+	switch len(args) {
+	case 1:
+		end = args[0]
+		if end < 0 {
+			step = -1
+		}
+	case 3:
+		start, end, step = args[0], args[1], args[2]
+	default:
+		return nil, fmt.Errorf("until takes 1 number, untilStep 3")
+	}
+	if step == 0 {
+		return nil, fmt.Errorf("untilStep with step 0")
+	}
+	n := (end - start) / step
+	if n > r.lim.MaxList {
+		return nil, limitError("until %d: at most %d numbers are allowed", n, r.lim.MaxList)
+	}
+	return func(yield func(int) bool) {
+		for x := start; (step > 0 && x < end) || (step < 0 && x > end); x += step {
+			if r.check() != nil || !yield(x) {
+				return
+			}
+		}
+	}, nil
+}

@@ -1,0 +1,140 @@
+package view
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"protokol/internal/data"
+	"protokol/internal/locale"
+)
+
+// Budget is what budget templates see as ".".
+type Budget struct {
+	Lang         string
+	L            *locale.Labels
+	Title        string
+	Municipality string
+	Tables       []*BudgetTable
+}
+
+// BudgetTable is one budget table, computed and formatted.
+type BudgetTable struct {
+	Title    string
+	Unit     string // "kr.", "1.000 kr.", "mio. kr."
+	Decimals int
+	Table    string // the table as GitHub Markdown: amounts right-aligned, totals bold
+	Total    string // the grand total of the first column, formatted
+	Budget   string // the budget frame, formatted ("" without one)
+	Diff     string // |total - budget|, formatted
+	Over     bool   // the total exceeds the budget
+	Legend   string
+	Notes    []string
+}
+
+// NewBudget builds the view of a validated budget.
+func NewBudget(b *data.Budget, lang string) *Budget {
+	if lang == "" {
+		lang = b.Language
+	}
+	l := locale.Of(lang)
+	v := &Budget{Lang: string(l), L: l.Labels(), Title: b.Title, Municipality: b.Municipality}
+	for i := range b.Tables {
+		v.Tables = append(v.Tables, NewBudgetTable(&b.Tables[i], l))
+	}
+	return v
+}
+
+// NewBudgetTable computes a table and lays it out as Markdown. Amounts
+// are shown in the table's unit (kroner divided by 1, 1.000 or 1.000.000)
+// with its decimals.
+func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
+	lb := l.Labels()
+	t.FillDefaults(lb.Total, lb.Budget, lb.OverAllocation, lb.Unallocated)
+	scale := data.Units[t.Unit]
+	v := &BudgetTable{Title: t.Title, Unit: t.Unit, Decimals: t.Decimals, Legend: t.Legend, Notes: t.Notes}
+	format := func(d decimal.Decimal) string { return l.Number(d.Div(scale), t.Decimals) }
+
+	hasNote := false
+	var scan func(rows []data.Row)
+	scan = func(rows []data.Row) {
+		for i := range rows {
+			hasNote = hasNote || rows[i].Note != ""
+			scan(rows[i].Rows)
+		}
+	}
+	scan(t.Rows)
+
+	var b strings.Builder
+	b.WriteString("| ")
+	if hasNote {
+		b.WriteString(" | ")
+	}
+	for _, c := range t.Columns {
+		b.WriteString(" | " + Escape(c.Label) + " (" + Escape(t.Unit) + ")")
+	}
+	b.WriteString(" |\n|---")
+	if hasNote {
+		b.WriteString("|---")
+	}
+	for range t.Columns {
+		b.WriteString("|---:")
+	}
+	b.WriteString("|\n")
+
+	_ = t.Walk(func(r *data.CalcRow) error {
+		indent := strings.Repeat("\u00a0\u00a0\u00a0", r.Depth)
+		label := Escape(r.Label)
+		strong := r.Kind != data.LineRow
+		if r.Kind == data.SubtotalRow {
+			label = Escape(subtotalLabel(r.Label, l))
+		}
+		cell := func(s string) string {
+			if strong && s != "" {
+				return "**" + s + "**"
+			}
+			return s
+		}
+		b.WriteString("| " + indent + cell(label))
+		if hasNote {
+			b.WriteString(" | " + Escape(r.Note))
+		}
+		for i := range t.Columns {
+			s := ""
+			switch r.Kind {
+			case data.GroupRow:
+			case data.BudgetRow, data.DifferenceRow:
+				if i == 0 {
+					s = format(r.Values[0])
+				}
+			case data.LineRow:
+				if r.Given[i] {
+					s = format(r.Values[i])
+				}
+			default:
+				s = format(r.Values[i])
+			}
+			b.WriteString(" | " + cell(s))
+		}
+		b.WriteString(" |\n")
+		switch r.Kind {
+		case data.TotalRow:
+			v.Total = format(r.Values[0])
+		case data.BudgetRow:
+			v.Budget = format(r.Values[0])
+		case data.DifferenceRow:
+			v.Diff, v.Over = format(r.Values[0]), r.Over
+		}
+		return nil
+	})
+	v.Table = b.String()
+	return v
+}
+
+// subtotalLabel is "Jobhuset i alt" or "Total Jobhuset".
+func subtotalLabel(label string, l locale.Lang) string {
+	if l == locale.English {
+		return "Total " + label
+	}
+	return label + " i alt"
+}

@@ -1,0 +1,309 @@
+package view
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"protokol/internal/data"
+	"protokol/internal/locale"
+)
+
+// Document kinds a meeting renders to.
+const (
+	Agenda  = "agenda"
+	Minutes = "minutes"
+)
+
+// Meeting is what agenda and minutes templates see as ".".
+type Meeting struct {
+	Lang                    string         // "da" or "en"
+	L                       *locale.Labels // the fixed words in Lang
+	Document                string         // "agenda" or "minutes"
+	IsMinutes               bool           // Document == "minutes"
+	Public                  bool           // the version for publication: closed items are redacted
+	Kind                    string         // "Dagsorden"/"Referat" (or English)
+	Municipality, Committee string
+	Title                   string // optional subtitle
+	Location                string
+	Start, End              Date               // End.IsZero() when not given
+	TimeRange               string             // "kl. 13:00–16:00"
+	Note                    string             // Markdown (front-page remarks)
+	Members                 []Person           // chair, vice chair, members, substitutes, in the order given
+	PresentMembers          []Person           // Members who attend
+	Absent                  []Person           // everyone marked absent
+	Apologies               []Person           // everyone who sent apologies
+	Others                  []Person           // officials, minute-takers and guests for the whole meeting, attending
+	Guests                  []Person           // guests for particular items, attending
+	MinuteTaker             *Person            // nil if none
+	Items                   []*Item            // every item, in order
+	Open                    []*Item            // open items
+	Closed                  []*Item            // closed items
+	Sections                []*ItemGroup       // open items by group (one untitled group when there are no groups)
+	Attachments             []*ItemAttachments // items with attachments to list, in order
+}
+
+// Person is a participant.
+type Person struct {
+	Name, Party, Role, Title, Note, Attendance string
+	RoleLabel                                  string   // "formand", … ("" for plain members)
+	Items                                      []string // item numbers a guest attends
+	Display                                    string   // "Per Clausen (Ø)"
+	IsMinuteTaker                              bool
+}
+
+// Item is one agenda item.
+type Item struct {
+	Index          int // 1-based position
+	Number, Title  string
+	Anchor         string // link target of its heading, e.g. "punkt-3"
+	Label          string // "3. Title"
+	Heading        string // "Punkt 3. Title"
+	Kind           string // decision, information, discussion, other
+	KindLabel      string // "Beslutningssag", … ("" for other)
+	Closed         bool
+	AccessLabel    string // "Åben" / "Lukket"
+	Redacted       bool   // closed, in a public version: only number, title and "Lukket" remain
+	Group          string // group code
+	GroupTitle     string
+	CaseNumber     string
+	DecidedBy      string
+	Duration       int    // minutes, 0 if not given
+	Summary        string // Markdown
+	Recommendation string // Markdown
+	Sections       []Section
+	Decision       string   // Markdown; only in minutes
+	Absent         []string // only in minutes
+	Attachments    []Attachment
+	BudgetTables   []*BudgetTable
+	Guests         []Person // guests attending this item
+}
+
+// Section is a headed part of an item.
+type Section struct {
+	Heading string
+	Body    string // Markdown, headings demoted below the template's
+}
+
+// Attachment is a Bilag.
+type Attachment struct {
+	Number, Title, Reference string
+	Closed                   bool
+}
+
+// ItemGroup is a titled run of items.
+type ItemGroup struct {
+	Code, Title string // both "" for items outside any group
+	Items       []*Item
+}
+
+// ItemAttachments are one item's attachments for the Bilagsliste.
+type ItemAttachments struct {
+	Item        *Item
+	Attachments []Attachment
+}
+
+// bodyLevel is the heading level user Markdown starts at: below the
+// templates' item (##) and section (###) headings.
+const bodyLevel = 4
+
+// NewMeeting builds the view of a validated meeting. lang overrides the
+// meeting's language when not empty.
+func NewMeeting(m *data.Meeting, document string, public bool, lang string) *Meeting {
+	if lang == "" {
+		lang = m.Language
+	}
+	l := locale.Of(lang)
+	lb := l.Labels()
+	v := &Meeting{
+		Lang: string(l), L: lb, Document: document, IsMinutes: document == Minutes, Public: public,
+		Municipality: m.Municipality, Committee: m.Committee, Title: m.Title, Location: m.Location,
+		Start: Date{m.Start.Time, l}, End: Date{m.End.Time, l},
+		TimeRange: l.TimeRange(m.Start.Time, m.End.Time),
+		Note:      Demote(m.Note, bodyLevel),
+	}
+	v.Kind = lb.Agenda
+	if v.IsMinutes {
+		v.Kind = lb.Minutes
+	}
+
+	for _, p := range m.Participants {
+		pv := person(p, lb)
+		switch {
+		case pv.Attendance == data.AttendanceAbsent:
+			v.Absent = append(v.Absent, pv)
+		case pv.Attendance == data.AttendanceApologies:
+			v.Apologies = append(v.Apologies, pv)
+		}
+		present := pv.Attendance == data.AttendancePresent
+		switch p.Role {
+		case data.RoleChair, data.RoleViceChair, data.RoleMember, data.RoleSubstitute:
+			v.Members = append(v.Members, pv)
+			if present {
+				v.PresentMembers = append(v.PresentMembers, pv)
+			}
+		case data.RoleGuest:
+			if present && len(p.Items) > 0 {
+				v.Guests = append(v.Guests, pv)
+			} else if present {
+				v.Others = append(v.Others, pv)
+			}
+		default:
+			if present {
+				v.Others = append(v.Others, pv)
+			}
+			if pv.IsMinuteTaker && v.MinuteTaker == nil {
+				mt := pv
+				v.MinuteTaker = &mt
+			}
+		}
+	}
+
+	groupTitle := map[string]string{}
+	for _, g := range m.Groups {
+		groupTitle[g.Code] = g.Title
+	}
+	for i := range m.Items {
+		it := v.item(&m.Items[i], i+1, l, groupTitle)
+		v.Items = append(v.Items, it)
+		if it.Closed {
+			v.Closed = append(v.Closed, it)
+		} else {
+			v.Open = append(v.Open, it)
+		}
+		if len(it.Attachments) > 0 {
+			v.Attachments = append(v.Attachments, &ItemAttachments{Item: it, Attachments: it.Attachments})
+		}
+	}
+	if len(m.Groups) == 0 {
+		if len(v.Open) > 0 {
+			v.Sections = []*ItemGroup{{Items: v.Open}}
+		}
+	} else {
+		var loose []*Item
+		for _, g := range m.Groups {
+			grp := &ItemGroup{Code: g.Code, Title: g.Title}
+			for _, it := range v.Open {
+				if it.Group == g.Code {
+					grp.Items = append(grp.Items, it)
+				}
+			}
+			if len(grp.Items) > 0 {
+				v.Sections = append(v.Sections, grp)
+			}
+		}
+		for _, it := range v.Open {
+			if it.Group == "" {
+				loose = append(loose, it)
+			}
+		}
+		if len(loose) > 0 {
+			v.Sections = append(v.Sections, &ItemGroup{Title: lb.Ungrouped, Items: loose})
+		}
+	}
+	return v
+}
+
+func person(p data.Participant, lb *locale.Labels) Person {
+	pv := Person{Name: p.Name, Party: p.Party, Role: p.Role, Title: p.Title, Note: p.Note,
+		Attendance: p.Attendance, Items: p.Items, IsMinuteTaker: p.Role == data.RoleMinuteTaker}
+	pv.RoleLabel = map[string]string{data.RoleChair: lb.Chair, data.RoleViceChair: lb.ViceChair,
+		data.RoleSubstitute: lb.Substitute}[p.Role]
+	pv.Display = p.Name
+	if p.Party != "" {
+		pv.Display += " (" + p.Party + ")"
+	}
+	return pv
+}
+
+func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[string]string) *Item {
+	lb := l.Labels()
+	iv := &Item{
+		Index: index, Number: it.Number, Title: it.Title, Anchor: "punkt-" + strconv.Itoa(index),
+		Kind: it.Kind, Closed: it.Closed(), Group: it.Group, GroupTitle: groupTitle[it.Group],
+	}
+	sep := ". "
+	if strings.HasSuffix(it.Number, ".") || strings.HasSuffix(it.Number, ")") {
+		sep = " "
+	}
+	iv.Label = it.Number + sep + it.Title
+	iv.Heading = lb.Item + " " + iv.Label
+	iv.AccessLabel = lb.Open
+	if iv.Closed {
+		iv.AccessLabel = lb.Closed
+	}
+	iv.KindLabel = map[string]string{data.KindDecision: lb.KindDecision, data.KindInformation: lb.KindInformation,
+		data.KindDiscussion: lb.KindDiscussion}[it.Kind]
+	if v.Public && iv.Closed {
+		// nothing of a closed item's content may reach a public version
+		iv.Redacted = true
+		return iv
+	}
+	iv.CaseNumber, iv.DecidedBy, iv.Duration = it.CaseNumber, it.DecidedBy, it.DurationMinutes
+	iv.Summary = Demote(it.Summary, bodyLevel)
+	iv.Recommendation = Demote(it.Recommendation, bodyLevel)
+	for _, s := range it.Sections {
+		iv.Sections = append(iv.Sections, Section{Heading: s.Heading, Body: Demote(s.Body, bodyLevel)})
+	}
+	if v.IsMinutes {
+		iv.Decision = Demote(it.Decision, bodyLevel)
+		iv.Absent = it.Absent
+	}
+	for _, a := range it.Attachments {
+		if v.Public && a.Closed() {
+			continue
+		}
+		iv.Attachments = append(iv.Attachments, Attachment{Number: a.Number, Title: a.Title, Reference: a.Reference, Closed: a.Closed()})
+	}
+	for i := range it.BudgetTables {
+		iv.BudgetTables = append(iv.BudgetTables, NewBudgetTable(&it.BudgetTables[i], l))
+	}
+	for _, p := range v.Guests {
+		if slices.Contains(p.Items, it.Number) {
+			iv.Guests = append(iv.Guests, p)
+		}
+	}
+	return iv
+}
+
+// Date is a time in the document's language; templates call its methods.
+type Date struct {
+	t    time.Time
+	lang locale.Lang
+}
+
+// Time is the underlying time, in the meeting's own offset.
+func (d Date) Time() time.Time { return d.t }
+
+// IsZero reports whether no time was given.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// Long is "tirsdag den 19. august 2014" ("Tuesday 19 August 2014").
+func (d Date) Long() string { return d.lang.LongDate(d.t) }
+
+// Date is "19. august 2014" ("19 August 2014").
+func (d Date) Date() string { return d.lang.Date(d.t) }
+
+// Short is "19.08.2014" ("19/08/2014").
+func (d Date) Short() string { return d.lang.ShortDate(d.t) }
+
+// Clock is "13:00".
+func (d Date) Clock() string { return d.lang.Clock(d.t) }
+
+// Weekday is "tirsdag" ("Tuesday").
+func (d Date) Weekday() string { return d.lang.Weekday(d.t) }
+
+// Year is 2014.
+func (d Date) Year() int { return d.t.Year() }
+
+// ISO is "2014-08-19".
+func (d Date) ISO() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format("2006-01-02")
+}
+
+// String is the long form, so {{.Start}} prints something sensible.
+func (d Date) String() string { return d.Long() }
