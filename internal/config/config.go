@@ -66,7 +66,7 @@ type env func(string) string
 
 // settings registers the flags shared by both commands.
 type settings struct {
-	fs  *flag.FlagSet
+	fs         *flag.FlagSet
 	env        env
 	err        error
 	afterParse []func()

@@ -51,14 +51,14 @@ type engine struct {
 	curSize          float64
 	curColor         rgb
 
-	y        float64 // top of the next block
-	left     float64 // left edge of the current column (indentation)
-	right    float64 // right edge
-	marker   *marker // list marker waiting for the next line's baseline
-	pages    int
-	anchors  map[string]anchor // anchors the document defines
-	toc      []tocEntry
-	inTOC    bool
+	y           float64 // top of the next block
+	left        float64 // left edge of the current column (indentation)
+	right       float64 // right edge
+	marker      *marker // list marker waiting for the next line's baseline
+	pages       int
+	anchors     map[string]anchor // anchors the document defines
+	toc         []tocEntry
+	inTOC       bool
 	bookmark    int // bookmarks made
 	lastOutline int // outline level of the last bookmark
 }
