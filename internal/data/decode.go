@@ -15,41 +15,62 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// DecodeMeeting decodes and validates a Meeting.
+// DecodeMeeting decodes and validates a Meeting. Malformed JSON is a
+// *ValidationError with Syntax set; unknown fields, wrong types and broken
+// rules are reported together in one *ValidationError.
 func DecodeMeeting(body []byte) (*Meeting, error) {
 	var m Meeting
-	if err := decodeStrict(body, &m); err != nil {
-		return nil, err
-	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return &m, decodeAndValidate(body, &m, m.Validate)
 }
 
-// DecodeBudget decodes and validates a Budget.
+// DecodeBudget decodes and validates a Budget, as DecodeMeeting does.
 func DecodeBudget(body []byte) (*Budget, error) {
 	var b Budget
-	if err := decodeStrict(body, &b); err != nil {
-		return nil, err
-	}
-	if err := b.Validate(); err != nil {
-		return nil, err
-	}
-	return &b, nil
+	return &b, decodeAndValidate(body, &b, b.Validate)
 }
+
+func decodeAndValidate(body []byte, v any, validate func() error) error {
+	shape, err := decodeStrict(body, v)
+	if err == errPartial {
+		return &ValidationError{Errors: shape}
+	}
+	if err != nil {
+		return err
+	}
+	verr := validate()
+	if len(shape) == 0 {
+		return verr
+	}
+	// a field of the wrong type also looks empty to validation: say it once
+	bad := map[string]bool{}
+	for _, fe := range shape {
+		bad[fe.Field] = true
+	}
+	var ve *ValidationError
+	if errors.As(verr, &ve) {
+		for _, fe := range ve.Errors {
+			if !bad[fe.Field] {
+				shape = append(shape, fe)
+			}
+		}
+	}
+	return &ValidationError{Errors: shape}
+}
+
+// errPartial: the shape problems stopped decoding; only they are reported.
+var errPartial = errors.New("partial decode")
 
 var (
 	decimalType   = reflect.TypeFor[decimal.Decimal]()
 	timestampType = reflect.TypeFor[Timestamp]()
 )
 
-// decodeStrict decodes body into v (a pointer to a struct) and reports, with
-// JSON paths, every field that v's type does not have and every value of the
-// wrong JSON type. encoding/json stops at the first problem and names no
-// path for unknown fields, so the document is first read into generic values
-// and walked against v's type.
-func decodeStrict(body []byte, v any) error {
+// decodeStrict decodes body into v (a pointer to a struct) and returns,
+// with JSON paths, every field that v's type does not have and every value
+// of the wrong JSON type; err is set only for malformed JSON. encoding/json
+// stops at the first problem and names no path for unknown fields, so the
+// document is first read into generic values and walked against v's type.
+func decodeStrict(body []byte, v any) ([]FieldError, error) {
 	if !utf8.Valid(body) {
 		off := 0
 		for off < len(body) {
@@ -59,29 +80,32 @@ func decodeStrict(body []byte, v any) error {
 			}
 			off += n
 		}
-		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: fmt.Sprintf("the body is not valid UTF-8 (first bad byte at offset %d)", off)}}}
+		return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: fmt.Sprintf("the body is not valid UTF-8 (first bad byte at offset %d)", off)}}}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw any
 	if err := dec.Decode(&raw); err != nil {
-		return syntaxError(body, err)
+		return nil, syntaxError(body, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: "unexpected data after the JSON document"}}}
+		return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: "unexpected data after the JSON document"}}}
 	}
 	if _, ok := raw.(map[string]any); !ok {
-		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: "the document must be a JSON object"}}}
+		return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: "the document must be a JSON object, not " + jsonKind(raw)}}}
 	}
 	var p problems
 	checkValue(raw, reflect.TypeOf(v).Elem(), "", &p)
-	if err := p.err(true); err != nil {
-		return err
-	}
+	// wrong types were reported above; decode what can be decoded so the
+	// rest of the document is validated too, unless decoding stopped early
+	// (then validation would report fields it never saw)
 	if err := json.Unmarshal(body, v); err != nil {
-		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: err.Error()}}}
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return p.list, errPartial
+		}
 	}
-	return nil
+	return p.list, nil
 }
 
 func syntaxError(body []byte, err error) error {

@@ -19,10 +19,10 @@ func (e FieldError) Error() string {
 	return e.Field + ": " + e.Message
 }
 
-// ValidationError lists every problem found in a document. A decoding
-// problem (malformed JSON, wrong types, unknown fields) has Syntax set: the
-// HTTP layer answers 400 for those and 422 for a well-formed document that
-// breaks the contract's rules.
+// ValidationError lists every problem found in a document. Malformed JSON
+// (or invalid UTF-8) has Syntax set: the HTTP layer answers 400 for that,
+// and 422 for well-formed JSON with unknown fields, wrong types or broken
+// rules, all listed at once.
 type ValidationError struct {
 	Syntax bool
 	Errors []FieldError

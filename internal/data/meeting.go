@@ -112,11 +112,11 @@ type Timestamp struct {
 // IsZero reports whether no time was given.
 func (t Timestamp) IsZero() bool { return t.Raw == "" }
 
+// UnmarshalJSON keeps a string as sent; anything else is left empty (the
+// strict decoder has already reported it), so decoding goes on.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	return json.Unmarshal(b, &t.Raw)
+	_ = json.Unmarshal(b, &t.Raw)
+	return nil
 }
 
 func (t Timestamp) MarshalJSON() ([]byte, error) { return json.Marshal(t.Raw) }

@@ -1,13 +1,26 @@
 package render
 
 import (
+	"bytes"
 	"context"
-	"errors"
 
 	"protokol/internal/data"
+	"protokol/internal/locale"
+	"protokol/internal/render/xlsx"
 )
 
-// BudgetXLSX renders a budget as a workbook.
+// BudgetXLSX renders a budget as a workbook, one sheet per table.
 func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
-	return nil, errors.New("xlsx: not yet")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	lang := o.Lang
+	if lang == "" {
+		lang = b.Language
+	}
+	var buf bytes.Buffer
+	if err := xlsx.Write(&buf, b, locale.Of(lang)); err != nil {
+		return nil, err
+	}
+	return &Result{Body: buf.Bytes(), ContentType: XLSX}, nil
 }

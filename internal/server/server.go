@@ -2,14 +2,224 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"protokol/internal/config"
 	"protokol/internal/render"
 )
 
-// Run serves until ctx ends.
+// Server is the HTTP service.
+type Server struct {
+	cfg     *config.Config
+	r       *render.Renderer
+	log     *slog.Logger
+	lim     *limiter
+	m       *metrics
+	ready   atomic.Bool
+	handler http.Handler
+}
+
+// New builds the service; it is ready once returned.
+func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, r: r, log: log, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait)}
+	s.m = newMetrics(func() float64 { return float64(s.lim.inFlight()) })
+	s.ready.Store(true)
+
+	g := gin.New()
+	g.HandleMethodNotAllowed = true
+	g.Use(s.observe, s.recoverPanics)
+	g.POST("/v1/agenda", s.handle(s.meeting("agenda")))
+	g.POST("/v1/minutes", s.handle(s.meeting("minutes")))
+	g.POST("/v1/budget", s.handle(s.budget))
+	g.GET("/v1/templates", s.handle(s.templates))
+	g.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	g.GET("/readyz", s.readyz)
+	g.GET("/openapi.json", s.openapi)
+	g.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{})))
+	g.NoRoute(func(c *gin.Context) {
+		writeProblem(c, &Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound,
+			Detail: "no such endpoint; see /openapi.json", class: "not_found"})
+	})
+	g.NoMethod(func(c *gin.Context) {
+		writeProblem(c, &Problem{Type: problemBase + "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
+			Detail: c.Request.Method + " is not allowed here", class: "method"})
+	})
+	s.handler = g
+	return s
+}
+
+// Handler is the service as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// SetReady marks the service ready or not (draining before shutdown).
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// Run serves on cfg.Addr until ctx ends, then shuts down gracefully:
+// readiness turns 503 at once, in-flight requests get ShutdownTimeout to
+// finish. A signal on hup reloads the templates.
 func Run(ctx context.Context, cfg *config.Config, r *render.Renderer, log *slog.Logger, hup <-chan os.Signal) error {
+	s := New(cfg, r, log)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln, hup)
+}
+
+// Serve serves on ln until ctx ends.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, hup <-chan os.Signal) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	go s.watchTemplates(ctx, hup)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String(), "max_concurrent", s.cfg.MaxConcurrent, "queue", s.cfg.QueueLength)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.SetReady(false)
+	s.log.Info("shutting down: finishing requests in flight", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	s.log.Info("stopped")
 	return nil
+}
+
+// watchTemplates reloads the template sets on SIGHUP and, if configured,
+// when the directory changes. A set that fails to load leaves the old
+// ones in use.
+func (s *Server) watchTemplates(ctx context.Context, hup <-chan os.Signal) {
+	var tick <-chan time.Time
+	if s.cfg.TemplateDir != "" && s.cfg.TemplatePoll > 0 {
+		t := time.NewTicker(s.cfg.TemplatePoll)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			s.reload("SIGHUP")
+		case <-tick:
+			if s.r.Templates.Changed() {
+				s.reload("changed on disk")
+			}
+		}
+	}
+}
+
+func (s *Server) reload(why string) {
+	if err := s.r.Templates.Reload(); err != nil {
+		s.log.Error("templates not reloaded; the previous ones stay in use", "why", why, "err", err)
+		return
+	}
+	s.log.Info("templates reloaded", "why", why)
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	if !s.ready.Load() {
+		c.Header("Retry-After", "5")
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "shutting down"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "templates": len(s.r.Templates.Sets())})
+}
+
+// Context keys for what the logging middleware reports.
+const (
+	ctxClass  = "protokol.class"
+	ctxLogErr = "protokol.err"
+	ctxPages  = "protokol.pages"
+	ctxReqID  = "protokol.request_id"
+)
+
+// observe gives every request an ID and logs and counts it.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	id := c.GetHeader("X-Request-ID")
+	if id == "" || len(id) > 100 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(ctxReqID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	attrs := []any{"request_id", id, "method", c.Request.Method, "route", route, "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "bytes", c.Writer.Size()}
+	if p, ok := c.Get(ctxPages); ok {
+		attrs = append(attrs, "pages", p)
+	}
+	if cl, ok := c.Get(ctxClass); ok {
+		s.m.errors.WithLabelValues(cl.(string)).Inc()
+		if cl == "overloaded" {
+			s.m.refusals.Inc()
+		}
+		attrs = append(attrs, "error_class", cl)
+	}
+	level := slog.LevelInfo
+	if e, ok := c.Get(ctxLogErr); ok {
+		attrs = append(attrs, "err", e)
+		level = slog.LevelError
+	}
+	if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+		level = slog.LevelDebug
+	}
+	s.log.Log(c.Request.Context(), level, "request", attrs...)
+}
+
+// recoverPanics turns a panic into a 500 that says nothing internal; the
+// log has everything, with the request ID.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			p := internalProblem(fmt.Errorf("panic: %v", r))
+			id, _ := c.Get(ctxReqID)
+			s.log.Error("panic recovered", "request_id", id, "panic", fmt.Sprint(r))
+			if !c.Writer.Written() {
+				writeProblem(c, p)
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
 }

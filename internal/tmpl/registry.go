@@ -179,7 +179,9 @@ func (r *Registry) loadSet(fsys fs.FS, name, source, prefix string) (*Set, error
 		}
 		// templates are named by their path, so errors say which set and file
 		t := template.New(path.Join(prefix, file)).Funcs(r.funcs).Option("missingkey=error")
-		for _, f := range append([]string{file}, partials...) {
+		// partials first: the kind's own file comes last, so its parts
+		// (title, footer, …) win over a partial's
+		for _, f := range append(partials, file) {
 			src, err := fs.ReadFile(fsys, f)
 			if err != nil {
 				return nil, err

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
 )
 
@@ -62,7 +61,7 @@ func (e *engine) table(t *extast.Table, src []byte) {
 	if keyValue {
 		header = nil
 	}
-	widths := e.columnWidths(header, rows, ncols, keyValue)
+	widths := e.columnWidths(header, rows, ncols, keyValue, aligns(t))
 	lh := lineHeight(tableSize)
 	layout := func(row []*cell) float64 {
 		n := 1
@@ -144,7 +143,7 @@ func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float6
 
 // columnWidths shares the column's width between the columns: each gets
 // at least its longest word, and the rest goes where the text is.
-func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValue bool) []float64 {
+func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValue bool, right []bool) []float64 {
 	minW := make([]float64, ncols)
 	prefW := make([]float64, ncols)
 	visit := func(row []*cell) {
@@ -169,15 +168,28 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 			prefW[i] = max(prefW[i], lineW)
 		}
 	}
-	visit(header)
-	for _, r := range rows {
+	// widest unwrapped cell per column, header included
+	bodyW := make([]float64, ncols)
+	for _, r := range append([][]*cell{header}, rows...) {
 		visit(r)
+		for i, c := range r {
+			w := 0.0
+			for _, p := range c.pieces {
+				w += p.w
+			}
+			bodyW[i] = max(bodyW[i], w)
+		}
 	}
 	avail := e.right - e.left
 	sumMin, sumPref := 0.0, 0.0
 	for i := range minW {
 		minW[i] = min(minW[i]+2*cellPadX, avail*0.6)
 		prefW[i] = max(prefW[i]+2*cellPadX, minW[i])
+		if i < len(right) && right[i] {
+			// amounts are not wrapped: a right-aligned column gets its
+			// widest body cell
+			minW[i] = min(max(minW[i], bodyW[i]+2*cellPadX), avail*0.4)
+		}
 		sumMin += minW[i]
 		sumPref += prefW[i]
 	}
@@ -207,4 +219,11 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 	return w
 }
 
-var _ ast.Node = (*extast.Table)(nil)
+// aligns reports which columns are right-aligned.
+func aligns(t *extast.Table) []bool {
+	out := make([]bool, len(t.Alignments))
+	for i, a := range t.Alignments {
+		out[i] = a == extast.AlignRight
+	}
+	return out
+}

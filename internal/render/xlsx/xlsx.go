@@ -1,0 +1,470 @@
+// Package xlsx writes budgets as Excel workbooks finance staff can work in:
+// one sheet per table, live formulas (SUBTOTAL for groups and totals, the
+// column formulas, the budget difference) with their values stored, Danish
+// or English number formats in the table's unit, print setup and document
+// properties. Rows are streamed, so a 100,000-line table is never held as a
+// sheet in memory.
+//
+// Amounts are stored in kroner, exactly as given; the unit ("1.000 kr.",
+// "mio. kr.") scales only what is shown, through the number format (a
+// trailing comma in a format code divides by 1,000). A reader who edits a
+// cell types kroner, and every total follows.
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"protokol/internal/data"
+	"protokol/internal/locale"
+)
+
+// First rows of every sheet.
+const (
+	titleRow  = 1
+	unitRow   = 2
+	headerRow = 4
+	firstData = 5
+)
+
+// Write renders the budget as a workbook to w. The budget must be validated.
+func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	lb := lang.Labels()
+	names := sheetNames(b.Tables)
+	for i := range b.Tables {
+		t := &b.Tables[i]
+		t.FillDefaults(lb.Total, lb.Budget, lb.OverAllocation, lb.Unallocated)
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", names[0]); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(names[i]); err != nil {
+			return err
+		}
+		if err := writeTable(f, names[i], t, b, lang); err != nil {
+			return fmt.Errorf("table %q: %w", t.Title, err)
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title: b.Title, Subject: b.Title, Creator: b.Municipality, LastModifiedBy: b.Municipality,
+		Language: map[locale.Lang]string{locale.Danish: "da-DK", locale.English: "en-GB"}[lang],
+		Description: "Protokol", Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z",
+	}); err != nil {
+		return err
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
+// sheetNames gives every table a valid, unique sheet name: at most 31
+// characters, none of []:*?/\, not starting or ending with an apostrophe,
+// not "History".
+func sheetNames(tables []data.BudgetTable) []string {
+	used := map[string]bool{}
+	out := make([]string, len(tables))
+	for i, t := range tables {
+		base := strings.Map(func(r rune) rune {
+			switch r {
+			case '[', ']', ':', '*', '?', '/', '\\':
+				return '-'
+			}
+			if r < 0x20 {
+				return ' '
+			}
+			return r
+		}, t.Title)
+		base = strings.Trim(strings.TrimSpace(base), "'")
+		if base == "" || strings.EqualFold(base, "History") {
+			base = fmt.Sprintf("Tabel %d", i+1)
+		}
+		name := truncate(base, 31)
+		for n := 2; used[strings.ToLower(name)]; n++ {
+			suffix := fmt.Sprintf(" (%d)", n)
+			name = truncate(base, 31-len(suffix)) + suffix
+		}
+		used[strings.ToLower(name)] = true
+		out[i] = name
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:n]), " '")
+}
+
+// numberFormat is the format code of a table: US separators (Excel shows
+// the reader's own), the table's decimals, and a trailing comma per 1,000
+// of the unit's scale.
+func numberFormat(t *data.BudgetTable) string {
+	code := "#,##0"
+	if t.Decimals > 0 {
+		code += "." + strings.Repeat("0", t.Decimals)
+	}
+	switch t.Unit {
+	case "1.000 kr.":
+		code += ","
+	case "mio. kr.":
+		code += ",,"
+	}
+	return code + ";-" + code
+}
+
+// styles are the cell styles of one table, made on first use.
+type styles struct {
+	f     *excelize.File
+	num   string
+	cache map[string]int
+}
+
+func (s *styles) get(kind string, depth int) int {
+	key := fmt.Sprintf("%s/%d", kind, depth)
+	if id, ok := s.cache[key]; ok {
+		return id
+	}
+	st := &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}
+	top := []excelize.Border{{Type: "top", Color: "808080", Style: 1}}
+	switch kind {
+	case "title":
+		st.Font = &excelize.Font{Bold: true, Size: 14}
+	case "unit", "legend":
+		st.Font = &excelize.Font{Italic: true, Color: "595959"}
+	case "note":
+		st.Alignment.WrapText = true
+		st.Font = &excelize.Font{Color: "404040"}
+	case "header":
+		st.Font = &excelize.Font{Bold: true}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8ECF1"}}
+		st.Border = []excelize.Border{{Type: "bottom", Color: "595959", Style: 1}}
+		st.Alignment.WrapText = true
+	case "header-num":
+		st.Font = &excelize.Font{Bold: true}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8ECF1"}}
+		st.Border = []excelize.Border{{Type: "bottom", Color: "595959", Style: 1}}
+		st.Alignment.WrapText = true
+		st.Alignment.Horizontal = "right"
+	case "label":
+		st.Alignment.Indent = depth
+	case "group":
+		st.Alignment.Indent = depth
+		st.Font = &excelize.Font{Bold: true}
+	case "subtotal":
+		st.Alignment.Indent = depth
+		st.Font = &excelize.Font{Bold: true}
+		st.Border = top
+	case "num":
+		st.CustomNumFmt = &s.num
+	case "num-bold":
+		st.CustomNumFmt = &s.num
+		st.Font = &excelize.Font{Bold: true}
+		st.Border = top
+	case "total":
+		st.Font = &excelize.Font{Bold: true}
+		st.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
+	case "num-total":
+		st.CustomNumFmt = &s.num
+		st.Font = &excelize.Font{Bold: true}
+		st.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
+	case "blank-top":
+		st.Border = top
+	}
+	id, err := s.f.NewStyle(st)
+	if err != nil {
+		id = 0
+	}
+	s.cache[key] = id
+	return id
+}
+
+// layout is where a table's columns are.
+type layout struct {
+	hasNote  bool
+	labelCol int // 1-based
+	noteCol  int
+	firstVal int
+}
+
+func (l layout) valCol(i int) int { return l.firstVal + i }
+
+func cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+func colName(col int) string {
+	name, _ := excelize.ColumnNumberToName(col)
+	return name
+}
+
+func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang) error {
+	lb := lang.Labels()
+	lay := layout{labelCol: 1}
+	widths := measure(t, lang)
+	lay.hasNote = widths.note > 0
+	lay.firstVal = 2
+	if lay.hasNote {
+		lay.noteCol, lay.firstVal = 2, 3
+	}
+	lastCol := lay.valCol(len(t.Columns) - 1)
+
+	// sheet settings go before the stream writer: it writes them after the rows
+	orientation := "portrait"
+	if len(t.Columns) > 3 || lay.hasNote && len(t.Columns) > 1 {
+		orientation = "landscape"
+	}
+	one, zero, a4 := 1, 0, 9
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	footer := fmt.Sprintf("&L%s&R%s &P %s &N", hfEscape(b.Municipality), lb.Page, lb.Of)
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddHeader: "&L&\"-,Bold\"" + hfEscape(t.Title) + "&R" + hfEscape(b.Title), OddFooter: footer,
+	}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
+		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", strings.ReplaceAll(sheet, "'", "''"), headerRow, headerRow)}); err != nil {
+		return err
+	}
+
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	st := &styles{f: f, num: numberFormat(t), cache: map[string]int{}}
+	if err := sw.SetColWidth(lay.labelCol, lay.labelCol, widths.label); err != nil {
+		return err
+	}
+	if lay.hasNote {
+		if err := sw.SetColWidth(lay.noteCol, lay.noteCol, widths.note); err != nil {
+			return err
+		}
+	}
+	for i := range t.Columns {
+		if err := sw.SetColWidth(lay.valCol(i), lay.valCol(i), widths.values[i]); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, firstData), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+
+	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: t.Title, StyleID: st.get("title", 0)}}, excelize.RowOpts{Height: 21}); err != nil {
+		return err
+	}
+	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[lang] + t.Unit
+	if err := sw.SetRow(cell(1, unitRow), []any{excelize.Cell{Value: unitText, StyleID: st.get("unit", 0)}}); err != nil {
+		return err
+	}
+	header := make([]any, lastCol)
+	header[lay.labelCol-1] = excelize.Cell{Value: "", StyleID: st.get("header", 0)}
+	if lay.hasNote {
+		header[lay.noteCol-1] = excelize.Cell{Value: map[locale.Lang]string{locale.Danish: "Bemærkning", locale.English: "Note"}[lang], StyleID: st.get("header", 0)}
+	}
+	for i, c := range t.Columns {
+		header[lay.valCol(i)-1] = excelize.Cell{Value: c.Label + " (" + t.Unit + ")", StyleID: st.get("header-num", 0)}
+	}
+	if err := sw.SetRow(cell(1, headerRow), header); err != nil {
+		return err
+	}
+
+	var totalRow, budgetRow int
+	row := make([]any, lastCol)
+	err = t.Walk(func(r *data.CalcRow) error {
+		sheetRow := firstData + r.Index
+		clear(row)
+		label := r.Label
+		labelStyle, numStyle := st.get("label", r.Depth), st.get("num", 0)
+		switch r.Kind {
+		case data.GroupRow:
+			labelStyle = st.get("group", r.Depth)
+		case data.SubtotalRow:
+			label = subtotalLabel(r.Label, lang)
+			labelStyle, numStyle = st.get("subtotal", r.Depth), st.get("num-bold", 0)
+		case data.TotalRow, data.BudgetRow, data.DifferenceRow:
+			labelStyle, numStyle = st.get("total", 0), st.get("num-total", 0)
+		}
+		row[lay.labelCol-1] = excelize.Cell{Value: label, StyleID: labelStyle}
+		if lay.hasNote {
+			style := st.get("note", 0)
+			if r.Kind == data.SubtotalRow {
+				style = st.get("blank-top", 0)
+			}
+			row[lay.noteCol-1] = excelize.Cell{Value: r.Note, StyleID: style}
+		}
+		for i, c := range t.Columns {
+			col := lay.valCol(i)
+			v := r.Values
+			switch r.Kind {
+			case data.GroupRow:
+			case data.LineRow:
+				if c.Computed() {
+					row[col-1] = excelize.Cell{Formula: columnFormula(t, lay, i, sheetRow), Value: v[i].InexactFloat64(), StyleID: numStyle}
+				} else if r.Given[i] {
+					row[col-1] = excelize.Cell{Value: v[i].InexactFloat64(), StyleID: numStyle}
+				}
+			case data.SubtotalRow, data.TotalRow:
+				from, to := firstData+r.From, sheetRow-1
+				formula := fmt.Sprintf("SUBTOTAL(9,%s%d:%s%d)", colName(col), from, colName(col), to)
+				row[col-1] = excelize.Cell{Formula: formula, Value: v[i].InexactFloat64(), StyleID: numStyle}
+			case data.BudgetRow:
+				if i == 0 {
+					row[col-1] = excelize.Cell{Value: v[0].InexactFloat64(), StyleID: numStyle}
+				}
+			case data.DifferenceRow:
+				if i == 0 {
+					tot, bud := cell(col, totalRow), cell(col, budgetRow)
+					row[col-1] = excelize.Cell{Formula: fmt.Sprintf("ABS(%s-%s)", tot, bud), Value: v[0].InexactFloat64(), StyleID: numStyle}
+					row[lay.labelCol-1] = excelize.Cell{Formula: fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(t.OverLabel), quote(t.UnderLabel)),
+						Value: label, StyleID: labelStyle}
+				}
+			}
+		}
+		switch r.Kind {
+		case data.TotalRow:
+			totalRow = sheetRow
+		case data.BudgetRow:
+			budgetRow = sheetRow
+		}
+		return sw.SetRow(cell(1, sheetRow), row)
+	})
+	if err != nil {
+		return err
+	}
+	next := firstData + countRows(t) + 1
+	if t.Legend != "" {
+		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: t.Legend, StyleID: st.get("legend", 0)}}); err != nil {
+			return err
+		}
+		next++
+	}
+	for _, n := range t.Notes {
+		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: n, StyleID: st.get("legend", 0)}}); err != nil {
+			return err
+		}
+		next++
+	}
+	return sw.Flush()
+}
+
+// columnFormula is a computed column's formula on one row: "C5-D5".
+func columnFormula(t *data.BudgetTable, lay layout, col, row int) string {
+	idx := map[string]int{}
+	for i, c := range t.Columns {
+		idx[c.Key] = i
+	}
+	var b strings.Builder
+	for i, term := range t.Columns[col].Terms {
+		switch {
+		case term.Negative:
+			b.WriteByte('-')
+		case i > 0:
+			b.WriteByte('+')
+		}
+		b.WriteString(cell(lay.valCol(idx[term.Key]), row))
+	}
+	return b.String()
+}
+
+// countRows is how many rows Walk gives.
+func countRows(t *data.BudgetTable) int {
+	var count func(rows []data.Row) int
+	count = func(rows []data.Row) int {
+		n := 0
+		for i := range rows {
+			if rows[i].IsGroup() {
+				n += 2 + count(rows[i].Rows)
+			} else {
+				n++
+			}
+		}
+		return n
+	}
+	n := count(t.Rows) + 1
+	if t.Budget != nil {
+		n += 2
+	}
+	return n
+}
+
+func subtotalLabel(label string, l locale.Lang) string {
+	if l == locale.English {
+		return "Total " + label
+	}
+	return label + " i alt"
+}
+
+func quote(s string) string { return strings.ReplaceAll(s, `"`, `""`) }
+
+// hfEscape escapes & in header and footer text, where it starts a code.
+func hfEscape(s string) string { return strings.ReplaceAll(s, "&", "&&") }
+
+// colWidths are column widths in characters.
+type colWidths struct {
+	label, note float64
+	values      []float64
+}
+
+// measure sizes the columns to their content without computing the table:
+// labels and notes from the rows, amounts from the largest total possible
+// (the sum of absolute values), which no printed amount exceeds.
+func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
+	w := colWidths{label: float64(utf8.RuneCountInString(t.TotalLabel)) + 2, values: make([]float64, len(t.Columns))}
+	abs := make([]decimal.Decimal, len(t.Columns))
+	idx := map[string]int{}
+	for i, c := range t.Columns {
+		idx[c.Key] = i
+	}
+	var visit func(rows []data.Row, depth int)
+	visit = func(rows []data.Row, depth int) {
+		for i := range rows {
+			r := &rows[i]
+			l := float64(utf8.RuneCountInString(r.Label)) + 2*float64(depth) + 2
+			if r.IsGroup() {
+				l += 6 // " i alt"
+				visit(r.Rows, depth+1)
+			}
+			w.label = max(w.label, l)
+			w.note = max(w.note, float64(utf8.RuneCountInString(r.Note))+2)
+			for k, v := range r.Values {
+				abs[idx[k]] = abs[idx[k]].Add(v.Abs())
+			}
+		}
+	}
+	visit(t.Rows, 0)
+	for _, s := range []string{t.BudgetLabel, t.OverLabel, t.UnderLabel} {
+		w.label = max(w.label, float64(utf8.RuneCountInString(s))+2)
+	}
+	var all decimal.Decimal
+	for _, a := range abs {
+		all = all.Add(a)
+	}
+	if t.Budget != nil {
+		all = all.Add(t.Budget.Abs())
+	}
+	scale := data.Units[t.Unit]
+	digits := float64(len(lang.Number(all.Div(scale), t.Decimals))) + 3
+	for i, c := range t.Columns {
+		w.values[i] = max(digits, min(float64(utf8.RuneCountInString(c.Label+" ("+t.Unit+")"))+2, 24), 10)
+	}
+	w.label = min(w.label, 60)
+	if w.note > 0 {
+		w.note = min(max(w.note, 14), 50)
+	}
+	return w
+}

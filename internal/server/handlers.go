@@ -1,0 +1,222 @@
+package server
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"protokol/internal/data"
+	"protokol/internal/locale"
+	"protokol/internal/render"
+	"protokol/internal/view"
+)
+
+// handle adapts a handler that returns an error.
+func (s *Server) handle(h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			writeProblem(c, problemFor(err))
+		}
+	}
+}
+
+var templateName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// options reads the query parameters every render endpoint takes.
+func options(c *gin.Context) (render.Options, error) {
+	var o render.Options
+	q := c.Request.URL.Query()
+	o.Template = q.Get("template")
+	if o.Template == "" {
+		o.Template = "default"
+	} else if !templateName.MatchString(o.Template) {
+		return o, badRequest("template", "%q is not a template set name (letters, digits, - and _)", o.Template)
+	}
+	switch p := q.Get("public"); p {
+	case "", "false", "0":
+	case "true", "1":
+		o.Public = true
+	default:
+		return o, badRequest("public", "must be true or false, not %q", p)
+	}
+	switch l := q.Get("lang"); l {
+	case "", "da", "en":
+		o.Lang = l
+	default:
+		return o, badRequest("lang", "must be da or en, not %q", l)
+	}
+	return o, nil
+}
+
+// readBody reads the request body within the configured limit.
+func (s *Server) readBody(c *gin.Context) ([]byte, error) {
+	if c.Request.ContentLength > s.cfg.BodyLimit {
+		return nil, &http.MaxBytesError{Limit: s.cfg.BodyLimit}
+	}
+	return io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit))
+}
+
+// render runs a decode-and-render job in a render slot, with the render
+// deadline, and records its metrics.
+func (s *Server) render(c *gin.Context, document, tmplName string, job func(ctx context.Context) (*render.Result, error)) (*render.Result, error) {
+	if err := s.lim.acquire(c.Request.Context()); err != nil {
+		return nil, err
+	}
+	defer s.lim.release()
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
+	defer cancel()
+	start := time.Now()
+	res, err := job(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.m.duration.WithLabelValues(document, tmplName).Observe(time.Since(start).Seconds())
+	format := "pdf"
+	if res.ContentType == render.XLSX {
+		format = "xlsx"
+	}
+	s.m.bytes.WithLabelValues(document, format).Add(float64(len(res.Body)))
+	if res.Pages > 0 {
+		s.m.pages.WithLabelValues(document).Add(float64(res.Pages))
+		c.Set(ctxPages, res.Pages)
+	}
+	s.m.replaced.Add(float64(res.Replaced))
+	return res, nil
+}
+
+func (s *Server) meeting(document string) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		o, err := options(c)
+		if err != nil {
+			return err
+		}
+		if err := s.r.Templates.Check(o.Template, document); err != nil {
+			return err
+		}
+		body, err := s.readBody(c)
+		if err != nil {
+			return err
+		}
+		var m *data.Meeting
+		res, err := s.render(c, document, o.Template, func(ctx context.Context) (*render.Result, error) {
+			if m, err = data.DecodeMeeting(body); err != nil {
+				return nil, err
+			}
+			return s.r.Meeting(ctx, document, m, o)
+		})
+		if err != nil {
+			return err
+		}
+		lang := locale.Of(o.Lang)
+		if o.Lang == "" {
+			lang = locale.Of(m.Language)
+		}
+		kind := lang.Labels().Agenda
+		if document == view.Minutes {
+			kind = lang.Labels().Minutes
+		}
+		send(c, res, fmt.Sprintf("%s %s %s.pdf", kind, m.Committee, m.Start.Time.Format("2006-01-02")))
+		return nil
+	}
+}
+
+func (s *Server) budget(c *gin.Context) error {
+	o, err := options(c)
+	if err != nil {
+		return err
+	}
+	format := c.Query("format")
+	switch format {
+	case "pdf", "xlsx":
+	case "":
+		format = "xlsx"
+		if accept := c.GetHeader("Accept"); strings.Contains(accept, render.PDF) && !strings.Contains(accept, render.XLSX) {
+			format = "pdf"
+		}
+	default:
+		return badRequest("format", "must be xlsx or pdf, not %q", format)
+	}
+	if format == "pdf" {
+		if err := s.r.Templates.Check(o.Template, "budget"); err != nil {
+			return err
+		}
+	}
+	body, err := s.readBody(c)
+	if err != nil {
+		return err
+	}
+	var b *data.Budget
+	res, err := s.render(c, "budget", o.Template, func(ctx context.Context) (*render.Result, error) {
+		if b, err = data.DecodeBudget(body); err != nil {
+			return nil, err
+		}
+		if format == "pdf" {
+			return s.r.BudgetPDF(ctx, b, o)
+		}
+		return s.r.BudgetXLSX(ctx, b, o)
+	})
+	if err != nil {
+		return err
+	}
+	send(c, res, b.Title+"."+format)
+	return nil
+}
+
+func (s *Server) templates(c *gin.Context) error {
+	c.JSON(http.StatusOK, gin.H{"templates": s.r.Templates.Sets()})
+	return nil
+}
+
+// send writes a finished document.
+func send(c *gin.Context, res *render.Result, filename string) {
+	c.Header("Content-Disposition", contentDisposition(filename))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, res.ContentType, res.Body)
+}
+
+// contentDisposition names the file for every browser: an ASCII fallback
+// (æ -> ae, ø -> oe, å -> aa) and the exact UTF-8 name (RFC 6266, 5987).
+func contentDisposition(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7F || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	ascii := asciiName(name)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, strings.ReplaceAll(url.PathEscape(name), "+", "%2B"))
+}
+
+var danish = strings.NewReplacer("æ", "ae", "ø", "oe", "å", "aa", "Æ", "Ae", "Ø", "Oe", "Å", "Aa",
+	"é", "e", "ü", "u", "ö", "o", "ä", "a", "–", "-", "—", "-")
+
+func asciiName(s string) string {
+	s = danish.Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('_')
+		case r < 0x80:
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+func (s *Server) openapi(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json", openapiDoc)
+}

@@ -1,0 +1,51 @@
+package server
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the service's Prometheus metrics, on a registry of its own.
+type metrics struct {
+	reg      *prometheus.Registry
+	duration *prometheus.HistogramVec
+	pages    *prometheus.CounterVec
+	bytes    *prometheus.CounterVec
+	errors   *prometheus.CounterVec
+	requests *prometheus.CounterVec
+	refusals prometheus.Counter
+	replaced prometheus.Counter
+}
+
+func newMetrics(inFlight func() float64) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "protokol_render_duration_seconds",
+			Help:    "Time to render one document (decode, template, layout), by document kind and template set.",
+			Buckets: []float64{.002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5, 10, 30},
+		}, []string{"document", "template"}),
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_pages_total", Help: "PDF pages produced, by document kind.",
+		}, []string{"document"}),
+		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_output_bytes_total", Help: "Bytes of documents produced, by document kind and format.",
+		}, []string{"document", "format"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_errors_total", Help: "Requests answered with an error, by class (invalid, malformed, too_large, unknown_template, overloaded, timeout, template, internal, …).",
+		}, []string{"class"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "status"}),
+		refusals: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "protokol_queue_refusals_total", Help: "Requests refused with 503 because the render queue was full or the wait too long.",
+		}),
+		replaced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "protokol_replaced_characters_total", Help: "Characters the font could not draw, printed as a replacement character.",
+		}),
+	}
+	m.reg.MustRegister(m.duration, m.pages, m.bytes, m.errors, m.requests, m.refusals, m.replaced,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "protokol_renders_in_flight", Help: "Renders running now."}, inFlight),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

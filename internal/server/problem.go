@@ -1,0 +1,110 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"protokol/internal/data"
+	"protokol/internal/render"
+	"protokol/internal/tmpl"
+)
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	Status   int               `json:"status"`
+	Detail   string            `json:"detail,omitempty"`
+	Instance string            `json:"instance,omitempty"`
+	Errors   []data.FieldError `json:"errors,omitempty"`
+
+	retryAfter int    // seconds, for 503
+	class      string // for metrics and logs
+	logErr     error  // what is logged, never sent
+}
+
+const problemBase = "https://protokol.dk/problems/"
+
+// httpError is an error that already knows its answer.
+type httpError struct{ p *Problem }
+
+func (e *httpError) Error() string { return e.p.Title + ": " + e.p.Detail }
+
+func badRequest(field, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &httpError{&Problem{Type: problemBase + "bad-request", Title: "Bad request", Status: http.StatusBadRequest,
+		Detail: msg, Errors: []data.FieldError{{Field: field, Message: msg}}, class: "bad_request"}}
+}
+
+func overloaded(retry int, detail string) error {
+	return &httpError{&Problem{Type: problemBase + "overloaded", Title: "Service overloaded", Status: http.StatusServiceUnavailable,
+		Detail: detail, retryAfter: retry, class: "overloaded"}}
+}
+
+// problemFor maps any error a handler returns to the answer the client
+// gets. It is the only place that chooses a status code.
+func problemFor(err error) *Problem {
+	var he *httpError
+	var ve *data.ValidationError
+	var mbe *http.MaxBytesError
+	var ee *tmpl.ExecError
+	switch {
+	case errors.As(err, &he):
+		return he.p
+	case errors.As(err, &mbe):
+		return &Problem{Type: problemBase + "too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
+			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), class: "too_large"}
+	case errors.As(err, &ve) && ve.Syntax:
+		return &Problem{Type: problemBase + "malformed", Title: "Malformed document", Status: http.StatusBadRequest,
+			Detail: summary(ve), Errors: ve.Errors, class: "malformed"}
+	case errors.As(err, &ve):
+		return &Problem{Type: problemBase + "invalid", Title: "Invalid document", Status: http.StatusUnprocessableEntity,
+			Detail: summary(ve), Errors: ve.Errors, class: "invalid"}
+	case render.IsNotFound(err):
+		return &Problem{Type: problemBase + "unknown-template", Title: "Unknown template", Status: http.StatusNotFound,
+			Detail: err.Error(), class: "unknown_template"}
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, tmpl.ErrLimit) && errors.Is(err, context.DeadlineExceeded):
+		return &Problem{Type: problemBase + "timeout", Title: "Render timed out", Status: http.StatusServiceUnavailable,
+			Detail: "the document took longer to render than the service allows", retryAfter: 5, class: "timeout", logErr: err}
+	case errors.As(err, &ee):
+		// the template, not the request, is at fault: say which and where
+		return &Problem{Type: problemBase + "template-failed", Title: "Template failed", Status: http.StatusInternalServerError,
+			Detail: ee.Error(), class: "template", logErr: err}
+	case errors.Is(err, context.Canceled):
+		return &Problem{Type: problemBase + "canceled", Title: "Request canceled", Status: 499, class: "canceled"}
+	}
+	return internalProblem(err)
+}
+
+func internalProblem(err error) *Problem {
+	return &Problem{Type: problemBase + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
+		Detail: "the service failed to render the document; the request ID identifies it in the logs", class: "internal", logErr: err}
+}
+
+func summary(ve *data.ValidationError) string {
+	if len(ve.Errors) == 1 {
+		return ve.Errors[0].Error()
+	}
+	return fmt.Sprintf("%d problems; see errors", len(ve.Errors))
+}
+
+// writeProblem sends a problem as application/problem+json.
+func writeProblem(c *gin.Context, p *Problem) {
+	p.Instance = c.Request.URL.Path
+	if p.retryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(p.retryAfter))
+	}
+	c.Set(ctxClass, p.class)
+	if p.logErr != nil {
+		c.Set(ctxLogErr, p.logErr.Error())
+	}
+	c.Header("Content-Type", "application/problem+json")
+	c.Header("Cache-Control", "no-store")
+	status := p.Status
+	c.JSON(status, p)
+}
