@@ -125,12 +125,23 @@ func (e *engine) finishTOC() {
 		right := pageW - marginR
 		nw := e.width(regular, bodySize, num)
 		e.drawText(right-nw, t.baseline, regular, bodySize, black, num)
-		dot := e.width(regular, bodySize, ". ")
-		from, to := t.textEnd+2, right-nw-2
-		if n := int((to - from) / dot); n > 0 {
-			e.drawText(to-float64(n)*dot, t.baseline, regular, bodySize, grey, strings.Repeat(". ", n))
-		}
+		e.leader(t.textEnd+1.5, right-nw-1.5, t.baseline)
 	}
+}
+
+// leader draws a dot leader filling [from, to] exactly: word spacing
+// stretches the spaces, so the dots sit evenly from the title to the page
+// number and text extraction keeps the line together.
+func (e *engine) leader(from, to, baseline float64) {
+	dot, space := e.width(regular, bodySize, "."), e.width(regular, bodySize, " ")
+	n := int((to - from + space) / (dot + space))
+	if n < 2 {
+		return
+	}
+	extra := ((to-from)-float64(n)*dot)/float64(n-1) - space
+	e.pdf.SetWordSpacing(extra)
+	e.drawText(from, baseline, regular, bodySize, grey, strings.TrimSuffix(strings.Repeat(". ", n), " "))
+	e.pdf.SetWordSpacing(0)
 }
 
 // footers draws the running footer on every page.

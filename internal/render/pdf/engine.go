@@ -89,7 +89,11 @@ func newEngine(fs *fontSet) *engine {
 	p.SetAutoPageBreak(false, 0)
 	p.SetMargins(marginL, marginT, marginR)
 	p.SetCatalogSort(true)
-	p.SetCompression(true)
+	// fpdf makes a new zlib writer (about 1 MB) for every page stream,
+	// which alone tripled render time and took 20 MB per 18-page document.
+	// The fonts, most of a file's bytes, come precompressed anyway: page
+	// streams left plain make the fixture's minutes 289 KB instead of 250.
+	p.SetCompression(false)
 	e := &engine{pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, curEnc: -1}
 	for st := range e.added {
 		e.added[st] = make([]bool, len(fs.defs[st]))

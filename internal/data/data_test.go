@@ -1,0 +1,122 @@
+package data
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+const fixtureDir = "../../../shared/fixtures/"
+
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(fixtureDir + name)
+	if err != nil {
+		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
+	}
+	return b
+}
+
+func TestDecodeFixtures(t *testing.T) {
+	m, err := DecodeMeeting(fixture(t, "aalborg-2014-08-19.meeting.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Items) != 10 || m.Items[8].Access != AccessClosed || m.Items[0].Access != AccessOpen {
+		t.Errorf("items not decoded with defaults: %d items, access %q/%q", len(m.Items), m.Items[0].Access, m.Items[8].Access)
+	}
+	if got := m.Start.Time.Format("2006-01-02 15:04 -07:00"); got != "2014-08-19 13:00 +02:00" {
+		t.Errorf("start = %s", got)
+	}
+	if m.Participants[2].Role != RoleOfficial || m.Participants[2].Attendance != AttendancePresent {
+		t.Errorf("participant defaults: %+v", m.Participants[2])
+	}
+	b, err := DecodeBudget(fixture(t, "aalborg-aktiveringsramme-2016.budget.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Tables[1].Budget == nil || b.Tables[1].Budget.String() != "292100000" {
+		t.Errorf("budget frame = %v", b.Tables[1].Budget)
+	}
+}
+
+// fieldsOf returns the fields a ValidationError names, and whether the
+// error is a syntax error.
+func fieldsOf(t *testing.T, err error) (map[string]string, bool) {
+	t.Helper()
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a *ValidationError, got %v", err)
+	}
+	out := map[string]string{}
+	for _, fe := range ve.Errors {
+		out[fe.Field] = fe.Message
+	}
+	return out, ve.Syntax
+}
+
+const validMeeting = `{"municipality":"Aalborg Kommune","committee":"Beskæftigelsesudvalget","start":"2014-08-19T13:00:00+02:00","location":"Sønderbro 12","items":[{"number":"1","title":"Godkendelse af dagsorden"}]}`
+
+func TestMeetingValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		json   string
+		syntax bool
+		fields []string // every field that must be named
+	}{
+		{"malformed", `{"municipality":`, true, []string{""}},
+		{"trailing data", validMeeting + `{}`, true, []string{""}},
+		{"not an object", `[1,2]`, true, []string{""}},
+		{"invalid UTF-8", "{\"municipality\":\"\xff\"}", true, []string{""}},
+		{"empty object", `{}`, false, []string{"municipality", "committee", "start", "location", "items"}},
+		{"unknown fields with paths", strings.Replace(validMeeting, `"title":"Godkendelse af dagsorden"`, `"title":"x","numbr":"2","sections":[{"heading":"h","bdy":"b"}]`, 1),
+			false, []string{"items[0].numbr", "items[0].sections[0].bdy"}},
+		{"wrong types", `{"municipality":1,"committee":"c","start":"2014-08-19T13:00:00+02:00","location":"l","items":{"a":1},"participants":[{"name":true}]}`,
+			false, []string{"municipality", "items", "participants[0].name"}},
+		{"bad values", `{"municipality":"m","committee":"c","start":"19.08.2014","end":"2014-08-19T12:00:00+02:00","location":"l","language":"de",
+			"groups":[{"code":"A","title":"t"},{"code":"A","title":""}],
+			"participants":[{"name":"n","role":"boss","attendance":"maybe","items":["9"]}],
+			"items":[{"number":"1","title":"t","kind":"vote","access":"secret","group":"B","duration_minutes":-5,"attachments":[{"title":"","access":"x"}],"sections":[{"heading":" ","body":"b"}]},
+			         {"number":"1","title":""}]}`,
+			false, []string{"start", "language", "groups[1].code", "groups[1].title", "participants[0].role", "participants[0].attendance",
+				"participants[0].items[0]", "items[0].kind", "items[0].access", "items[0].group", "items[0].duration_minutes",
+				"items[0].attachments[0].title", "items[0].attachments[0].access", "items[0].sections[0].heading", "items[1].number", "items[1].title"}},
+		{"end before start", strings.Replace(validMeeting, `"location"`, `"end":"2014-08-19T12:00:00+02:00","location"`, 1), false, []string{"end"}},
+		{"no offset", strings.Replace(validMeeting, "13:00:00+02:00", "13:00:00", 1), false, []string{"start"}},
+		{"budget table in item", strings.Replace(validMeeting, `"title":"Godkendelse af dagsorden"`,
+			`"title":"t","budget_tables":[{"title":"","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"b":1}}]}]`, 1),
+			false, []string{"items[0].budget_tables[0].title", "items[0].budget_tables[0].rows[0].values.b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeMeeting([]byte(tt.json))
+			fields, syntax := fieldsOf(t, err)
+			if syntax != tt.syntax {
+				t.Errorf("syntax = %v, want %v (%v)", syntax, tt.syntax, err)
+			}
+			for _, f := range tt.fields {
+				if _, ok := fields[f]; !ok {
+					t.Errorf("no error names %q; got %v", f, err)
+				}
+			}
+			if len(fields) != len(tt.fields) {
+				t.Errorf("%d problems reported, want %d: %v", len(fields), len(tt.fields), err)
+			}
+		})
+	}
+}
+
+func TestUnknownFieldSuggestion(t *testing.T) {
+	_, err := DecodeMeeting([]byte(strings.Replace(validMeeting, `"location"`, `"locaton"`, 1)))
+	fields, _ := fieldsOf(t, err)
+	if !strings.Contains(fields["locaton"], `did you mean "location"`) {
+		t.Errorf("no suggestion: %v", err)
+	}
+}
+
+func TestValidMeetingHasNoErrors(t *testing.T) {
+	if _, err := DecodeMeeting([]byte(validMeeting)); err != nil {
+		t.Fatal(err)
+	}
+}
