@@ -57,7 +57,7 @@ func (c *Column) Computed() bool { return c.Formula != "" }
 type Row struct {
 	Label  string                     `json:"label"`            // required
 	Note   string                     `json:"note,omitempty"`   // explanatory text beside the label
-	Values map[string]decimal.Decimal `json:"values,omitempty"` // input column key -> amount in kroner
+	Values Amounts `json:"values,omitempty"` // input column key -> amount in kroner
 	Rows   []Row                      `json:"rows,omitempty"`   // a group's rows
 }
 
@@ -204,7 +204,14 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 		}
 		return
 	}
-	for key, v := range r.Values {
+	seen := map[string]bool{}
+	for _, a := range r.Values {
+		key, v := a.Key, a.Value
+		if seen[key] {
+			p.add(dot(dot(path, "values"), key), "is given twice")
+			continue
+		}
+		seen[key] = true
 		c := cols[key]
 		switch {
 		case c == nil:

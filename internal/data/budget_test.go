@@ -32,7 +32,7 @@ func TestBudgetValidation(t *testing.T) {
 			[]string{"tables[0].budget"}},
 		{"too large", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":1e15}}]}]}`,
 			[]string{"tables[0].rows[0].values.a"}},
-		{"amount as string", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":"12"}}]}]}`,
+		{"amount as text", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":"12 kr"}}]}]}`,
 			[]string{"tables[0].rows[0].values.a"}},
 	}
 	for _, tt := range tests {

@@ -132,7 +132,7 @@ func (w *walker) rows(rows []Row, depth int, sum []decimal.Decimal) error {
 			continue
 		}
 		for c, col := range w.t.Columns {
-			v, ok := r.Values[col.Key]
+			v, ok := r.Values.Get(col.Key)
 			vals[c], given[c] = v, ok
 			if col.Computed() {
 				given[c] = true

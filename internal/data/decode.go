@@ -30,12 +30,32 @@ func DecodeBudget(body []byte) (*Budget, error) {
 }
 
 func decodeAndValidate(body []byte, v any, validate func() error) error {
+	// Fast path: a well-formed document decodes in one pass. Only when that
+	// fails is the document walked again to name every problem by path.
+	if utf8.Valid(body) {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err == nil {
+			if _, err := dec.Token(); err == io.EOF {
+				return validate()
+			}
+		}
+	}
 	shape, err := decodeStrict(body, v)
 	if err == errPartial {
 		return &ValidationError{Errors: shape}
 	}
 	if err != nil {
 		return err
+	}
+	if len(shape) == 0 {
+		// the fast path failed on something the walk does not see (a number
+		// too large for its field, say): let encoding/json say what
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return &ValidationError{Errors: []FieldError{{Message: strings.TrimPrefix(err.Error(), "json: ")}}}
+		}
 	}
 	verr := validate()
 	if len(shape) == 0 {
@@ -62,6 +82,7 @@ var errPartial = errors.New("partial decode")
 
 var (
 	decimalType   = reflect.TypeFor[decimal.Decimal]()
+	amountsType   = reflect.TypeFor[Amounts]()
 	timestampType = reflect.TypeFor[Timestamp]()
 )
 
@@ -151,13 +172,30 @@ func checkValue(v any, t reflect.Type, path string, p *problems) {
 	}
 	switch t {
 	case decimalType:
-		n, ok := v.(json.Number)
-		if !ok {
+		// a number, or a string holding one (for senders that keep
+		// amounts as decimal strings)
+		var s string
+		switch n := v.(type) {
+		case json.Number:
+			s = string(n)
+		case string:
+			s = n
+		default:
 			p.add(path, "must be a number, not %s", jsonKind(v))
 			return
 		}
-		if _, err := decimal.NewFromString(string(n)); err != nil {
-			p.add(path, "is not a number decimal can hold: %s", n)
+		if _, err := decimal.NewFromString(s); err != nil {
+			p.add(path, "must be a number, not %q", s)
+		}
+		return
+	case amountsType:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			p.add(path, "must be an object of amounts by column key, not %s", jsonKind(v))
+			return
+		}
+		for _, k := range sortedKeys(obj) {
+			checkValue(obj[k], decimalType, dot(path, k), p)
 		}
 		return
 	case timestampType:

@@ -112,11 +112,12 @@ type Timestamp struct {
 // IsZero reports whether no time was given.
 func (t Timestamp) IsZero() bool { return t.Raw == "" }
 
-// UnmarshalJSON keeps a string as sent; anything else is left empty (the
-// strict decoder has already reported it), so decoding goes on.
+// UnmarshalJSON keeps the string as sent; Validate parses it.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	_ = json.Unmarshal(b, &t.Raw)
-	return nil
+	if string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, &t.Raw)
 }
 
 func (t Timestamp) MarshalJSON() ([]byte, error) { return json.Marshal(t.Raw) }

@@ -1,0 +1,207 @@
+package xlsx
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"protokol/internal/data"
+	"protokol/internal/locale"
+)
+
+func decode(t testing.TB, js []byte) *data.Budget {
+	t.Helper()
+	b, err := data.DecodeBudget(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func open(t testing.TB, b *data.Budget, lang locale.Lang) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, b, lang); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// find returns the row number whose column A reads label.
+func find(t *testing.T, f *excelize.File, sheet, label string) int {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == label {
+			return i + 1
+		}
+	}
+	t.Fatalf("no row %q in %s", label, sheet)
+	return 0
+}
+
+func get(t *testing.T, f *excelize.File, sheet, cell string) (formula, raw, shown string) {
+	t.Helper()
+	var err error
+	if formula, err = f.GetCellFormula(sheet, cell); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err = f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true}); err != nil {
+		t.Fatal(err)
+	}
+	if shown, err = f.GetCellValue(sheet, cell); err != nil {
+		t.Fatal(err)
+	}
+	return
+}
+
+func TestFixtureWorkbook(t *testing.T) {
+	js, err := os.ReadFile("../../../../shared/fixtures/aalborg-aktiveringsramme-2016.budget.json")
+	if err != nil {
+		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
+	}
+	f := open(t, decode(t, js), locale.Danish)
+	sheets := f.GetSheetList()
+	if len(sheets) != 2 || sheets[0] != "Den samlede aktiveringsramme 20" || sheets[1] != "Overblik over fordelingen af ak" {
+		t.Fatalf("sheets = %q", sheets)
+	}
+	s := sheets[1]
+	total, budget, diff := find(t, f, s, "Samlet"), find(t, f, s, "Budget"), find(t, f, s, "Overdisponering")
+	// the fixture has a note column, so amounts are in column C
+	if formula, raw, shown := get(t, f, s, fmt.Sprintf("C%d", total)); formula != fmt.Sprintf("SUBTOTAL(9,C%d:C%d)", firstData, total-1) || raw != "295875000" || shown != "295,875,000" {
+		t.Errorf("total: %q %q %q", formula, raw, shown)
+	}
+	if _, raw, _ := get(t, f, s, fmt.Sprintf("C%d", budget)); raw != "292100000" {
+		t.Errorf("budget: %q", raw)
+	}
+	if formula, raw, _ := get(t, f, s, fmt.Sprintf("C%d", diff)); formula != fmt.Sprintf("ABS(C%d-C%d)", total, budget) || raw != "3775000" {
+		t.Errorf("difference: %q %q", formula, raw)
+	}
+	if formula, _, _ := get(t, f, s, fmt.Sprintf("A%d", diff)); !strings.Contains(formula, `"Overdisponering","Ikke disponeret"`) {
+		t.Errorf("the difference label is not live: %q", formula)
+	}
+	// the first table shows kroner as mio. kr. with three decimals
+	if _, raw, shown := get(t, f, sheets[0], "B5"); raw != "209607000" || shown != "209.607" {
+		t.Errorf("mio. kr.: raw %q shown %q", raw, shown)
+	}
+	if _, raw, shown := get(t, f, sheets[0], "B10"); raw != "292101000" || shown != "292.101" {
+		t.Errorf("mio. kr. total: raw %q shown %q", raw, shown)
+	}
+	props, err := f.GetDocProps()
+	if err != nil || props.Title != "Fordeling af aktiveringsrammen 2016" || props.Creator != "Aalborg Kommune" {
+		t.Errorf("document properties: %+v %v", props, err)
+	}
+	layout, err := f.GetPageLayout(s)
+	if err != nil || layout.Size == nil || *layout.Size != 9 || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("print setup: %+v %v", layout, err)
+	}
+	panes, err := f.GetPanes(s)
+	if err != nil || !panes.Freeze || panes.YSplit != headerRow {
+		t.Errorf("header not frozen: %+v", panes)
+	}
+	names := f.GetDefinedName()
+	found := false
+	for _, n := range names {
+		found = found || n.Name == "_xlnm.Print_Titles" && n.Scope == s && strings.HasSuffix(n.RefersTo, "$4:$4")
+	}
+	if !found {
+		t.Errorf("no repeated header row for printing: %+v", names)
+	}
+	hf, err := f.GetHeaderFooter(s)
+	if err != nil || !strings.Contains(hf.OddFooter, "&P af &N") {
+		t.Errorf("footer: %+v", hf)
+	}
+}
+
+// TestFormulasAgainstIndependentTotals builds nested groups with a computed
+// column, then checks every formula and stored value against sums worked
+// out here in integer øre.
+func TestFormulasAgainstIndependentTotals(t *testing.T) {
+	js := `{"title":"Opfølgning","municipality":"Odense Kommune","tables":[{"title":"Forbrug","unit":"1.000 kr.","decimals":1,
+	"columns":[{"key":"budget","label":"Korrigeret budget"},{"key":"spent","label":"Forventet regnskab"},{"key":"diff","label":"Afvigelse","formula":"budget - spent"}],
+	"rows":[
+	  {"label":"Beskæftigelse","rows":[
+	    {"label":"Jobcenter","values":{"budget":1000000.10,"spent":900000.20}},
+	    {"label":"Ydelser","rows":[
+	      {"label":"Kontanthjælp","values":{"budget":0.1,"spent":0.2}},
+	      {"label":"Dagpenge","values":{"budget":123456789012.07,"spent":-5}}]}]},
+	  {"label":"Administration","values":{"budget":250000,"spent":260000.5}}],
+	"legend":"- = merforbrug + = mindreforbrug"}]}`
+	f := open(t, decode(t, []byte(js)), locale.Danish)
+	s := "Forbrug"
+	øre := func(kr string) int64 {
+		whole, frac, _ := strings.Cut(kr, ".")
+		frac = (frac + "00")[:2]
+		n, _ := strconv.ParseInt(whole+frac, 10, 64)
+		return n
+	}
+	type want struct {
+		label   string
+		formula [3]string
+		values  [3]int64 // øre
+	}
+	jc, kh, dp, ad := int64(100000010), int64(10), int64(12345678901207), int64(25000000)
+	jcs, khs, dps, ads := int64(90000020), int64(20), int64(-500), int64(26000050)
+	ydB, ydS := kh+dp, khs+dps
+	beB, beS := jc+ydB, jcs+ydS
+	totB, totS := beB+ad, beS+ads
+	rows := []want{
+		{"Jobcenter", [3]string{"", "", "B6-C6"}, [3]int64{jc, jcs, jc - jcs}},
+		{"Kontanthjælp", [3]string{"", "", "B8-C8"}, [3]int64{kh, khs, kh - khs}},
+		{"Ydelser i alt", [3]string{"SUBTOTAL(9,B8:B9)", "SUBTOTAL(9,C8:C9)", "SUBTOTAL(9,D8:D9)"}, [3]int64{ydB, ydS, ydB - ydS}},
+		{"Beskæftigelse i alt", [3]string{"SUBTOTAL(9,B6:B10)", "SUBTOTAL(9,C6:C10)", "SUBTOTAL(9,D6:D10)"}, [3]int64{beB, beS, beB - beS}},
+		{"Administration", [3]string{"", "", "B12-C12"}, [3]int64{ad, ads, ad - ads}},
+		{"I alt", [3]string{"SUBTOTAL(9,B5:B12)", "SUBTOTAL(9,C5:C12)", "SUBTOTAL(9,D5:D12)"}, [3]int64{totB, totS, totB - totS}},
+	}
+	for _, w := range rows {
+		r := find(t, f, s, w.label)
+		for i, col := range []string{"B", "C", "D"} {
+			formula, raw, _ := get(t, f, s, fmt.Sprintf("%s%d", col, r))
+			if formula != w.formula[i] {
+				t.Errorf("%s %s%d: formula %q, want %q", w.label, col, r, formula, w.formula[i])
+			}
+			if got := øre(raw); got != w.values[i] {
+				t.Errorf("%s %s%d: stored %q (%d øre), want %d øre", w.label, col, r, raw, got, w.values[i])
+			}
+		}
+	}
+	if _, _, shown := get(t, f, s, fmt.Sprintf("B%d", find(t, f, s, "I alt"))); shown != "123,458,039.0" {
+		t.Errorf("1.000 kr. with one decimal shows %q", shown)
+	}
+	if v, _ := f.GetCellValue(s, fmt.Sprintf("A%d", find(t, f, s, "I alt")+2)); v != "- = merforbrug + = mindreforbrug" {
+		t.Errorf("legend: %q", v)
+	}
+}
+
+func TestSheetNames(t *testing.T) {
+	tables := []data.BudgetTable{
+		{Title: "Budget [2016]: drift/anlæg * ? \\ – en meget lang titel"},
+		{Title: "Budget [2016]: drift/anlæg * ? \\ – en meget lang titel"},
+		{Title: "'History'"},
+		{Title: "   "},
+		{Title: "budget [2016]: drift/anlæg * ? \\ – en meget lang titel"},
+	}
+	got := sheetNames(tables)
+	want := []string{"Budget -2016-- drift-anlæg - -", "Budget -2016-- drift-anlæg (2)", "Tabel 3", "Tabel 4", "budget -2016-- drift-anlæg (3)"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sheet %d: %q, want %q", i, got[i], want[i])
+		}
+		if n := len([]rune(got[i])); n > 31 {
+			t.Errorf("sheet name %q has %d characters", got[i], n)
+		}
+	}
+}
