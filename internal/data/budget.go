@@ -55,10 +55,10 @@ func (c *Column) Computed() bool { return c.Formula != "" }
 // Row is a line (Label, Note, Values) or, when Rows is set, a group of rows
 // with a subtotal.
 type Row struct {
-	Label  string                     `json:"label"`            // required
-	Note   string                     `json:"note,omitempty"`   // explanatory text beside the label
+	Label  string  `json:"label"`            // required
+	Note   string  `json:"note,omitempty"`   // explanatory text beside the label
 	Values Amounts `json:"values,omitempty"` // input column key -> amount in kroner
-	Rows   []Row                      `json:"rows,omitempty"`   // a group's rows
+	Rows   []Row   `json:"rows,omitempty"`   // a group's rows
 }
 
 // IsGroup reports whether the row is a group.

@@ -66,7 +66,7 @@ func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
 	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title: b.Title, Subject: b.Title, Creator: b.Municipality, LastModifiedBy: b.Municipality,
-		Language: map[locale.Lang]string{locale.Danish: "da-DK", locale.English: "en-GB"}[lang],
+		Language:    map[locale.Lang]string{locale.Danish: "da-DK", locale.English: "en-GB"}[lang],
 		Description: "Protokol", Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z",
 	}); err != nil {
 		return err
