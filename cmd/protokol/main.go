@@ -66,6 +66,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "health":
+		// for container health checks: the image has no shell or curl
+		cfg, err := config.ParseServe(args, os.Getenv, stderr)
+		if err != nil {
+			return usageError(stderr, err)
+		}
+		if err := server.Probe(cfg.Addr, "/healthz"); err != nil {
+			fmt.Fprintln(stderr, "protokol: unhealthy:", err)
+			return 1
+		}
+		return 0
 	}
 	fmt.Fprintf(stderr, "protokol: unknown command %q\n\n%s", cmd, config.Usage)
 	return 2

@@ -56,6 +56,7 @@ var Usage = `Protokol renders committee agendas, minutes and budget tables.
 Usage:
   protokol render agenda|minutes|budget -i in.json -o out.pdf|out.xlsx [flags]
   protokol serve [flags]
+  protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
 
 Run "protokol render --help" or "protokol serve --help" for the flags.
 Every flag can also be set by the environment variable named in its help.

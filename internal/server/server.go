@@ -223,3 +223,25 @@ func (s *Server) recoverPanics(c *gin.Context) {
 	}()
 	c.Next()
 }
+
+// Probe asks a running service on addr for path and reports whether it
+// answered 200; a wildcard host (":8080") is asked on loopback.
+func Probe(addr, path string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	c := &http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Get("http://" + net.JoinHostPort(host, port) + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", path, resp.Status)
+	}
+	return nil
+}

@@ -94,10 +94,34 @@ func staticFuncs(lim Limits) template.FuncMap {
 		// document helpers
 		"esc":        func(s string) (string, error) { return str(view.Escape(s)) },
 		"capfirst":   locale.Capitalize,
-		"joinand":    func(lang string, list []string) (string, error) { return str(locale.Of(lang).Join(list)) },
-		"people":     func(lang string, ps []view.Person) (string, error) { return str(people(locale.Of(lang), ps)) },
-		"partylist":  func(lang string, ps []view.Person) (string, error) { return str(partyList(locale.Of(lang), ps)) },
-		"names":      func(lang string, ps []view.Person) (string, error) { return str(names(locale.Of(lang), ps)) },
+		"joinand": func(lang string, list any) (string, error) {
+			ss, err := toStrings(list)
+			if err != nil {
+				return "", err
+			}
+			return str(locale.Of(lang).Join(ss))
+		},
+		"people": func(lang string, ps any) (string, error) {
+			pp, err := toPeople(ps)
+			if err != nil {
+				return "", err
+			}
+			return str(people(locale.Of(lang), pp))
+		},
+		"partylist": func(lang string, ps any) (string, error) {
+			pp, err := toPeople(ps)
+			if err != nil {
+				return "", err
+			}
+			return str(partyList(locale.Of(lang), pp))
+		},
+		"names": func(lang string, ps any) (string, error) {
+			pp, err := toPeople(ps)
+			if err != nil {
+				return "", err
+			}
+			return str(names(locale.Of(lang), pp))
+		},
 		"number":     number,
 		"plural":     func(n int, one, many string) string { return locale.Plural(n, one, many) },
 		"longdate":   func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).LongDate) },
@@ -291,6 +315,48 @@ func truncWords(n int, s string) string {
 		return s
 	}
 	return strings.Join(words[:n], " ") + " …"
+}
+
+// toStrings accepts []string or a list (sprig's list) of strings.
+func toStrings(v any) ([]string, error) {
+	switch v := v.(type) {
+	case []string:
+		return v, nil
+	case []any:
+		out := make([]string, len(v))
+		for i, x := range v {
+			s, ok := x.(string)
+			if !ok {
+				return nil, fmt.Errorf("joinand: element %d is %T, not a string", i, x)
+			}
+			out[i] = s
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("joinand: want a list of strings, not %T", v)
+}
+
+// toPeople accepts []view.Person, one view.Person, or a list of them.
+func toPeople(v any) ([]view.Person, error) {
+	switch v := v.(type) {
+	case []view.Person:
+		return v, nil
+	case view.Person:
+		return []view.Person{v}, nil
+	case *view.Person:
+		return []view.Person{*v}, nil
+	case []any:
+		out := make([]view.Person, len(v))
+		for i, x := range v {
+			p, ok := x.(view.Person)
+			if !ok {
+				return nil, fmt.Errorf("element %d is %T, not a person", i, x)
+			}
+			out[i] = p
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("want people (e.g. .Members), not %T", v)
 }
 
 // people lists persons with what a reader needs in brackets: "Per Clausen

@@ -417,21 +417,27 @@ func (r *run) exec(t *template.Template, w *capWriter, data any) (err error) {
 		}
 	}()
 	err = t.Execute(w, data)
-	if r.stopped != nil {
-		// say which limit, and where the template was when it hit it
-		return &ExecError{fmt.Errorf("%w (%s)", r.stopped, cleanMsg(err))}
+	if err == nil && r.stopped == nil {
+		return nil
 	}
+	// name the template file, and where it was when it failed if
+	// text/template knows
+	where := "template " + t.Name()
 	if err != nil {
-		return &ExecError{errors.New(cleanMsg(err))}
+		msg := strings.TrimPrefix(err.Error(), "template: ")
+		switch {
+		case r.stopped != nil && msg == r.stopped.Error():
+			// a write stopped by the limit: text/template adds no position
+		case strings.HasPrefix(msg, t.Name()):
+			where = "template " + msg
+		default:
+			where += ": " + msg
+		}
 	}
-	return nil
-}
-
-func cleanMsg(err error) string {
-	if err == nil {
-		return ""
+	if r.stopped != nil {
+		return &ExecError{fmt.Errorf("%w (%s)", r.stopped, where)}
 	}
-	return "template " + strings.TrimPrefix(err.Error(), "template: ")
+	return &ExecError{errors.New(where)}
 }
 
 // capWriter collects output up to the size limit and stops at the deadline.

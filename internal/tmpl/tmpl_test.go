@@ -1,0 +1,218 @@
+package tmpl
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"protokol/internal/data"
+	"protokol/internal/view"
+	"protokol/templates"
+)
+
+func meetingView(t testing.TB) *view.Meeting {
+	t.Helper()
+	body, err := os.ReadFile("../../../shared/fixtures/aalborg-2014-08-19.meeting.json")
+	if err != nil {
+		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
+	}
+	m, err := data.DecodeMeeting(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return view.NewMeeting(m, view.Minutes, false, "")
+}
+
+// set makes a registry with one embedded set "t" holding agenda.md.tmpl.
+func set(t *testing.T, src string, lim Limits) (*Registry, error) {
+	t.Helper()
+	return New(fstest.MapFS{"t/agenda.md.tmpl": {Data: []byte(src)}}, "", lim)
+}
+
+func TestEmbeddedSetsRender(t *testing.T) {
+	r, err := New(templates.FS, "", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := meetingView(t)
+	for _, s := range []string{"default", "compact"} {
+		for _, kind := range []string{"agenda", "minutes"} {
+			out, err := r.Execute(context.Background(), s, kind, v)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", s, kind, err)
+			}
+			if !strings.Contains(out.Body, "Punkt 5. Udkast til strategien") || out.Parts["footer-left"] == "" || out.Parts["title"] == "" {
+				t.Errorf("%s/%s: body or parts missing: %v", s, kind, out.Parts)
+			}
+		}
+	}
+}
+
+func TestHostileTemplatesAreRefusedOrStopped(t *testing.T) {
+	lim := Limits{Timeout: 500 * time.Millisecond}
+	tests := []struct {
+		name, src string
+		atLoad    bool   // refused when the set is loaded
+		want      string // in the error
+	}{
+		{"env", `{{env "HOME"}}`, true, `function "env" not defined`},
+		{"expandenv", `{{expandenv "$HOME"}}`, true, `function "expandenv" not defined`},
+		{"certificates", `{{genCA "x" 365}}`, true, `function "genCA" not defined`},
+		{"clock", `{{now}}`, true, `function "now" not defined`},
+		{"network", `{{getHostByName "example.com"}}`, true, `function "getHostByName" not defined`},
+		{"self-referencing dict", `{{$d := dict}}{{set $d "me" $d}}{{$d}}`, true, `function "set" not defined`},
+		{"range over a huge literal", "line 1\n{{range 50000000}}{{end}}", true, "agenda.md.tmpl:2"},
+		{"repeat", `{{repeat 200000000 "x"}}`, false, "repeat 200000000"},
+		{"until", `{{range until 50000000}}{{end}}`, false, "until 50000000"},
+		{"printf width", `{{printf "%999999999d" 1}}`, false, "printf width"},
+		{"doubling strings", `{{$s := "xxxxxxxxxx"}}{{range until 40}}{{$s = cat $s $s}}{{end}}{{$s}}`, false, "cat returned"},
+		{"nested loops writing nothing", `{{range until 10000}}{{range until 10000}}{{range until 10000}}{{end}}{{end}}{{end}}`, false, "template limit reached"},
+		{"nested loops over data", `{{range .Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}`, false, "template limit reached"},
+		{"infinite recursion", `{{define "x"}}{{template "x" .}}{{end}}{{template "x" .}}`, false, "more than 64 deep"},
+		{"huge output", `{{range until 100000}}{{repeat 1000 "x"}}{{end}}`, false, "wrote more than"},
+		{"fail", "\n\n{{fail \"stop here\"}}", false, "agenda.md.tmpl:3"},
+		{"missing field", "{{.Nope}}", false, "agenda.md.tmpl:1"},
+	}
+	v := meetingView(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			r, err := set(t, tt.src, lim)
+			if tt.atLoad {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("want a load error with %q, got %v", tt.want, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			_, err = r.Execute(context.Background(), "t", "agenda", v)
+			var ee *ExecError
+			if !errors.As(err, &ee) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("want an execution error with %q, got %v", tt.want, err)
+			}
+			if !strings.Contains(err.Error(), "t/agenda.md.tmpl") {
+				t.Errorf("the error does not name the template: %v", err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("stopped only after %s", d)
+			}
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 300<<20 {
+				t.Errorf("allocated %d MB before it was stopped", grew>>20)
+			}
+		})
+	}
+}
+
+func TestDeadlineStopsARunawayLoop(t *testing.T) {
+	r, err := set(t, `{{range until 100000}}{{range until 100000}}{{end}}{{end}}`, Limits{Timeout: 100 * time.Millisecond, MaxLoops: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = r.Execute(context.Background(), "t", "agenda", meetingView(t))
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "longer than 100ms") {
+		t.Fatalf("want the time limit, got %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %s", d)
+	}
+}
+
+func TestSetsOnDiskOverrideAndReload(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("default/agenda.md.tmpl", "# Helsingør {{.Kind}}\n{{template \"extra\" .}}")
+	write("default/_extra.tmpl", `{{define "extra"}}Beslutninger følger.{{end}}`)
+	write("kommune/minutes.md.tmpl", "# {{.Kind}}")
+	r, err := New(templates.FS, dir, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Execute(context.Background(), "default", "agenda", meetingView(t))
+	if err != nil || out.Body != "# Helsingør Referat\nBeslutninger følger." {
+		t.Fatalf("override: %q %v", out, err)
+	}
+	if err := r.Check("default", "minutes"); !errors.Is(err, ErrUnknownKind) {
+		t.Errorf("the disk set replaces the embedded one whole; minutes: %v", err)
+	}
+	if err := r.Check("compact", "agenda"); err != nil {
+		t.Errorf("embedded sets stay: %v", err)
+	}
+	var names []string
+	for _, s := range r.Sets() {
+		names = append(names, s.Name+":"+s.Source)
+	}
+	if strings.Join(names, " ") != "compact:embedded default:"+dir+" kommune:"+dir {
+		t.Errorf("sets: %v", names)
+	}
+	if r.Changed() {
+		t.Error("nothing changed yet")
+	}
+	time.Sleep(10 * time.Millisecond)
+	write("default/agenda.md.tmpl", "# Ny {{.Kind}}")
+	if !r.Changed() {
+		t.Fatal("the change was not seen")
+	}
+	if err := r.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := r.Execute(context.Background(), "default", "agenda", meetingView(t)); out.Body != "# Ny Referat" {
+		t.Errorf("after reload: %q", out.Body)
+	}
+	// a broken change is refused, with file and line, and the old sets stay
+	write("default/agenda.md.tmpl", "# Ny\n{{if}}")
+	err = r.Reload()
+	if err == nil || !strings.Contains(err.Error(), "default/agenda.md.tmpl:2") {
+		t.Fatalf("want a parse error naming file and line, got %v", err)
+	}
+	if out, _ := r.Execute(context.Background(), "default", "agenda", meetingView(t)); out.Body != "# Ny Referat" {
+		t.Errorf("the old set should stay in use: %q", out.Body)
+	}
+}
+
+func TestHelpers(t *testing.T) {
+	r, err := set(t, `{{partylist .Lang .Absent}}|{{people .Lang .Others}}|{{esc "1. *a* [b](c) {#d} | e"}}|`+
+		`{{number "da" "-1234567.891" 2}}|{{number "en" 1234567 0}}|{{longdate "da" .Start}}|{{shortdate "en" .Start}}|`+
+		`{{joinand "da" (list "a" "b" "c")}}|{{plural 2 "bilag" "bilag"}}|{{.Start.Long}}|{{capfirst .Start.Weekday}}`, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Execute(context.Background(), "t", "agenda", meetingView(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `Daniel Nyboe Andersen (B), Per Clausen (Ø)|Arne Lund Kristensen (direktør), Jørgen Christensen, Jesper Dahlgaard (jobcenterchef) og Birgitte Welling (ref.)|` +
+		`1\. \*a\* \[b\](c) \{\#d\} \| e|-1.234.567,89|1,234,567|tirsdag den 19. august 2014|19/08/2014|a, b og c|bilag|tirsdag den 19. august 2014|Tirsdag`
+	if out.Body != want {
+		t.Errorf("helpers:\n got %s\nwant %s", out.Body, want)
+	}
+}
+
+func TestPartyListGroupsConsecutiveMembers(t *testing.T) {
+	ps := []view.Person{{Name: "Per Tærsbøl", Party: "C"}, {Name: "John Calberg", Party: "C"}, {Name: "Philip Læborg", Party: "C"}, {Name: "Per Clausen", Party: "Ø"}, {Name: "Uden Parti"}}
+	if got := partyList("da", ps); got != "Per Tærsbøl, John Calberg og Philip Læborg (C), Per Clausen (Ø), Uden Parti" {
+		t.Errorf("got %q", got)
+	}
+}
