@@ -101,6 +101,10 @@ func (s *Server) meeting(document string) func(*gin.Context) error {
 		if err := s.r.Templates.Check(o.Template, document); err != nil {
 			return err
 		}
+		if err := s.lim.admit(); err != nil {
+			return err
+		}
+		defer s.lim.leave()
 		body, err := s.readBody(c)
 		if err != nil {
 			return err
@@ -149,6 +153,10 @@ func (s *Server) budget(c *gin.Context) error {
 			return err
 		}
 	}
+	if err := s.lim.admit(); err != nil {
+		return err
+	}
+	defer s.lim.leave()
 	body, err := s.readBody(c)
 	if err != nil {
 		return err

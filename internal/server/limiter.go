@@ -2,37 +2,44 @@ package server
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 )
 
-// limiter bounds concurrent renders and the queue in front of them, so an
-// overload turns into quick 503s instead of a pile of requests eating
-// memory.
+// limiter bounds the requests a server holds. A request first needs a
+// ticket (at most concurrent + queue exist, so at most that many bodies are
+// read and held), then a render slot (at most concurrent), waiting at most
+// wait for it. Beyond that it is refused at once with 503: overload turns
+// into fast refusals, never into a pile of requests eating memory.
 type limiter struct {
+	tickets chan struct{}
 	slots   chan struct{}
-	waiting atomic.Int64
-	queue   int64
 	wait    time.Duration
 }
 
 func newLimiter(concurrent, queue int, wait time.Duration) *limiter {
-	return &limiter{slots: make(chan struct{}, concurrent), queue: int64(queue), wait: wait}
+	return &limiter{tickets: make(chan struct{}, concurrent+queue), slots: make(chan struct{}, concurrent), wait: wait}
 }
 
-// acquire takes a render slot, waiting in the queue if there is room in
-// it; release must follow a nil error.
+// admit takes a ticket or refuses; leave must follow a nil error.
+func (l *limiter) admit() error {
+	select {
+	case l.tickets <- struct{}{}:
+		return nil
+	default:
+		return overloaded(1, "all render slots are busy and the queue is full; try again shortly")
+	}
+}
+
+func (l *limiter) leave() { <-l.tickets }
+
+// acquire takes a render slot, waiting up to the limit; release must
+// follow a nil error.
 func (l *limiter) acquire(ctx context.Context) error {
 	select {
 	case l.slots <- struct{}{}:
 		return nil
 	default:
 	}
-	if l.waiting.Add(1) > l.queue {
-		l.waiting.Add(-1)
-		return overloaded(1, "all render slots are busy and the queue is full; try again shortly")
-	}
-	defer l.waiting.Add(-1)
 	t := time.NewTimer(l.wait)
 	defer t.Stop()
 	select {

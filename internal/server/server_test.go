@@ -210,7 +210,11 @@ func TestOverloadIsRefusedFast(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxConcurrent, cfg.QueueLength = 1, 0
 	s := newServer(t, cfg)
-	if err := s.lim.acquire(context.Background()); err != nil { // a render in flight
+	// a render in flight holds the one ticket and the one slot
+	if err := s.lim.admit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.lim.acquire(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json"))
@@ -219,6 +223,7 @@ func TestOverloadIsRefusedFast(t *testing.T) {
 	}
 	problem(t, w)
 	s.lim.release()
+	s.lim.leave()
 	if w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json")); w.Code != 200 {
 		t.Fatalf("after the slot was freed: %d", w.Code)
 	}
@@ -235,12 +240,29 @@ func TestQueueWaitsForASlot(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait = 1, 1, 5*time.Second
 	s := newServer(t, cfg)
+	if err := s.lim.admit(); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.lim.acquire(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	go func() { time.Sleep(50 * time.Millisecond); s.lim.release() }()
+	go func() { time.Sleep(50 * time.Millisecond); s.lim.release(); s.lim.leave() }()
 	if w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json")); w.Code != 200 {
 		t.Fatalf("a queued request should get the slot: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestSlowSlotIsRefusedAfterTheWait(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait = 1, 1, 30*time.Millisecond
+	s := newServer(t, cfg)
+	if err := s.lim.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.lim.release()
+	w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json"))
+	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("status %d", w.Code)
 	}
 }
 
