@@ -28,8 +28,8 @@ type Options struct {
 // Report is what a run measured.
 type Report struct {
 	Requests  int
-	Errors    int            // transport errors and non-2xx answers
-	Statuses  map[int]int    // answers by status
+	Errors    int         // transport errors and non-2xx answers
+	Statuses  map[int]int // answers by status
 	Elapsed   time.Duration
 	Latencies []time.Duration // sorted
 	Bytes     int64

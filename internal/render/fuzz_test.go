@@ -3,8 +3,8 @@ package render_test
 import (
 	"context"
 	"fmt"
-	"time"
 	"testing"
+	"time"
 
 	"protokol/internal/data"
 	"protokol/internal/render"

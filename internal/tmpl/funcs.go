@@ -92,8 +92,8 @@ func staticFuncs(lim Limits) template.FuncMap {
 		},
 
 		// document helpers
-		"esc":        func(s string) (string, error) { return str(view.Escape(s)) },
-		"capfirst":   locale.Capitalize,
+		"esc":      func(s string) (string, error) { return str(view.Escape(s)) },
+		"capfirst": locale.Capitalize,
 		"joinand": func(lang string, list any) (string, error) {
 			ss, err := toStrings(list)
 			if err != nil {
