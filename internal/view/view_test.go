@@ -1,0 +1,53 @@
+package view
+
+import (
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// plain parses Markdown and returns its text, to prove escaping keeps text literal.
+func plain(src string) (string, int) {
+	md := goldmark.New(goldmark.WithExtensions(extension.Table), goldmark.WithParserOptions(parser.WithAttribute()))
+	root := md.Parser().Parse(text.NewReader([]byte(src)))
+	var out []byte
+	blocks := 0
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if n.Type() == ast.TypeBlock && n.Kind() != ast.KindDocument {
+			blocks++
+		}
+		if t, ok := n.(*ast.Text); ok {
+			out = append(out, t.Segment.Value([]byte(src))...)
+		}
+		return ast.WalkContinue, nil
+	})
+	return string(out), blocks
+}
+
+func TestEscapeKeepsTextLiteral(t *testing.T) {
+	for _, s := range []string{"*fed* og _kursiv_", "# ikke en overskrift", "1. ikke en liste", "- heller ikke", "a | b", "[link](x)", "<b>html</b>", "Titel {#id}", "&amp;", "x\ny"} {
+		got, blocks := plain(Escape(s))
+		_ = got
+		if blocks != 1 {
+			t.Errorf("Escape(%q) = %q parses as %d blocks", s, Escape(s), blocks)
+		}
+	}
+}
+
+func TestDemote(t *testing.T) {
+	in := "# Baggrund\n\ntekst\n\n## Mål\n\n```\n# kode\n```\n\n####### ikke en overskrift"
+	want := "#### Baggrund\n\ntekst\n\n##### Mål\n\n```\n# kode\n```\n\n####### ikke en overskrift"
+	if got := Demote(in, 4); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := Demote("### Allerede dyb", 3); got != "### Allerede dyb" {
+		t.Errorf("a heading already deep enough moved: %q", got)
+	}
+}
