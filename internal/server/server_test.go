@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -355,5 +356,32 @@ func TestInFlightRequestsFinishOnShutdown(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSIGHUPReloadsTemplates(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig()
+	cfg.TemplateDir = dir
+	s := newServer(t, cfg)
+	hup := make(chan os.Signal, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.watchTemplates(ctx, hup)
+	if err := os.MkdirAll(dir+"/helsingor", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/helsingor/agenda.md.tmpl", []byte("# {{.Kind}}\n\nBeslutninger"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hup <- syscall.SIGHUP
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if w := do(t, s, "POST", "/v1/agenda?template=helsingor", fixture(t, "aalborg-2014-08-19.meeting.json")); w.Code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the new set was not loaded after SIGHUP")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

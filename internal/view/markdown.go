@@ -54,7 +54,10 @@ func isDigits(s string) bool {
 
 // Demote pushes the ATX headings of user Markdown down so the shallowest
 // becomes level min (at most 6): an item body's "# Baggrund" must not
-// outrank the template's own headings. Fenced code is left alone.
+// outrank the template's own headings. It also escapes a heading's
+// trailing {…}, so user text cannot claim an item's link target or make
+// bookmarks: only templates set heading attributes. Fenced code is left
+// alone.
 func Demote(md string, minLevel int) string {
 	if !strings.Contains(md, "#") {
 		return md
@@ -63,14 +66,18 @@ func Demote(md string, minLevel int) string {
 	shallowest := 7
 	fence := ""
 	forEachHeading(lines, &fence, func(i, level, indent int) { shallowest = min(shallowest, level) })
-	if shallowest >= minLevel || shallowest == 7 {
-		return md
+	shift := 0
+	if shallowest < minLevel {
+		shift = minLevel - shallowest
 	}
-	shift := minLevel - shallowest
 	fence = ""
 	forEachHeading(lines, &fence, func(i, level, indent int) {
 		n := min(level+shift, 6)
-		lines[i] = lines[i][:indent] + strings.Repeat("#", n) + lines[i][indent+level:]
+		text := lines[i][indent+level:]
+		if j := strings.LastIndexByte(text, '{'); j >= 0 && strings.HasSuffix(strings.TrimSpace(text), "}") && (j == 0 || text[j-1] != '\\') {
+			text = text[:j] + "\\" + text[j:]
+		}
+		lines[i] = lines[i][:indent] + strings.Repeat("#", n) + text
 	})
 	return strings.Join(lines, "\n")
 }

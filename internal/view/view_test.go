@@ -50,4 +50,7 @@ func TestDemote(t *testing.T) {
 	if got := Demote("### Allerede dyb", 3); got != "### Allerede dyb" {
 		t.Errorf("a heading already deep enough moved: %q", got)
 	}
+	if got := Demote("# Kapring {#punkt-1 bookmark=x}", 4); got != "#### Kapring \\{#punkt-1 bookmark=x}" {
+		t.Errorf("heading attributes in user text must be escaped: %q", got)
+	}
 }

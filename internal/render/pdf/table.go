@@ -185,6 +185,10 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 	for i := range minW {
 		minW[i] = min(minW[i]+2*cellPadX, avail*0.6)
 		prefW[i] = max(prefW[i]+2*cellPadX, minW[i])
+		if keyValue && i == 0 {
+			// a key-value block's labels stay on one line
+			minW[i] = min(prefW[i], avail*0.4)
+		}
 		if i < len(right) && right[i] {
 			// amounts are not wrapped: a right-aligned column gets its
 			// widest body cell

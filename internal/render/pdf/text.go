@@ -201,7 +201,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 			if id, ok := e.linkTo(strings.TrimPrefix(ps[i].link, "#")); ok && strings.HasPrefix(ps[i].link, "#") {
 				e.pdf.Link(x, y-size*ptToMM, w, size*leading*ptToMM, id)
 				c = linkBlue
-			} else if !strings.HasPrefix(ps[i].link, "#") {
+			} else if safeURL(ps[i].link) {
 				e.pdf.LinkString(x, y-size*ptToMM, w, size*leading*ptToMM, ps[i].link)
 				c = linkBlue
 			}
@@ -235,4 +235,11 @@ func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align,
 		e.y += lh
 	}
 	return lines
+}
+
+// safeURL reports whether a link may become a clickable URI in the PDF:
+// web and mail addresses only, never javascript: or file: and the like.
+func safeURL(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "mailto:")
 }
