@@ -56,12 +56,22 @@ func options(c *gin.Context) (render.Options, error) {
 	return o, nil
 }
 
-// readBody reads the request body within the configured limit.
-func (s *Server) readBody(c *gin.Context) ([]byte, error) {
+// admitBody admits the request (or refuses it when the queue is full) and
+// reads its body within the configured limit; done must be called when
+// the request is finished, if err is nil.
+func (s *Server) admitBody(c *gin.Context) (body []byte, done func(), err error) {
 	if c.Request.ContentLength > s.cfg.BodyLimit {
-		return nil, &http.MaxBytesError{Limit: s.cfg.BodyLimit}
+		return nil, nil, &http.MaxBytesError{Limit: s.cfg.BodyLimit}
 	}
-	return io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit))
+	if err := s.lim.admit(); err != nil {
+		return nil, nil, err
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit))
+	if err != nil {
+		s.lim.leave()
+		return nil, nil, err
+	}
+	return body, s.lim.leave, nil
 }
 
 // render runs a decode-and-render job in a render slot, with the render
@@ -101,14 +111,11 @@ func (s *Server) meeting(document string) func(*gin.Context) error {
 		if err := s.r.Templates.Check(o.Template, document); err != nil {
 			return err
 		}
-		if err := s.lim.admit(); err != nil {
-			return err
-		}
-		defer s.lim.leave()
-		body, err := s.readBody(c)
+		body, done, err := s.admitBody(c)
 		if err != nil {
 			return err
 		}
+		defer done()
 		var m *data.Meeting
 		res, err := s.render(c, document, o.Template, func(ctx context.Context) (*render.Result, error) {
 			if m, err = data.DecodeMeeting(body); err != nil {
@@ -153,14 +160,11 @@ func (s *Server) budget(c *gin.Context) error {
 			return err
 		}
 	}
-	if err := s.lim.admit(); err != nil {
-		return err
-	}
-	defer s.lim.leave()
-	body, err := s.readBody(c)
+	body, done, err := s.admitBody(c)
 	if err != nil {
 		return err
 	}
+	defer done()
 	var b *data.Budget
 	res, err := s.render(c, "budget", o.Template, func(ctx context.Context) (*render.Result, error) {
 		if b, err = data.DecodeBudget(body); err != nil {
