@@ -1,0 +1,42 @@
+package render_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+
+	"protokol/internal/render"
+)
+
+// TestConcurrentRendersAgree renders at once from many goroutines (run
+// with -race): fonts, parser and templates are shared, documents not.
+func TestConcurrentRendersAgree(t *testing.T) {
+	r := newRenderer(t)
+	want := renderMeeting(t, r, "minutes", meeting(t), render.Options{}).Body
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			doc := "minutes"
+			if i%2 == 1 {
+				doc = "agenda"
+			}
+			res, err := r.Meeting(context.Background(), doc, meeting(t), render.Options{})
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			if doc == "minutes" && !bytes.Equal(res.Body, want) {
+				errs <- "a concurrent render differs"
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
