@@ -15,20 +15,88 @@ import (
 // 100,000 lines holds a map per line otherwise, three times the memory.
 type Amounts []Amount
 
-// Amount is one value of a line.
+// Amount is one value of a line. Most amounts fit a 64-bit coefficient
+// and are kept as coefficient and exponent, without the big integer a
+// decimal.Decimal allocates; others keep their decimal.
 type Amount struct {
-	Key   string
-	Value decimal.Decimal
+	Key  string
+	coef int64
+	exp  int32
+	big  *decimal.Decimal // set when the amount does not fit coef
+}
+
+// NewAmount makes an amount.
+func NewAmount(key string, v decimal.Decimal) Amount {
+	a := Amount{Key: key}
+	if c := v.Coefficient(); c.IsInt64() {
+		a.coef, a.exp = c.Int64(), v.Exponent()
+	} else {
+		a.big = &v
+	}
+	return a
+}
+
+// Value is the amount as an exact decimal.
+func (a Amount) Value() decimal.Decimal {
+	if a.big != nil {
+		return *a.big
+	}
+	return decimal.New(a.coef, a.exp)
 }
 
 // Get returns the amount for a column key.
 func (a Amounts) Get(key string) (decimal.Decimal, bool) {
 	for _, x := range a {
 		if x.Key == key {
-			return x.Value, true
+			return x.Value(), true
 		}
 	}
 	return decimal.Decimal{}, false
+}
+
+// parseAmount reads a JSON number or numeric string. Plain decimals of up
+// to 18 digits, the usual case, are read here without allocating.
+func parseAmount(key string, text []byte) (Amount, error) {
+	a := Amount{Key: key}
+	i, neg := 0, false
+	if len(text) > 0 && text[0] == '-' {
+		neg, i = true, 1
+	}
+	digits, frac, point := 0, 0, false
+	var coef int64
+	simple := i < len(text)
+	for ; i < len(text) && simple; i++ {
+		switch c := text[i]; {
+		case c >= '0' && c <= '9':
+			if digits == 18 {
+				simple = false
+				break
+			}
+			coef = coef*10 + int64(c-'0')
+			if coef > 0 {
+				digits++
+			}
+			if point {
+				frac++
+			}
+		case c == '.' && !point && i+1 < len(text):
+			point = true
+		default:
+			simple = false
+		}
+	}
+	if simple {
+		if neg {
+			coef = -coef
+		}
+		a.coef, a.exp = coef, int32(-frac)
+		return a, nil
+	}
+	v, err := decimal.NewFromString(string(text))
+	if err != nil {
+		return a, err
+	}
+	return NewAmount(key, v), nil
 }
 
 // UnmarshalJSON reads the object. encoding/json has already checked that
@@ -85,11 +153,11 @@ func (a *Amounts) UnmarshalJSON(b []byte) error {
 		if string(text) == "null" {
 			continue
 		}
-		v, err := decimal.NewFromString(string(text))
+		amount, err := parseAmount(key, text)
 		if err != nil {
 			return fmt.Errorf("values.%s: %s is not a number", key, strconv.Quote(string(text)))
 		}
-		out = append(out, Amount{Key: key, Value: v})
+		out = append(out, amount)
 	}
 	// exactly as long as needed: a large budget keeps one per line
 	*a = append(make(Amounts, 0, len(out)), out...)
@@ -107,7 +175,7 @@ func (a Amounts) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(x.Key)
 		b.Write(k)
 		b.WriteByte(':')
-		b.WriteString(x.Value.String())
+		b.WriteString(x.Value().String())
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil

@@ -206,7 +206,7 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 	}
 	seen := map[string]bool{}
 	for _, a := range r.Values {
-		key, v := a.Key, a.Value
+		key, v := a.Key, a.Value()
 		if seen[key] {
 			p.add(dot(dot(path, "values"), key), "is given twice")
 			continue

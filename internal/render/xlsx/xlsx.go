@@ -456,7 +456,7 @@ func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
 			}
 			for _, a := range r.Values {
 				if i, ok := idx[a.Key]; ok {
-					abs[i] = abs[i].Add(a.Value.Abs())
+					abs[i] = abs[i].Add(a.Value().Abs())
 				}
 			}
 		}
