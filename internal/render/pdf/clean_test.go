@@ -1,6 +1,11 @@
 package pdf
 
-import "testing"
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestClean(t *testing.T) {
 	fs, err := loadFonts()
@@ -48,5 +53,26 @@ func TestBreakLinesFitsAndCutsLongWords(t *testing.T) {
 		if l.w > 60.01 {
 			t.Errorf("line %d is %.1f mm wide, more than 60", i, l.w)
 		}
+	}
+}
+
+// TestColourDoesNotLeakAcrossPages: text after a page that ended with a
+// link is black, not link blue.
+func TestColourDoesNotLeakAcrossPages(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := Render(&buf, &Document{Markdown: "Se [kommunen](https://aalborg.dk)\n\n<!-- pagebreak -->\n\nEfter linket"}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := buf.String()
+	i := strings.Index(pdf, "(Efter linket) Tj")
+	if i < 0 {
+		t.Fatal("text not found in the (uncompressed) page stream")
+	}
+	blue := fmt.Sprintf("%.3f %.3f %.3f rg", float64(linkBlue.r)/255, float64(linkBlue.g)/255, float64(linkBlue.b)/255)
+	if !strings.Contains(pdf, blue) {
+		t.Fatalf("the link is not blue (%s)", blue)
+	}
+	if before := pdf[max(0, i-80):i]; strings.Contains(before, blue) {
+		t.Errorf("the text after the page break is drawn blue: %q", before)
 	}
 }

@@ -106,8 +106,8 @@ func (e *engine) newPage() {
 	e.pdf.AddPage()
 	e.pages++
 	e.y = marginT
-	e.curEnc = -1
-	e.curColor = black
+	e.curEnc = -1 // each page's content stream starts without a font
+	// the text colour is fpdf's own state, kept across pages: curColor stays
 }
 
 // ensure starts a new page unless h millimetres fit below y.
