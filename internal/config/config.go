@@ -148,7 +148,7 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.str(&c.Addr, "addr", "PROTOKOL_ADDR", ":8080", "listen address HOST:PORT")
 	s.common(c)
 	s.dur(&c.TemplatePoll, "template-poll", "PROTOKOL_TEMPLATE_POLL", 2*time.Second, "how often the template directory is checked for changes (0: only on SIGHUP)")
-	s.bytes(&c.BodyLimit, "body-limit", "PROTOKOL_BODY_LIMIT", 16<<20, "largest request body (e.g. 16MiB)")
+	s.bytes(&c.BodyLimit, "body-limit", "PROTOKOL_BODY_LIMIT", 16<<20, "largest request body")
 	s.dur(&c.RenderTimeout, "render-timeout", "PROTOKOL_RENDER_TIMEOUT", 30*time.Second, "time one render may take")
 	s.num(&c.MaxConcurrent, "max-concurrent", "PROTOKOL_MAX_CONCURRENT", runtime.NumCPU(), "renders at once (default: the CPUs)")
 	s.num(&c.QueueLength, "queue", "PROTOKOL_QUEUE", 64, "requests that may wait for a render slot (their bodies are held); more are refused with 503")
