@@ -6,15 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"protokol/internal/fixture"
 )
 
-const fixture = "../../../shared/fixtures/aalborg-2014-08-19.meeting.json"
-
 func TestRenderFromStdinToStdout(t *testing.T) {
-	in, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
-	}
+	in := fixture.Read(t, fixture.Meeting)
 	var out, errs bytes.Buffer
 	if code := run([]string{"render", "agenda", "-i", "-", "-o", "-", "--public", "--lang", "en"}, bytes.NewReader(in), &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
@@ -29,7 +26,7 @@ func TestRenderBudgetByExtension(t *testing.T) {
 	for _, name := range []string{"b.xlsx", "b.pdf"} {
 		out := filepath.Join(dir, name)
 		var errs bytes.Buffer
-		if code := run([]string{"render", "budget", "-i", "../../../shared/fixtures/aalborg-aktiveringsramme-2016.budget.json", "-o", out}, nil, nil, &errs); code != 0 {
+		if code := run([]string{"render", "budget", "-i", fixture.Path(fixture.Budget), "-o", out}, nil, nil, &errs); code != 0 {
 			t.Fatalf("%s: exit %d: %s", name, code, errs.String())
 		}
 		b, _ := os.ReadFile(out)

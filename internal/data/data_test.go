@@ -2,21 +2,13 @@ package data
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
+
+	fx "protokol/internal/fixture"
 )
 
-const fixtureDir = "../../../shared/fixtures/"
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(fixtureDir + name)
-	if err != nil {
-		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
-	}
-	return b
-}
+func fixture(t testing.TB, name string) []byte { return fx.Read(t, name) }
 
 func TestDecodeFixtures(t *testing.T) {
 	m, err := DecodeMeeting(fixture(t, "aalborg-2014-08-19.meeting.json"))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"protokol/internal/data"
+	"protokol/internal/fixture"
 	"protokol/internal/render"
 )
 
@@ -12,7 +13,7 @@ import (
 // validate, view, template, layout, PDF. Goal: 15 ms and 20 MB a render.
 func BenchmarkMinutes(b *testing.B) {
 	r := newRenderer(b)
-	body := readFixture(b, "aalborg-2014-08-19.meeting.json")
+	body := fixture.Read(b, fixture.Meeting)
 	b.ReportAllocs()
 	for b.Loop() {
 		m, err := data.DecodeMeeting(body)
@@ -30,7 +31,7 @@ func BenchmarkMinutes(b *testing.B) {
 // BenchmarkAgenda3Items is the load test's document: a 3-item agenda.
 func BenchmarkAgenda3Items(b *testing.B) {
 	r := newRenderer(b)
-	m, err := data.DecodeMeeting(readFixture(b, "aalborg-2014-08-19.meeting.json"))
+	m, err := data.DecodeMeeting(fixture.Read(b, fixture.Meeting))
 	if err != nil {
 		b.Fatal(err)
 	}

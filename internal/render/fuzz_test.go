@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"protokol/internal/data"
+	"protokol/internal/fixture"
 	"protokol/internal/render"
 )
 
@@ -14,7 +15,7 @@ import (
 // render as agenda and minutes, public or not, without error or panic.
 // Run it with: go test ./internal/render -fuzz FuzzMeeting
 func FuzzMeeting(f *testing.F) {
-	f.Add(readFixture(f, "aalborg-2014-08-19.meeting.json"))
+	f.Add(fixture.Read(f, fixture.Meeting))
 	for _, s := range []string{
 		`{"municipality":"M","committee":"C","start":"2014-08-19T13:00:00+02:00","location":"L","items":[{"number":"1","title":"T"}]}`,
 		`{"municipality":"M 😀","committee":"C\u0000\u202e","start":"2014-08-19T13:00:00-11:00","location":"L","language":"en","note":"# x\n\n<!-- toc -->\n[a](#punkt-1)","items":[{"number":"1.a.","title":"**T** {#x}","access":"closed","summary":"| a |\n|---|\n| ` + "`b`" + ` |","decision":"- [x] done\n\n> q\n\n    code"}]}`,
@@ -52,7 +53,7 @@ const longWord = "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 
 // FuzzBudget does the same for budgets, to PDF and workbook.
 func FuzzBudget(f *testing.F) {
-	f.Add(readFixture(f, "aalborg-aktiveringsramme-2016.budget.json"))
+	f.Add(fixture.Read(f, fixture.Budget))
 	f.Add([]byte(`{"title":"B","tables":[{"title":"[T]:*?/\\","unit":"mio. kr.","decimals":4,"budget":-1,"columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":-0.00005}}]}]}`))
 	r := newRenderer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"protokol/internal/data"
+	"protokol/internal/fixture"
 	"protokol/internal/pdftest"
 	"protokol/internal/render"
 	"protokol/internal/tmpl"
 	"protokol/templates"
 )
-
-const fixtures = "../../../shared/fixtures/"
 
 func newRenderer(t testing.TB) *render.Renderer {
 	t.Helper()
@@ -32,18 +30,9 @@ func newRenderer(t testing.TB) *render.Renderer {
 	return r
 }
 
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(fixtures + name)
-	if err != nil {
-		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
-	}
-	return b
-}
-
 func meeting(t testing.TB) *data.Meeting {
 	t.Helper()
-	m, err := data.DecodeMeeting(readFixture(t, "aalborg-2014-08-19.meeting.json"))
+	m, err := data.DecodeMeeting(fixture.Read(t, fixture.Meeting))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +257,7 @@ func TestGroupsAndLongTables(t *testing.T) {
 
 func TestBudgetPDF(t *testing.T) {
 	r := newRenderer(t)
-	b, err := data.DecodeBudget(readFixture(t, "aalborg-aktiveringsramme-2016.budget.json"))
+	b, err := data.DecodeBudget(fixture.Read(t, fixture.Budget))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +277,7 @@ func TestBudgetPDF(t *testing.T) {
 func TestBudgetTablesInItems(t *testing.T) {
 	r := newRenderer(t)
 	m := meeting(t)
-	b, err := data.DecodeBudget(readFixture(t, "aalborg-aktiveringsramme-2016.budget.json"))
+	b, err := data.DecodeBudget(fixture.Read(t, fixture.Budget))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"protokol/internal/data"
+	fx "protokol/internal/fixture"
 )
 
 func loadOpenAPI(t *testing.T) *openapi3.T {
@@ -32,7 +33,7 @@ func loadOpenAPI(t *testing.T) *openapi3.T {
 
 func TestOpenAPISchemasAcceptTheFixtures(t *testing.T) {
 	doc := loadOpenAPI(t)
-	for schema, file := range map[string]string{"Meeting": "aalborg-2014-08-19.meeting.json", "Budget": "aalborg-aktiveringsramme-2016.budget.json"} {
+	for schema, file := range map[string]string{"Meeting": fx.Meeting, "Budget": fx.Budget} {
 		var v any
 		if err := json.Unmarshal(fixture(t, file), &v); err != nil {
 			t.Fatal(err)

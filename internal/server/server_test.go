@@ -18,12 +18,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"protokol/internal/config"
+	fx "protokol/internal/fixture"
 	"protokol/internal/render"
 	"protokol/internal/tmpl"
 	"protokol/templates"
 )
-
-const fixtures = "../../../shared/fixtures/"
 
 func testConfig() *config.Config {
 	return &config.Config{
@@ -46,14 +45,7 @@ func newServer(t testing.TB, cfg *config.Config) *Server {
 	return New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(fixtures + name)
-	if err != nil {
-		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
-	}
-	return b
-}
+func fixture(t testing.TB, name string) []byte { return fx.Read(t, name) }
 
 func do(t testing.TB, s *Server, method, target string, body []byte, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
@@ -84,8 +76,8 @@ func problem(t *testing.T, w *httptest.ResponseRecorder) Problem {
 
 func TestRenderEndpoints(t *testing.T) {
 	s := newServer(t, testConfig())
-	meeting := fixture(t, "aalborg-2014-08-19.meeting.json")
-	budget := fixture(t, "aalborg-aktiveringsramme-2016.budget.json")
+	meeting := fixture(t, fx.Meeting)
+	budget := fixture(t, fx.Budget)
 	tests := []struct {
 		name, target string
 		body         []byte
@@ -218,14 +210,14 @@ func TestOverloadIsRefusedFast(t *testing.T) {
 	if err := s.lim.acquire(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json"))
+	w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting))
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("status %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
 	problem(t, w)
 	s.lim.release()
 	s.lim.leave()
-	if w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json")); w.Code != 200 {
+	if w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting)); w.Code != 200 {
 		t.Fatalf("after the slot was freed: %d", w.Code)
 	}
 	m := do(t, s, "GET", "/metrics", nil).Body.String()
@@ -248,7 +240,7 @@ func TestQueueWaitsForASlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { time.Sleep(50 * time.Millisecond); s.lim.release(); s.lim.leave() }()
-	if w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json")); w.Code != 200 {
+	if w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting)); w.Code != 200 {
 		t.Fatalf("a queued request should get the slot: %d %s", w.Code, w.Body)
 	}
 }
@@ -261,7 +253,7 @@ func TestSlowSlotIsRefusedAfterTheWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.lim.release()
-	w := do(t, s, "POST", "/v1/agenda", fixture(t, "aalborg-2014-08-19.meeting.json"))
+	w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting))
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("status %d", w.Code)
 	}
@@ -376,7 +368,7 @@ func TestSIGHUPReloadsTemplates(t *testing.T) {
 	}
 	hup <- syscall.SIGHUP
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		if w := do(t, s, "POST", "/v1/agenda?template=helsingor", fixture(t, "aalborg-2014-08-19.meeting.json")); w.Code == 200 {
+		if w := do(t, s, "POST", "/v1/agenda?template=helsingor", fixture(t, fx.Meeting)); w.Code == 200 {
 			break
 		}
 		if time.Now().After(deadline) {

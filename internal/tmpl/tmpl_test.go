@@ -12,17 +12,14 @@ import (
 	"time"
 
 	"protokol/internal/data"
+	"protokol/internal/fixture"
 	"protokol/internal/view"
 	"protokol/templates"
 )
 
 func meetingView(t testing.TB) *view.Meeting {
 	t.Helper()
-	body, err := os.ReadFile("../../../shared/fixtures/aalborg-2014-08-19.meeting.json")
-	if err != nil {
-		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
-	}
-	m, err := data.DecodeMeeting(body)
+	m, err := data.DecodeMeeting(fixture.Read(t, fixture.Meeting))
 	if err != nil {
 		t.Fatal(err)
 	}

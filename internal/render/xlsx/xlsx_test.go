@@ -3,7 +3,6 @@ package xlsx
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"protokol/internal/data"
+	"protokol/internal/fixture"
 	"protokol/internal/locale"
 )
 
@@ -69,11 +69,7 @@ func get(t *testing.T, f *excelize.File, sheet, cell string) (formula, raw, show
 }
 
 func TestFixtureWorkbook(t *testing.T) {
-	js, err := os.ReadFile("../../../../shared/fixtures/aalborg-aktiveringsramme-2016.budget.json")
-	if err != nil {
-		t.Fatalf("the shared fixtures must sit beside the repository: %v", err)
-	}
-	f := open(t, decode(t, js), locale.Danish)
+	f := open(t, decode(t, fixture.Read(t, fixture.Budget)), locale.Danish)
 	sheets := f.GetSheetList()
 	if len(sheets) != 2 || sheets[0] != "Den samlede aktiveringsramme 20" || sheets[1] != "Overblik over fordelingen af ak" {
 		t.Fatalf("sheets = %q", sheets)
