@@ -3,6 +3,8 @@ package data
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestAmountsKeepEveryDigit(t *testing.T) {
@@ -26,4 +28,21 @@ func TestAmountsKeepEveryDigit(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
+}
+
+// FuzzAmount checks the fast amount reader against decimal's own parser.
+func FuzzAmount(f *testing.F) {
+	for _, s := range []string{"0", "-0", "0.1", "123456789012.07", "999999999999999999", "1000000000000000000", "1e3", "-.5", "1.", "00012.3400", "٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseAmount("k", []byte(s))
+		want, werr := decimal.NewFromString(s)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: parseAmount error %v, decimal error %v", s, err, werr)
+		}
+		if err == nil && !got.Value().Equal(want) {
+			t.Fatalf("%q: parseAmount %s, decimal %s", s, got.Value(), want)
+		}
+	})
 }

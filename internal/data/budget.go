@@ -225,10 +225,18 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 }
 
 func amount(p *problems, path string, v decimal.Decimal) {
-	if v.Abs().GreaterThanOrEqual(maxAmount) {
+	switch {
+	case v.Abs().GreaterThanOrEqual(maxAmount):
 		p.add(path, "is too large: amounts must be below 1.000.000.000.000.000 kr.")
+	case !v.Truncate(maxAmountDecimals).Equal(v):
+		// a thousandth of an øre is finer than any budget; far finer
+		// amounts would only make every sum a huge number
+		p.add(path, "has more than %d decimals", maxAmountDecimals)
 	}
 }
+
+// maxAmountDecimals is the finest amount accepted.
+const maxAmountDecimals = 6
 
 // parseFormula reads "a + b - c": column keys joined by + and -.
 func parseFormula(f string) ([]Term, error) {

@@ -32,6 +32,8 @@ func TestBudgetValidation(t *testing.T) {
 			[]string{"tables[0].budget"}},
 		{"too large", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":1e15}}]}]}`,
 			[]string{"tables[0].rows[0].values.a"}},
+		{"too fine", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":1e-9}},{"label":"y","values":{"a":"0.1000000000"}}]}]}`,
+			[]string{"tables[0].rows[0].values.a"}},
 		{"amount as text", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":"12 kr"}}]}]}`,
 			[]string{"tables[0].rows[0].values.a"}},
 	}
