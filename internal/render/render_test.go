@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -296,5 +300,58 @@ func TestUnknownTemplate(t *testing.T) {
 	_, err := r.Meeting(context.Background(), "agenda", meeting(t), render.Options{Template: "nope"})
 	if !render.IsNotFound(err) || !strings.Contains(err.Error(), `"nope"`) {
 		t.Fatalf("want a not-found error naming the set, got %v", err)
+	}
+}
+
+// TestWorkedTemplateExample follows README's "Writing a template": copy the
+// default set to disk, change a heading and add a line; the service then
+// prints the municipality's words.
+func TestWorkedTemplateExample(t *testing.T) {
+	dir := t.TempDir()
+	err := fs.WalkDir(templates.FS, "default", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templates.FS, p)
+		if err != nil {
+			return err
+		}
+		s := string(b)
+		if path.Base(p) == "_meeting.tmpl" {
+			// the two edits the README describes
+			s = strings.Replace(s, "### {{$l.Decision}}", "### Beslutninger", 1)
+			lines := strings.Split(s, "\n")
+			for i, l := range lines {
+				if strings.HasPrefix(l, "*{{.AccessLabel}}") {
+					lines[i] = l + "\n\n{{if .CaseNumber}}Sagsnummer: **{{esc .CaseNumber}}**{{end}}"
+				}
+			}
+			s = strings.Join(lines, "\n")
+		}
+		if err := os.MkdirAll(filepath.Join(dir, path.Dir(p)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := tmpl.New(templates.FS, dir, tmpl.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := render.New(reg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := renderMeeting(t, r, "minutes", meeting(t), render.Options{})
+	all := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " "))
+	for _, want := range []string{"Beslutninger Godkendt mhp. oversendelse", "Sagsnummer: 2014-1516"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the edited set's text %q is not in the PDF", want)
+		}
+	}
+	if strings.Contains(all, "Beslutning Godkendt") {
+		t.Error("the embedded default set was used, not the one on disk")
 	}
 }
