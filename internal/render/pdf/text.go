@@ -71,12 +71,11 @@ func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 func (e *engine) breakLines(pieces []piece, width float64, size float64) []line {
 	var lines []line
 	var cur line
-	pendingSpace := -1.0 // width of a space waiting before the next word
-	var pendingPiece piece
+	var gap *piece // a space waiting to go before the next word
 	flush := func() {
 		lines = append(lines, cur)
 		cur = line{}
-		pendingSpace = -1
+		gap = nil
 	}
 	for i := 0; i < len(pieces); {
 		// a word is a run of word pieces without spaces between them
@@ -89,9 +88,8 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 		if j == i {
 			switch pieces[i].kind {
 			case space:
-				if len(cur.pieces) > 0 && pendingSpace < 0 {
-					pendingSpace = pieces[i].w
-					pendingPiece = pieces[i]
+				if len(cur.pieces) > 0 && gap == nil {
+					gap = &pieces[i]
 				}
 			case newline:
 				flush()
@@ -100,8 +98,8 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 			continue
 		}
 		add := ww
-		if pendingSpace >= 0 {
-			add += pendingSpace
+		if gap != nil {
+			add += gap.w
 		}
 		if len(cur.pieces) > 0 && cur.w+add > width+0.01 {
 			flush()
@@ -136,11 +134,11 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 			i = j
 			continue
 		}
-		if pendingSpace >= 0 && len(cur.pieces) > 0 {
-			cur.pieces = append(cur.pieces, pendingPiece)
-			cur.w += pendingSpace
+		if gap != nil && len(cur.pieces) > 0 {
+			cur.pieces = append(cur.pieces, *gap)
+			cur.w += gap.w
 		}
-		pendingSpace = -1
+		gap = nil
 		cur.pieces = append(cur.pieces, pieces[i:j]...)
 		cur.w += ww
 		i = j
