@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -45,7 +46,7 @@ type Output struct {
 // Set is one loaded template set.
 type Set struct {
 	Name   string
-	Source string // "embedded" or the directory it was read from
+	Source string // "embedded", or "directory" for a set from the template directory
 	kinds  map[string]*template.Template
 }
 
@@ -90,7 +91,7 @@ func (r *Registry) Limits() Limits { return r.lim }
 // use and the error is returned.
 func (r *Registry) Reload() error {
 	sets := map[string]*Set{}
-	if err := r.loadAll(r.embedded, "embedded", "", sets); err != nil {
+	if err := r.loadAll(r.embedded, "embedded", sets); err != nil {
 		return err
 	}
 	stamp := ""
@@ -99,8 +100,9 @@ func (r *Registry) Reload() error {
 		if stamp, err = fingerprint(r.dir); err != nil {
 			return err
 		}
-		if err := r.loadAll(os.DirFS(r.dir), r.dir, r.dir, sets); err != nil {
-			return err
+		if err := r.loadAll(os.DirFS(r.dir), "directory", sets); err != nil {
+			// the operator's log names the directory; clients never see it
+			return fmt.Errorf("template directory %s: %w", r.dir, err)
 		}
 	}
 	r.mu.Lock()
@@ -138,7 +140,7 @@ func fingerprint(dir string) (string, error) {
 	return b.String(), nil
 }
 
-func (r *Registry) loadAll(fsys fs.FS, source, prefix string, into map[string]*Set) error {
+func (r *Registry) loadAll(fsys fs.FS, source string, into map[string]*Set) error {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return fmt.Errorf("template directory %s: %w", source, err)
@@ -148,7 +150,7 @@ func (r *Registry) loadAll(fsys fs.FS, source, prefix string, into map[string]*S
 			continue
 		}
 		sub, _ := fs.Sub(fsys, e.Name())
-		set, err := r.loadSet(sub, e.Name(), source, path.Join(prefix, e.Name()))
+		set, err := r.loadSet(sub, e.Name(), source)
 		if err != nil {
 			return err
 		}
@@ -159,7 +161,7 @@ func (r *Registry) loadAll(fsys fs.FS, source, prefix string, into map[string]*S
 	return nil
 }
 
-func (r *Registry) loadSet(fsys fs.FS, name, source, prefix string) (*Set, error) {
+func (r *Registry) loadSet(fsys fs.FS, name, source string) (*Set, error) {
 	set := &Set{Name: name, Source: source, kinds: map[string]*template.Template{}}
 	files, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -178,17 +180,17 @@ func (r *Registry) loadSet(fsys fs.FS, name, source, prefix string) (*Set, error
 			continue
 		}
 		// templates are named by their path, so errors say which set and file
-		t := template.New(path.Join(prefix, file)).Funcs(r.funcs).Option("missingkey=error")
+		t := template.New(path.Join(name, file)).Funcs(r.funcs).Option("missingkey=error")
 		// partials first: the kind's own file comes last, so its parts
 		// (title, footer, …) win over a partial's
-		for _, f := range append(partials, file) {
+		for _, f := range slices.Concat(partials, []string{file}) {
 			src, err := fs.ReadFile(fsys, f)
 			if err != nil {
 				return nil, err
 			}
 			target := t
 			if f != file {
-				target = t.New(path.Join(prefix, f))
+				target = t.New(path.Join(name, f))
 			}
 			if _, err := target.Parse(string(src)); err != nil {
 				return nil, fmt.Errorf("template %s", strings.TrimPrefix(err.Error(), "template: "))

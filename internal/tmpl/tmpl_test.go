@@ -161,7 +161,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 	for _, s := range r.Sets() {
 		names = append(names, s.Name+":"+s.Source)
 	}
-	if strings.Join(names, " ") != "compact:embedded default:"+dir+" kommune:"+dir {
+	if strings.Join(names, " ") != "compact:embedded default:directory kommune:directory" {
 		t.Errorf("sets: %v", names)
 	}
 	if r.Changed() {
