@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"fmt"
 
 	"protokol/internal/data"
 	"protokol/internal/locale"
@@ -10,7 +11,12 @@ import (
 )
 
 // BudgetXLSX renders a budget as a workbook, one sheet per table.
-func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
+func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (res *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("workbook failed: %v", p)
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
