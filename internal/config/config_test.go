@@ -1,0 +1,52 @@
+package config
+
+import (
+	"io"
+	"testing"
+	"time"
+)
+
+func TestEnvironmentMirrorsAndFlags(t *testing.T) {
+	env := map[string]string{"PROTOKOL_ADDR": "127.0.0.1:9000", "PROTOKOL_BODY_LIMIT": "2MiB", "PROTOKOL_QUEUE": "7", "PROTOKOL_TEMPLATE_TIMEOUT": "750ms"}
+	c, err := ParseServe([]string{"--queue", "9"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.BodyLimit != 2<<20 || c.QueueLength != 9 || c.TemplateLimits.Timeout != 750*time.Millisecond {
+		t.Errorf("config: %+v", c)
+	}
+	if _, err := ParseServe(nil, func(k string) string { return map[string]string{"PROTOKOL_QUEUE_WAIT": "soon"}[k] }, io.Discard); err == nil {
+		t.Error("a bad environment value must be an error")
+	}
+}
+
+func TestRenderJob(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	_, j, err := ParseRender([]string{"budget", "-i", "b.json", "-o", "out.PDF", "--public"}, noEnv, io.Discard)
+	if err != nil || j.Format != "pdf" || !j.Options.Public || j.Document != "budget" {
+		t.Fatalf("%+v %v", j, err)
+	}
+	_, j, err = ParseRender([]string{"budget", "-i", "-", "-o", "-"}, noEnv, io.Discard)
+	if err != nil || j.Format != "xlsx" {
+		t.Fatalf("budget to stdout should default to xlsx: %+v %v", j, err)
+	}
+	if _, _, err := ParseRender([]string{"minutes", "-i", "a", "-o", "b", "--format", "xlsx"}, noEnv, io.Discard); err == nil {
+		t.Error("minutes as xlsx must be refused")
+	}
+}
+
+func TestSizes(t *testing.T) {
+	for in, want := range map[string]int64{"16MiB": 16 << 20, "10MB": 10e6, "512KiB": 512 << 10, "1048576": 1 << 20, " 2 GiB ": 2 << 30} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("%q: %d %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "ten", "-1MB", "1.5MB"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if FormatSize(16<<20) != "16MiB" || FormatSize(1000) != "1000" {
+		t.Error("FormatSize")
+	}
+}
