@@ -1,6 +1,10 @@
 package data
 
-import "github.com/shopspring/decimal"
+import (
+	"iter"
+
+	"github.com/shopspring/decimal"
+)
 
 // RowKind tells what a computed row of a budget table is.
 type RowKind uint8
@@ -61,13 +65,20 @@ func (t *BudgetTable) ColumnOrder() []int {
 // difference lines if the table has a budget. fn must not keep the row's
 // slices. It needs a validated table.
 func (t *BudgetTable) Walk(fn func(*CalcRow) error) error {
+	return t.WalkRows(rowSeq(t.Rows), fn)
+}
+
+// WalkRows is Walk over top-level rows from elsewhere, such as a stream
+// (see TableRows), for tables too large to keep decoded. The rows must be
+// the table's validated rows.
+func (t *BudgetTable) WalkRows(top iter.Seq[*Row], fn func(*CalcRow) error) error {
 	w := walker{t: t, fn: fn, order: t.ColumnOrder(), idx: map[string]int{}}
 	for i, c := range t.Columns {
 		w.idx[c.Key] = i
 	}
 	n := len(t.Columns)
 	total := make([]decimal.Decimal, n)
-	if err := w.rows(t.Rows, 0, total); err != nil {
+	if err := w.rows(top, 0, total); err != nil {
 		return err
 	}
 	w.compute(total)
@@ -105,13 +116,22 @@ func (w *walker) emit(r *CalcRow) error {
 	return w.fn(r)
 }
 
+func rowSeq(rows []Row) iter.Seq[*Row] {
+	return func(yield func(*Row) bool) {
+		for i := range rows {
+			if !yield(&rows[i]) {
+				return
+			}
+		}
+	}
+}
+
 // rows emits rows at a depth and adds their amounts to sum.
-func (w *walker) rows(rows []Row, depth int, sum []decimal.Decimal) error {
+func (w *walker) rows(rows iter.Seq[*Row], depth int, sum []decimal.Decimal) error {
 	n := len(w.t.Columns)
 	vals := make([]decimal.Decimal, n)
 	given := make([]bool, n)
-	for i := range rows {
-		r := &rows[i]
+	for r := range rows {
 		if r.IsGroup() {
 			head := CalcRow{Kind: GroupRow, Label: r.Label, Note: r.Note, Depth: depth}
 			if err := w.emit(&head); err != nil {
@@ -119,7 +139,7 @@ func (w *walker) rows(rows []Row, depth int, sum []decimal.Decimal) error {
 			}
 			sub := make([]decimal.Decimal, n)
 			from := w.next
-			if err := w.rows(r.Rows, depth+1, sub); err != nil {
+			if err := w.rows(rowSeq(r.Rows), depth+1, sub); err != nil {
 				return err
 			}
 			w.compute(sub)

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"iter"
 
 	"protokol/internal/data"
 	"protokol/internal/view"
@@ -22,14 +23,24 @@ func Job(ctx context.Context, r *Renderer, document, format string, body []byte,
 		}
 		return r.Meeting(ctx, document, m, o)
 	case "budget":
-		b, err := data.DecodeBudget(body)
-		if err != nil {
-			return nil, err
-		}
-		if format == "pdf" {
-			return r.BudgetPDF(ctx, b, o)
-		}
-		return r.BudgetXLSX(ctx, b, o)
+		return r.Budget(ctx, body, format, o)
 	}
 	return nil, fmt.Errorf("unknown document %q", document)
+}
+
+// Budget decodes a budget and renders it as "xlsx" (the default) or
+// "pdf". A workbook is written from the JSON row by row after validation,
+// so a large budget is not kept decoded while its sheets are written.
+func (r *Renderer) Budget(ctx context.Context, body []byte, format string, o Options) (*Result, error) {
+	b, err := data.DecodeBudget(body)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case "pdf":
+		return r.BudgetPDF(ctx, b, o)
+	case "", "xlsx":
+		return r.budgetXLSX(ctx, b, o, func(table int) (iter.Seq[*data.Row], *error) { return data.TableRows(body, table) })
+	}
+	return nil, fmt.Errorf("unknown format %q", format)
 }

@@ -26,8 +26,9 @@ type Options struct {
 type Result struct {
 	Body        []byte
 	ContentType string
-	Pages       int // PDF only
-	Replaced    int // characters the font could not draw
+	Filename    string // a name for the file, e.g. "Dagsorden Beskæftigelsesudvalget 2014-08-19.pdf"
+	Pages       int    // PDF only
+	Replaced    int    // characters the font could not draw
 }
 
 // Content types of the results.
@@ -83,7 +84,12 @@ func (r *Renderer) Meeting(ctx context.Context, document string, m *data.Meeting
 		Title: out.Parts["title"], Subject: out.Parts["subject"], Keywords: out.Parts["keywords"],
 		FooterLeft: out.Parts["footer-left"], FooterRight: out.Parts["footer-right"],
 	}
-	return r.pdf(ctx, doc)
+	res, err := r.pdf(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	res.Filename = fmt.Sprintf("%s %s %s.pdf", v.Kind, m.Committee, m.Start.Time.Format("2006-01-02"))
+	return res, nil
 }
 
 // BudgetPDF renders a budget's tables as PDF.
@@ -105,7 +111,12 @@ func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*R
 		Title: out.Parts["title"], Subject: out.Parts["subject"], Keywords: out.Parts["keywords"],
 		FooterLeft: out.Parts["footer-left"], FooterRight: out.Parts["footer-right"],
 	}
-	return r.pdf(ctx, doc)
+	res, err := r.pdf(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	res.Filename = b.Title + ".pdf"
+	return res, nil
 }
 
 func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"protokol/internal/data"
 	"protokol/internal/fixture"
 	"protokol/internal/pdftest"
@@ -354,4 +356,53 @@ func TestWorkedTemplateExample(t *testing.T) {
 	if strings.Contains(all, "Beslutning Godkendt") {
 		t.Error("the embedded default set was used, not the one on disk")
 	}
+}
+
+// TestStreamedWorkbookEqualsDecoded: the workbook written row by row from
+// the JSON has the same cells and formulas as one written from the
+// decoded budget.
+func TestStreamedWorkbookEqualsDecoded(t *testing.T) {
+	r := newRenderer(t)
+	for _, body := range [][]byte{fixture.Read(t, fixture.Budget), bigBudget(30, 7)} {
+		streamed, err := r.Budget(context.Background(), body, "xlsx", render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := data.DecodeBudget(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded, err := r.BudgetXLSX(context.Background(), b, render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, bb := cells(t, streamed.Body), cells(t, decoded.Body)
+		if len(a) == 0 || strings.Join(a, "\n") != strings.Join(bb, "\n") {
+			t.Fatalf("streamed and decoded workbooks differ (%d and %d cells)", len(a), len(bb))
+		}
+	}
+}
+
+func cells(t *testing.T, xlsxBody []byte) []string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(xlsxBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	for _, s := range f.GetSheetList() {
+		rows, err := f.GetRows(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, row := range rows {
+			for j, v := range row {
+				name, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				formula, _ := f.GetCellFormula(s, name)
+				out = append(out, s+"!"+name+"="+v+" "+formula)
+			}
+		}
+	}
+	return out
 }

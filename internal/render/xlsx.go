@@ -11,7 +11,13 @@ import (
 )
 
 // BudgetXLSX renders a budget as a workbook, one sheet per table.
-func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (res *Result, err error) {
+func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
+	return r.budgetXLSX(ctx, b, o, nil)
+}
+
+// budgetXLSX writes the workbook; with rows, the tables' rows are read
+// from there while they are written (and dropped from b before).
+func (r *Renderer) budgetXLSX(ctx context.Context, b *data.Budget, o Options, rows xlsx.Rows) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("workbook failed: %v", p)
@@ -25,8 +31,8 @@ func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (r
 		lang = b.Language
 	}
 	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, b, locale.Of(lang)); err != nil {
+	if err := xlsx.WriteFrom(&buf, b, locale.Of(lang), rows); err != nil {
 		return nil, err
 	}
-	return &Result{Body: buf.Bytes(), ContentType: XLSX}, nil
+	return &Result{Body: buf.Bytes(), ContentType: XLSX, Filename: b.Title + ".xlsx"}, nil
 }

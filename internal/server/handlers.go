@@ -14,9 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"protokol/internal/data"
-	"protokol/internal/locale"
 	"protokol/internal/render"
-	"protokol/internal/view"
 )
 
 // handle adapts a handler that returns an error.
@@ -116,9 +114,9 @@ func (s *Server) meeting(document string) func(*gin.Context) error {
 			return err
 		}
 		defer done()
-		var m *data.Meeting
 		res, err := s.render(c, document, o.Template, func(ctx context.Context) (*render.Result, error) {
-			if m, err = data.DecodeMeeting(body); err != nil {
+			m, err := data.DecodeMeeting(body)
+			if err != nil {
 				return nil, err
 			}
 			return s.r.Meeting(ctx, document, m, o)
@@ -126,15 +124,7 @@ func (s *Server) meeting(document string) func(*gin.Context) error {
 		if err != nil {
 			return err
 		}
-		lang := locale.Of(o.Lang)
-		if o.Lang == "" {
-			lang = locale.Of(m.Language)
-		}
-		kind := lang.Labels().Agenda
-		if document == view.Minutes {
-			kind = lang.Labels().Minutes
-		}
-		send(c, res, fmt.Sprintf("%s %s %s.pdf", kind, m.Committee, m.Start.Time.Format("2006-01-02")))
+		send(c, res)
 		return nil
 	}
 }
@@ -165,20 +155,13 @@ func (s *Server) budget(c *gin.Context) error {
 		return err
 	}
 	defer done()
-	var b *data.Budget
 	res, err := s.render(c, "budget", o.Template, func(ctx context.Context) (*render.Result, error) {
-		if b, err = data.DecodeBudget(body); err != nil {
-			return nil, err
-		}
-		if format == "pdf" {
-			return s.r.BudgetPDF(ctx, b, o)
-		}
-		return s.r.BudgetXLSX(ctx, b, o)
+		return s.r.Budget(ctx, body, format, o)
 	})
 	if err != nil {
 		return err
 	}
-	send(c, res, b.Title+"."+format)
+	send(c, res)
 	return nil
 }
 
@@ -188,8 +171,8 @@ func (s *Server) templates(c *gin.Context) error {
 }
 
 // send writes a finished document.
-func send(c *gin.Context, res *render.Result, filename string) {
-	c.Header("Content-Disposition", contentDisposition(filename))
+func send(c *gin.Context, res *render.Result) {
+	c.Header("Content-Disposition", contentDisposition(res.Filename))
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, res.ContentType, res.Body)
 }

@@ -16,6 +16,7 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -36,6 +37,28 @@ const (
 
 // Write renders the budget as a workbook to w. The budget must be validated.
 func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
+	return WriteFrom(w, b, lang, nil)
+}
+
+// Rows gives a table's top-level rows (see data.TableRows).
+type Rows func(table int) (iter.Seq[*data.Row], *error)
+
+// WriteFrom is Write for budgets too large to keep decoded while the
+// sheets are written: the columns are sized from b's rows, which are then
+// dropped (b's tables are left without rows), and each table's rows are
+// read again from rows as they are written.
+func WriteFrom(w io.Writer, b *data.Budget, lang locale.Lang, rows Rows) error {
+	lb := lang.Labels()
+	sizes := make([]colWidths, len(b.Tables))
+	for i := range b.Tables {
+		t := &b.Tables[i]
+		t.FillDefaults(lb.Total, lb.Budget, lb.OverAllocation, lb.Unallocated)
+		sizes[i] = measure(t, lang)
+		if rows != nil {
+			t.Rows = nil
+		}
+	}
+
 	f := excelize.NewFile()
 	defer f.Close()
 	// the sheet XML of a large table is tens of megabytes: the fastest
@@ -47,11 +70,9 @@ func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
 		})
 		return zw
 	})
-	lb := lang.Labels()
 	names := sheetNames(b.Tables)
 	for i := range b.Tables {
 		t := &b.Tables[i]
-		t.FillDefaults(lb.Total, lb.Budget, lb.OverAllocation, lb.Unallocated)
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", names[0]); err != nil {
 				return err
@@ -59,8 +80,15 @@ func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
 		} else if _, err := f.NewSheet(names[i]); err != nil {
 			return err
 		}
-		if err := writeTable(f, names[i], t, b, lang); err != nil {
+		top, errp := iter.Seq[*data.Row](nil), (*error)(nil)
+		if rows != nil {
+			top, errp = rows(i)
+		}
+		if err := writeTable(f, names[i], t, b, lang, sizes[i], top); err != nil {
 			return fmt.Errorf("table %q: %w", t.Title, err)
+		}
+		if errp != nil && *errp != nil {
+			return fmt.Errorf("table %q: reading rows: %w", t.Title, *errp)
 		}
 	}
 	f.SetActiveSheet(0)
@@ -218,10 +246,10 @@ func colName(col int) string {
 	return name
 }
 
-func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang) error {
+// writeTable writes one sheet; top gives the table's rows (nil: t.Rows).
+func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq[*data.Row]) error {
 	lb := lang.Labels()
 	lay := layout{labelCol: 1}
-	widths := measure(t, lang)
 	lay.hasNote = widths.note > 0
 	lay.firstVal = 2
 	if lay.hasNote {
@@ -296,7 +324,7 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 
 	var totalRow, budgetRow int
 	row := make([]any, lastCol)
-	err = t.Walk(func(r *data.CalcRow) error {
+	write := func(r *data.CalcRow) error {
 		sheetRow := firstData + r.Index
 		clear(row)
 		label := r.Label
@@ -353,11 +381,16 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 			budgetRow = sheetRow
 		}
 		return sw.SetRow(cell(1, sheetRow), row)
-	})
+	}
+	if top != nil {
+		err = t.WalkRows(top, write)
+	} else {
+		err = t.Walk(write)
+	}
 	if err != nil {
 		return err
 	}
-	next := firstData + countRows(t) + 1
+	next := firstData + widths.rows + 1
 	if t.Legend != "" {
 		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: t.Legend, StyleID: st.get("legend", 0)}}); err != nil {
 			return err
@@ -425,10 +458,11 @@ func quote(s string) string { return strings.ReplaceAll(s, `"`, `""`) }
 // hfEscape escapes & in header and footer text, where it starts a code.
 func hfEscape(s string) string { return strings.ReplaceAll(s, "&", "&&") }
 
-// colWidths are column widths in characters.
+// colWidths are column widths in characters, and the rows a table prints.
 type colWidths struct {
 	label, note float64
 	values      []float64
+	rows        int
 }
 
 // measure sizes the columns to their content without computing the table:
@@ -462,6 +496,7 @@ func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
 		}
 	}
 	visit(t.Rows, 0)
+	w.rows = countRows(t)
 	for _, s := range []string{t.BudgetLabel, t.OverLabel, t.UnderLabel} {
 		w.label = max(w.label, float64(utf8.RuneCountInString(s))+2)
 	}
