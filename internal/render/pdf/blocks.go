@@ -106,8 +106,13 @@ func (e *engine) heading(n *ast.Heading, src []byte) {
 	lines := e.breakLines(e.measure(spans, size, true), e.right-e.left, size)
 	h := float64(len(lines)) * lineHeight(size)
 	e.gap(headingBefore[lvl])
-	// keep the heading with the first lines of what follows
-	e.ensure(h + 2*lineHeight(bodySize) + 1)
+	// keep the heading with the first lines of what follows: a table
+	// starts only where its header and a few rows fit
+	after := 2 * lineHeight(bodySize)
+	if _, ok := n.NextSibling().(*extast.Table); ok {
+		after = 5 * lineHeight(tableSize)
+	}
+	e.ensure(h + after + 1)
 	top := e.y
 	if id, ok := attr(n, "id"); ok {
 		if a, ok := e.anchors[id]; ok && a.page == 0 {

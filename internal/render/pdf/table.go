@@ -85,10 +85,17 @@ func (e *engine) table(t *extast.Table, src []byte) {
 		e.y += headH
 		e.rule(e.left, e.right, e.y, 0.3, grey)
 	}
+	// a table starts where its header and first rows (up to three, or the
+	// first row's first lines if it is very tall) fit
+	start := 0.0
+	for _, row := range rows[:min(3, len(rows))] {
+		start += layout(row)
+	}
+	start = min(start, 8*lh)
 	for i, row := range rows {
 		h := layout(row)
 		if i == 0 || e.y+h > bottom {
-			need := headH + min(h, 3*lh+2*cellPadY)
+			need := headH + start
 			if i > 0 || e.room() < need {
 				if i > 0 || e.pages == 0 || e.y > marginT {
 					e.newPage()
