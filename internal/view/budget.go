@@ -71,7 +71,7 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		b.WriteString(" | ")
 	}
 	for _, c := range t.Columns {
-		b.WriteString(" | " + Escape(c.Label) + " (" + Escape(t.Unit) + ")")
+		b.WriteString(" | " + Escape(c.Label) + " (" + strings.ReplaceAll(Escape(t.Unit), " ", "\u00a0") + ")")
 	}
 	b.WriteString(" |\n|---")
 	if hasNote {

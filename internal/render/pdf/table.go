@@ -175,9 +175,10 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 			prefW[i] = max(prefW[i], lineW)
 		}
 	}
-	// widest unwrapped cell per column, header included
+	// widest unwrapped body cell per column (headers may wrap)
+	visit(header)
 	bodyW := make([]float64, ncols)
-	for _, r := range append([][]*cell{header}, rows...) {
+	for _, r := range rows {
 		visit(r)
 		for i, c := range r {
 			w := 0.0
