@@ -406,3 +406,27 @@ func cells(t *testing.T, xlsxBody []byte) []string {
 	}
 	return out
 }
+
+// TestBudgetTableKeepsWords: with three amount columns and notes, the
+// label column still gets room for its longest word.
+func TestBudgetTableKeepsWords(t *testing.T) {
+	r := newRenderer(t)
+	body, err := os.ReadFile("testdata/odense-nested.budget.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Budget(context.Background(), body, "pdf", render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := strings.Fields(strings.Join(pdftest.Pages(t, res.Body), " "))
+	for _, want := range []string{"overførselsadgang", "Beskæftigelsescentret", "1.177.456", "-209.244", "-226.000"} {
+		found := false
+		for _, w := range words {
+			found = found || w == want
+		}
+		if !found {
+			t.Errorf("%q is not printed as one word", want)
+		}
+	}
+}
