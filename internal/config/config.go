@@ -138,7 +138,14 @@ func (s *settings) common(c *Config) {
 	s.bytes(&maxOut, "template-max-output", "PROTOKOL_TEMPLATE_MAX_OUTPUT", int64(d.MaxOutput), "bytes one template execution may write")
 	s.num(&c.TemplateLimits.MaxLoops, "template-max-loops", "PROTOKOL_TEMPLATE_MAX_LOOPS", d.MaxLoops, "range iterations in one template execution")
 	s.num(&c.TemplateLimits.MaxDepth, "template-max-depth", "PROTOKOL_TEMPLATE_MAX_DEPTH", d.MaxDepth, "nesting of {{template}} calls")
-	s.afterParse = append(s.afterParse, func() { c.TemplateLimits.MaxOutput = int(maxOut) })
+	var maxString int64
+	s.bytes(&maxString, "template-max-string", "PROTOKOL_TEMPLATE_MAX_STRING", int64(d.MaxString), "bytes of any string a template helper returns")
+	s.num(&c.TemplateLimits.MaxList, "template-max-list", "PROTOKOL_TEMPLATE_MAX_LIST", d.MaxList, "elements of any list a template helper returns (and of until, seq)")
+	s.num(&c.TemplateLimits.MaxLiteral, "template-max-range-literal", "PROTOKOL_TEMPLATE_MAX_RANGE_LITERAL", d.MaxLiteral, "largest integer literal a template may range over (checked at load)")
+	s.afterParse = append(s.afterParse, func() {
+		c.TemplateLimits.MaxOutput = int(maxOut)
+		c.TemplateLimits.MaxString = int(maxString)
+	})
 }
 
 // ParseServe reads the service's configuration.
