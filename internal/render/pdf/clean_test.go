@@ -53,6 +53,10 @@ func TestBreakLinesFitsAndCutsLongWords(t *testing.T) {
 		if l.w > 60.01 {
 			t.Errorf("line %d is %.1f mm wide, more than 60", i, l.w)
 		}
+		last := l.pieces[len(l.pieces)-1].text
+		if i > 0 && i < len(lines)-1 && !strings.HasSuffix(last, "-") {
+			t.Errorf("line %d cuts a word without a hyphen: %q", i, last)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -150,17 +151,28 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 }
 
 // cut splits a word piece so that its head fits in room millimetres.
+// A cut between two letters gets a hyphen, as a reader expects.
 func (e *engine) cut(p piece, room, size float64) (piece, string) {
+	if p.w <= room {
+		return p, ""
+	}
+	hyphen := e.width(p.st, size, "-")
 	w := 0.0
+	prev := rune(0)
 	for i, r := range p.text {
 		rw := float64(e.fs.runeWidth(p.st, r)) * size / 1000 * ptToMM
-		if w+rw > room {
+		if w+rw+hyphen > room {
 			head := p
 			head.text = p.text[:i]
 			head.w = w
+			if i > 0 && unicode.IsLetter(prev) && unicode.IsLetter(r) {
+				head.text += "-"
+				head.w += hyphen
+			}
 			return head, p.text[i:]
 		}
 		w += rw
+		prev = r
 	}
 	return p, ""
 }
