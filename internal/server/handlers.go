@@ -145,17 +145,19 @@ func (s *Server) budget(c *gin.Context) error {
 	default:
 		return badRequest("format", "must be xlsx or pdf, not %q", format)
 	}
+	label := "none" // a workbook uses no template; an unchecked name must not become a metric label
 	if format == "pdf" {
 		if err := s.r.Templates.Check(o.Template, "budget"); err != nil {
 			return err
 		}
+		label = o.Template
 	}
 	body, done, err := s.admitBody(c)
 	if err != nil {
 		return err
 	}
 	defer done()
-	res, err := s.render(c, "budget", o.Template, func(ctx context.Context) (*render.Result, error) {
+	res, err := s.render(c, "budget", label, func(ctx context.Context) (*render.Result, error) {
 		return s.r.Budget(ctx, body, format, o)
 	})
 	if err != nil {
