@@ -112,3 +112,12 @@ func TestValidMeetingHasNoErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestLongFieldsAreNamedOnce(t *testing.T) {
+	long := strings.Repeat("x", 501)
+	_, err := DecodeMeeting([]byte(strings.Replace(strings.Replace(validMeeting, `"number":"1"`, `"number":"`+long+`"`, 1), `"Aalborg Kommune"`, `"`+long+`"`, 1)))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Errors) != 2 {
+		t.Fatalf("want two problems (municipality, items[0].number), got %v", err)
+	}
+}

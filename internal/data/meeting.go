@@ -216,7 +216,6 @@ func (m *Meeting) Validate() error {
 
 func (it *Item) validate(p *problems, path string, groups map[string]bool, haveGroups bool) {
 	required(p, dot(path, "title"), it.Title)
-	short(p, dot(path, "number"), it.Number)
 	oneOf(p, dot(path, "kind"), &it.Kind, KindOther, KindDecision, KindInformation, KindDiscussion, KindOther)
 	oneOf(p, dot(path, "access"), &it.Access, AccessOpen, AccessOpen, AccessClosed)
 	if it.Group != "" && !groups[it.Group] {
