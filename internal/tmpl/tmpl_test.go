@@ -71,6 +71,7 @@ func TestHostileTemplatesAreRefusedOrStopped(t *testing.T) {
 		{"doubling strings", `{{$s := "xxxxxxxxxx"}}{{range until 40}}{{$s = cat $s $s}}{{end}}{{$s}}`, false, "cat returned"},
 		{"nested loops writing nothing", `{{range until 10000}}{{range until 10000}}{{range until 10000}}{{end}}{{end}}{{end}}`, false, "template limit reached"},
 		{"nested loops over data", `{{range .Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}`, false, "template limit reached"},
+		{"range over a computed integer", `{{range mul 100000 100000}}{{end}}`, false, "template limit reached"},
 		{"infinite recursion", `{{define "x"}}{{template "x" .}}{{end}}{{template "x" .}}`, false, "more than 64 deep"},
 		{"huge output", `{{range until 100000}}{{repeat 1000 "x"}}{{end}}`, false, "wrote more than"},
 		{"fail", "\n\n{{fail \"stop here\"}}", false, "agenda.md.tmpl:3"},
