@@ -121,3 +121,16 @@ func TestLongFieldsAreNamedOnce(t *testing.T) {
 		t.Fatalf("want two problems (municipality, items[0].number), got %v", err)
 	}
 }
+
+func TestMeetingTextsAreBoundedAsAWhole(t *testing.T) {
+	body := strings.Repeat("x", 99_000)
+	var items []string
+	for i := range 25 {
+		items = append(items, `{"number":"`+strings.Repeat("1", i+1)+`","title":"t","summary":"`+body+`"}`)
+	}
+	_, err := DecodeMeeting([]byte(strings.Replace(validMeeting, `[{"number":"1","title":"Godkendelse af dagsorden"}]`, "["+strings.Join(items, ",")+"]", 1)))
+	fields, _ := fieldsOf(t, err)
+	if msg, ok := fields[""]; !ok || !strings.Contains(msg, "at most 2000000") {
+		t.Fatalf("want a document-wide limit, got %v", err)
+	}
+}

@@ -125,8 +125,9 @@ func (t Timestamp) MarshalJSON() ([]byte, error) { return json.Marshal(t.Raw) }
 // Limits on sizes, so one document cannot make a render run away. They are
 // far above any real committee paper.
 const (
-	maxShort      = 500     // characters in a name, title, label
-	maxMarkdown   = 200_000 // characters in one Markdown field
+	maxShort      = 500       // characters in a name, title, label
+	maxMarkdown   = 100_000   // characters in one Markdown field
+	maxTexts      = 2_000_000 // characters in all of a meeting's Markdown fields together
 	maxItems      = 1_000
 	maxPeople     = 1_000
 	maxListLength = 1_000 // sections, attachments, groups, absent names per item
@@ -193,6 +194,11 @@ func (m *Meeting) Validate() error {
 		it.validate(&p, path, groups, len(m.Groups) > 0)
 	}
 
+	if n := m.textSize(); n > maxTexts {
+		// Markdown parsing is superlinear on some inputs: bound the whole
+		p.add("", "the meeting's texts total %d characters; at most %d are allowed", n, maxTexts)
+	}
+
 	limit(&p, "participants", len(m.Participants), maxPeople)
 	for i := range m.Participants {
 		pt := &m.Participants[i]
@@ -212,6 +218,19 @@ func (m *Meeting) Validate() error {
 		}
 	}
 	return p.err(false)
+}
+
+// textSize is the number of characters in all Markdown fields.
+func (m *Meeting) textSize() int {
+	n := utf8.RuneCountInString(m.Note)
+	for i := range m.Items {
+		it := &m.Items[i]
+		n += utf8.RuneCountInString(it.Summary) + utf8.RuneCountInString(it.Recommendation) + utf8.RuneCountInString(it.Decision)
+		for _, s := range it.Sections {
+			n += utf8.RuneCountInString(s.Body)
+		}
+	}
+	return n
 }
 
 func (it *Item) validate(p *problems, path string, groups map[string]bool, haveGroups bool) {

@@ -124,7 +124,7 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 		return nil, err
 	}
 	var buf bytes.Buffer
-	st, err := pdf.Render(&buf, doc)
+	st, err := pdf.Render(ctx, &buf, doc)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func TestBreakLinesFitsAndCutsLongWords(t *testing.T) {
 // link is black, not link blue.
 func TestColourDoesNotLeakAcrossPages(t *testing.T) {
 	var buf bytes.Buffer
-	if _, err := Render(&buf, &Document{Markdown: "Se [kommunen](https://aalborg.dk)\n\n<!-- pagebreak -->\n\nEfter linket"}); err != nil {
+	if _, err := Render(context.Background(), &buf, &Document{Markdown: "Se [kommunen](https://aalborg.dk)\n\n<!-- pagebreak -->\n\nEfter linket"}); err != nil {
 		t.Fatal(err)
 	}
 	pdf := buf.String()

@@ -10,6 +10,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -60,8 +61,9 @@ func Prepare() error {
 }
 
 // Render lays the document out and writes the PDF to w. Nothing is written
-// unless the whole document was laid out.
-func Render(w io.Writer, d *Document) (st Stats, err error) {
+// unless the whole document was laid out; a cancelled ctx stops the
+// layout between blocks.
+func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error) {
 	fs, err := loadFonts()
 	if err != nil {
 		return st, err
@@ -72,12 +74,16 @@ func Render(w io.Writer, d *Document) (st Stats, err error) {
 		}
 	}()
 	e := newEngine(fs)
+	e.ctx = ctx
 	src := []byte(d.Markdown)
 	root := md.Parser().Parse(text.NewReader(src))
 	e.collectAnchors(root)
 	e.left, e.right = marginL, pageW-marginR
 	e.newPage()
 	e.layoutBlocks(root, src, 0)
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
 	e.finishTOC()
 	e.footers(d)
 	e.metadata(d)

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"context"
 	"strconv"
 	"unicode/utf16"
 
@@ -41,6 +42,7 @@ var (
 
 // engine lays one document out on fpdf pages.
 type engine struct {
+	ctx   context.Context // layout stops between blocks when it is done
 	pdf   *fpdf.Fpdf
 	fs    *fontSet
 	clean *cleaner
@@ -94,7 +96,7 @@ func newEngine(fs *fontSet) *engine {
 	// The fonts, most of a file's bytes, come precompressed anyway: page
 	// streams left plain make the fixture's minutes 289 KB instead of 250.
 	p.SetCompression(false)
-	e := &engine{pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, curEnc: -1}
+	e := &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, curEnc: -1}
 	for st := range e.added {
 		e.added[st] = make([]bool, len(fs.defs[st]))
 	}
