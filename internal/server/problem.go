@@ -28,7 +28,9 @@ type Problem struct {
 	logErr     error  // what is logged, never sent
 }
 
-const problemBase = "https://protokol.dk/problems/"
+// problemBase prefixes problem types: URNs name them without claiming a
+// web address nobody serves.
+const problemBase = "urn:protokol:problem:"
 
 // httpError is an error that already knows its answer.
 type httpError struct{ p *Problem }
