@@ -96,7 +96,10 @@ func (s *Server) render(c *gin.Context, document, tmplName string, job func(ctx 
 		s.m.pages.WithLabelValues(document).Add(float64(res.Pages))
 		c.Set(ctxPages, res.Pages)
 	}
-	s.m.replaced.Add(float64(res.Replaced))
+	if res.Replaced > 0 {
+		s.m.replaced.Add(float64(res.Replaced))
+		c.Set(ctxReplaced, res.Replaced)
+	}
 	return res, nil
 }
 

@@ -157,10 +157,11 @@ func (s *Server) readyz(c *gin.Context) {
 
 // Context keys for what the logging middleware reports.
 const (
-	ctxClass  = "protokol.class"
-	ctxLogErr = "protokol.err"
-	ctxPages  = "protokol.pages"
-	ctxReqID  = "protokol.request_id"
+	ctxClass    = "protokol.class"
+	ctxLogErr   = "protokol.err"
+	ctxPages    = "protokol.pages"
+	ctxReplaced = "protokol.replaced"
+	ctxReqID    = "protokol.request_id"
 )
 
 // observe gives every request an ID and logs and counts it.
@@ -186,6 +187,12 @@ func (s *Server) observe(c *gin.Context) {
 	if p, ok := c.Get(ctxPages); ok {
 		attrs = append(attrs, "pages", p)
 	}
+	level := slog.LevelInfo
+	if n, ok := c.Get(ctxReplaced); ok {
+		// the document printed characters its font lacks as U+FFFD
+		attrs = append(attrs, "replaced_characters", n)
+		level = slog.LevelWarn
+	}
 	if cl, ok := c.Get(ctxClass); ok {
 		s.m.errors.WithLabelValues(cl.(string)).Inc()
 		if cl == "overloaded" {
@@ -193,7 +200,6 @@ func (s *Server) observe(c *gin.Context) {
 		}
 		attrs = append(attrs, "error_class", cl)
 	}
-	level := slog.LevelInfo
 	if e, ok := c.Get(ctxLogErr); ok {
 		attrs = append(attrs, "err", e)
 		level = slog.LevelError
