@@ -39,8 +39,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageError(stderr, err)
 		}
-		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		r, err := renderer(cfg, log)
+		r, err := renderer(cfg)
 		if err != nil {
 			fmt.Fprintln(stderr, "protokol:", err)
 			return 1
@@ -52,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, err)
 		}
 		log := slog.New(slog.NewJSONHandler(stderr, nil))
-		r, err := renderer(cfg, log)
+		r, err := renderer(cfg)
 		if err != nil {
 			log.Error("start-up failed", "err", err)
 			return 1
@@ -90,12 +89,12 @@ func usageError(stderr io.Writer, err error) int {
 	return 2
 }
 
-func renderer(cfg *config.Config, log *slog.Logger) (*render.Renderer, error) {
+func renderer(cfg *config.Config) (*render.Renderer, error) {
 	t, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
 	if err != nil {
 		return nil, err
 	}
-	return render.New(t, log)
+	return render.New(t)
 }
 
 // renderJob reads, validates, renders and writes one document.
@@ -123,6 +122,9 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 	if err := writeOutput(job.Output, stdout, res.Body); err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
+	}
+	if res.Replaced > 0 {
+		fmt.Fprintf(stderr, "protokol: warning: %d characters the font cannot draw are printed as \uFFFD\n", res.Replaced)
 	}
 	return 0
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"protokol/internal/data"
 	"protokol/internal/render/pdf"
@@ -37,21 +36,18 @@ const (
 	XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
-// Renderer renders documents with a set of templates.
+// Renderer renders documents with a set of templates. It does not log:
+// what a caller should know (pages, replaced characters) is in Result.
 type Renderer struct {
 	Templates *tmpl.Registry
-	Log       *slog.Logger
 }
 
 // New prepares the fonts and returns a renderer.
-func New(t *tmpl.Registry, log *slog.Logger) (*Renderer, error) {
+func New(t *tmpl.Registry) (*Renderer, error) {
 	if err := pdf.Prepare(); err != nil {
 		return nil, fmt.Errorf("fonts: %w", err)
 	}
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Renderer{Templates: t, Log: log}, nil
+	return &Renderer{Templates: t}, nil
 }
 
 func setName(o Options) string {
@@ -127,9 +123,6 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	st, err := pdf.Render(ctx, &buf, doc)
 	if err != nil {
 		return nil, err
-	}
-	if st.Replaced > 0 {
-		r.Log.WarnContext(ctx, "characters the font cannot draw were replaced", "count", st.Replaced)
 	}
 	return &Result{Body: buf.Bytes(), ContentType: PDF, Pages: st.Pages, Replaced: st.Replaced}, nil
 }

@@ -29,7 +29,7 @@ func newRenderer(t testing.TB) *render.Renderer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(reg, nil)
+	r, err := render.New(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestWorkedTemplateExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(reg, nil)
+	r, err := render.New(reg)
 	if err != nil {
 		t.Fatal(err)
 	}

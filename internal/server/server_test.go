@@ -38,7 +38,7 @@ func newServer(t testing.TB, cfg *config.Config) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(reg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r, err := render.New(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
