@@ -124,7 +124,7 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 		return 1
 	}
 	if res.Replaced > 0 {
-		fmt.Fprintf(stderr, "protokol: warning: %d characters the font cannot draw are printed as \uFFFD\n", res.Replaced)
+		fmt.Fprintf(stderr, "protokol: warning: characters the font cannot draw were printed as \uFFFD (%d times)\n", res.Replaced)
 	}
 	return 0
 }
