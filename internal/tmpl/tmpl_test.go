@@ -84,7 +84,13 @@ func TestHostileTemplatesAreRefusedOrStopped(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			r, err := set(t, tt.src, lim)
+			l := lim
+			if tt.name == "huge output" {
+				// a generous deadline, so the output cap is what stops it
+				// even on a slow or busy machine
+				l = Limits{Timeout: 10 * time.Second, MaxOutput: 1 << 20}
+			}
+			r, err := set(t, tt.src, l)
 			if tt.atLoad {
 				if err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Fatalf("want a load error with %q, got %v", tt.want, err)
@@ -124,7 +130,7 @@ func TestDeadlineStopsARunawayLoop(t *testing.T) {
 	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "longer than 100ms") {
 		t.Fatalf("want the time limit, got %v", err)
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 5*time.Second { // generous: the point is that it stops
 		t.Errorf("took %s", d)
 	}
 }
