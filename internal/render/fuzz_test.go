@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzMeeting decodes arbitrary bytes as a meeting; whatever validates must
-// render as agenda and minutes, public or not, without error or panic.
+// render as agenda and minutes, public or not, in both embedded sets,
+// without error or panic.
 // Run it with: go test ./internal/render -fuzz FuzzMeeting
 func FuzzMeeting(f *testing.F) {
 	f.Add(fixture.Read(f, fixture.Meeting))
@@ -33,10 +34,12 @@ func FuzzMeeting(f *testing.F) {
 			if err != nil {
 				return
 			}
-			for _, doc := range []string{"agenda", "minutes"} {
-				for _, public := range []bool{false, true} {
-					if _, err := r.Meeting(context.Background(), doc, m, render.Options{Public: public}); err != nil {
-						t.Errorf("%s (public %v) of a valid meeting failed: %v", doc, public, err)
+			for _, set := range []string{"default", "compact"} {
+				for _, doc := range []string{"agenda", "minutes"} {
+					for _, public := range []bool{false, true} {
+						if _, err := r.Meeting(context.Background(), doc, m, render.Options{Template: set, Public: public}); err != nil {
+							t.Errorf("%s/%s (public %v) of a valid meeting failed: %v", set, doc, public, err)
+						}
 					}
 				}
 			}
