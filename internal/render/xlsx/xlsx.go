@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -177,8 +178,11 @@ func (s *styles) get(kind string, depth int) int {
 	switch kind {
 	case "title":
 		st.Font = &excelize.Font{Bold: true, Size: 14}
-	case "unit", "legend":
+	case "unit":
 		st.Font = &excelize.Font{Italic: true, Color: "595959"}
+	case "legend":
+		st.Font = &excelize.Font{Italic: true, Color: "595959"}
+		st.Alignment.WrapText = true
 	case "note":
 		st.Alignment.WrapText = true
 		st.Font = &excelize.Font{Color: "404040"}
@@ -217,6 +221,9 @@ func (s *styles) get(kind string, depth int) int {
 		st.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
 	case "blank-top":
 		st.Border = top
+	}
+	if st.Alignment.Indent > 0 {
+		st.Alignment.Horizontal = "left" // an indent shows only on left-aligned cells
 	}
 	id, err := s.f.NewStyle(st)
 	if err != nil {
@@ -258,8 +265,13 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 	lastCol := lay.valCol(len(t.Columns) - 1)
 
 	// sheet settings go before the stream writer: it writes them after the rows
+	// the sheet's width in characters decides the paper's orientation
+	span := widths.label + widths.note
+	for _, w := range widths.values {
+		span += w
+	}
 	orientation := "portrait"
-	if len(t.Columns) > 3 || lay.hasNote && len(t.Columns) > 1 {
+	if span > 95 {
 		orientation = "landscape"
 	}
 	one, zero, a4 := 1, 0, 9
@@ -276,8 +288,18 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 	}); err != nil {
 		return err
 	}
+	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
 	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
-		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", strings.ReplaceAll(sheet, "'", "''"), headerRow, headerRow)}); err != nil {
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, headerRow, headerRow)}); err != nil {
+		return err
+	}
+	// print the table's columns only: long notes must not widen the page
+	lastRow := firstData + widths.rows - 1
+	if extras := len(texts(t)); extras > 0 {
+		lastRow += 1 + extras // a blank row, then the legend and notes
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet,
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(lastCol), lastRow)}); err != nil {
 		return err
 	}
 
@@ -315,10 +337,14 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 	if lay.hasNote {
 		header[lay.noteCol-1] = excelize.Cell{Value: map[locale.Lang]string{locale.Danish: "Bemærkning", locale.English: "Note"}[lang], StyleID: st.get("header", 0)}
 	}
+	headerLines := 1.0
 	for i, c := range t.Columns {
-		header[lay.valCol(i)-1] = excelize.Cell{Value: c.Label + " (" + t.Unit + ")", StyleID: st.get("header-num", 0)}
+		text := c.Label + " (" + t.Unit + ")"
+		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: st.get("header-num", 0)}
+		// the header wraps; readers do not refit row heights, so set it
+		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(widths.values[i]-1)))
 	}
-	if err := sw.SetRow(cell(1, headerRow), header); err != nil {
+	if err := sw.SetRow(cell(1, headerRow), header, excelize.RowOpts{Height: 15 * min(headerLines, 4)}); err != nil {
 		return err
 	}
 
@@ -341,8 +367,11 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 		row[lay.labelCol-1] = excelize.Cell{Value: label, StyleID: labelStyle}
 		if lay.hasNote {
 			style := st.get("note", 0)
-			if r.Kind == data.SubtotalRow {
+			switch r.Kind {
+			case data.SubtotalRow:
 				style = st.get("blank-top", 0)
+			case data.TotalRow, data.BudgetRow, data.DifferenceRow:
+				style = st.get("total", 0)
 			}
 			row[lay.noteCol-1] = excelize.Cell{Value: r.Note, StyleID: style}
 		}
@@ -380,6 +409,14 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 		case data.BudgetRow:
 			budgetRow = sheetRow
 		}
+		if lay.hasNote && r.Note != "" {
+			// a wrapped note needs its row's height: readers do not refit it
+			// (a column's width counts digits; text runs about 15 % narrower)
+			lines := math.Ceil(float64(utf8.RuneCountInString(r.Note)) / ((widths.note - 1) * 1.15))
+			if lines > 1 {
+				return sw.SetRow(cell(1, sheetRow), row, excelize.RowOpts{Height: 15 * min(lines, 6)})
+			}
+		}
 		return sw.SetRow(cell(1, sheetRow), row)
 	}
 	if top != nil {
@@ -390,20 +427,33 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 	if err != nil {
 		return err
 	}
+	// the legend and notes span the table's width, wrapped
 	next := firstData + widths.rows + 1
-	if t.Legend != "" {
-		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: t.Legend, StyleID: st.get("legend", 0)}}); err != nil {
+	for _, text := range texts(t) {
+		lines := math.Ceil(float64(utf8.RuneCountInString(text)) / max(span-2, 10))
+		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: text, StyleID: st.get("legend", 0)}},
+			excelize.RowOpts{Height: 15 * min(lines, 10)}); err != nil {
 			return err
 		}
-		next++
-	}
-	for _, n := range t.Notes {
-		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: n, StyleID: st.get("legend", 0)}}); err != nil {
-			return err
+		if lastCol > 1 {
+			if err := sw.MergeCell(cell(1, next), cell(lastCol, next)); err != nil {
+				return err
+			}
 		}
 		next++
 	}
 	return sw.Flush()
+}
+
+// texts are the legend and notes printed under a table.
+func texts(t *data.BudgetTable) []string {
+	var out []string
+	for _, s := range append([]string{t.Legend}, t.Notes...) {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // columnFormula is a computed column's formula on one row: "C5-D5".

@@ -109,12 +109,19 @@ func TestFixtureWorkbook(t *testing.T) {
 		t.Errorf("header not frozen: %+v", panes)
 	}
 	names := f.GetDefinedName()
-	found := false
+	titles, area := false, false
 	for _, n := range names {
-		found = found || n.Name == "_xlnm.Print_Titles" && n.Scope == s && strings.HasSuffix(n.RefersTo, "$4:$4")
+		titles = titles || n.Name == "_xlnm.Print_Titles" && n.Scope == s && strings.HasSuffix(n.RefersTo, "$4:$4")
+		area = area || n.Name == "_xlnm.Print_Area" && n.Scope == s && strings.HasSuffix(n.RefersTo, fmt.Sprintf("!$A$1:$C$%d", diff+2))
 	}
-	if !found {
-		t.Errorf("no repeated header row for printing: %+v", names)
+	if !titles || !area {
+		t.Errorf("no repeated header row or print area (label, note and amount columns): %+v", names)
+	}
+	// the note under the table is one cell across the table's width
+	merged, err := f.GetMergeCells(s)
+	if err != nil || len(merged) != 1 || merged[0].GetStartAxis() != fmt.Sprintf("A%d", diff+2) || merged[0].GetEndAxis() != fmt.Sprintf("C%d", diff+2) ||
+		!strings.HasPrefix(merged[0].GetCellValue(), "Budgettet er eksklusiv") {
+		t.Errorf("note not merged across the table: %+v %v", merged, err)
 	}
 	hf, err := f.GetHeaderFooter(s)
 	if err != nil || !strings.Contains(hf.OddFooter, "&P af &N") {
