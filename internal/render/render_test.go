@@ -171,10 +171,11 @@ func TestPublicVersionHasNoClosedContent(t *testing.T) {
 	m.Items[8].Attachments = []data.Attachment{{Title: "Hemmeligt bilag", Access: "open"}}
 	m.Items[4].Attachments = append(m.Items[4].Attachments, data.Attachment{Title: "Fortrolig personsag", Access: "closed"})
 	m.Items[8].CaseNumber = "2014-99999"
+	m.Participants = append(m.Participants, data.Participant{Name: "Hemmelig Gæst", Role: "guest", Attendance: "present", Items: []string{"9"}})
 	res := renderMeeting(t, r, "minutes", m, render.Options{Public: true})
 	pages := checkStructure(t, res.Body, m, "Side", "af")
 	all := pdftest.Squash(strings.Join(pages, " "))
-	for _, secret := range []string{"Fortroligt", "personalesag", "Hemmeligt bilag", "Fortrolig personsag", "2014-99999"} {
+	for _, secret := range []string{"Fortroligt", "personalesag", "Hemmeligt bilag", "Fortrolig personsag", "2014-99999", "Hemmelig Gæst"} {
 		if strings.Contains(all, secret) || bytes.Contains(res.Body, []byte(secret)) {
 			t.Errorf("the public version contains %q", secret)
 		}

@@ -128,7 +128,24 @@ func NewMeeting(m *data.Meeting, document string, public bool, lang string) *Mee
 		v.Kind = lb.Minutes
 	}
 
+	closed := map[string]bool{}
+	for _, it := range m.Items {
+		closed[it.Number] = it.Closed()
+	}
 	for _, p := range m.Participants {
+		if public && p.Role == data.RoleGuest && len(p.Items) > 0 {
+			// who attended a closed item is part of its content
+			var open []string
+			for _, n := range p.Items {
+				if !closed[n] {
+					open = append(open, n)
+				}
+			}
+			if len(open) == 0 {
+				continue
+			}
+			p.Items = open
+		}
 		pv := person(p, lb)
 		switch {
 		case pv.Attendance == data.AttendanceAbsent:
