@@ -100,7 +100,7 @@ func (b *Budget) Validate() error {
 	for i := range b.Tables {
 		b.Tables[i].validate(&p, at("tables", i))
 	}
-	return p.err(false)
+	return p.err()
 }
 
 func (t *BudgetTable) validate(p *problems, path string) {

@@ -47,11 +47,11 @@ func (p *problems) add(field, format string, args ...any) {
 	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-func (p *problems) err(syntax bool) error {
+func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
-	return &ValidationError{Syntax: syntax, Errors: p.list}
+	return &ValidationError{Errors: p.list}
 }
 
 // path helpers keep JSON paths uniform: "items[3].number".

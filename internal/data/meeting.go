@@ -217,7 +217,7 @@ func (m *Meeting) Validate() error {
 			}
 		}
 	}
-	return p.err(false)
+	return p.err()
 }
 
 // textSize is the number of characters in all Markdown fields.

@@ -13,7 +13,7 @@ type Labels struct {
 	OverAllocation, Unallocated, Unit, Ungrouped                  string
 	KindDecision, KindInformation, KindDiscussion, KindOther      string
 	Chair, ViceChair, Member, Substitute, Official, Guest         string
-	ItemGuests, Subtotal                                          string
+	ItemGuests                                                    string
 }
 
 var labels = map[Lang]*Labels{
@@ -30,7 +30,7 @@ var labels = map[Lang]*Labels{
 		OverAllocation: "Overdisponering", Unallocated: "Ikke disponeret", Unit: "Enhed", Ungrouped: "Øvrige sager",
 		KindDecision: "Beslutningssag", KindInformation: "Orienteringssag", KindDiscussion: "Drøftelsessag", KindOther: "",
 		Chair: "formand", ViceChair: "næstformand", Member: "medlem", Substitute: "stedfortræder",
-		Official: "embedsmand", Guest: "gæst", ItemGuests: "Deltog under punktet", Subtotal: "i alt",
+		Official: "embedsmand", Guest: "gæst", ItemGuests: "Deltog under punktet",
 	},
 	English: {
 		Agenda: "Agenda", Minutes: "Minutes", Contents: "Contents", FrontPage: "Front page",
@@ -45,7 +45,7 @@ var labels = map[Lang]*Labels{
 		OverAllocation: "Over-allocation", Unallocated: "Unallocated", Unit: "Unit", Ungrouped: "Other items",
 		KindDecision: "For decision", KindInformation: "For information", KindDiscussion: "For discussion", KindOther: "",
 		Chair: "chair", ViceChair: "vice chair", Member: "member", Substitute: "substitute",
-		Official: "official", Guest: "guest", ItemGuests: "Attending for this item", Subtotal: "total",
+		Official: "official", Guest: "guest", ItemGuests: "Attending for this item",
 	},
 }
 

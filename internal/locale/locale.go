@@ -3,6 +3,7 @@
 package locale
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -67,7 +68,7 @@ func (l Lang) Date(t time.Time) string {
 	if l == English {
 		return t.Format("2 January 2006")
 	}
-	return itoa(t.Day()) + ". " + l.Month(t) + " " + itoa(t.Year())
+	return strconv.Itoa(t.Day()) + ". " + l.Month(t) + " " + strconv.Itoa(t.Year())
 }
 
 // ShortDate is "19.08.2014" or "19/08/2014".
@@ -151,6 +152,14 @@ func (l Lang) Join(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " " + l.And() + " " + list[len(list)-1]
 }
 
+// SubtotalLabel names a group's subtotal: "Jobhuset i alt", "Total Jobhuset".
+func (l Lang) SubtotalLabel(group string) string {
+	if l == English {
+		return "Total " + group
+	}
+	return group + " i alt"
+}
+
 // Plural picks one or many by n.
 func Plural(n int, one, many string) string {
 	if n == 1 || n == -1 {
@@ -166,26 +175,4 @@ func Capitalize(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

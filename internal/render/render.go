@@ -63,24 +63,11 @@ func (r *Renderer) Meeting(ctx context.Context, document string, m *data.Meeting
 	if document != view.Agenda && document != view.Minutes {
 		return nil, fmt.Errorf("unknown document %q", document)
 	}
-	if o.Lang != "" && o.Lang != "da" && o.Lang != "en" {
-		return nil, &data.ValidationError{Errors: []data.FieldError{{Field: "lang", Message: fmt.Sprintf("must be \"da\" or \"en\", not %q", o.Lang)}}}
-	}
-	set := setName(o)
-	if err := r.Templates.Check(set, document); err != nil {
+	if err := checkLang(o); err != nil {
 		return nil, err
 	}
 	v := view.NewMeeting(m, document, o.Public, o.Lang)
-	out, err := r.Templates.Execute(ctx, set, document, v)
-	if err != nil {
-		return nil, err
-	}
-	doc := &pdf.Document{
-		Markdown: out.Body, Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time,
-		Title: out.Parts["title"], Subject: out.Parts["subject"], Keywords: out.Parts["keywords"],
-		FooterLeft: out.Parts["footer-left"], FooterRight: out.Parts["footer-right"],
-	}
-	res, err := r.pdf(ctx, doc)
+	res, err := r.document(ctx, o, document, v, pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time})
 	if err != nil {
 		return nil, err
 	}
@@ -90,29 +77,36 @@ func (r *Renderer) Meeting(ctx context.Context, document string, m *data.Meeting
 
 // BudgetPDF renders a budget's tables as PDF.
 func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
-	if o.Lang != "" && o.Lang != "da" && o.Lang != "en" {
-		return nil, &data.ValidationError{Errors: []data.FieldError{{Field: "lang", Message: fmt.Sprintf("must be \"da\" or \"en\", not %q", o.Lang)}}}
-	}
-	set := setName(o)
-	if err := r.Templates.Check(set, "budget"); err != nil {
+	if err := checkLang(o); err != nil {
 		return nil, err
 	}
 	v := view.NewBudget(b, o.Lang)
-	out, err := r.Templates.Execute(ctx, set, "budget", v)
-	if err != nil {
-		return nil, err
-	}
-	doc := &pdf.Document{
-		Markdown: out.Body, Author: b.Municipality, Lang: v.Lang,
-		Title: out.Parts["title"], Subject: out.Parts["subject"], Keywords: out.Parts["keywords"],
-		FooterLeft: out.Parts["footer-left"], FooterRight: out.Parts["footer-right"],
-	}
-	res, err := r.pdf(ctx, doc)
+	res, err := r.document(ctx, o, "budget", v, pdf.Document{Author: b.Municipality, Lang: v.Lang})
 	if err != nil {
 		return nil, err
 	}
 	res.Filename = b.Title + ".pdf"
 	return res, nil
+}
+
+func checkLang(o Options) error {
+	if o.Lang != "" && o.Lang != "da" && o.Lang != "en" {
+		return &data.ValidationError{Errors: []data.FieldError{{Field: "lang", Message: fmt.Sprintf("must be \"da\" or \"en\", not %q", o.Lang)}}}
+	}
+	return nil
+}
+
+// document runs the set's template for kind on a view and lays out what it
+// wrote: the body, the metadata parts and the footers, on top of doc.
+func (r *Renderer) document(ctx context.Context, o Options, kind string, v any, doc pdf.Document) (*Result, error) {
+	out, err := r.Templates.Execute(ctx, setName(o), kind, v)
+	if err != nil {
+		return nil, err
+	}
+	doc.Markdown = out.Body
+	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"], out.Parts["keywords"]
+	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
+	return r.pdf(ctx, &doc)
 }
 
 func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) {

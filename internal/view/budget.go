@@ -87,7 +87,7 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		label := Escape(r.Label)
 		strong := r.Kind != data.LineRow
 		if r.Kind == data.SubtotalRow {
-			label = Escape(subtotalLabel(r.Label, l))
+			label = Escape(l.SubtotalLabel(r.Label))
 		}
 		cell := func(s string) string {
 			if strong && s != "" {
@@ -129,12 +129,4 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 	})
 	v.Table = b.String()
 	return v
-}
-
-// subtotalLabel is "Jobhuset i alt" or "Total Jobhuset".
-func subtotalLabel(label string, l locale.Lang) string {
-	if l == locale.English {
-		return "Total " + label
-	}
-	return label + " i alt"
 }

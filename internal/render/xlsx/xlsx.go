@@ -18,6 +18,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -350,6 +351,7 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 
 	var totalRow, budgetRow int
 	row := make([]any, lastCol)
+	formulas := columnFormulas(t, lay)
 	write := func(r *data.CalcRow) error {
 		sheetRow := firstData + r.Index
 		clear(row)
@@ -359,7 +361,7 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 		case data.GroupRow:
 			labelStyle = st.get("group", r.Depth)
 		case data.SubtotalRow:
-			label = subtotalLabel(r.Label, lang)
+			label = lang.SubtotalLabel(r.Label)
 			labelStyle, numStyle = st.get("subtotal", r.Depth), st.get("num-bold", 0)
 		case data.TotalRow, data.BudgetRow, data.DifferenceRow:
 			labelStyle, numStyle = st.get("total", 0), st.get("num-total", 0)
@@ -382,7 +384,7 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 			case data.GroupRow:
 			case data.LineRow:
 				if c.Computed() {
-					row[col-1] = excelize.Cell{Formula: columnFormula(t, lay, i, sheetRow), Value: v[i].InexactFloat64(), StyleID: numStyle}
+					row[col-1] = excelize.Cell{Formula: rowFormula(formulas[i], sheetRow), Value: v[i].InexactFloat64(), StyleID: numStyle}
 				} else if r.Given[i] {
 					row[col-1] = excelize.Cell{Value: v[i].InexactFloat64(), StyleID: numStyle}
 				}
@@ -456,21 +458,40 @@ func texts(t *data.BudgetTable) []string {
 	return out
 }
 
-// columnFormula is a computed column's formula on one row: "C5-D5".
-func columnFormula(t *data.BudgetTable, lay layout, col, row int) string {
+// formulaTerm is one term of a computed column's formula: "-" and "D".
+type formulaTerm struct{ op, col string }
+
+// columnFormulas turns each computed column's terms into sheet columns,
+// once per table; rowFormula then writes a row's formula from them.
+func columnFormulas(t *data.BudgetTable, lay layout) [][]formulaTerm {
 	idx := map[string]int{}
 	for i, c := range t.Columns {
 		idx[c.Key] = i
 	}
-	var b strings.Builder
-	for i, term := range t.Columns[col].Terms {
-		switch {
-		case term.Negative:
-			b.WriteByte('-')
-		case i > 0:
-			b.WriteByte('+')
+	out := make([][]formulaTerm, len(t.Columns))
+	for i, c := range t.Columns {
+		for j, term := range c.Terms {
+			op := ""
+			switch {
+			case term.Negative:
+				op = "-"
+			case j > 0:
+				op = "+"
+			}
+			out[i] = append(out[i], formulaTerm{op, colName(lay.valCol(idx[term.Key]))})
 		}
-		b.WriteString(cell(lay.valCol(idx[term.Key]), row))
+	}
+	return out
+}
+
+// rowFormula is a computed column's formula on one row: "C5-D5".
+func rowFormula(terms []formulaTerm, row int) string {
+	r := strconv.Itoa(row)
+	var b strings.Builder
+	for _, t := range terms {
+		b.WriteString(t.op)
+		b.WriteString(t.col)
+		b.WriteString(r)
 	}
 	return b.String()
 }
@@ -494,13 +515,6 @@ func countRows(t *data.BudgetTable) int {
 		n += 2
 	}
 	return n
-}
-
-func subtotalLabel(label string, l locale.Lang) string {
-	if l == locale.English {
-		return "Total " + label
-	}
-	return label + " i alt"
 }
 
 func quote(s string) string { return strings.ReplaceAll(s, `"`, `""`) }
