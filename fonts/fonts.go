@@ -4,7 +4,11 @@
 // why). The licence is in OFL.txt beside this file.
 package fonts
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+	"strconv"
+)
 
 //go:generate ./make.sh
 
@@ -16,8 +20,18 @@ import "embed"
 var FS embed.FS
 
 // Encodings lists the encodings in the order the layout engine prefers them:
-// cp1252 first (all Danish and Western European text), then the extra ones.
-var Encodings = []string{"cp1252", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}
+// cp1252 first (all Danish and Western European text), then the extra
+// ones gen.go wrote, x1, x2, … (read from FS, so they cannot drift apart).
+func Encodings() []string {
+	out := []string{"cp1252"}
+	for n := 1; ; n++ {
+		name := "x" + strconv.Itoa(n)
+		if _, err := fs.Stat(FS, name+".map"); err != nil {
+			return out
+		}
+		out = append(out, name)
+	}
+}
 
 // Styles are the four styles as fpdf names them, with their file stems.
 var Styles = map[string]string{"": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}

@@ -70,7 +70,8 @@ type fontDef struct {
 
 func readFonts() (*fontSet, error) {
 	fs := &fontSet{}
-	for ei, enc := range fonts.Encodings {
+	encodings := fonts.Encodings()
+	for ei, enc := range encodings {
 		m, err := fonts.FS.ReadFile(enc + ".map")
 		if err != nil {
 			return nil, err
@@ -93,7 +94,7 @@ func readFonts() (*fontSet, error) {
 			return nil, err
 		}
 		fs.file[st] = z
-		for _, enc := range fonts.Encodings {
+		for _, enc := range encodings {
 			js, err := fonts.FS.ReadFile(stem + "-" + enc + ".json")
 			if err != nil {
 				return nil, err
