@@ -70,7 +70,7 @@ func problemFor(err error) *Problem {
 	case render.IsNotFound(err):
 		return &Problem{Type: problemBase + "unknown-template", Title: "Unknown template", Status: http.StatusNotFound,
 			Detail: err.Error(), class: "unknown_template"}
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, tmpl.ErrLimit) && errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded):
 		return &Problem{Type: problemBase + "timeout", Title: "Render timed out", Status: http.StatusServiceUnavailable,
 			Detail: "the document took longer to render than the service allows", retryAfter: 5, class: "timeout", logErr: err}
 	case errors.As(err, &ee):
