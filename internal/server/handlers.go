@@ -13,7 +13,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"protokol/internal/data"
 	"protokol/internal/render"
 )
 
@@ -118,11 +117,7 @@ func (s *Server) meeting(document string) func(*gin.Context) error {
 		}
 		defer done()
 		res, err := s.render(c, document, o.Template, func(ctx context.Context) (*render.Result, error) {
-			m, err := data.DecodeMeeting(body)
-			if err != nil {
-				return nil, err
-			}
-			return s.r.Meeting(ctx, document, m, o)
+			return render.Job(ctx, s.r, document, "pdf", body, o)
 		})
 		if err != nil {
 			return err
@@ -161,7 +156,7 @@ func (s *Server) budget(c *gin.Context) error {
 	}
 	defer done()
 	res, err := s.render(c, "budget", label, func(ctx context.Context) (*render.Result, error) {
-		return s.r.Budget(ctx, body, format, o)
+		return render.Job(ctx, s.r, "budget", format, body, o)
 	})
 	if err != nil {
 		return err
