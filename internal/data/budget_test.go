@@ -41,14 +41,7 @@ func TestBudgetValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := DecodeBudget([]byte(tt.json))
 			fields, _ := fieldsOf(t, err)
-			for _, f := range tt.fields {
-				if _, ok := fields[f]; !ok {
-					t.Errorf("no error names %q; got %v", f, err)
-				}
-			}
-			if len(fields) != len(tt.fields) {
-				t.Errorf("%d problems reported, want %d: %v", len(fields), len(tt.fields), err)
-			}
+			wantFields(t, err, fields, tt.fields)
 		})
 	}
 }

@@ -48,6 +48,19 @@ func fieldsOf(t *testing.T, err error) (map[string]string, bool) {
 	return out, ve.Syntax
 }
 
+// wantFields checks that err names exactly the wanted fields.
+func wantFields(t *testing.T, err error, fields map[string]string, want []string) {
+	t.Helper()
+	for _, f := range want {
+		if _, ok := fields[f]; !ok {
+			t.Errorf("no error names %q; got %v", f, err)
+		}
+	}
+	if len(fields) != len(want) {
+		t.Errorf("%d problems reported, want %d: %v", len(fields), len(want), err)
+	}
+}
+
 const validMeeting = `{"municipality":"Aalborg Kommune","committee":"Beskæftigelsesudvalget","start":"2014-08-19T13:00:00+02:00","location":"Sønderbro 12","items":[{"number":"1","title":"Godkendelse af dagsorden"}]}`
 
 func TestMeetingValidation(t *testing.T) {
@@ -87,14 +100,7 @@ func TestMeetingValidation(t *testing.T) {
 			if syntax != tt.syntax {
 				t.Errorf("syntax = %v, want %v (%v)", syntax, tt.syntax, err)
 			}
-			for _, f := range tt.fields {
-				if _, ok := fields[f]; !ok {
-					t.Errorf("no error names %q; got %v", f, err)
-				}
-			}
-			if len(fields) != len(tt.fields) {
-				t.Errorf("%d problems reported, want %d: %v", len(fields), len(tt.fields), err)
-			}
+			wantFields(t, err, fields, tt.fields)
 		})
 	}
 }
