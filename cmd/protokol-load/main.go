@@ -12,22 +12,26 @@ import (
 	"os"
 	"time"
 
+	"protokol/examples"
 	"protokol/internal/loadtest"
 )
 
 func main() {
 	target := flag.String("url", "http://127.0.0.1:8080/v1/agenda", "endpoint to post to (loopback only)")
-	file := flag.String("i", "../shared/fixtures/aalborg-2014-08-19.meeting.json", "document to post")
+	file := flag.String("i", "", "document to post (default: the embedded example meeting, "+examples.Meeting+")")
 	items := flag.Int("items", 3, "keep only the first N items of a meeting (0: all)")
 	conns := flag.Int("c", 32, "concurrent connections")
 	dur := flag.Duration("d", 20*time.Second, "how long to send")
 	max := flag.Int("n", 0, "stop after this many requests (0: only the duration)")
 	flag.Parse()
 
-	body, err := os.ReadFile(*file)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "protokol-load:", err)
-		os.Exit(1)
+	body := examples.Read(examples.Meeting)
+	if *file != "" {
+		var err error
+		if body, err = os.ReadFile(*file); err != nil {
+			fmt.Fprintln(os.Stderr, "protokol-load:", err)
+			os.Exit(1)
+		}
 	}
 	if *items > 0 {
 		var doc map[string]any

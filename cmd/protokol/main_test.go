@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"protokol/internal/fixture"
+	"protokol/examples"
 )
 
 func TestRenderFromStdinToStdout(t *testing.T) {
-	in := fixture.Read(t, fixture.Meeting)
+	in := examples.Read(examples.Meeting)
 	var out, errs bytes.Buffer
 	if code := run([]string{"render", "agenda", "-i", "-", "-o", "-", "--public", "--lang", "en"}, bytes.NewReader(in), &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
@@ -26,7 +26,7 @@ func TestRenderBudgetByExtension(t *testing.T) {
 	for _, name := range []string{"b.xlsx", "b.pdf"} {
 		out := filepath.Join(dir, name)
 		var errs bytes.Buffer
-		if code := run([]string{"render", "budget", "-i", fixture.Path(fixture.Budget), "-o", out}, nil, nil, &errs); code != 0 {
+		if code := run([]string{"render", "budget", "-i", filepath.Join("..", "..", "examples", examples.Budget), "-o", out}, nil, nil, &errs); code != 0 {
 			t.Fatalf("%s: exit %d: %s", name, code, errs.String())
 		}
 		b, _ := os.ReadFile(out)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"protokol/examples"
 	"protokol/internal/data"
-	"protokol/internal/fixture"
 	"protokol/internal/render"
 )
 
@@ -13,7 +13,7 @@ import (
 // validate, view, template, layout, PDF. Goal: 15 ms and 20 MB a render.
 func BenchmarkMinutes(b *testing.B) {
 	r := newRenderer(b)
-	body := fixture.Read(b, fixture.Meeting)
+	body := examples.Read(examples.Meeting)
 	b.ReportAllocs()
 	for b.Loop() {
 		m, err := data.DecodeMeeting(body)
@@ -31,7 +31,7 @@ func BenchmarkMinutes(b *testing.B) {
 // BenchmarkAgenda3Items is the load test's document: a 3-item agenda.
 func BenchmarkAgenda3Items(b *testing.B) {
 	r := newRenderer(b)
-	m, err := data.DecodeMeeting(fixture.Read(b, fixture.Meeting))
+	m, err := data.DecodeMeeting(examples.Read(examples.Meeting))
 	if err != nil {
 		b.Fatal(err)
 	}

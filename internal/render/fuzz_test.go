@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"protokol/examples"
 	"protokol/internal/data"
-	"protokol/internal/fixture"
 	"protokol/internal/render"
 )
 
@@ -16,7 +16,7 @@ import (
 // without error or panic.
 // Run it with: go test ./internal/render -fuzz FuzzMeeting
 func FuzzMeeting(f *testing.F) {
-	f.Add(fixture.Read(f, fixture.Meeting))
+	f.Add(examples.Read(examples.Meeting))
 	for _, s := range []string{
 		`{"municipality":"M","committee":"C","start":"2014-08-19T13:00:00+02:00","location":"L","items":[{"number":"1","title":"T"}]}`,
 		`{"municipality":"M 😀","committee":"C\u0000\u202e","start":"2014-08-19T13:00:00-11:00","location":"L","language":"en","note":"# x\n\n<!-- toc -->\n[a](#punkt-1)","items":[{"number":"1.a.","title":"**T** {#x}","access":"closed","summary":"| a |\n|---|\n| ` + "`b`" + ` |","decision":"- [x] done\n\n> q\n\n    code"}]}`,
@@ -56,7 +56,7 @@ const longWord = "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 
 // FuzzBudget does the same for budgets, to PDF and workbook.
 func FuzzBudget(f *testing.F) {
-	f.Add(fixture.Read(f, fixture.Budget))
+	f.Add(examples.Read(examples.Budget))
 	f.Add([]byte(`{"title":"B","tables":[{"title":"[T]:*?/\\","unit":"mio. kr.","decimals":4,"budget":-1,"columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":-0.00005}}]}]}`))
 	r := newRenderer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"protokol/examples"
 	"protokol/internal/data"
-	"protokol/internal/fixture"
 	"protokol/internal/pdftest"
 	"protokol/internal/render"
 	"protokol/internal/tmpl"
@@ -38,7 +38,7 @@ func newRenderer(t testing.TB) *render.Renderer {
 
 func meeting(t testing.TB) *data.Meeting {
 	t.Helper()
-	m, err := data.DecodeMeeting(fixture.Read(t, fixture.Meeting))
+	m, err := data.DecodeMeeting(examples.Read(examples.Meeting))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestGroupsAndLongTables(t *testing.T) {
 
 func TestBudgetPDF(t *testing.T) {
 	r := newRenderer(t)
-	b, err := data.DecodeBudget(fixture.Read(t, fixture.Budget))
+	b, err := data.DecodeBudget(examples.Read(examples.Budget))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestBudgetPDF(t *testing.T) {
 func TestBudgetTablesInItems(t *testing.T) {
 	r := newRenderer(t)
 	m := meeting(t)
-	b, err := data.DecodeBudget(fixture.Read(t, fixture.Budget))
+	b, err := data.DecodeBudget(examples.Read(examples.Budget))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestWorkedTemplateExample(t *testing.T) {
 // decoded budget.
 func TestStreamedWorkbookEqualsDecoded(t *testing.T) {
 	r := newRenderer(t)
-	for _, body := range [][]byte{fixture.Read(t, fixture.Budget), bigBudget(30, 7)} {
+	for _, body := range [][]byte{examples.Read(examples.Budget), bigBudget(30, 7)} {
 		streamed, err := r.Budget(context.Background(), body, "xlsx", render.Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"protokol/examples"
 	"protokol/internal/data"
-	fx "protokol/internal/fixture"
 )
 
 func loadOpenAPI(t *testing.T) *openapi3.T {
@@ -33,7 +33,7 @@ func loadOpenAPI(t *testing.T) *openapi3.T {
 
 func TestOpenAPISchemasAcceptTheFixtures(t *testing.T) {
 	doc := loadOpenAPI(t)
-	for schema, file := range map[string]string{"Meeting": fx.Meeting, "Budget": fx.Budget} {
+	for schema, file := range map[string]string{"Meeting": examples.Meeting, "Budget": examples.Budget} {
 		var v any
 		if err := json.Unmarshal(fixture(t, file), &v); err != nil {
 			t.Fatal(err)

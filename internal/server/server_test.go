@@ -17,8 +17,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"protokol/examples"
 	"protokol/internal/config"
-	fx "protokol/internal/fixture"
 	"protokol/internal/render"
 	"protokol/internal/tmpl"
 	"protokol/templates"
@@ -45,7 +45,7 @@ func newServer(t testing.TB, cfg *config.Config) *Server {
 	return New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-func fixture(t testing.TB, name string) []byte { return fx.Read(t, name) }
+func fixture(_ testing.TB, name string) []byte { return examples.Read(name) }
 
 func do(t testing.TB, s *Server, method, target string, body []byte, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
@@ -76,8 +76,8 @@ func problem(t *testing.T, w *httptest.ResponseRecorder) Problem {
 
 func TestRenderEndpoints(t *testing.T) {
 	s := newServer(t, testConfig())
-	meeting := fixture(t, fx.Meeting)
-	budget := fixture(t, fx.Budget)
+	meeting := fixture(t, examples.Meeting)
+	budget := fixture(t, examples.Budget)
 	tests := []struct {
 		name, target string
 		body         []byte
@@ -210,14 +210,14 @@ func TestOverloadIsRefusedFast(t *testing.T) {
 	if err := s.lim.acquire(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting))
+	w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting))
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("status %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
 	problem(t, w)
 	s.lim.release()
 	s.lim.leave()
-	if w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting)); w.Code != 200 {
+	if w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting)); w.Code != 200 {
 		t.Fatalf("after the slot was freed: %d", w.Code)
 	}
 	m := do(t, s, "GET", "/metrics", nil).Body.String()
@@ -240,7 +240,7 @@ func TestQueueWaitsForASlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { time.Sleep(50 * time.Millisecond); s.lim.release(); s.lim.leave() }()
-	if w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting)); w.Code != 200 {
+	if w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting)); w.Code != 200 {
 		t.Fatalf("a queued request should get the slot: %d %s", w.Code, w.Body)
 	}
 }
@@ -253,7 +253,7 @@ func TestSlowSlotIsRefusedAfterTheWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.lim.release()
-	w := do(t, s, "POST", "/v1/agenda", fixture(t, fx.Meeting))
+	w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting))
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("status %d", w.Code)
 	}
@@ -368,7 +368,7 @@ func TestSIGHUPReloadsTemplates(t *testing.T) {
 	}
 	hup <- syscall.SIGHUP
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		if w := do(t, s, "POST", "/v1/agenda?template=helsingor", fixture(t, fx.Meeting)); w.Code == 200 {
+		if w := do(t, s, "POST", "/v1/agenda?template=helsingor", fixture(t, examples.Meeting)); w.Code == 200 {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -11,15 +11,15 @@ import (
 	"testing/fstest"
 	"time"
 
+	"protokol/examples"
 	"protokol/internal/data"
-	"protokol/internal/fixture"
 	"protokol/internal/view"
 	"protokol/templates"
 )
 
 func meetingView(t testing.TB) *view.Meeting {
 	t.Helper()
-	m, err := data.DecodeMeeting(fixture.Read(t, fixture.Meeting))
+	m, err := data.DecodeMeeting(examples.Read(examples.Meeting))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"protokol/examples"
 	"protokol/internal/data"
-	"protokol/internal/fixture"
 	"protokol/internal/locale"
 )
 
@@ -69,7 +69,7 @@ func get(t *testing.T, f *excelize.File, sheet, cell string) (formula, raw, show
 }
 
 func TestFixtureWorkbook(t *testing.T) {
-	f := open(t, decode(t, fixture.Read(t, fixture.Budget)), locale.Danish)
+	f := open(t, decode(t, examples.Read(examples.Budget)), locale.Danish)
 	sheets := f.GetSheetList()
 	if len(sheets) != 2 || sheets[0] != "Den samlede aktiveringsramme 20" || sheets[1] != "Overblik over fordelingen af ak" {
 		t.Fatalf("sheets = %q", sheets)
