@@ -1,11 +1,11 @@
 package data
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/shopspring/decimal"
 )
 
@@ -54,10 +54,94 @@ func (a Amounts) Get(key string) (decimal.Decimal, bool) {
 	return decimal.Decimal{}, false
 }
 
+// maxNumberText is the longest number text read: an amount within the
+// contract's limits needs at most 15 significant digits, a sign, a point
+// and a few zeros. Longer text (a million zeros, say) is refused before it
+// is parsed, since decimal arithmetic on it is as slow as it is long.
+const maxNumberText = 64
+
+// maxExponent bounds the exponent of a number in e-notation for the same
+// reason: "1e999999" is eight characters but a million digits to compare.
+const maxExponent = 30
+
+// errNumber is the message for text that is not an amount.
+func errNumber(text string) error {
+	if len(text) > maxNumberText {
+		return fmt.Errorf("must be a number of at most %d characters, not one of %d", maxNumberText, len(text))
+	}
+	return fmt.Errorf("must be a number, not %q", truncate(text))
+}
+
+// parseDecimal reads a number from its text, within the bounds above.
+func parseDecimal(text string) (decimal.Decimal, error) {
+	if len(text) > maxNumberText {
+		return decimal.Decimal{}, errNumber(text)
+	}
+	if i := strings.IndexAny(text, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(text[i+1:], "+"))
+		if err != nil || e > maxExponent || e < -maxExponent {
+			return decimal.Decimal{}, errNumber(text)
+		}
+	}
+	v, err := decimal.NewFromString(text)
+	if err != nil {
+		return v, errNumber(text)
+	}
+	return v, nil
+}
+
+// unmarshalDecimal reads a decimal (a budget frame) from a JSON number or
+// numeric string, within the bounds above.
+func unmarshalDecimal(dec *jsontext.Decoder, d *decimal.Decimal) error {
+	text, err := numberText(dec)
+	if err != nil {
+		return err
+	}
+	if text == "" {
+		return nil // null
+	}
+	v, err := parseDecimal(text)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// numberText reads a JSON number or string and returns its text, "" for
+// null.
+func numberText(dec *jsontext.Decoder) (string, error) {
+	switch dec.PeekKind() {
+	case '0':
+		v, err := dec.ReadValue()
+		return string(v), err
+	case '"':
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return "", err
+		}
+		if tok.String() == "" {
+			return "", errNumber("")
+		}
+		return tok.String(), nil
+	case 'n':
+		_, err := dec.ReadToken()
+		return "", err
+	}
+	v, err := dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	return "", errNumber(string(v))
+}
+
 // parseAmount reads a JSON number or numeric string. Plain decimals of up
 // to 18 digits, the usual case, are read here without allocating.
 func parseAmount(key string, text []byte) (Amount, error) {
 	a := Amount{Key: key}
+	if len(text) > maxNumberText {
+		return a, errNumber(string(text))
+	}
 	i, neg := 0, false
 	if len(text) > 0 && text[0] == '-' {
 		neg, i = true, 1
@@ -92,107 +176,63 @@ func parseAmount(key string, text []byte) (Amount, error) {
 		a.coef, a.exp = coef, int32(-frac)
 		return a, nil
 	}
-	v, err := decimal.NewFromString(string(text))
+	v, err := parseDecimal(string(text))
 	if err != nil {
 		return a, err
 	}
 	return NewAmount(key, v), nil
 }
 
-// UnmarshalJSON reads the object. encoding/json has already checked that
-// it is well-formed JSON; anything but numbers and numeric strings is an
-// error here, which the strict decoder then reports with its path.
-func (a *Amounts) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
+// UnmarshalJSONFrom reads the object: each member a JSON number, a numeric
+// string or null. Names are read by the JSON decoder, escapes and all, so
+// "\u0031" is "1" here as everywhere.
+func (a *Amounts) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
 		*a = nil
-		return nil
+		return err
 	}
-	if len(b) < 2 || b[0] != '{' {
+	if tok, err := dec.ReadToken(); err != nil {
+		return err
+	} else if tok.Kind() != '{' {
 		return fmt.Errorf("values must be an object")
 	}
 	var buf [8]Amount
 	out := Amounts(buf[:0])
-	s := b[1 : len(b)-1]
-	for {
-		s = bytes.TrimLeft(s, " \t\r\n,")
-		if len(s) == 0 {
-			break
-		}
-		// key: a JSON string
-		end := stringEnd(s)
-		if end < 0 {
-			return fmt.Errorf("values: bad key")
-		}
-		var key string
-		if bytes.IndexByte(s[1:end], '\\') < 0 {
-			key = string(s[1:end])
-		} else if err := json.Unmarshal(s[:end+1], &key); err != nil {
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
 			return err
 		}
-		s = bytes.TrimLeft(s[end+1:], " \t\r\n")
-		if len(s) == 0 || s[0] != ':' {
-			return fmt.Errorf("values: expected ':'")
-		}
-		s = bytes.TrimLeft(s[1:], " \t\r\n")
-		// value: a number or a string
+		key := name.String()
 		var text []byte
-		if len(s) > 0 && s[0] == '"' {
-			e := stringEnd(s)
-			if e < 0 {
-				return fmt.Errorf("values.%s: bad string", key)
+		switch dec.PeekKind() {
+		case '0':
+			v, err := dec.ReadValue()
+			if err != nil {
+				return err
 			}
-			text, s = s[1:e], s[e+1:]
-		} else {
-			i := 0
-			for i < len(s) && s[i] != ',' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' {
-				i++
+			text = v
+		default:
+			s, err := numberText(dec)
+			if err != nil {
+				return fmt.Errorf("values.%s: %w", key, err)
 			}
-			text, s = s[:i], s[i:]
-		}
-		if string(text) == "null" {
-			continue
+			if s == "" {
+				continue // null
+			}
+			text = []byte(s)
 		}
 		amount, err := parseAmount(key, text)
 		if err != nil {
-			return fmt.Errorf("values.%s: %s is not a number", key, strconv.Quote(string(text)))
+			return fmt.Errorf("values.%s: %w", key, err)
 		}
 		out = append(out, amount)
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
 	}
 	// exactly as long as needed: a large budget keeps one per line
 	*a = append(make(Amounts, 0, len(out)), out...)
 	return nil
-}
-
-// MarshalJSON writes the object back.
-func (a Amounts) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, x := range a {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(x.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.WriteString(x.Value().String())
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// stringEnd is the index of the quote closing the JSON string s starts with.
-func stringEnd(s []byte) int {
-	if len(s) == 0 || s[0] != '"' {
-		return -1
-	}
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
-		}
-	}
-	return -1
 }

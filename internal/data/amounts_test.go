@@ -1,7 +1,7 @@
 package data
 
 import (
-	"encoding/json"
+	"github.com/go-json-experiment/json"
 	"testing"
 
 	"github.com/shopspring/decimal"

@@ -228,6 +228,10 @@ func amount(p *problems, path string, v decimal.Decimal) {
 	switch {
 	case v.Abs().GreaterThanOrEqual(maxAmount):
 		p.add(path, "is too large: amounts must be below 1.000.000.000.000.000 kr.")
+	case significantDigits(v) > maxSignificant:
+		// a spreadsheet cell holds 15 digits; more would be rounded in
+		// the workbook while the PDF printed them all
+		p.add(path, "has %d significant digits; at most %d are kept exactly in a spreadsheet", significantDigits(v), maxSignificant)
 	case !v.Truncate(maxAmountDecimals).Equal(v):
 		// a thousandth of an øre is finer than any budget; far finer
 		// amounts would only make every sum a huge number
@@ -237,6 +241,21 @@ func amount(p *problems, path string, v decimal.Decimal) {
 
 // maxAmountDecimals is the finest amount accepted.
 const maxAmountDecimals = 6
+
+// maxSignificant is the number of digits a spreadsheet cell (an IEEE
+// double) keeps exactly.
+const maxSignificant = 15
+
+// significantDigits counts v's digits from the first to the last that is
+// not zero: 1200 has 2, 0.0012 has 2, 123456789012.07 has 14.
+func significantDigits(v decimal.Decimal) int {
+	c := v.Coefficient()
+	if c.Sign() == 0 {
+		return 0
+	}
+	s := strings.TrimRight(strings.TrimPrefix(c.String(), "-"), "0")
+	return len(s)
+}
 
 // parseFormula reads "a + b - c": column keys joined by + and -.
 func parseFormula(f string) ([]Term, error) {

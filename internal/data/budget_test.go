@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -125,5 +126,54 @@ func TestBudgetDifference(t *testing.T) {
 	if len(last) != 3 || last[0].Values[0].String() != "295875000" || last[1].Values[0].String() != "292100000" ||
 		last[2].Values[0].String() != "3775000" || !last[2].Over || last[2].Label != "Overdisponering" {
 		t.Fatalf("total/budget/difference = %+v", last)
+	}
+}
+
+// One bad value must not hide the other problems of a budget.
+func TestBudgetReportsEveryProblem(t *testing.T) {
+	body := `{"title":"B","tables":[{"title":"T","unit":"kroner","decimals":9,
+		"columns":[{"key":"a","label":"A"},{"key":"c","label":"C","formula":"a * 2"}],
+		"rows":[{"label":"x","values":{"a":"12 kr"}},{"label":"y","values":{"zz":1}},{"label":"","values":{"a":true}}],
+		"colour":"red"}]}`
+	_, err := DecodeBudget([]byte(body))
+	fields, syntax := fieldsOf(t, err)
+	if syntax {
+		t.Fatalf("reported as malformed: %v", err)
+	}
+	wantFields(t, err, fields, []string{"tables[0].unit", "tables[0].decimals", "tables[0].columns[1].formula",
+		"tables[0].rows[0].values.a", "tables[0].rows[1].values.zz", "tables[0].rows[2].label", "tables[0].rows[2].values.a", "tables[0].colour"})
+}
+
+// Amounts whose text alone would make decimal arithmetic slow are refused
+// before they are parsed; those a spreadsheet cannot hold exactly too.
+func TestAmountBounds(t *testing.T) {
+	bad := map[string]string{
+		"a million zeros":      `"0.` + strings.Repeat("0", 1_000_000) + `"`,
+		"a long number":        "0." + strings.Repeat("0", 100) + "1",
+		"huge exponent":        "1e999999",
+		"tiny exponent":        "1e-999999",
+		"16 digits":            "1234567890.123456",
+		"16 digits as integer": "123456789012345.6",
+	}
+	for name, v := range bad {
+		t.Run(name, func(t *testing.T) {
+			for _, where := range []string{`"values":{"a":%s}`, `"values":{"a":1}},{"label":"z","values":{"a":1}}],"budget":%s,"x":[{`} {
+				body := `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"y",` + fmt.Sprintf(where, v) + `}]}]}`
+				body = strings.Replace(body, `,"x":[{}]`, "", 1)
+				_, err := DecodeBudget([]byte(body))
+				fields, _ := fieldsOf(t, err)
+				if len(fields) != 1 {
+					t.Errorf("%s: want one problem, got %v", where, err)
+				}
+			}
+		})
+	}
+	// escapes in keys and numeric strings are read as JSON means them
+	b, err := DecodeBudget([]byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"y","values":{"\u0061":"\u0031\u0032"}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := b.Tables[0].Rows[0].Values.Get("a"); !ok || v.String() != "12" {
+		t.Errorf("escaped amount read as %v, %v", v, ok)
 	}
 }

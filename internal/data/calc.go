@@ -70,8 +70,8 @@ func (t *BudgetTable) Walk(fn func(*CalcRow) error) error {
 
 // WalkRows is Walk over top-level rows from elsewhere, such as a stream
 // (see TableRows), for tables too large to keep decoded. The rows must be
-// the table's validated rows.
-func (t *BudgetTable) WalkRows(top iter.Seq[*Row], fn func(*CalcRow) error) error {
+// the table's validated rows; an error from the sequence ends the walk.
+func (t *BudgetTable) WalkRows(top iter.Seq2[*Row, error], fn func(*CalcRow) error) error {
 	w := walker{t: t, fn: fn, order: t.ColumnOrder(), idx: map[string]int{}}
 	for i, c := range t.Columns {
 		w.idx[c.Key] = i
@@ -116,10 +116,10 @@ func (w *walker) emit(r *CalcRow) error {
 	return w.fn(r)
 }
 
-func rowSeq(rows []Row) iter.Seq[*Row] {
-	return func(yield func(*Row) bool) {
+func rowSeq(rows []Row) iter.Seq2[*Row, error] {
+	return func(yield func(*Row, error) bool) {
 		for i := range rows {
-			if !yield(&rows[i]) {
+			if !yield(&rows[i], nil) {
 				return
 			}
 		}
@@ -127,11 +127,14 @@ func rowSeq(rows []Row) iter.Seq[*Row] {
 }
 
 // rows emits rows at a depth and adds their amounts to sum.
-func (w *walker) rows(rows iter.Seq[*Row], depth int, sum []decimal.Decimal) error {
+func (w *walker) rows(rows iter.Seq2[*Row, error], depth int, sum []decimal.Decimal) error {
 	n := len(w.t.Columns)
 	vals := make([]decimal.Decimal, n)
 	given := make([]bool, n)
-	for r := range rows {
+	for r, err := range rows {
+		if err != nil {
+			return err
+		}
 		if r.IsGroup() {
 			head := CalcRow{Kind: GroupRow, Label: r.Label, Note: r.Note, Depth: depth}
 			if err := w.emit(&head); err != nil {

@@ -2,13 +2,14 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
-	fx "protokol/internal/fixture"
+	"protokol/examples"
 )
 
-func fixture(t testing.TB, name string) []byte { return fx.Read(t, name) }
+func fixture(_ testing.TB, name string) []byte { return examples.Read(name) }
 
 func TestDecodeFixtures(t *testing.T) {
 	m, err := DecodeMeeting(fixture(t, "aalborg-2014-08-19.meeting.json"))
@@ -138,5 +139,87 @@ func TestMeetingTextsAreBoundedAsAWhole(t *testing.T) {
 	fields, _ := fieldsOf(t, err)
 	if msg, ok := fields[""]; !ok || !strings.Contains(msg, "at most 2000000") {
 		t.Fatalf("want a document-wide limit, got %v", err)
+	}
+}
+
+// Names are matched exactly and once: a key that differs only in capitals,
+// or a key given twice, must never change what a reader of the JSON sees
+// (here: a closed item printing as open).
+func TestNamesAreExactAndUnique(t *testing.T) {
+	item := func(extra string) string {
+		return strings.Replace(validMeeting, `"title":"Godkendelse af dagsorden"`, `"title":"t","access":"closed"`+extra, 1)
+	}
+	tests := []struct {
+		name, json, field string
+	}{
+		{"capitalised duplicate", item(`,"Access":"open"`), "items[0].Access"},
+		{"all capitals", strings.Replace(validMeeting, `"municipality"`, `"MUNICIPALITY"`, 1), "MUNICIPALITY"},
+		{"Kelvin sign", item(`,"\u212Aind":"decision"`), "items[0].\u212Aind"},
+		{"same key twice", item(`,"access":"open"`), "items[0].access"},
+		{"escaped same key", item(`,"\u0061ccess":"open"`), "items[0].access"},
+		{"twice at the top", strings.Replace(validMeeting, `"location"`, `"committee":"Andet udvalg","location"`, 1), "committee"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := DecodeMeeting([]byte(tt.json))
+			if err == nil {
+				t.Fatalf("accepted; item 0 access %q", m.Items[0].Access)
+			}
+			fields, syntax := fieldsOf(t, err)
+			if syntax {
+				t.Errorf("reported as malformed JSON, want a problem of %s: %v", tt.field, err)
+			}
+			if _, ok := fields[tt.field]; !ok {
+				t.Errorf("no problem names %q: %v", tt.field, err)
+			}
+		})
+	}
+	// budget rows under "Rows" are not rows
+	_, err := DecodeBudget([]byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"Rows":[{"label":"x"}],"rows":[{"label":"y"}]}]}`))
+	fields, _ := fieldsOf(t, err)
+	wantFields(t, err, fields, []string{"tables[0].Rows"})
+}
+
+func TestByteOrderMarkAndLatin1(t *testing.T) {
+	if _, err := DecodeMeeting([]byte("\xEF\xBB\xBF" + validMeeting)); err != nil {
+		t.Errorf("a UTF-8 byte-order mark is refused: %v", err)
+	}
+	latin1 := strings.Replace(validMeeting, "Sønderbro", "S\xf8nderbro", 1)
+	_, err := DecodeMeeting([]byte(latin1))
+	fields, syntax := fieldsOf(t, err)
+	want := fmt.Sprintf("at offset %d", strings.Index(latin1, "\xf8"))
+	if msg := fields[""]; !syntax || !strings.Contains(msg, "Latin-1") || !strings.Contains(msg, want) || strings.Contains(msg, "body") {
+		t.Errorf("Latin-1 file: %v (want a hint and %q)", err, want)
+	}
+}
+
+func TestProblemsAreCapped(t *testing.T) {
+	var items []string
+	for range 20_000 {
+		items = append(items, `{"number":"","title":"","kind":"vote"}`)
+	}
+	body := strings.Replace(validMeeting, `[{"number":"1","title":"Godkendelse af dagsorden"}]`, "["+strings.Join(items, ",")+"]", 1)
+	_, err := DecodeMeeting([]byte(body))
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatal(err)
+	}
+	// 3 per item and one for the number of items
+	if len(ve.Errors) != MaxProblems || ve.More != 3*20_000+1-MaxProblems {
+		t.Errorf("%d listed and %d more, want %d and %d", len(ve.Errors), ve.More, MaxProblems, 3*20_000+1-MaxProblems)
+	}
+	if !strings.HasSuffix(ve.Error(), "and 59901 more problems") {
+		t.Errorf("the message does not say how many more: …%s", ve.Error()[len(ve.Error())-60:])
+	}
+}
+
+func TestOffsetsBeyondADay(t *testing.T) {
+	for _, off := range []string{"+24:00", "-24:00", "+99:59"} {
+		_, err := DecodeMeeting([]byte(strings.Replace(validMeeting, "13:00:00+02:00", "13:00:00"+off, 1)))
+		fields, _ := fieldsOf(t, err)
+		wantFields(t, err, fields, []string{"start"})
+	}
+	if _, err := DecodeMeeting([]byte(strings.Replace(validMeeting, "13:00:00+02:00", "13:00:00-23:59", 1))); err != nil {
+		t.Errorf("-23:59 refused: %v", err)
 	}
 }

@@ -2,17 +2,30 @@ package data
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/shopspring/decimal"
+)
+
+// Every path that reads a document (validation, the fast decode, the row
+// stream of a workbook) reads it with github.com/go-json-experiment/json,
+// the JSON v2 work that encoding/json/v2 comes from (Go 1.26 still hides
+// that behind GOEXPERIMENT=jsonv2, which a user's build does not set). Its
+// defaults are what a contract needs and encoding/json lacks: names match
+// exactly, never case-insensitively ("Access" is not "access"), and a
+// name given twice in one object is an error, not "the last one wins".
+// So no two readers of the same bytes can disagree about what was sent.
+var decodeOptions = json.JoinOptions(
+	json.RejectUnknownMembers(true),
+	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalDecimal)),
 )
 
 // DecodeMeeting decodes and validates a Meeting. Malformed JSON is a
@@ -29,120 +42,188 @@ func DecodeBudget(body []byte) (*Budget, error) {
 	return &b, decodeAndValidate(body, &b, b.Validate)
 }
 
+// utf8BOM is what Windows editors put before UTF-8 text.
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// TrimBOM drops a UTF-8 byte-order mark from the start of a document.
+func TrimBOM(body []byte) []byte { return bytes.TrimPrefix(body, utf8BOM) }
+
 func decodeAndValidate(body []byte, v any, validate func() error) error {
-	// Fast path: a well-formed document decodes in one pass. Only when that
-	// fails is the document walked again to name every problem by path.
-	if utf8.Valid(body) {
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err == nil {
-			if _, err := dec.Token(); err == io.EOF {
-				return validate()
-			}
-		}
+	body = TrimBOM(body)
+	if off := invalidUTF8(body); off >= 0 {
+		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: fmt.Sprintf(
+			"the document is not UTF-8 (is it saved as Latin-1?): the first byte that is not is at offset %d", off)}}}
 	}
-	shape, err := decodeStrict(body, v)
-	if err == errPartial {
-		return &ValidationError{Errors: shape}
+	// Fast path: a valid document decodes in one pass. Only when that
+	// fails is the document read again, generically, to name every
+	// problem by path.
+	if err := json.Unmarshal(body, v, decodeOptions); err == nil {
+		return validate()
 	}
+	raw, err := readTree(body)
 	if err != nil {
 		return err
 	}
-	if len(shape) == 0 {
-		// the fast path failed on something the walk does not see (a number
-		// too large for its field, say): let encoding/json say what
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return &ValidationError{Errors: []FieldError{{Message: strings.TrimPrefix(err.Error(), "json: ")}}}
-		}
-	}
-	verr := validate()
-	if len(shape) == 0 {
-		return verr
-	}
-	// a field of the wrong type also looks empty to validation: say it once
-	bad := map[string]bool{}
-	for _, fe := range shape {
-		bad[fe.Field] = true
-	}
-	var ve *ValidationError
-	if errors.As(verr, &ve) {
-		for _, fe := range ve.Errors {
-			if !bad[fe.Field] {
-				shape = append(shape, fe)
-			}
-		}
-	}
-	return &ValidationError{Errors: shape}
-}
-
-// errPartial: the shape problems stopped decoding; only they are reported.
-var errPartial = errors.New("partial decode")
-
-var (
-	decimalType   = reflect.TypeFor[decimal.Decimal]()
-	amountsType   = reflect.TypeFor[Amounts]()
-	timestampType = reflect.TypeFor[Timestamp]()
-)
-
-// decodeStrict decodes body into v (a pointer to a struct) and returns,
-// with JSON paths, every field that v's type does not have and every value
-// of the wrong JSON type; err is set only for malformed JSON. encoding/json
-// stops at the first problem and names no path for unknown fields, so the
-// document is first read into generic values and walked against v's type.
-func decodeStrict(body []byte, v any) ([]FieldError, error) {
-	if !utf8.Valid(body) {
-		off := 0
-		for off < len(body) {
-			r, n := utf8.DecodeRune(body[off:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			off += n
-		}
-		return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: fmt.Sprintf("the body is not valid UTF-8 (first bad byte at offset %d)", off)}}}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var raw any
-	if err := dec.Decode(&raw); err != nil {
-		return nil, syntaxError(body, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: "unexpected data after the JSON document"}}}
-	}
 	if _, ok := raw.(map[string]any); !ok {
-		return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: "the document must be a JSON object, not " + jsonKind(raw)}}}
+		return &ValidationError{Syntax: true, Errors: []FieldError{{Message: "the document must be a JSON object, not " + jsonKind(raw)}}}
 	}
+	// The walk names every unknown field and every value of the wrong
+	// type, and keeps what is right. Decoding what it kept lets Validate
+	// see the rest of the document, so one bad value hides no other
+	// problem.
 	var p problems
-	checkValue(raw, reflect.TypeOf(v).Elem(), "", &p)
-	// wrong types were reported above; decode what can be decoded so the
-	// rest of the document is validated too, unless decoding stopped early
-	// (then validation would report fields it never saw)
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			return p.list, errPartial
-		}
+	kept := checkValue(raw, reflect.TypeOf(v).Elem(), "", &p)
+	clean, err := json.Marshal(kept, json.Deterministic(true))
+	if err == nil {
+		reset(v)
+		err = json.Unmarshal(clean, v, decodeOptions)
 	}
-	return p.list, nil
+	if err != nil {
+		// something the walk does not model: say what the decoder says
+		p.add("", "%s", strings.TrimPrefix(err.Error(), "json: "))
+		return p.err()
+	}
+	shape := slices.Clone(p.list)
+	var ve *ValidationError
+	if errors.As(validate(), &ve) {
+		for _, fe := range ve.Errors {
+			// a field of the wrong type also looks empty to validation:
+			// say it once
+			if !slices.ContainsFunc(shape, func(s FieldError) bool { return within(fe.Field, s.Field) }) {
+				p.add(fe.Field, "%s", fe.Message)
+			}
+		}
+		p.more += ve.More
+	}
+	return p.err()
 }
 
-func syntaxError(body []byte, err error) error {
-	var se *json.SyntaxError
-	msg := err.Error()
-	if errors.As(err, &se) {
-		line, col := lineCol(body, int(se.Offset))
-		msg = fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
-	} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		msg = "malformed JSON: the document is empty or ends too early"
+// reset sets *v to its zero value before a second decode.
+func reset(v any) {
+	rv := reflect.ValueOf(v).Elem()
+	rv.Set(reflect.Zero(rv.Type()))
+}
+
+// within reports whether path is field or lies inside it.
+func within(path, field string) bool {
+	if field == "" || !strings.HasPrefix(path, field) {
+		return path == field
 	}
-	return &ValidationError{Syntax: true, Errors: []FieldError{{Message: msg}}}
+	rest := path[len(field):]
+	return rest == "" || rest[0] == '.' || rest[0] == '['
+}
+
+// invalidUTF8 is the offset of the first byte that is not UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	off := 0
+	for off < len(b) {
+		r, n := utf8.DecodeRune(b[off:])
+		if r == utf8.RuneError && n <= 1 {
+			return off
+		}
+		off += n
+	}
+	return off
+}
+
+// readTree reads a JSON document into generic values: objects as
+// map[string]any, arrays as []any, numbers as jsontext.Value (their text,
+// exactly as sent), strings, booleans and nil. A name given twice is a
+// problem of that field; other errors are malformed JSON, with line and
+// column.
+func readTree(body []byte) (any, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	v, err := readValue(dec)
+	if err == nil {
+		if _, err2 := dec.ReadToken(); err2 == nil {
+			return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: "unexpected data after the JSON document"}}}
+		}
+		return v, nil
+	}
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) && errors.Is(se.Err, jsontext.ErrDuplicateName) {
+		return nil, &ValidationError{Errors: []FieldError{{Field: pointerPath(se.JSONPointer),
+			Message: "is given twice; each name may appear once in an object, and names are case-sensitive"}}}
+	}
+	msg := "malformed JSON: the document is empty or ends too early"
+	if errors.As(err, &se) {
+		line, col := lineCol(body, int(se.ByteOffset))
+		msg = fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(se.Err.Error(), "jsontext: "))
+	}
+	return nil, &ValidationError{Syntax: true, Errors: []FieldError{{Message: msg}}}
+}
+
+func readValue(dec *jsontext.Decoder) (any, error) {
+	switch dec.PeekKind() {
+	case '{':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		obj := map[string]any{}
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			name := tok.String() // before the next read voids tok
+			v, err := readValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			obj[name] = v
+		}
+		_, err := dec.ReadToken()
+		return obj, err
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		arr := []any{}
+		for dec.PeekKind() != ']' {
+			v, err := readValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, v)
+		}
+		_, err := dec.ReadToken()
+		return arr, err
+	case '0':
+		v, err := dec.ReadValue()
+		return slices.Clone(v), err
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.Kind() {
+	case '"':
+		return tok.String(), nil
+	case 't', 'f':
+		return tok.Bool(), nil
+	}
+	return nil, nil
+}
+
+// pointerPath turns a JSON Pointer ("/items/3/number") into the paths
+// errors use ("items[3].number").
+func pointerPath(p jsontext.Pointer) string {
+	path := ""
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && path != "" {
+			path += "[" + tok + "]"
+		} else {
+			path = dot(path, tok)
+		}
+	}
+	return path
 }
 
 func lineCol(body []byte, off int) (int, int) {
-	off = min(off, len(body))
+	off = min(max(off, 0), len(body))
 	line := 1 + bytes.Count(body[:off], []byte("\n"))
 	col := off - bytes.LastIndexByte(body[:off], '\n')
 	return line, col
@@ -154,7 +235,7 @@ func jsonKind(v any) string {
 		return "null"
 	case string:
 		return "a string"
-	case json.Number:
+	case jsontext.Value:
 		return "a number"
 	case bool:
 		return "a boolean"
@@ -166,9 +247,18 @@ func jsonKind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-func checkValue(v any, t reflect.Type, path string, p *problems) {
+var (
+	decimalType   = reflect.TypeFor[decimal.Decimal]()
+	amountsType   = reflect.TypeFor[Amounts]()
+	timestampType = reflect.TypeFor[Timestamp]()
+)
+
+// checkValue checks v against the Go type t, adds a problem for every
+// unknown field and every value of the wrong JSON type, and returns what
+// of v is right (nil where nothing is).
+func checkValue(v any, t reflect.Type, path string, p *problems) any {
 	if v == nil {
-		return // null is the same as absent
+		return nil // null is the same as absent
 	}
 	switch t {
 	case decimalType:
@@ -176,80 +266,75 @@ func checkValue(v any, t reflect.Type, path string, p *problems) {
 		// amounts as decimal strings)
 		var s string
 		switch n := v.(type) {
-		case json.Number:
+		case jsontext.Value:
 			s = string(n)
 		case string:
 			s = n
 		default:
 			p.add(path, "must be a number, not %s", jsonKind(v))
-			return
+			return nil
 		}
-		if _, err := decimal.NewFromString(s); err != nil {
-			p.add(path, "must be a number, not %q", s)
+		if _, err := parseDecimal(s); err != nil {
+			p.add(path, "%s", err)
+			return nil
 		}
-		return
+		return v
 	case amountsType:
 		obj, ok := v.(map[string]any)
 		if !ok {
 			p.add(path, "must be an object of amounts by column key, not %s", jsonKind(v))
-			return
+			return nil
 		}
-		for _, k := range sortedKeys(obj) {
-			checkValue(obj[k], decimalType, dot(path, k), p)
-		}
-		return
+		return checkObject(obj, path, p, func(string) (reflect.Type, bool) { return decimalType, true })
 	case timestampType:
 		if _, ok := v.(string); !ok {
 			p.add(path, "must be an RFC 3339 time as a string, not %s", jsonKind(v))
+			return nil
 		}
-		return
+		return v
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		checkValue(v, t.Elem(), path, p)
+		return checkValue(v, t.Elem(), path, p)
 	case reflect.String:
 		if _, ok := v.(string); !ok {
 			p.add(path, "must be a string, not %s", jsonKind(v))
+			return nil
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
 			p.add(path, "must be true or false, not %s", jsonKind(v))
+			return nil
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		n, ok := v.(json.Number)
+		n, ok := v.(jsontext.Value)
 		if !ok {
 			p.add(path, "must be a whole number, not %s", jsonKind(v))
-			return
+			return nil
 		}
 		if _, err := strconv.ParseInt(string(n), 10, 32); err != nil {
-			p.add(path, "must be a whole number of reasonable size, not %s", n)
+			p.add(path, "must be a whole number of reasonable size, not %s", truncate(string(n)))
+			return nil
 		}
 	case reflect.Slice:
 		arr, ok := v.([]any)
 		if !ok {
 			p.add(path, "must be an array, not %s", jsonKind(v))
-			return
+			return nil
 		}
+		out := make([]any, len(arr))
 		for i, e := range arr {
-			checkValue(e, t.Elem(), at(path, i), p)
+			out[i] = checkValue(e, t.Elem(), at(path, i), p)
 		}
-	case reflect.Map:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			p.add(path, "must be an object, not %s", jsonKind(v))
-			return
-		}
-		for _, k := range sortedKeys(obj) {
-			checkValue(obj[k], t.Elem(), dot(path, k), p)
-		}
+		return out
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
 			p.add(path, "must be an object, not %s", jsonKind(v))
-			return
+			return nil
 		}
 		fields := jsonFields(t)
-		for _, k := range sortedKeys(obj) {
+		return checkObject(obj, path, p, func(k string) (reflect.Type, bool) {
 			f, ok := fields[k]
 			if !ok {
 				msg := "unknown field"
@@ -257,20 +342,32 @@ func checkValue(v any, t reflect.Type, path string, p *problems) {
 					msg += fmt.Sprintf(" (did you mean %q?)", near)
 				}
 				p.add(dot(path, k), "%s", msg)
-				continue
 			}
-			checkValue(obj[k], f.Type, dot(path, k), p)
-		}
+			return f.Type, ok
+		})
 	}
+	return v
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
+// checkObject checks each member of obj, in name order, against the type
+// field gives for its name, and keeps those that are right.
+func checkObject(obj map[string]any, path string, p *problems, field func(string) (reflect.Type, bool)) map[string]any {
+	out := make(map[string]any, len(obj))
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
-	return keys
+	slices.Sort(keys)
+	for _, k := range keys {
+		t, ok := field(k)
+		if !ok {
+			continue
+		}
+		if kept := checkValue(obj[k], t, dot(path, k), p); kept != nil {
+			out[k] = kept
+		}
+	}
+	return out
 }
 
 // jsonFields maps the JSON names of t's exported fields to the fields.
@@ -292,6 +389,9 @@ func jsonFields(t reflect.Type) map[string]reflect.StructField {
 
 // nearest suggests the known field closest to a misspelt one.
 func nearest(k string, fields map[string]reflect.StructField) string {
+	if len(k) > 64 {
+		return "" // no field name is that long; spare the distance
+	}
 	best, bestD := "", 3
 	for name := range fields {
 		if d := editDistance(strings.ToLower(k), name); d < bestD || (d == bestD && name < best) {
@@ -320,4 +420,12 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// truncate shortens a value quoted in a message.
+func truncate(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	return s[:37] + "…"
 }

@@ -25,13 +25,22 @@ func (e FieldError) Error() string {
 // rules, all listed at once.
 type ValidationError struct {
 	Syntax bool
-	Errors []FieldError
+	Errors []FieldError // at most MaxProblems
+	More   int          // problems found beyond those listed
 }
 
+// MaxProblems is how many problems a ValidationError lists: a document
+// with 200,000 bad items gets the first hundred and a count, not a
+// response as large as the document.
+const MaxProblems = 100
+
 func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Errors))
+	msgs := make([]string, len(e.Errors), len(e.Errors)+1)
 	for i, fe := range e.Errors {
 		msgs[i] = fe.Error()
+	}
+	if e.More > 0 {
+		msgs = append(msgs, e.MoreText())
 	}
 	kind := "invalid document"
 	if e.Syntax {
@@ -40,10 +49,26 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("%s: %s", kind, strings.Join(msgs, "; "))
 }
 
-// problems collects FieldErrors while a document is checked.
-type problems struct{ list []FieldError }
+// MoreText says how many problems were not listed: "and 12 more problems".
+func (e *ValidationError) MoreText() string {
+	if e.More == 1 {
+		return "and 1 more problem"
+	}
+	return fmt.Sprintf("and %d more problems", e.More)
+}
+
+// problems collects FieldErrors while a document is checked, the first
+// MaxProblems of them; the rest are only counted, without formatting.
+type problems struct {
+	list []FieldError
+	more int
+}
 
 func (p *problems) add(field, format string, args ...any) {
+	if len(p.list) >= MaxProblems {
+		p.more++
+		return
+	}
 	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -51,7 +76,7 @@ func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
-	return &ValidationError{Errors: p.list}
+	return &ValidationError{Errors: p.list, More: p.more}
 }
 
 // path helpers keep JSON paths uniform: "items[3].number".

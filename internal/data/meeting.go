@@ -1,11 +1,12 @@
 package data
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Meeting is a committee meeting: the input of agendas and minutes.
@@ -112,15 +113,20 @@ type Timestamp struct {
 // IsZero reports whether no time was given.
 func (t Timestamp) IsZero() bool { return t.Raw == "" }
 
-// UnmarshalJSON keeps the string as sent; Validate parses it.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
+// UnmarshalJSONFrom keeps the string as sent; Validate parses it.
+func (t *Timestamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return err
+	case tok.Kind() == 'n':
 		return nil
+	case tok.Kind() != '"':
+		return fmt.Errorf("must be an RFC 3339 time as a string")
 	}
-	return json.Unmarshal(b, &t.Raw)
+	t.Raw = tok.String()
+	return nil
 }
-
-func (t Timestamp) MarshalJSON() ([]byte, error) { return json.Marshal(t.Raw) }
 
 // Limits on sizes, so one document cannot make a render run away. They are
 // far above any real committee paper.
@@ -280,7 +286,11 @@ func (it *Item) validate(p *problems, path string, groups map[string]bool, haveG
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return t, fmt.Errorf("must be an RFC 3339 time with an offset, e.g. \"2014-08-19T13:00:00+02:00\", not %q", s)
+		return t, fmt.Errorf("must be an RFC 3339 time with an offset, e.g. \"2014-08-19T13:00:00+02:00\", not %q", truncate(s))
+	}
+	// time.Parse takes offsets up to ±99:59; RFC 3339's end at ±23:59
+	if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
+		return t, fmt.Errorf("has the offset %s; an offset must lie between -23:59 and +23:59", s[len(s)-6:])
 	}
 	return t, nil
 }

@@ -40,7 +40,7 @@ func (r *Renderer) Budget(ctx context.Context, body []byte, format string, o Opt
 	case "pdf":
 		return r.BudgetPDF(ctx, b, o)
 	case "", "xlsx":
-		return r.budgetXLSX(ctx, b, o, func(table int) (iter.Seq[*data.Row], *error) { return data.TableRows(body, table) })
+		return r.budgetXLSX(ctx, b, o, func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
 	}
 	return nil, fmt.Errorf("unknown format %q", format)
 }

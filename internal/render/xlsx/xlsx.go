@@ -43,7 +43,7 @@ func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
 }
 
 // Rows gives a table's top-level rows (see data.TableRows).
-type Rows func(table int) (iter.Seq[*data.Row], *error)
+type Rows func(table int) iter.Seq2[*data.Row, error]
 
 // WriteFrom is Write for budgets too large to keep decoded while the
 // sheets are written: the columns are sized from b's rows, which are then
@@ -82,15 +82,12 @@ func WriteFrom(w io.Writer, b *data.Budget, lang locale.Lang, rows Rows) error {
 		} else if _, err := f.NewSheet(names[i]); err != nil {
 			return err
 		}
-		top, errp := iter.Seq[*data.Row](nil), (*error)(nil)
+		var top iter.Seq2[*data.Row, error]
 		if rows != nil {
-			top, errp = rows(i)
+			top = rows(i)
 		}
 		if err := writeTable(f, names[i], t, b, lang, sizes[i], top); err != nil {
 			return fmt.Errorf("table %q: %w", t.Title, err)
-		}
-		if errp != nil && *errp != nil {
-			return fmt.Errorf("table %q: reading rows: %w", t.Title, *errp)
 		}
 	}
 	f.SetActiveSheet(0)
@@ -255,7 +252,7 @@ func colName(col int) string {
 }
 
 // writeTable writes one sheet; top gives the table's rows (nil: t.Rows).
-func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq[*data.Row]) error {
+func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
 	lb := lang.Labels()
 	lay := layout{labelCol: 1}
 	lay.hasNote = widths.note > 0
