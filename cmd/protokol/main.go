@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"protokol/internal/config"
@@ -28,9 +29,13 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, config.Usage)
 		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help" {
+		fmt.Fprint(stdout, config.Usage)
+		return 0
 	}
 	cmd, args := args[0], args[1:]
 	switch cmd {
@@ -67,11 +72,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	case "health":
 		// for container health checks: the image has no shell or curl
-		cfg, err := config.ParseServe(args, os.Getenv, stderr)
+		addr, err := config.ParseHealth(args, os.Getenv, stderr)
 		if err != nil {
 			return usageError(stderr, err)
 		}
-		if err := server.Probe(cfg.Addr, "/healthz"); err != nil {
+		if err := server.Probe(addr, "/healthz"); err != nil {
 			fmt.Fprintln(stderr, "protokol: unhealthy:", err)
 			return 1
 		}
@@ -126,6 +131,7 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 	if res.Replaced > 0 {
 		fmt.Fprintf(stderr, "protokol: warning: characters the font cannot draw were printed as \uFFFD (%d times)\n", res.Replaced)
 	}
+	fmt.Fprintf(stderr, "protokol: wrote %s\n", written(job.Output, res))
 	return 0
 }
 
@@ -141,10 +147,47 @@ func writeOutput(name string, stdout io.Writer, body []byte) error {
 		_, err := stdout.Write(body)
 		return err
 	}
-	// write beside the target and rename, so a failed write leaves no half file
-	tmp := name + ".tmp"
-	if err := os.WriteFile(tmp, body, 0o644); err != nil {
+	// write beside the target and rename, so a failed write leaves no half
+	// file; a temporary name of its own, so two renders to one file do not
+	// write into each other
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	defer os.Remove(f.Name()) // fails once renamed, as it should
+	if _, err := f.Write(body); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// written says what a render wrote, for the one line a success prints:
+// "referat.pdf (18 pages, 289 KB)".
+func written(name string, res *render.Result) string {
+	if name == "-" {
+		name = "standard output"
+	}
+	size := fmt.Sprintf("%d bytes", len(res.Body))
+	if len(res.Body) >= 1000 {
+		size = fmt.Sprintf("%d KB", (len(res.Body)+500)/1000)
+	}
+	if res.Pages > 0 {
+		return fmt.Sprintf("%s (%d %s, %s)", name, res.Pages, plural(res.Pages, "page", "pages"), size)
+	}
+	return fmt.Sprintf("%s (%s)", name, size)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

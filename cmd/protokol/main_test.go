@@ -62,3 +62,82 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("serve --help: %d %s", code, errs.String())
 	}
 }
+
+// What a newcomer meets on the command line: each answer shows the right
+// form or names what is wrong, and success says what was written.
+func TestNewcomerMessages(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join("..", "..", "examples", examples.Meeting)
+	out := filepath.Join(dir, "a.pdf")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in standard error
+	}{
+		{"success says what was written", []string{"render", "agenda", "-i", in, "-o", out}, 0, "protokol: wrote " + out + " (18 pages, "},
+		{"kind after the flags", []string{"render", "-i", "x.json", "-o", "a.pdf", "agenda"}, 2, "the document comes first, before the flags: protokol render agenda -i x.json -o a.pdf"},
+		{"positional files", []string{"render", "agenda", "x.json", "a.pdf"}, 2, "input and output are given with -i and -o: protokol render agenda -i x.json -o a.pdf"},
+		{"bad flag value", []string{"render", "agenda", "-i", in, "-o", out, "--lang", "de"}, 2, `invalid value "de" for flag -lang: must be da or en, not "de"`},
+		{"unknown set lists the sets", []string{"render", "agenda", "-i", in, "-o", out, "--template", "helsingor"}, 1, `unknown template set "helsingor"; the sets are compact, default`},
+		{"missing template directory", []string{"render", "agenda", "-i", in, "-o", out, "--templates", filepath.Join(dir, "nonexistent")}, 1,
+			"template directory " + filepath.Join(dir, "nonexistent") + " does not exist"},
+		{"render help documents the timeout", []string{"render", "--help"}, 0, "PROTOKOL_TIMEOUT"},
+		{"health has its own flags", []string{"health", "--help"}, 0, "-addr"},
+		{"Latin-1 input", []string{"render", "agenda", "-i", "-", "-o", out}, 1, "is it saved as Latin-1?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			stdin := strings.NewReader("{\"municipality\":\"S\xf8nderborg\"}")
+			if code := run(tt.args, stdin, &stdout, &stderr); code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("standard error lacks %q:\n%s", tt.want, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "body") {
+				t.Errorf("the command line speaks of a body: %s", stderr.String())
+			}
+		})
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--help"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "protokol render") {
+		t.Errorf("protokol --help: exit %d, %q", code, stdout.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"health", "--help"}, nil, &stdout, &stderr); code != 0 || strings.Contains(stderr.String(), "body-limit") {
+		t.Errorf("health --help shows serve's flags: %s", stderr.String())
+	}
+}
+
+// Two renders to the same file must not write into each other's
+// temporary file: the result is one whole PDF, and no temporary is left.
+func TestConcurrentRendersToOneFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "same.pdf")
+	in := filepath.Join("..", "..", "examples", examples.Minutes)
+	errs := make(chan string, 4)
+	for range 4 {
+		go func() {
+			var stderr bytes.Buffer
+			if code := run([]string{"render", "minutes", "-i", in, "-o", out}, nil, nil, &stderr); code != 0 {
+				errs <- stderr.String()
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.HasSuffix(bytes.TrimSpace(b), []byte("%%EOF")) {
+		t.Fatalf("not one whole PDF (%v)", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}

@@ -11,10 +11,13 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"protokol/internal/data"
+	"protokol/internal/locale"
 	"protokol/internal/render"
 	"protokol/internal/tmpl"
 )
@@ -42,10 +45,10 @@ type Config struct {
 
 // Job is one command-line render.
 type Job struct {
-	Document string // agenda, minutes, budget
-	Input    string // file or "-"
-	Output   string // file or "-"
-	Format   string // pdf or xlsx
+	Document data.Document
+	Input    string        // file or "-"
+	Output   string        // file or "-"
+	Format   render.Format // "" until parsed: then from the output's extension
 	Timeout  time.Duration
 	Options  render.Options
 }
@@ -173,67 +176,111 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	return c, nil
 }
 
+const renderUsage = "protokol render agenda|minutes|budget -i in.json -o out.pdf|out.xlsx [flags]"
+
 // ParseRender reads a command-line render: the document, then flags.
 func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Config, *Job, error) {
 	c := &Config{}
 	j := &Job{}
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(out, "Usage: protokol render agenda|minutes|budget -i in.json -o out.pdf [flags]\n\n")
-			s := newSettings("render", getenv, out)
-			registerRender(s, c, j)
-			s.fs.PrintDefaults()
-			return nil, nil, ErrHelp
-		}
-		return nil, nil, errors.New("render what? agenda, minutes or budget")
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprintf(out, "Usage: %s\n\n", renderUsage)
+		s := newSettings("render", getenv, out)
+		registerRender(s, c, j)
+		s.fs.PrintDefaults()
+		return nil, nil, ErrHelp
 	}
-	j.Document, args = args[0], args[1:]
-	switch j.Document {
-	case "agenda", "minutes", "budget":
-	default:
-		return nil, nil, fmt.Errorf("cannot render %q: agenda, minutes or budget", j.Document)
+	doc, err := data.ParseDocument(first(args))
+	if err != nil {
+		return nil, nil, renderFormError(args)
 	}
-	s := newSettings("render "+j.Document, getenv, out)
+	j.Document, args = doc, args[1:]
+	s := newSettings("render "+string(j.Document), getenv, out)
 	registerRender(s, c, j)
 	if err := s.parse(args); err != nil {
+		var pe *positionalError
+		if errors.As(err, &pe) && j.Input == "" && j.Output == "" {
+			return nil, nil, positionalFiles(j.Document, pe.args)
+		}
 		return nil, nil, err
 	}
 	if j.Input == "" || j.Output == "" {
-		return nil, nil, errors.New("both -i (input JSON, - for standard input) and -o (output file, - for standard output) are needed")
+		return nil, nil, fmt.Errorf("both -i (input JSON, - for standard input) and -o (output file, - for standard output) are needed: %s", renderUsage)
 	}
 	if j.Format == "" {
-		switch strings.ToLower(filepath.Ext(j.Output)) {
-		case ".xlsx":
-			j.Format = "xlsx"
-		case ".pdf":
-			j.Format = "pdf"
-		default:
-			if j.Document == "budget" {
-				j.Format = "xlsx"
-			} else {
-				j.Format = "pdf"
-			}
+		j.Format = render.DefaultFormat(j.Document)
+		if f, err := render.ParseFormat(strings.TrimPrefix(strings.ToLower(filepath.Ext(j.Output)), ".")); err == nil {
+			j.Format = f
 		}
 	}
-	if j.Format != "pdf" && j.Format != "xlsx" {
-		return nil, nil, fmt.Errorf("--format must be pdf or xlsx, not %q", j.Format)
-	}
-	if j.Format == "xlsx" && j.Document != "budget" {
+	if j.Format == render.FormatXLSX && j.Document != data.DocBudget {
 		return nil, nil, fmt.Errorf("%s renders to PDF only", j.Document)
 	}
 	return c, j, nil
 }
 
+// renderFormError explains the form of a render command that does not
+// start with the document: it shows the command as it should have been.
+func renderFormError(args []string) error {
+	for i, a := range args {
+		if _, err := data.ParseDocument(a); err == nil {
+			rest := slices.Concat(args[:i], args[i+1:])
+			return fmt.Errorf("the document comes first, before the flags: protokol render %s %s", a, strings.Join(rest, " "))
+		}
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("which document? agenda, minutes or budget: %s", renderUsage)
+	}
+	return fmt.Errorf("cannot render %q: agenda, minutes or budget: %s", args[0], renderUsage)
+}
+
+// positionalFiles answers "render agenda in.json out.pdf" with the flags.
+func positionalFiles(document data.Document, args []string) error {
+	in, out := "in.json", "out."+string(render.DefaultFormat(document))
+	if len(args) > 0 {
+		in = args[0]
+	}
+	if len(args) > 1 {
+		out = args[1]
+	}
+	return fmt.Errorf("input and output are given with -i and -o: protokol render %s -i %s -o %s", document, in, out)
+}
+
 func registerRender(s *settings, c *Config, j *Job) {
 	s.fs.StringVar(&j.Input, "i", "", "input JSON file (- for standard input)")
 	s.fs.StringVar(&j.Output, "o", "", "output file (- for standard output)")
-	s.fs.StringVar(&j.Format, "format", "", "pdf or xlsx (default: from the output's extension)")
-	s.fs.StringVar(&j.Options.Template, "template", "default", "template set")
+	s.fs.Func("format", "pdf or xlsx (default: from the output's extension)", func(v string) (err error) {
+		j.Format, err = render.ParseFormat(v)
+		return err
+	})
+	s.fs.StringVar(&j.Options.Template, "template", tmpl.DefaultSet, "template set")
 	s.fs.BoolVar(&j.Options.Public, "public", false, "the version for publication: closed items show number and title only")
-	s.fs.StringVar(&j.Options.Lang, "lang", "", "da or en (default: the document's language)")
-	s.dur(&j.Timeout, "timeout", "PROTOKOL_RENDER_TIMEOUT", 60*time.Second, "time the render may take")
+	s.fs.Func("lang", "da or en (default: the document's language)", func(v string) (err error) {
+		j.Options.Lang, err = locale.Parse(v)
+		return err
+	})
+	s.dur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the whole render may take")
 	s.common(c)
 }
+
+// ParseHealth reads the health check's one flag.
+func ParseHealth(args []string, getenv func(string) string, out io.Writer) (string, error) {
+	var addr string
+	s := newSettings("health", getenv, out)
+	s.str(&addr, "addr", "PROTOKOL_ADDR", ":8080", "address of the service to ask, HOST:PORT")
+	return addr, s.parse(args)
+}
+
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
+// positionalError is an argument where only flags belong.
+type positionalError struct{ args []string }
+
+func (e *positionalError) Error() string { return fmt.Sprintf("unexpected argument %q", e.args[0]) }
 
 func (s *settings) parse(args []string) error {
 	if s.err != nil {
@@ -243,7 +290,7 @@ func (s *settings) parse(args []string) error {
 		return err
 	}
 	if s.fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", s.fs.Arg(0))
+		return &positionalError{s.fs.Args()}
 	}
 	for _, f := range s.afterParse {
 		f()

@@ -6,6 +6,7 @@ type Labels struct {
 	Agenda, Minutes, Contents, FrontPage                          string
 	Item, Items, Time, Place, Members, Present, Absent, Apologies string
 	OthersPresent, ForItem, MinuteTaker, Note                     string
+	RowNote                                                       string // the header of a budget table's note column
 	Open, Closed, CaseNumber, DecidedBy, Duration, MinutesShort   string
 	Summary, Recommendation, Decision, NotPresent                 string
 	Attachment, Attachments, AttachmentList, NoAttachments        string
@@ -21,7 +22,7 @@ var labels = map[Lang]*Labels{
 		Agenda: "Dagsorden", Minutes: "Referat", Contents: "Indholdsfortegnelse", FrontPage: "Forside",
 		Item: "Punkt", Items: "Punkter", Time: "Tid", Place: "Sted", Members: "Medlemmer",
 		Present: "Til stede", Absent: "Fraværende", Apologies: "Afbud",
-		OthersPresent: "Øvrige deltagere", ForItem: "Under pkt.", MinuteTaker: "ref.", Note: "Bemærkninger",
+		OthersPresent: "Øvrige deltagere", ForItem: "Under pkt.", MinuteTaker: "ref.", Note: "Bemærkninger", RowNote: "Bemærkning",
 		Open: "Åben", Closed: "Lukket", CaseNumber: "Sagsnr.", DecidedBy: "Sagen afgøres i",
 		Duration: "Tidsramme", MinutesShort: "min.",
 		Summary: "Sagsresumé", Recommendation: "Indstilling", Decision: "Beslutning", NotPresent: "Ikke til stede",
@@ -36,7 +37,7 @@ var labels = map[Lang]*Labels{
 		Agenda: "Agenda", Minutes: "Minutes", Contents: "Contents", FrontPage: "Front page",
 		Item: "Item", Items: "Items", Time: "Time", Place: "Place", Members: "Members",
 		Present: "Present", Absent: "Absent", Apologies: "Apologies",
-		OthersPresent: "Also present", ForItem: "For item", MinuteTaker: "minutes", Note: "Remarks",
+		OthersPresent: "Also present", ForItem: "For item", MinuteTaker: "minutes", Note: "Remarks", RowNote: "Note",
 		Open: "Open", Closed: "Closed", CaseNumber: "Case no.", DecidedBy: "Decided by",
 		Duration: "Time slot", MinutesShort: "min",
 		Summary: "Summary", Recommendation: "Recommendation", Decision: "Decision", NotPresent: "Not present",

@@ -3,6 +3,7 @@
 package locale
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -20,12 +21,24 @@ const (
 	English Lang = "en"
 )
 
-// Of returns the language named by s, Danish for anything but "en".
-func Of(s string) Lang {
-	if s == string(English) {
-		return English
+// Langs lists the languages.
+var Langs = []Lang{Danish, English}
+
+// Parse reads a language's code: "da" or "en".
+func Parse(s string) (Lang, error) {
+	switch Lang(s) {
+	case Danish, English:
+		return Lang(s), nil
 	}
-	return Danish
+	return "", fmt.Errorf("must be da or en, not %q", s)
+}
+
+// Or is l, or def when l is empty: a caller's choice over a document's.
+func (l Lang) Or(def Lang) Lang {
+	if l == "" {
+		return def
+	}
+	return l
 }
 
 var (

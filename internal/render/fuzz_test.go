@@ -35,7 +35,7 @@ func FuzzMeeting(f *testing.F) {
 				return
 			}
 			for _, set := range []string{"default", "compact"} {
-				for _, doc := range []string{"agenda", "minutes"} {
+				for _, doc := range []data.Document{data.DocAgenda, data.DocMinutes} {
 					for _, public := range []bool{false, true} {
 						if _, err := r.Meeting(context.Background(), doc, m, render.Options{Template: set, Public: public}); err != nil {
 							t.Errorf("%s/%s (public %v) of a valid meeting failed: %v", set, doc, public, err)

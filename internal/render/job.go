@@ -6,15 +6,43 @@ import (
 	"iter"
 
 	"protokol/internal/data"
-	"protokol/internal/view"
 )
 
-// Job decodes a JSON document and renders it: document is "agenda",
-// "minutes" or "budget"; format is "pdf" or "xlsx" (budgets only).
-func Job(ctx context.Context, r *Renderer, document, format string, body []byte, o Options) (*Result, error) {
-	switch document {
-	case view.Agenda, view.Minutes:
-		if format != "" && format != "pdf" {
+// Format is a file format.
+type Format string
+
+// The formats.
+const (
+	FormatPDF  Format = "pdf"
+	FormatXLSX Format = "xlsx" // budgets only
+)
+
+// ParseFormat reads a format's name.
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case FormatPDF, FormatXLSX:
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("must be pdf or xlsx, not %q", s)
+}
+
+// DefaultFormat is the format a document gets when none is asked for.
+func DefaultFormat(d data.Document) Format {
+	if d == data.DocBudget {
+		return FormatXLSX
+	}
+	return FormatPDF
+}
+
+// Job decodes a JSON document and renders it: format "" is the
+// document's default; only budgets render to FormatXLSX.
+func Job(ctx context.Context, r *Renderer, document data.Document, format Format, body []byte, o Options) (*Result, error) {
+	if format == "" {
+		format = DefaultFormat(document)
+	}
+	switch {
+	case document.FromMeeting():
+		if format != FormatPDF {
 			return nil, fmt.Errorf("%s renders to PDF only", document)
 		}
 		m, err := data.DecodeMeeting(body)
@@ -22,24 +50,24 @@ func Job(ctx context.Context, r *Renderer, document, format string, body []byte,
 			return nil, err
 		}
 		return r.Meeting(ctx, document, m, o)
-	case "budget":
+	case document == data.DocBudget:
 		return r.Budget(ctx, body, format, o)
 	}
 	return nil, fmt.Errorf("unknown document %q", document)
 }
 
-// Budget decodes a budget and renders it as "xlsx" (the default) or
-// "pdf". A workbook is written from the JSON row by row after validation,
-// so a large budget is not kept decoded while its sheets are written.
-func (r *Renderer) Budget(ctx context.Context, body []byte, format string, o Options) (*Result, error) {
+// Budget decodes a budget and renders it as a workbook or PDF. A workbook
+// is written from the JSON row by row after validation, so a large budget
+// is not kept decoded while its sheets are written.
+func (r *Renderer) Budget(ctx context.Context, body []byte, format Format, o Options) (*Result, error) {
 	b, err := data.DecodeBudget(body)
 	if err != nil {
 		return nil, err
 	}
 	switch format {
-	case "pdf":
+	case FormatPDF:
 		return r.BudgetPDF(ctx, b, o)
-	case "", "xlsx":
+	case FormatXLSX:
 		return r.budgetXLSX(ctx, b, o, func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
 	}
 	return nil, fmt.Errorf("unknown format %q", format)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"protokol/internal/data"
 	"protokol/internal/render"
 )
 
@@ -20,7 +21,7 @@ func TestConcurrentRendersAgree(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			doc := "minutes"
+			doc := data.DocMinutes
 			if i%2 == 1 {
 				doc = "agenda"
 			}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"protokol/internal/data"
+	"protokol/internal/locale"
 	"protokol/internal/render/pdf"
 	"protokol/internal/tmpl"
 	"protokol/internal/view"
@@ -16,9 +17,9 @@ import (
 
 // Options are the choices a caller makes for one render.
 type Options struct {
-	Template string // template set; "" is "default"
-	Public   bool   // the version for publication
-	Lang     string // "da" or "en"; "" keeps the document's language
+	Template string      // template set; "" is tmpl.DefaultSet
+	Public   bool        // the version for publication
+	Lang     locale.Lang // "" keeps the document's language
 }
 
 // Result is a finished file.
@@ -39,32 +40,56 @@ const (
 // Renderer renders documents with a set of templates. It does not log:
 // what a caller should know (pages, replaced characters) is in Result.
 type Renderer struct {
-	Templates *tmpl.Registry
+	templates *tmpl.Registry
 }
+
+// DefaultSet is the template set used when none is named.
+const DefaultSet = tmpl.DefaultSet
+
+// SetInfo describes a template set: its name, where it came from, and
+// the documents it has templates for.
+type SetInfo = tmpl.SetInfo
+
+// TemplateError is a template that failed while running; its message
+// names the template file and line.
+type TemplateError = tmpl.ExecError
+
+// Check reports whether the set exists and has a template for document
+// (an error that IsNotFound recognises if not).
+func (r *Renderer) Check(set string, document data.Document) error {
+	return r.templates.Check(set, document)
+}
+
+// Sets lists the template sets.
+func (r *Renderer) Sets() []SetInfo { return r.templates.Sets() }
+
+// TemplatesChanged reports whether the template directory changed since
+// the templates were last loaded.
+func (r *Renderer) TemplatesChanged() bool { return r.templates.Changed() }
+
+// ReloadTemplates reads the template sets again; on error the previous
+// ones stay in use.
+func (r *Renderer) ReloadTemplates() error { return r.templates.Reload() }
 
 // New prepares the fonts and returns a renderer.
 func New(t *tmpl.Registry) (*Renderer, error) {
 	if err := pdf.Prepare(); err != nil {
 		return nil, fmt.Errorf("fonts: %w", err)
 	}
-	return &Renderer{Templates: t}, nil
+	return &Renderer{templates: t}, nil
 }
 
 func setName(o Options) string {
 	if o.Template == "" {
-		return "default"
+		return tmpl.DefaultSet
 	}
 	return o.Template
 }
 
-// Meeting renders an agenda or minutes (document is view.Agenda or
-// view.Minutes) as PDF.
-func (r *Renderer) Meeting(ctx context.Context, document string, m *data.Meeting, o Options) (*Result, error) {
-	if document != view.Agenda && document != view.Minutes {
-		return nil, fmt.Errorf("unknown document %q", document)
-	}
-	if err := checkLang(o); err != nil {
-		return nil, err
+// Meeting renders an agenda or minutes as PDF.
+func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.Meeting, o Options) (*Result, error) {
+	if !document.FromMeeting() {
+		return nil, fmt.Errorf("%s is not made from a meeting", document)
 	}
 	v := view.NewMeeting(m, document, o.Public, o.Lang)
 	res, err := r.document(ctx, o, document, v, pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time})
@@ -77,11 +102,8 @@ func (r *Renderer) Meeting(ctx context.Context, document string, m *data.Meeting
 
 // BudgetPDF renders a budget's tables as PDF.
 func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
-	if err := checkLang(o); err != nil {
-		return nil, err
-	}
 	v := view.NewBudget(b, o.Lang)
-	res, err := r.document(ctx, o, "budget", v, pdf.Document{Author: b.Municipality, Lang: v.Lang})
+	res, err := r.document(ctx, o, data.DocBudget, v, pdf.Document{Author: b.Municipality, Lang: v.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -89,17 +111,10 @@ func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*R
 	return res, nil
 }
 
-func checkLang(o Options) error {
-	if o.Lang != "" && o.Lang != "da" && o.Lang != "en" {
-		return &data.ValidationError{Errors: []data.FieldError{{Field: "lang", Message: fmt.Sprintf("must be \"da\" or \"en\", not %q", o.Lang)}}}
-	}
-	return nil
-}
-
 // document runs the set's template for kind on a view and lays out what it
 // wrote: the body, the metadata parts and the footers, on top of doc.
-func (r *Renderer) document(ctx context.Context, o Options, kind string, v any, doc pdf.Document) (*Result, error) {
-	out, err := r.Templates.Execute(ctx, setName(o), kind, v)
+func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, v any, doc pdf.Document) (*Result, error) {
+	out, err := r.templates.Execute(ctx, setName(o), kind, v)
 	if err != nil {
 		return nil, err
 	}

@@ -26,12 +26,8 @@ func (r *Renderer) budgetXLSX(ctx context.Context, b *data.Budget, o Options, ro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	lang := o.Lang
-	if lang == "" {
-		lang = b.Language
-	}
 	var buf bytes.Buffer
-	if err := xlsx.WriteFrom(&buf, b, locale.Of(lang), rows); err != nil {
+	if err := xlsx.WriteFrom(&buf, b, o.Lang.Or(locale.Lang(b.Language)), rows); err != nil {
 		return nil, err
 	}
 	return &Result{Body: buf.Bytes(), ContentType: XLSX, Filename: b.Title + ".xlsx"}, nil

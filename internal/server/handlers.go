@@ -5,14 +5,18 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"protokol/internal/data"
+	"protokol/internal/locale"
 	"protokol/internal/render"
 )
 
@@ -21,36 +25,56 @@ func (s *Server) handle(h func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h(c); err != nil {
 			writeProblem(c, problemFor(err))
+			c.Abort()
 		}
 	}
 }
 
 var templateName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// options reads the query parameters every render endpoint takes.
-func options(c *gin.Context) (render.Options, error) {
+// options reads the query parameters of a render endpoint, which takes
+// those in allowed, and reports every bad or unknown one at once.
+func options(c *gin.Context, allowed []string) (render.Options, error) {
 	var o render.Options
+	var errs []data.FieldError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 	q := c.Request.URL.Query()
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if !slices.Contains(allowed, name) {
+			bad(name, "is not a parameter of %s; it takes %s", c.FullPath(), strings.Join(allowed, ", "))
+		}
+	}
 	o.Template = q.Get("template")
 	if o.Template == "" {
-		o.Template = "default"
+		o.Template = render.DefaultSet
 	} else if !templateName.MatchString(o.Template) {
-		return o, badRequest("template", "%q is not a template set name (letters, digits, - and _)", o.Template)
+		bad("template", "%q is not a template set name (letters, digits, - and _)", truncate(o.Template))
 	}
 	switch p := q.Get("public"); p {
 	case "", "false", "0":
 	case "true", "1":
 		o.Public = true
 	default:
-		return o, badRequest("public", "must be true or false, not %q", p)
+		bad("public", "must be true or false, not %q", truncate(p))
 	}
-	switch l := q.Get("lang"); l {
-	case "", "da", "en":
-		o.Lang = l
-	default:
-		return o, badRequest("lang", "must be da or en, not %q", l)
+	if l := q.Get("lang"); l != "" {
+		lang, err := locale.Parse(l)
+		if err != nil {
+			bad("lang", "%s", err)
+		}
+		o.Lang = lang
 	}
-	return o, nil
+	return o, badRequests(errs)
+}
+
+// truncate shortens a value quoted back to the client.
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "…"
+	}
+	return s
 }
 
 // admitBody admits the request (or refuses it when the queue is full) and
@@ -71,9 +95,9 @@ func (s *Server) admitBody(c *gin.Context) (body []byte, done func(), err error)
 	return body, s.lim.leave, nil
 }
 
-// render runs a decode-and-render job in a render slot, with the render
+// runJob runs a decode-and-render job in a render slot, with the render
 // deadline, and records its metrics.
-func (s *Server) render(c *gin.Context, document, tmplName string, job func(ctx context.Context) (*render.Result, error)) (*render.Result, error) {
+func (s *Server) runJob(c *gin.Context, document data.Document, format render.Format, tmplName string, body []byte, o render.Options) (*render.Result, error) {
 	if err := s.lim.acquire(c.Request.Context()); err != nil {
 		return nil, err
 	}
@@ -81,18 +105,14 @@ func (s *Server) render(c *gin.Context, document, tmplName string, job func(ctx 
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 	defer cancel()
 	start := time.Now()
-	res, err := job(ctx)
+	res, err := render.Job(ctx, s.r, document, format, body, o)
 	if err != nil {
 		return nil, err
 	}
-	s.m.duration.WithLabelValues(document, tmplName).Observe(time.Since(start).Seconds())
-	format := "pdf"
-	if res.ContentType == render.XLSX {
-		format = "xlsx"
-	}
-	s.m.bytes.WithLabelValues(document, format).Add(float64(len(res.Body)))
+	s.m.duration.WithLabelValues(string(document), tmplName).Observe(time.Since(start).Seconds())
+	s.m.bytes.WithLabelValues(string(document), string(format)).Add(float64(len(res.Body)))
 	if res.Pages > 0 {
-		s.m.pages.WithLabelValues(document).Add(float64(res.Pages))
+		s.m.pages.WithLabelValues(string(document)).Add(float64(res.Pages))
 		c.Set(ctxPages, res.Pages)
 	}
 	if res.Replaced > 0 {
@@ -102,62 +122,51 @@ func (s *Server) render(c *gin.Context, document, tmplName string, job func(ctx 
 	return res, nil
 }
 
-func (s *Server) meeting(document string) func(*gin.Context) error {
+// meeting serves an agenda or minutes.
+func (s *Server) meeting(document data.Document) func(*gin.Context) error {
 	return func(c *gin.Context) error {
-		o, err := options(c)
+		o, err := options(c, meetingQuery)
 		if err != nil {
 			return err
 		}
-		if err := s.r.Templates.Check(o.Template, document); err != nil {
-			return err
-		}
-		body, done, err := s.admitBody(c)
-		if err != nil {
-			return err
-		}
-		defer done()
-		res, err := s.render(c, document, o.Template, func(ctx context.Context) (*render.Result, error) {
-			return render.Job(ctx, s.r, document, "pdf", body, o)
-		})
-		if err != nil {
-			return err
-		}
-		send(c, res)
-		return nil
+		return s.serve(c, document, render.FormatPDF, o.Template, o)
 	}
 }
 
+// budget serves a budget as a workbook or, by ?format=pdf or Accept, PDF.
 func (s *Server) budget(c *gin.Context) error {
-	o, err := options(c)
+	o, err := options(c, budgetQuery)
 	if err != nil {
 		return err
 	}
-	format := c.Query("format")
-	switch format {
-	case "pdf", "xlsx":
-	case "":
-		format = "xlsx"
-		if accept := c.GetHeader("Accept"); strings.Contains(accept, render.PDF) && !strings.Contains(accept, render.XLSX) {
-			format = "pdf"
+	format := render.FormatXLSX
+	if q, ok := c.GetQuery("format"); ok {
+		if format, err = render.ParseFormat(q); err != nil {
+			return badRequests([]data.FieldError{{Field: "format", Message: err.Error()}})
 		}
-	default:
-		return badRequest("format", "must be xlsx or pdf, not %q", format)
+	} else if c.NegotiateFormat(render.XLSX, render.PDF) == render.PDF {
+		format = render.FormatPDF
 	}
 	label := "none" // a workbook uses no template; an unchecked name must not become a metric label
-	if format == "pdf" {
-		if err := s.r.Templates.Check(o.Template, "budget"); err != nil {
+	if format == render.FormatPDF {
+		label = o.Template
+	}
+	return s.serve(c, data.DocBudget, format, label, o)
+}
+
+// serve checks the template, reads the body, renders and sends.
+func (s *Server) serve(c *gin.Context, document data.Document, format render.Format, label string, o render.Options) error {
+	if format == render.FormatPDF {
+		if err := s.r.Check(o.Template, document); err != nil {
 			return err
 		}
-		label = o.Template
 	}
 	body, done, err := s.admitBody(c)
 	if err != nil {
 		return err
 	}
 	defer done()
-	res, err := s.render(c, "budget", label, func(ctx context.Context) (*render.Result, error) {
-		return render.Job(ctx, s.r, "budget", format, body, o)
-	})
+	res, err := s.runJob(c, document, format, label, body, o)
 	if err != nil {
 		return err
 	}
@@ -166,7 +175,7 @@ func (s *Server) budget(c *gin.Context) error {
 }
 
 func (s *Server) templates(c *gin.Context) error {
-	c.JSON(http.StatusOK, gin.H{"templates": s.r.Templates.Sets()})
+	c.JSON(http.StatusOK, gin.H{"templates": s.r.Sets()})
 	return nil
 }
 

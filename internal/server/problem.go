@@ -11,7 +11,6 @@ import (
 
 	"protokol/internal/data"
 	"protokol/internal/render"
-	"protokol/internal/tmpl"
 )
 
 // Problem is an RFC 9457 problem document.
@@ -37,10 +36,18 @@ type httpError struct{ p *Problem }
 
 func (e *httpError) Error() string { return e.p.Title + ": " + e.p.Detail }
 
-func badRequest(field, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
+// badRequests answers 400 for bad query parameters, naming each; nil
+// for none.
+func badRequests(errs []data.FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	detail := errs[0].Error()
+	if len(errs) > 1 {
+		detail = fmt.Sprintf("%d problems; see errors", len(errs))
+	}
 	return &httpError{&Problem{Type: problemBase + "bad-request", Title: "Bad request", Status: http.StatusBadRequest,
-		Detail: msg, Errors: []data.FieldError{{Field: field, Message: msg}}, class: "bad_request"}}
+		Detail: detail, Errors: errs, class: "bad_request"}}
 }
 
 func overloaded(retry int, detail string) error {
@@ -54,7 +61,7 @@ func problemFor(err error) *Problem {
 	var he *httpError
 	var ve *data.ValidationError
 	var mbe *http.MaxBytesError
-	var ee *tmpl.ExecError
+	var ee *render.TemplateError
 	switch {
 	case errors.As(err, &he):
 		return he.p

@@ -11,11 +11,11 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"protokol/internal/config"
 	"protokol/internal/render"
@@ -30,6 +30,7 @@ type Server struct {
 	m       *metrics
 	ready   atomic.Bool
 	handler http.Handler
+	quiet   map[string]bool // routes logged at debug level only
 }
 
 // New builds the service; it is ready once returned.
@@ -41,15 +42,15 @@ func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) *Server {
 
 	g := gin.New()
 	g.HandleMethodNotAllowed = true
+	// a trailing slash is served as the path without it (see Handler), never
+	// redirected: curl -o turns a 307 into an empty file
+	g.RedirectTrailingSlash = false
 	g.Use(s.observe, s.recoverPanics)
-	g.POST("/v1/agenda", s.handle(s.meeting("agenda")))
-	g.POST("/v1/minutes", s.handle(s.meeting("minutes")))
-	g.POST("/v1/budget", s.handle(s.budget))
-	g.GET("/v1/templates", s.handle(s.templates))
-	g.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	g.GET("/readyz", s.readyz)
-	g.GET("/openapi.json", s.openapi)
-	g.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{})))
+	s.quiet = map[string]bool{}
+	for _, rt := range s.routes() {
+		g.Handle(rt.method, rt.path, s.chain(rt)...)
+		s.quiet[rt.path] = s.quiet[rt.path] || rt.quiet
+	}
 	g.NoRoute(func(c *gin.Context) {
 		writeProblem(c, &Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound,
 			Detail: "no such endpoint; see /openapi.json", class: "not_found"})
@@ -58,7 +59,12 @@ func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) *Server {
 		writeProblem(c, &Problem{Type: problemBase + "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
 			Detail: c.Request.Method + " is not allowed here", class: "method"})
 	})
-	s.handler = g
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r.URL.Path, r.URL.RawPath = strings.TrimRight(p, "/"), ""
+		}
+		g.ServeHTTP(w, r)
+	})
 	return s
 }
 
@@ -131,7 +137,7 @@ func (s *Server) watchTemplates(ctx context.Context, hup <-chan os.Signal) {
 		case <-hup:
 			s.reload("SIGHUP")
 		case <-tick:
-			if s.r.Templates.Changed() {
+			if s.r.TemplatesChanged() {
 				s.reload("changed on disk")
 			}
 		}
@@ -139,7 +145,7 @@ func (s *Server) watchTemplates(ctx context.Context, hup <-chan os.Signal) {
 }
 
 func (s *Server) reload(why string) {
-	if err := s.r.Templates.Reload(); err != nil {
+	if err := s.r.ReloadTemplates(); err != nil {
 		s.log.Error("templates not reloaded; the previous ones stay in use", "why", why, "err", err)
 		return
 	}
@@ -152,7 +158,7 @@ func (s *Server) readyz(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "shutting down"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "templates": len(s.r.Templates.Sets())})
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "templates": len(s.r.Sets())})
 }
 
 // Context keys for what the logging middleware reports.
@@ -204,7 +210,7 @@ func (s *Server) observe(c *gin.Context) {
 		attrs = append(attrs, "err", e)
 		level = slog.LevelError
 	}
-	if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+	if s.quiet[route] {
 		level = slog.LevelDebug
 	}
 	s.log.Log(c.Request.Context(), level, "request", attrs...)

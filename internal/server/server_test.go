@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -105,8 +106,12 @@ func TestRenderEndpoints(t *testing.T) {
 			if !strings.Contains(cd, `filename*=UTF-8''`) || !strings.Contains(cd, `filename="`) {
 				t.Errorf("Content-Disposition %q", cd)
 			}
-			if _, params, err := parseDisposition(cd); err != nil || params != tt.filename {
-				t.Errorf("file name %q (%v), want %q", params, err, tt.filename)
+			ascii, name, err := parseDisposition(cd)
+			if err != nil || name != tt.filename {
+				t.Errorf("file name %q (%v), want %q", name, err, tt.filename)
+			}
+			if want := asciiFallback.Replace(tt.filename); ascii != want {
+				t.Errorf("ASCII file name %q, want %q", ascii, want)
 			}
 			if w.Header().Get("X-Request-ID") == "" {
 				t.Error("no request ID")
@@ -120,11 +125,19 @@ func TestRenderEndpoints(t *testing.T) {
 }
 
 // parseDisposition reads the UTF-8 file name back as a browser would.
+// parseDisposition returns the ASCII fallback (filename=) and the exact
+// name (filename*=) of a Content-Disposition.
 func parseDisposition(cd string) (string, string, error) {
 	_, after, _ := strings.Cut(cd, "filename*=UTF-8''")
 	name, err := unescape(after)
-	return "attachment", name, err
+	_, ascii, _ := strings.Cut(cd, `filename="`)
+	ascii, _, _ = strings.Cut(ascii, `"`)
+	return ascii, name, err
 }
+
+// asciiFallback is what the Danish letters of the test file names
+// become in the ASCII name.
+var asciiFallback = strings.NewReplacer("æ", "ae", "ø", "oe", "å", "aa")
 
 func unescape(s string) (string, error) {
 	var b strings.Builder
@@ -147,6 +160,28 @@ func unescape(s string) (string, error) {
 		b.WriteByte(s[i])
 	}
 	return b.String(), nil
+}
+
+// Paths with a trailing slash are served as without it (a 307 would
+// become an empty file under curl -o), and probes answer HEAD.
+func TestTrailingSlashAndHead(t *testing.T) {
+	s := newServer(t, testConfig())
+	w := do(t, s, "POST", "/v1/agenda/", fixture(t, examples.Minutes))
+	if w.Code != 200 || !bytes.HasPrefix(w.Body.Bytes(), []byte("%PDF-")) {
+		t.Errorf("POST /v1/agenda/: %d %.200s", w.Code, w.Body)
+	}
+	for _, path := range []string{"/healthz", "/readyz", "/healthz/"} {
+		if w := do(t, s, "HEAD", path, nil); w.Code != 200 {
+			t.Errorf("HEAD %s: %d", path, w.Code)
+		}
+	}
+	// JSON types with a suffix and no Content-Type at all are JSON
+	for _, ct := range []string{"application/json; charset=utf-8", "application/problem+json", ""} {
+		w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Minutes), "Content-Type", ct)
+		if w.Code != 200 {
+			t.Errorf("Content-Type %q: %d %.200s", ct, w.Code, w.Body)
+		}
+	}
 }
 
 func TestErrorResponses(t *testing.T) {
@@ -175,10 +210,21 @@ func TestErrorResponses(t *testing.T) {
 			[]string{"tables[0].columns[0].formula", "tables[0].columns", "tables[0].rows"}, ""},
 		{"wrong method", "GET", "/v1/agenda", ``, 405, nil, ""},
 		{"no such endpoint", "GET", "/v2/agenda", ``, 404, nil, ""},
+		{"unknown template lists the sets", "POST", "/v1/agenda?template=helsingor", valid, 404, nil, "the sets are compact, default"},
+		{"every bad parameter at once", "POST", "/v1/agenda?lang=fr&public=ja&colour=red&format=pdf", valid, 400,
+			[]string{"lang", "public", "colour", "format"}, "4 problems"},
+		{"format is for budgets", "POST", "/v1/minutes?format=pdf", valid, 400, []string{"format"}, "is not a parameter of /v1/minutes"},
+		{"not JSON", "POST", "/v1/agenda", valid, 415, nil, "Content-Type: application/json"},
+		{"compact has no budget template", "POST", "/v1/budget?format=pdf&template=compact", `{}`, 404, nil, "no budget template"},
+		{"trailing slash is not redirected", "POST", "/v2/agenda/", ``, 404, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := do(t, s, tt.method, tt.target, []byte(tt.body))
+			header := []string{}
+			if tt.status == 415 {
+				header = []string{"Content-Type", "application/x-www-form-urlencoded"}
+			}
+			w := do(t, s, tt.method, tt.target, []byte(tt.body), header...)
 			if w.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", w.Code, tt.status, w.Body)
 			}
@@ -276,7 +322,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	w := do(t, s, "GET", "/v1/templates", nil)
 	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || len(list.Templates) < 2 || list.Templates[1].Name != "default" ||
-		strings.Join(list.Templates[1].Kinds, ",") != "agenda,minutes,budget" {
+		fmt.Sprint(list.Templates[1].Kinds) != "[agenda minutes budget]" {
 		t.Errorf("templates: %s", w.Body)
 	}
 }

@@ -99,35 +99,51 @@ func staticFuncs(lim Limits) template.FuncMap {
 			if err != nil {
 				return "", err
 			}
-			return str(locale.Of(lang).Join(ss))
+			l, err := locale.Parse(lang)
+			if err != nil {
+				return "", fmt.Errorf("joinand: the language %w", err)
+			}
+			return str(l.Join(ss))
 		},
 		"people": func(lang string, ps any) (string, error) {
 			pp, err := toPeople(ps)
 			if err != nil {
 				return "", err
 			}
-			return str(people(locale.Of(lang), pp))
+			l, err := locale.Parse(lang)
+			if err != nil {
+				return "", fmt.Errorf("the language %w", err)
+			}
+			return str(people(l, pp))
 		},
 		"partylist": func(lang string, ps any) (string, error) {
 			pp, err := toPeople(ps)
 			if err != nil {
 				return "", err
 			}
-			return str(partyList(locale.Of(lang), pp))
+			l, err := locale.Parse(lang)
+			if err != nil {
+				return "", fmt.Errorf("the language %w", err)
+			}
+			return str(partyList(l, pp))
 		},
 		"names": func(lang string, ps any) (string, error) {
 			pp, err := toPeople(ps)
 			if err != nil {
 				return "", err
 			}
-			return str(names(locale.Of(lang), pp))
+			l, err := locale.Parse(lang)
+			if err != nil {
+				return "", fmt.Errorf("the language %w", err)
+			}
+			return str(names(l, pp))
 		},
 		"number":     number,
 		"plural":     func(n int, one, many string) string { return locale.Plural(n, one, many) },
-		"longdate":   func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).LongDate) },
-		"date":       func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).Date) },
-		"shortdate":  func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).ShortDate) },
-		"clock":      func(lang string, t any) (string, error) { return dateFunc(t, locale.Of(lang).Clock) },
+		"longdate":   func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.LongDate) },
+		"date":       func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.Date) },
+		"shortdate":  func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.ShortDate) },
+		"clock":      func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.Clock) },
 		"page":       func() string { return pdf.Page },
 		"pages":      func() string { return pdf.Pages },
 		"pagebreak":  func() string { return "\n\n<!-- pagebreak -->\n\n" },
@@ -290,21 +306,27 @@ func number(lang string, v any, decimals ...int) (string, error) {
 	default:
 		return "", fmt.Errorf("number: cannot format %T", v)
 	}
-	return locale.Of(lang).Number(x, d), nil
+	l, err := locale.Parse(lang)
+	if err != nil {
+		return "", fmt.Errorf("number: the language %w", err)
+	}
+	return l.Number(x, d), nil
 }
 
-func dateFunc(t any, f func(time.Time) string) (string, error) {
+func dateFunc(lang string, t any, f func(locale.Lang, time.Time) string) (string, error) {
+	l, err := locale.Parse(lang)
+	if err != nil {
+		return "", fmt.Errorf("the language %w", err)
+	}
 	switch t := t.(type) {
 	case view.Date:
-		return f(t.Time()), nil
-	case time.Time:
-		return f(t), nil
+		return f(l, view.TimeOf(t)), nil
 	case string:
 		tt, err := time.Parse(time.RFC3339, t)
 		if err != nil {
 			return "", fmt.Errorf("not an RFC 3339 time: %q", t)
 		}
-		return f(tt), nil
+		return f(l, tt), nil
 	}
 	return "", fmt.Errorf("cannot format %T as a date", t)
 }

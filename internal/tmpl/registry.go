@@ -15,10 +15,12 @@ import (
 	"text/template"
 	"text/template/parse"
 	"time"
+
+	"protokol/internal/data"
 )
 
-// Kinds are the document kinds a set may hold a template for.
-var Kinds = []string{"agenda", "minutes", "budget"}
+// DefaultSet is the set used when none is named.
+const DefaultSet = "default"
 
 // Parts are the named templates a kind's template may define besides its
 // body: document metadata and the running footer.
@@ -47,14 +49,14 @@ type Output struct {
 type Set struct {
 	Name   string
 	Source string // "embedded", or "directory" for a set from the template directory
-	kinds  map[string]*template.Template
+	kinds  map[data.Document]*template.Template
 }
 
 // SetInfo describes a set for listings.
 type SetInfo struct {
 	Name   string   `json:"name"`
 	Source string   `json:"source"`
-	Kinds  []string `json:"kinds"`
+	Kinds  []data.Document `json:"kinds"` // the documents it has templates for
 }
 
 // Registry holds the loaded sets. It is safe for concurrent use; Reload
@@ -66,10 +68,9 @@ type Registry struct {
 	embedded fs.FS
 	dir      string
 
-	mu      sync.RWMutex
-	sets    map[string]*Set
-	stamp   string // fingerprint of dir when last loaded
-	loadErr error
+	mu    sync.RWMutex
+	sets  map[string]*Set
+	tried string // fingerprint of dir at the last load, whether it failed or not
 }
 
 // New loads the embedded sets (each a directory of embedded) and, if dir is
@@ -84,21 +85,29 @@ func New(embedded fs.FS, dir string, lim Limits) (*Registry, error) {
 	return r, nil
 }
 
-// Limits returns the limits in force.
-func (r *Registry) Limits() Limits { return r.lim }
-
 // Reload reads every set again. On error the sets loaded before stay in
-// use and the error is returned.
+// use and the error is returned; Changed stays false until the directory
+// changes again, so a directory that stays broken is reported once.
 func (r *Registry) Reload() error {
+	if r.dir != "" {
+		stamp := fingerprint(r.dir)
+		r.mu.Lock()
+		r.tried = stamp
+		r.mu.Unlock()
+	}
 	sets := map[string]*Set{}
 	if err := r.loadAll(r.embedded, "embedded", sets); err != nil {
 		return err
 	}
-	stamp := ""
 	if r.dir != "" {
-		var err error
-		if stamp, err = fingerprint(r.dir); err != nil {
-			return err
+		if fi, err := os.Stat(r.dir); err != nil || !fi.IsDir() {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("template directory %s does not exist", r.dir)
+			}
+			if err == nil {
+				return fmt.Errorf("template directory %s is not a directory", r.dir)
+			}
+			return fmt.Errorf("template directory %s: %w", r.dir, err)
 		}
 		if err := r.loadAll(os.DirFS(r.dir), "directory", sets); err != nil {
 			// the operator's log names the directory; clients never see it
@@ -106,7 +115,7 @@ func (r *Registry) Reload() error {
 		}
 	}
 	r.mu.Lock()
-	r.sets, r.stamp = sets, stamp
+	r.sets = sets
 	r.mu.Unlock()
 	return nil
 }
@@ -117,13 +126,16 @@ func (r *Registry) Changed() bool {
 	if r.dir == "" {
 		return false
 	}
-	stamp, err := fingerprint(r.dir)
+	stamp := fingerprint(r.dir)
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return err != nil || stamp != r.stamp
+	return stamp != r.tried
 }
 
-func fingerprint(dir string) (string, error) {
+// fingerprint names every file under dir with its size and time; a
+// directory that cannot be read is fingerprinted by its error, so it
+// counts as changed once, not at every look.
+func fingerprint(dir string) string {
 	var b strings.Builder
 	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -135,9 +147,9 @@ func fingerprint(dir string) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("template directory %s: %w", dir, err)
+		return "error: " + err.Error()
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 func (r *Registry) loadAll(fsys fs.FS, source string, into map[string]*Set) error {
@@ -162,7 +174,7 @@ func (r *Registry) loadAll(fsys fs.FS, source string, into map[string]*Set) erro
 }
 
 func (r *Registry) loadSet(fsys fs.FS, name, source string) (*Set, error) {
-	set := &Set{Name: name, Source: source, kinds: map[string]*template.Template{}}
+	set := &Set{Name: name, Source: source, kinds: map[data.Document]*template.Template{}}
 	files, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
@@ -174,8 +186,8 @@ func (r *Registry) loadSet(fsys fs.FS, name, source string) (*Set, error) {
 		}
 	}
 	sort.Strings(partials)
-	for _, kind := range Kinds {
-		file := kind + ".md.tmpl"
+	for _, kind := range data.Documents {
+		file := string(kind) + ".md.tmpl"
 		if _, err := fs.Stat(fsys, file); err != nil {
 			continue
 		}
@@ -284,7 +296,7 @@ func (r *Registry) Sets() []SetInfo {
 	var out []SetInfo
 	for _, s := range r.sets {
 		info := SetInfo{Name: s.Name, Source: s.Source}
-		for _, k := range Kinds {
+		for _, k := range data.Documents {
 			if s.kinds[k] != nil {
 				info.Kinds = append(info.Kinds, k)
 			}
@@ -295,12 +307,17 @@ func (r *Registry) Sets() []SetInfo {
 	return out
 }
 
-func (r *Registry) lookup(set, kind string) (*template.Template, error) {
+func (r *Registry) lookup(set string, kind data.Document) (*template.Template, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	s := r.sets[set]
 	if s == nil {
-		return nil, fmt.Errorf("%w %q", ErrUnknownSet, set)
+		names := make([]string, 0, len(r.sets))
+		for n := range r.sets {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("%w %q; the sets are %s", ErrUnknownSet, set, strings.Join(names, ", "))
 	}
 	t := s.kinds[kind]
 	if t == nil {
@@ -310,7 +327,7 @@ func (r *Registry) lookup(set, kind string) (*template.Template, error) {
 }
 
 // Check reports whether the set exists and has a template for kind.
-func (r *Registry) Check(set, kind string) error {
+func (r *Registry) Check(set string, kind data.Document) error {
 	_, err := r.lookup(set, kind)
 	return err
 }
@@ -324,7 +341,7 @@ func (e *ExecError) Unwrap() error { return e.Err }
 
 // Execute runs the set's template for kind on data (a view struct) and its
 // parts, within the limits.
-func (r *Registry) Execute(ctx context.Context, set, kind string, data any) (*Output, error) {
+func (r *Registry) Execute(ctx context.Context, set string, kind data.Document, v any) (*Output, error) {
 	base, err := r.lookup(set, kind)
 	if err != nil {
 		return nil, err
@@ -340,7 +357,7 @@ func (r *Registry) Execute(ctx context.Context, set, kind string, data any) (*Ou
 	t.Funcs(run.funcs())
 	out := &Output{Parts: map[string]string{}}
 	w := &capWriter{run: run}
-	if err := run.exec(t, w, data); err != nil {
+	if err := run.exec(t, w, v); err != nil {
 		return nil, err
 	}
 	out.Body = w.buf.String()
@@ -350,7 +367,7 @@ func (r *Registry) Execute(ctx context.Context, set, kind string, data any) (*Ou
 			continue
 		}
 		pw := &capWriter{run: run}
-		if err := run.exec(pt, pw, data); err != nil {
+		if err := run.exec(pt, pw, v); err != nil {
 			return nil, err
 		}
 		out.Parts[p] = strings.TrimSpace(pw.buf.String())

@@ -23,7 +23,7 @@ func meetingView(t testing.TB) *view.Meeting {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return view.NewMeeting(m, view.Minutes, false, "")
+	return view.NewMeeting(m, data.DocMinutes, false, "")
 }
 
 // set makes a registry with one embedded set "t" holding agenda.md.tmpl.
@@ -39,7 +39,7 @@ func TestEmbeddedSetsRender(t *testing.T) {
 	}
 	v := meetingView(t)
 	for _, s := range []string{"default", "compact"} {
-		for _, kind := range []string{"agenda", "minutes"} {
+		for _, kind := range []data.Document{data.DocAgenda, data.DocMinutes} {
 			out, err := r.Execute(context.Background(), s, kind, v)
 			if err != nil {
 				t.Fatalf("%s/%s: %v", s, kind, err)
@@ -193,6 +193,29 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 	}
 	if out, _ := r.Execute(context.Background(), "default", "agenda", meetingView(t)); out.Body != "# Ny Referat" {
 		t.Errorf("the old set should stay in use: %q", out.Body)
+	}
+	// a directory that stays broken is reported once, not at every poll
+	if r.Changed() {
+		t.Error("the broken directory counts as changed again after its failed load")
+	}
+	time.Sleep(10 * time.Millisecond)
+	write("default/agenda.md.tmpl", "# Rettet {{.Kind}}")
+	if !r.Changed() {
+		t.Error("the repair was not seen")
+	}
+}
+
+func TestUnknownSetsAndDirectories(t *testing.T) {
+	r, err := New(templates.FS, "", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Check("helsingor", "agenda"); !errors.Is(err, ErrUnknownSet) || !strings.Contains(err.Error(), "the sets are compact, default") {
+		t.Errorf("an unknown set does not list the sets: %v", err)
+	}
+	missing := filepath.Join(t.TempDir(), "nonexistent")
+	if _, err := New(templates.FS, missing, Limits{}); err == nil || err.Error() != "template directory "+missing+" does not exist" {
+		t.Errorf("a missing directory: %v", err)
 	}
 }
 

@@ -33,11 +33,8 @@ type BudgetTable struct {
 }
 
 // NewBudget builds the view of a validated budget.
-func NewBudget(b *data.Budget, lang string) *Budget {
-	if lang == "" {
-		lang = b.Language
-	}
-	l := locale.Of(lang)
+func NewBudget(b *data.Budget, lang locale.Lang) *Budget {
+	l := lang.Or(locale.Lang(b.Language))
 	v := &Budget{Lang: string(l), L: l.Labels(), Title: b.Title, Municipality: b.Municipality}
 	for i := range b.Tables {
 		v.Tables = append(v.Tables, NewBudgetTable(&b.Tables[i], l))
@@ -68,7 +65,7 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 	var b strings.Builder
 	b.WriteString("| ")
 	if hasNote {
-		b.WriteString(" | ")
+		b.WriteString(" | " + Escape(lb.RowNote))
 	}
 	for _, c := range t.Columns {
 		b.WriteString(" | " + Escape(c.Label) + " (" + strings.ReplaceAll(Escape(t.Unit), " ", "\u00a0") + ")")

@@ -10,11 +10,6 @@ import (
 	"protokol/internal/locale"
 )
 
-// Document kinds a meeting renders to.
-const (
-	Agenda  = "agenda"
-	Minutes = "minutes"
-)
 
 // Meeting is what agenda and minutes templates see as ".".
 type Meeting struct {
@@ -110,14 +105,11 @@ const bodyLevel = 4
 
 // NewMeeting builds the view of a validated meeting. lang overrides the
 // meeting's language when not empty.
-func NewMeeting(m *data.Meeting, document string, public bool, lang string) *Meeting {
-	if lang == "" {
-		lang = m.Language
-	}
-	l := locale.Of(lang)
+func NewMeeting(m *data.Meeting, document data.Document, public bool, lang locale.Lang) *Meeting {
+	l := lang.Or(locale.Lang(m.Language))
 	lb := l.Labels()
 	v := &Meeting{
-		Lang: string(l), L: lb, Document: document, IsMinutes: document == Minutes, Public: public,
+		Lang: string(l), L: lb, Document: string(document), IsMinutes: document == data.DocMinutes, Public: public,
 		Municipality: m.Municipality, Committee: m.Committee, Title: m.Title, Location: m.Location,
 		Start: Date{m.Start.Time, l}, End: Date{m.End.Time, l},
 		TimeRange: l.TimeRange(m.Start.Time, m.End.Time),
@@ -291,7 +283,10 @@ type Date struct {
 }
 
 // Time is the underlying time, in the meeting's own offset.
-func (d Date) Time() time.Time { return d.t }
+// TimeOf is the time of a Date. It is a function, not a method, so that
+// templates cannot reach the time.Time and its host-dependent methods
+// (Local, say): they get formatted values only.
+func TimeOf(d Date) time.Time { return d.t }
 
 // IsZero reports whether no time was given.
 func (d Date) IsZero() bool { return d.t.IsZero() }

@@ -20,6 +20,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -103,8 +104,9 @@ func WriteFrom(w io.Writer, b *data.Budget, lang locale.Lang, rows Rows) error {
 }
 
 // sheetNames gives every table a valid, unique sheet name: at most 31
-// characters, none of []:*?/\, not starting or ending with an apostrophe,
-// not "History".
+// UTF-16 units (what Excel counts: an emoji is two), none of []:*?/\, not
+// starting or ending with an apostrophe, not "History". A longer title is
+// cut at a word boundary.
 func sheetNames(tables []data.BudgetTable) []string {
 	used := map[string]bool{}
 	out := make([]string, len(tables))
@@ -123,10 +125,10 @@ func sheetNames(tables []data.BudgetTable) []string {
 		if base == "" || strings.EqualFold(base, "History") {
 			base = fmt.Sprintf("Tabel %d", i+1)
 		}
-		name := truncate(base, 31)
+		name := cutName(base, maxSheetName)
 		for n := 2; used[strings.ToLower(name)]; n++ {
 			suffix := fmt.Sprintf(" (%d)", n)
-			name = truncate(base, 31-len(suffix)) + suffix
+			name = cutName(base, maxSheetName-len(suffix)) + suffix
 		}
 		used[strings.ToLower(name)] = true
 		out[i] = name
@@ -134,12 +136,29 @@ func sheetNames(tables []data.BudgetTable) []string {
 	return out
 }
 
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+// maxSheetName is the longest sheet name, in UTF-16 units.
+const maxSheetName = 31
+
+// cutName shortens s to at most n UTF-16 units, at the last word boundary
+// in its second half if there is one, else between characters.
+func cutName(s string, n int) string {
+	units, end := 0, 0
+	for i, r := range s {
+		units += utf16.RuneLen(r)
+		if units > n {
+			break
+		}
+		end = i + utf8.RuneLen(r)
+	}
+	if end == len(s) {
 		return s
 	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:n]), " '")
+	cut := s[:end]
+	if sp := strings.LastIndexAny(cut, " -–"); sp > len(cut)/2 {
+		cut = cut[:sp]
+	}
+	// no dangling joiner, variation selector, space or apostrophe
+	return strings.TrimRight(cut, " '-–\u200d\ufe0f")
 }
 
 // numberFormat is the format code of a table: US separators (Excel shows
@@ -333,7 +352,7 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 	header := make([]any, lastCol)
 	header[lay.labelCol-1] = excelize.Cell{Value: "", StyleID: st.get("header", 0)}
 	if lay.hasNote {
-		header[lay.noteCol-1] = excelize.Cell{Value: map[locale.Lang]string{locale.Danish: "Bemærkning", locale.English: "Note"}[lang], StyleID: st.get("header", 0)}
+		header[lay.noteCol-1] = excelize.Cell{Value: lang.Labels().RowNote, StyleID: st.get("header", 0)}
 	}
 	headerLines := 1.0
 	for i, c := range t.Columns {

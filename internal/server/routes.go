@@ -1,0 +1,70 @@
+package server
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"protokol/internal/data"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// route is one endpoint and what it answers.
+type route struct {
+	method, path string
+	handler      gin.HandlerFunc
+	body         bool // it reads a JSON body: other content types are refused
+	quiet        bool // probes and scrapes: logged at debug level only
+}
+
+// handlers is the route's chain: its checks, then its handler.
+func (s *Server) chain(r route) []gin.HandlerFunc {
+	var hs []gin.HandlerFunc
+	if r.body {
+		hs = append(hs, s.handle(checkContentType))
+	}
+	return append(hs, r.handler)
+}
+
+// The query parameters of the render endpoints; options refuses others.
+var (
+	meetingQuery = []string{"template", "public", "lang"}
+	budgetQuery  = []string{"template", "public", "lang", "format"}
+)
+
+// routes is every endpoint of the service, in one table.
+func (s *Server) routes() []route {
+	health := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+	rs := []route{
+		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true},
+		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true},
+		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
+		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
+		{method: "GET", path: "/healthz", handler: health, quiet: true},
+		{method: "HEAD", path: "/healthz", handler: health, quiet: true},
+		{method: "GET", path: "/readyz", handler: s.readyz, quiet: true},
+		{method: "HEAD", path: "/readyz", handler: s.readyz, quiet: true},
+		{method: "GET", path: "/openapi.json", handler: s.openapi},
+		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{})), quiet: true},
+	}
+	return rs
+}
+
+// checkContentType refuses a body that says it is not JSON. No
+// Content-Type at all is taken as JSON.
+func checkContentType(c *gin.Context) error {
+	ct := c.GetHeader("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
+		Detail: fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %q; with curl: -H 'Content-Type: application/json'", ct),
+		class:  "media_type"}}
+}
