@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"debug/elf"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"protokol/examples"
+)
+
+// No Docker engine runs on the project's machines, so the image is proved
+// another way: the binary is built with the build line of the Dockerfile
+// itself (read from it, so the two cannot drift apart), must be static,
+// and must serve, answer its own health check and render in an empty
+// directory, as it does in the distroless image.
+func TestDockerfileBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	line := dockerBuildLine(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "protokol")
+	// the line as the image's shell runs it, writing here instead of /out
+	line = regexp.MustCompile(`-o \S+`).ReplaceAllString(line, "-o "+bin)
+	build := exec.Command("sh", "-c", line)
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", line, err, out)
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Error("the binary is dynamically linked; distroless static has no libc")
+		}
+	}
+	f.Close()
+
+	empty := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	serve := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
+	serve.Dir = empty
+	serve.Env = []string{}
+	logs, err := serve.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
+	addr := ""
+	sc := bufio.NewScanner(logs)
+	for addr == "" && sc.Scan() {
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
+			addr = rec.Addr
+		}
+	}
+	if addr == "" {
+		t.Fatal("the server did not say where it listens")
+	}
+	health := exec.CommandContext(ctx, bin, "health", "--addr", addr)
+	health.Dir = empty
+	if out, err := health.CombinedOutput(); err != nil {
+		t.Fatalf("health: %v %s", err, out)
+	}
+
+	render := exec.CommandContext(ctx, bin, "render", "minutes", "-i", "-", "-o", "referat.pdf")
+	render.Dir = empty
+	render.Env = []string{}
+	render.Stdin = bytes.NewReader(examples.Read(examples.Minutes))
+	if out, err := render.CombinedOutput(); err != nil {
+		t.Fatalf("render: %v %s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(empty, "referat.pdf"))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("no PDF in the empty directory: %v", err)
+	}
+}
+
+// dockerBuildLine is the Dockerfile's "go build" command, without RUN.
+func dockerBuildLine(t *testing.T) string {
+	b, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^RUN (.*\bgo build\b.*)$`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("the Dockerfile has no RUN … go build line")
+	}
+	return string(m[1])
+}
