@@ -24,15 +24,17 @@ var sprigAllowed = []string{
 	"abbrev", "abbrevboth", "trunc", "trim", "upper", "lower", "title", "untitle", "substr",
 	"trimAll", "trimall", "trimSuffix", "trimPrefix", "nospace", "initials", "swapcase", "snakecase",
 	"camelcase", "kebabcase", "wrap", "wrapWith", "contains", "hasPrefix", "hasSuffix", "quote",
-	"squote", "cat", "replace", "plural", "toString", "atoi", "int", "int64", "float64", "split",
+	"squote", "cat", "replace", "toString", "atoi", "int", "int64", "float64", "split",
 	"splitList", "splitn", "toStrings", "join", "sortAlpha", "default", "empty", "coalesce", "all",
 	"any", "compact", "ternary", "add1", "add", "sub", "div", "mod", "mul", "max", "min", "biggest",
 	"ceil", "floor", "round", "add1f", "addf", "subf", "divf", "mulf", "maxf", "minf", "list",
-	"tuple", "first", "rest", "last", "initial", "reverse", "uniq", "without", "has", "slice",
+	"tuple", "first", "rest", "last", "initial", "reverse", "without", "has", "slice",
 	"concat", "append", "push", "prepend", "chunk", "dict", "get", "hasKey", "pluck", "keys", "pick",
 	"omit", "values", "dig", "typeOf", "typeIs", "typeIsLike", "kindOf", "kindIs", "deepEqual",
-	"regexMatch", "regexFind", "regexFindAll", "regexReplaceAll", "regexReplaceAllLiteral",
-	"regexSplit", "regexQuoteMeta", "fail",
+	"fail",
+	// bounded versions of their own, in bounds.go: uniq, regexMatch, regexFind,
+	// regexFindAll, regexReplaceAll, regexReplaceAllLiteral, regexSplit,
+	// regexQuoteMeta; ours: plural (n one many)
 }
 
 // staticFuncs are the functions available to every template, bound to the
@@ -51,34 +53,55 @@ func staticFuncs(lim Limits) template.FuncMap {
 		}
 		return s, nil
 	}
+	// fits refuses printing arguments whose text would be over the limit,
+	// before it is printed
+	fits := func(name string, a []any) error {
+		n := 0
+		for _, x := range a {
+			n += sizeOf(reflect.ValueOf(x), lim.MaxString-n, 0) + 1
+			if n > lim.MaxString {
+				return limitError("%s of arguments over %d bytes", name, lim.MaxString)
+			}
+		}
+		return nil
+	}
+	printing := func(name string, f func(a ...any) string) func(a ...any) (string, error) {
+		return func(a ...any) (string, error) {
+			if err := fits(name, a); err != nil {
+				return "", err
+			}
+			return str(f(a...))
+		}
+	}
+	indent := func(name, lead string) func(n int, s string) (string, error) {
+		return func(n int, s string) (string, error) {
+			if n < 0 || n > 100 {
+				return "", limitError("%s %d: at most 100", name, n)
+			}
+			if size := len(s) + (strings.Count(s, "\n")+1)*n; size > lim.MaxString {
+				return "", limitError("%s would return %d bytes; at most %d are allowed", name, size, lim.MaxString)
+			}
+			pad := strings.Repeat(" ", n)
+			return lead + pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
+		}
+	}
 	for name, f := range map[string]any{
 		// text/template's own printing functions, bounded
-		"print":    func(a ...any) (string, error) { return str(fmt.Sprint(a...)) },
-		"println":  func(a ...any) (string, error) { return str(fmt.Sprintln(a...)) },
+		"print":    printing("print", fmt.Sprint),
+		"println":  printing("println", fmt.Sprintln),
 		"printf":   func(f string, a ...any) (string, error) { return boundedPrintf(lim, f, a...) },
-		"html":     func(a ...any) (string, error) { return str(template.HTMLEscapeString(fmt.Sprint(a...))) },
-		"js":       func(a ...any) (string, error) { return str(template.JSEscapeString(fmt.Sprint(a...))) },
-		"urlquery": func(a ...any) (string, error) { return str(template.URLQueryEscaper(a...)) },
+		"html":     printing("html", func(a ...any) string { return template.HTMLEscapeString(fmt.Sprint(a...)) }),
+		"js":       printing("js", func(a ...any) string { return template.JSEscapeString(fmt.Sprint(a...)) }),
+		"urlquery": printing("urlquery", template.URLQueryEscaper),
+		"uniq":     uniq(lim),
 		"repeat": func(n int, s string) (string, error) {
 			if n < 0 || n*len(s) > lim.MaxString {
 				return "", limitError("repeat %d of a %d-byte string is over %d bytes", n, len(s), lim.MaxString)
 			}
 			return strings.Repeat(s, n), nil
 		},
-		"indent": func(n int, s string) (string, error) {
-			if n < 0 || n > 100 {
-				return "", limitError("indent %d: at most 100", n)
-			}
-			pad := strings.Repeat(" ", n)
-			return str(pad + strings.ReplaceAll(s, "\n", "\n"+pad))
-		},
-		"nindent": func(n int, s string) (string, error) {
-			if n < 0 || n > 100 {
-				return "", limitError("nindent %d: at most 100", n)
-			}
-			pad := strings.Repeat(" ", n)
-			return str("\n" + pad + strings.ReplaceAll(s, "\n", "\n"+pad))
-		},
+		"indent":  indent("indent", ""),
+		"nindent": indent("nindent", "\n"),
 		"seq": func(a ...int) (string, error) {
 			xs, err := seqInts(lim, a...)
 			if err != nil {
@@ -153,6 +176,9 @@ func staticFuncs(lim Limits) template.FuncMap {
 	} {
 		fm[name] = f
 	}
+	for name, f := range regexFuncs(lim) {
+		fm[name] = f
+	}
 	// placeholders, replaced per execution (see run.funcs)
 	for _, name := range []string{"until", "untilStep", tickFunc, enterFunc, exitFunc} {
 		fm[name] = func(...any) (string, error) { return "", nil }
@@ -176,7 +202,14 @@ func bounded(name string, f any, lim Limits) any {
 	errType := reflect.TypeFor[error]()
 	outs := []reflect.Type{t.Out(0), errType}
 	ft := reflect.FuncOf(inTypes(t), outs, t.IsVariadic())
+	grows := t.Out(0).Kind() == reflect.String
 	return reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
+		if grows {
+			if n := estimate(name, args, lim.MaxString); n > lim.MaxString {
+				err := limitError("%s could return %d bytes; at most %d are allowed", name, n, lim.MaxString)
+				return []reflect.Value{reflect.Zero(t.Out(0)), reflect.ValueOf(&err).Elem()}
+			}
+		}
 		var res []reflect.Value
 		if t.IsVariadic() {
 			res = v.CallSlice(args)
@@ -241,6 +274,9 @@ func boundedPrintf(lim Limits, format string, a ...any) (string, error) {
 		if c == '*' {
 			return "", limitError("printf widths from arguments (*) are not allowed")
 		}
+	}
+	if n := printfSize(format, a, lim.MaxString); n > lim.MaxString {
+		return "", limitError("printf could return %d bytes; at most %d are allowed", n, lim.MaxString)
 	}
 	s := fmt.Sprintf(format, a...)
 	if len(s) > lim.MaxString {

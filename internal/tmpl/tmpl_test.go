@@ -68,7 +68,19 @@ func TestHostileTemplatesAreRefusedOrStopped(t *testing.T) {
 		{"repeat", `{{repeat 200000000 "x"}}`, false, "repeat 200000000"},
 		{"until", `{{range until 50000000}}{{end}}`, false, "until 50000000"},
 		{"printf width", `{{printf "%999999999d" 1}}`, false, "printf width"},
-		{"doubling strings", `{{$s := "xxxxxxxxxx"}}{{range until 40}}{{$s = cat $s $s}}{{end}}{{$s}}`, false, "cat returned"},
+		{"doubling strings", `{{$s := "xxxxxxxxxx"}}{{range until 40}}{{$s = cat $s $s}}{{end}}{{$s}}`, false, "cat could return"},
+		// helpers that would build gigabytes from small inputs are refused before they allocate
+		{"replace amplifies", `{{replace "x" (repeat 10000 "y") (repeat 100000 "x")}}`, false, "replace could return"},
+		{"replace of nothing", `{{replace "" (repeat 1000 "y") (repeat 100000 "x")}}`, false, "replace could return"},
+		{"join of one string many times", `{{$s := repeat 1000000 "x"}}{{$l := list $s $s $s $s $s $s $s $s}}{{$l = concat $l $l $l $l $l $l $l $l}}{{join "," (concat $l $l $l $l $l $l $l $l)}}`, false, "join could return"},
+		{"regexReplaceAll expands", `{{regexReplaceAll "x" (repeat 100000 "x") (repeat 10000 "y")}}`, false, "regexReplaceAll could return"},
+		{"regexReplaceAll references", `{{regexReplaceAll "(x+)" (repeat 500000 "x") "$1$1$1$1"}}`, false, "regexReplaceAll could return"},
+		{"heavy regular expression", `{{regexMatch "((a?){30}){30}b" (repeat 1000000 "a")}}`, false, "too costly"},
+		{"bad regular expression", `{{regexMatch "(" "x"}}`, false, "missing closing )"},
+		{"wrapWith amplifies", `{{wrapWith 1 (repeat 100000 "y") (repeat 50000 "a ")}}`, false, "wrapWith could return"},
+		{"printf with argument index", `{{$s := repeat 1000000 "x"}}{{printf (repeat 1000 "%[1]s") $s}}`, false, "printf could return"},
+		{"print many", `{{$s := repeat 1000000 "x"}}{{print $s $s $s $s $s $s $s $s $s $s}}`, false, "print of arguments over"},
+		{"indent many lines", `{{indent 100 (repeat 1000000 "\n")}}`, false, "indent would return"},
 		{"nested loops writing nothing", `{{range until 10000}}{{range until 10000}}{{range until 10000}}{{end}}{{end}}{{end}}`, false, "template limit reached"},
 		{"nested loops over data", `{{range .Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{range $.Items}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}{{end}}`, false, "template limit reached"},
 		{"range over a computed integer", `{{range mul 100000 100000}}{{end}}`, false, "template limit reached"},
@@ -117,6 +129,23 @@ func TestHostileTemplatesAreRefusedOrStopped(t *testing.T) {
 				t.Errorf("allocated %d MB before it was stopped", grew>>20)
 			}
 		})
+	}
+}
+
+// uniq was quadratic in sprig (100,000 elements: minutes, past every
+// deadline, since a helper call cannot be interrupted); ours is linear.
+func TestUniqIsLinear(t *testing.T) {
+	r, err := set(t, `{{len (uniq (concat (splitList " " (seq 50000)) (splitList " " (seq 50000))))}}`, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out, err := r.Execute(context.Background(), "t", "agenda", meetingView(t))
+	if err != nil || out.Body != "50000" {
+		t.Fatalf("%q %v", out, err)
+	}
+	if d := time.Since(start); d > 5*time.Second { // generous: quadratic took minutes
+		t.Errorf("took %s", d)
 	}
 }
 

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"protokol/internal/render"
+	"protokol/internal/tmpl"
+	"protokol/templates"
+)
+
+// childEnv, when set, makes the test binary run the service instead of
+// the tests: crash tests start it as a child process, so a crash or an
+// out-of-memory death is seen from outside instead of taking the test run
+// with it. Its value is the template directory; the child caps its own
+// address space at childMemory, so a helper that allocated gigabytes would
+// kill it.
+const (
+	childEnv    = "PROTOKOL_TEST_CHILD_TEMPLATES"
+	childMemory = 2 << 30
+)
+
+func TestMain(m *testing.M) {
+	if dir, ok := os.LookupEnv(childEnv); ok {
+		os.Exit(runChild(dir))
+	}
+	os.Exit(m.Run())
+}
+
+func runChild(dir string) int {
+	lim := syscall.Rlimit{Cur: childMemory, Max: childMemory}
+	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+		fmt.Fprintln(os.Stderr, "rlimit:", err)
+		return 3
+	}
+	cfg := testConfig()
+	cfg.TemplateDir = dir
+	cfg.RenderTimeout = 5 * time.Second
+	cfg.TemplateLimits = tmpl.Limits{Timeout: time.Second}
+	reg, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	r, err := render.New(reg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := Run(ctx, cfg, r, slog.New(slog.NewJSONHandler(os.Stderr, nil)), nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// child is the service running as a child process.
+type child struct {
+	cmd  *exec.Cmd
+	addr string
+	exit chan error
+}
+
+// startChild starts the service on the template sets in dir and waits
+// until it listens.
+func startChild(t *testing.T, dir string, extraEnv ...string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), childEnv+"="+dir), extraEnv...)
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, exit: make(chan error, 1)}
+	sc := bufio.NewScanner(logs)
+	for c.addr == "" && sc.Scan() {
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
+			c.addr = rec.Addr
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+		c.exit <- cmd.Wait()
+	}()
+	if c.addr == "" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("the child did not start: %v", <-c.exit)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+	})
+	return c
+}
+
+// alive reports whether the child still runs and answers /healthz.
+func (c *child) alive(t *testing.T) {
+	t.Helper()
+	select {
+	case err := <-c.exit:
+		t.Fatalf("the service died: %v", err)
+	default:
+	}
+	resp, err := http.Get("http://" + c.addr + "/healthz")
+	if err != nil {
+		t.Fatalf("the service does not answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("/healthz: %s", resp.Status)
+	}
+}
+
+// Hostile templates, each its own set, posted to a service under a memory
+// cap: every one is answered (500, naming the template) and the service
+// lives on. Before helpers were bounded ahead of allocation, the first of
+// these killed the process with "out of memory".
+func TestHostileTemplatesCannotCrashTheService(t *testing.T) {
+	hostile := map[string]string{
+		"replace":  `{{replace "x" (repeat 100000 "y") (repeat 100000 "x")}}`,
+		"join":     `{{$s := repeat 1000000 "x"}}{{$l := list $s $s $s $s $s $s $s $s}}{{$l = concat $l $l $l $l $l $l $l $l}}{{join "," (concat $l $l $l $l $l $l $l $l $l $l $l $l $l $l $l $l)}}`,
+		"regex":    `{{regexReplaceAll "x" (repeat 100000 "x") (repeat 100000 "y")}}`,
+		"wrap":     `{{wrapWith 1 (repeat 100000 "y") (repeat 100000 "a ")}}`,
+		"printf":   `{{$s := repeat 1000000 "x"}}{{printf (repeat 10000 "%[1]s") $s}}`,
+		"indent":   `{{indent 100 (repeat 1000000 "\n")}}`,
+		"toString": `{{$s := repeat 1000000 "x"}}{{$l := list $s $s $s $s $s $s $s $s}}{{$l = concat $l $l $l $l $l $l $l $l}}{{toString (concat $l $l $l $l $l $l $l $l $l $l $l $l $l $l $l $l)}}`,
+	}
+	dir := t.TempDir()
+	for name, src := range hostile {
+		if err := os.MkdirAll(dir+"/"+name, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dir+"/"+name+"/agenda.md.tmpl", []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := startChild(t, dir)
+	body := fixture(t, "odense-2012-05-22.minutes.json")
+	client := &http.Client{Timeout: 30 * time.Second}
+	for name := range hostile {
+		resp, err := client.Post("http://"+c.addr+"/v1/agenda?template="+name, "application/json", strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var p Problem
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if resp.StatusCode != 500 || !strings.Contains(p.Detail, name+"/agenda.md.tmpl") {
+			t.Errorf("%s: %d %+v", name, resp.StatusCode, p)
+		}
+		c.alive(t)
+	}
+}
