@@ -54,8 +54,8 @@ type Set struct {
 
 // SetInfo describes a set for listings.
 type SetInfo struct {
-	Name   string   `json:"name"`
-	Source string   `json:"source"`
+	Name   string          `json:"name"`
+	Source string          `json:"source"`
 	Kinds  []data.Document `json:"kinds"` // the documents it has templates for
 }
 

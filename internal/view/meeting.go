@@ -10,7 +10,6 @@ import (
 	"protokol/internal/locale"
 )
 
-
 // Meeting is what agenda and minutes templates see as ".".
 type Meeting struct {
 	Lang                    string         // "da" or "en"
