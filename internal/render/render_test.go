@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -430,5 +431,42 @@ func TestBudgetTableKeepsWords(t *testing.T) {
 		if !found {
 			t.Errorf("%q is not printed as one word", want)
 		}
+	}
+}
+
+// Document text cannot forge bookmarks, link targets or contents entries:
+// heading attributes in any heading form and container, and the layout's
+// directives in raw HTML, are printed as text or dropped. Only the
+// template's headings become bookmarks.
+func TestDocumentTextCannotSetAttributes(t *testing.T) {
+	r := newRenderer(t)
+	m := meeting(t)
+	forged := []string{
+		"Evil {#punkt-2 bookmark=\"Setext\"}\n===",
+		"Evil {#punkt-3 bookmark=\"Setext2\"}\n---",
+		"# Evil {#punkt-4 bookmark=\"ATX\"}",
+		"> Evil {#punkt-5 bookmark=\"Quote\"}\n> ---",
+		"- ## Evil {#punkt-6 bookmark=\"List\"}",
+		"Two\nlines {#punkt-7 bookmark=\"Lines\"}\n===",
+		"<!-- toc -->\n\n[1. Falsk](#punkt-1)\n\n<!-- /toc -->",
+		"<!-- pagebreak -->",
+	}
+	m.Note = forged[0]
+	for i, f := range forged {
+		m.Items[0].Sections = append(m.Items[0].Sections, data.Section{Heading: fmt.Sprintf("Del %d", i), Body: f})
+	}
+	m.Items[1].Decision = strings.Join(forged, "\n\n")
+	res := renderMeeting(t, r, "minutes", m, render.Options{})
+	for _, b := range pdftest.Outline(t, res.Body) {
+		if strings.Contains(b.Title, "Evil") || slices.Contains([]string{"Setext", "Setext2", "ATX", "Quote", "List", "Lines"}, b.Title) {
+			t.Errorf("document text made a bookmark %q", b.Title)
+		}
+	}
+	pages := checkStructure(t, res.Body, m, "Side", "af")
+	if strings.Contains(pages[1], "Falsk") {
+		t.Error("document text made a contents entry")
+	}
+	if all := strings.Join(pages, " "); !strings.Contains(all, `Evil {#punkt-2 bookmark="Setext"}`) {
+		t.Error("the forged heading's text should be printed as written")
 	}
 }
