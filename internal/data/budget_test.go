@@ -62,7 +62,7 @@ func walk(t *testing.T, js string) []CalcRow {
 		t.Fatal(err)
 	}
 	var rows []CalcRow
-	if err := b.Tables[0].Walk(func(r *CalcRow) error {
+	if err := b.Tables[0].Walk(TableLabels{}, func(r *CalcRow) error {
 		c := *r
 		c.Values = append([]decimal.Decimal(nil), r.Values...)
 		rows = append(rows, c)
@@ -115,9 +115,8 @@ func TestBudgetDifference(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb := &b.Tables[1]
-	tb.FillDefaults("I alt", "Budget", "Overdisponering", "Ikke disponeret")
 	var last []CalcRow
-	_ = tb.Walk(func(r *CalcRow) error {
+	_ = tb.Walk(TableLabels{Total: "I alt", Budget: "Budget", Over: "Overdisponering", Under: "Ikke disponeret"}, func(r *CalcRow) error {
 		if r.Kind >= TotalRow {
 			last = append(last, CalcRow{Kind: r.Kind, Label: r.Label, Values: append([]decimal.Decimal(nil), r.Values...), Over: r.Over})
 		}

@@ -62,16 +62,17 @@ func (t *BudgetTable) ColumnOrder() []int {
 
 // Walk computes the table and calls fn for every printed row in order:
 // lines, group headings and subtotals, the total, then the budget and
-// difference lines if the table has a budget. fn must not keep the row's
-// slices. It needs a validated table.
-func (t *BudgetTable) Walk(fn func(*CalcRow) error) error {
-	return t.WalkRows(rowSeq(t.Rows), fn)
+// difference lines if the table has a budget; the computed rows are
+// labelled with lb. fn must not keep the row's slices. It needs a
+// validated table, and changes nothing in it.
+func (t *BudgetTable) Walk(lb TableLabels, fn func(*CalcRow) error) error {
+	return t.WalkRows(lb, rowSeq(t.Rows), fn)
 }
 
 // WalkRows is Walk over top-level rows from elsewhere, such as a stream
 // (see TableRows), for tables too large to keep decoded. The rows must be
 // the table's validated rows; an error from the sequence ends the walk.
-func (t *BudgetTable) WalkRows(top iter.Seq2[*Row, error], fn func(*CalcRow) error) error {
+func (t *BudgetTable) WalkRows(lb TableLabels, top iter.Seq2[*Row, error], fn func(*CalcRow) error) error {
 	w := walker{t: t, fn: fn, order: t.ColumnOrder(), idx: map[string]int{}}
 	for i, c := range t.Columns {
 		w.idx[c.Key] = i
@@ -82,7 +83,7 @@ func (t *BudgetTable) WalkRows(top iter.Seq2[*Row, error], fn func(*CalcRow) err
 		return err
 	}
 	w.compute(total)
-	row := CalcRow{Kind: TotalRow, Label: t.TotalLabel, Values: total, From: 0}
+	row := CalcRow{Kind: TotalRow, Label: lb.Total, Values: total, From: 0}
 	if err := w.emit(&row); err != nil {
 		return err
 	}
@@ -90,14 +91,14 @@ func (t *BudgetTable) WalkRows(top iter.Seq2[*Row, error], fn func(*CalcRow) err
 		return nil
 	}
 	b := *t.Budget
-	if err := w.emit(&CalcRow{Kind: BudgetRow, Label: t.BudgetLabel, Values: []decimal.Decimal{b}, Index: w.next}); err != nil {
+	if err := w.emit(&CalcRow{Kind: BudgetRow, Label: lb.Budget, Values: []decimal.Decimal{b}, Index: w.next}); err != nil {
 		return err
 	}
 	diff := total[0].Sub(b)
 	d := CalcRow{Kind: DifferenceRow, Values: []decimal.Decimal{diff.Abs()}, Over: diff.IsPositive(), Index: w.next}
-	d.Label = t.UnderLabel
+	d.Label = lb.Under
 	if d.Over {
-		d.Label = t.OverLabel
+		d.Label = lb.Over
 	}
 	return w.emit(&d)
 }
@@ -190,15 +191,19 @@ func (w *walker) compute(vals []decimal.Decimal) {
 	}
 }
 
-// FillDefaults sets the labels the document's language gives to those the
-// table leaves empty.
-func (t *BudgetTable) FillDefaults(total, budget, over, under string) {
-	for _, f := range []struct {
-		p *string
-		v string
-	}{{&t.TotalLabel, total}, {&t.BudgetLabel, budget}, {&t.OverLabel, over}, {&t.UnderLabel, under}} {
-		if *f.p == "" {
-			*f.p = f.v
+// TableLabels are the labels of a table's computed rows.
+type TableLabels struct {
+	Total, Budget, Over, Under string
+}
+
+// Labels are the table's own labels, with def's where it gives none.
+func (t *BudgetTable) Labels(def TableLabels) TableLabels {
+	or := func(v, d string) string {
+		if v == "" {
+			return d
 		}
+		return v
 	}
+	return TableLabels{Total: or(t.TotalLabel, def.Total), Budget: or(t.BudgetLabel, def.Budget),
+		Over: or(t.OverLabel, def.Over), Under: or(t.UnderLabel, def.Under)}
 }

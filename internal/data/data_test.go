@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -221,5 +222,31 @@ func TestOffsetsBeyondADay(t *testing.T) {
 	}
 	if _, err := DecodeMeeting([]byte(strings.Replace(validMeeting, "13:00:00+02:00", "13:00:00-23:59", 1))); err != nil {
 		t.Errorf("-23:59 refused: %v", err)
+	}
+}
+
+// Nesting costs the layout the square of its depth: deep nesting is
+// refused, naming the field, whatever form it takes.
+func TestDeepNestingIsRefused(t *testing.T) {
+	indented := ""
+	for i := range 200 {
+		indented += strings.Repeat(" ", 2*i) + "- x\n"
+	}
+	for name, md := range map[string]string{
+		"bullets":  strings.Repeat("- ", 50_000) + "x",
+		"numbers":  strings.Repeat("1. ", 30_000) + "x",
+		"quotes":   strings.Repeat("> ", 50_000) + "x",
+		"mixed":    strings.Repeat("> - 1) ", 20) + "x",
+		"indented": indented,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := DecodeMeeting([]byte(strings.Replace(validMeeting, `"title":"Godkendelse af dagsorden"`, `"title":"t","summary":`+strconv.Quote(md), 1)))
+			fields, _ := fieldsOf(t, err)
+			wantFields(t, err, fields, []string{"items[0].summary"})
+		})
+	}
+	// what papers use passes
+	if _, err := DecodeMeeting([]byte(strings.Replace(validMeeting, `"title":"Godkendelse af dagsorden"`, `"title":"t","summary":"- a\n  - b\n    1. c\n\n> citat\n> - punkt"`, 1))); err != nil {
+		t.Error(err)
 	}
 }

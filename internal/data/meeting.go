@@ -312,7 +312,59 @@ func short(p *problems, path, v string) {
 func markdown(p *problems, path, v string) {
 	if n := utf8.RuneCountInString(v); n > maxMarkdown {
 		p.add(path, "is %d characters long; at most %d are allowed", n, maxMarkdown)
+		return
 	}
+	if d := MarkdownNesting(v); d > MaxNesting {
+		p.add(path, "nests lists or quotes %d deep; at most %d levels are allowed", d, MaxNesting)
+	}
+}
+
+// MaxNesting bounds how deep lists and block quotes nest in one Markdown
+// field. Parsing and laying out nesting costs the square of its depth
+// (30,000 levels on one line: 1.6 s); committee papers use three or four.
+const MaxNesting = 32
+
+// MarkdownNesting estimates the deepest nesting of lists and quotes in md: per
+// line, the container markers it starts with ("- ", "> ", "1. ") plus
+// its indentation in steps of four columns.
+func MarkdownNesting(md string) int {
+	deepest := 0
+	for line := range strings.Lines(md) {
+		depth, col, i := 0, 0, 0
+		for i < len(line) {
+			switch c := line[i]; {
+			case c == ' ':
+				col++
+				i++
+				continue
+			case c == '\t':
+				col += 4
+				i++
+				continue
+			case c == '>':
+				depth++
+				i++
+				continue
+			case (c == '-' || c == '*' || c == '+') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
+				depth++
+				i += 2
+				continue
+			case c >= '0' && c <= '9':
+				j := i
+				for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+					j++
+				}
+				if j+1 < len(line) && (line[j] == '.' || line[j] == ')') && (line[j+1] == ' ' || line[j+1] == '\t') {
+					depth++
+					i = j + 2
+					continue
+				}
+			}
+			break
+		}
+		deepest = max(deepest, depth+col/4)
+	}
+	return deepest
 }
 
 func limit(p *problems, path string, n, max int) {

@@ -3,7 +3,6 @@ package render
 import (
 	"context"
 	"fmt"
-	"iter"
 
 	"protokol/internal/data"
 )
@@ -68,7 +67,7 @@ func (r *Renderer) Budget(ctx context.Context, body []byte, format Format, o Opt
 	case FormatPDF:
 		return r.BudgetPDF(ctx, b, o)
 	case FormatXLSX:
-		return r.budgetXLSX(ctx, b, o, func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
+		return r.budgetFromJSON(ctx, b, body, o)
 	}
 	return nil, fmt.Errorf("unknown format %q", format)
 }

@@ -43,6 +43,10 @@ type Renderer struct {
 	templates *tmpl.Registry
 }
 
+// maxTemplateNesting bounds the nesting of lists and quotes in what a
+// template writes: the fields' own bound, and as much again around them.
+const maxTemplateNesting = 2 * data.MaxNesting
+
 // DefaultSet is the template set used when none is named.
 const DefaultSet = tmpl.DefaultSet
 
@@ -117,6 +121,11 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 	out, err := r.templates.Execute(ctx, setName(o), kind, v)
 	if err != nil {
 		return nil, err
+	}
+	// the fields are bounded (data.MaxNesting); what a template adds
+	// around them is bounded here, before the parser sees it
+	if d := data.MarkdownNesting(out.Body); d > maxTemplateNesting {
+		return nil, &TemplateError{Err: fmt.Errorf("template %s/%s.md.tmpl wrote lists or quotes nested %d deep; at most %d are allowed", setName(o), kind, d, maxTemplateNesting)}
 	}
 	doc.Markdown = out.Body
 	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"], out.Parts["keywords"]

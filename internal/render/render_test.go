@@ -470,3 +470,33 @@ func TestDocumentTextCannotSetAttributes(t *testing.T) {
 		t.Error("the forged heading's text should be printed as written")
 	}
 }
+
+// Rendering reads a document and changes nothing in it: a Danish render
+// and then an English one of the same decoded meeting print each its own
+// labels, and a workbook leaves the budget's rows and labels as they were.
+func TestRenderingChangesNoDocument(t *testing.T) {
+	r := newRenderer(t)
+	m := meeting(t)
+	b, err := data.DecodeBudget(examples.Read(examples.Budget))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := b.Tables[1]
+	table.TotalLabel = "" // the language's label, then
+	m.Items[5].BudgetTables = []data.BudgetTable{table}
+	da := pdftest.Squash(strings.Join(pdftest.Pages(t, renderMeeting(t, r, "minutes", m, render.Options{}).Body), " "))
+	en := pdftest.Squash(strings.Join(pdftest.Pages(t, renderMeeting(t, r, "minutes", m, render.Options{Lang: "en"}).Body), " "))
+	if !strings.Contains(da, "I alt 295.875.000") || !strings.Contains(en, "Total 295,875,000") || strings.Contains(en, "I alt") {
+		t.Errorf("the English render after a Danish one does not say Total")
+	}
+	if m.Items[5].BudgetTables[0].TotalLabel != "" {
+		t.Errorf("the render wrote %q into the document", m.Items[5].BudgetTables[0].TotalLabel)
+	}
+	rows := len(b.Tables[1].Rows)
+	if _, err := r.BudgetXLSX(context.Background(), b, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Tables[1].Rows) != rows || b.Tables[0].BudgetLabel != "" {
+		t.Errorf("the workbook changed the budget: %d rows (was %d), budget label %q", len(b.Tables[1].Rows), rows, b.Tables[0].BudgetLabel)
+	}
+}

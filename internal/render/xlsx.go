@@ -4,20 +4,34 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"iter"
 
 	"protokol/internal/data"
 	"protokol/internal/locale"
 	"protokol/internal/render/xlsx"
 )
 
-// BudgetXLSX renders a budget as a workbook, one sheet per table.
-func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
-	return r.budgetXLSX(ctx, b, o, nil)
+// BudgetXLSX renders a budget as a workbook, one sheet per table. The
+// budget is not changed.
+func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (res *Result, err error) {
+	return r.workbook(ctx, b, o, func(w *bytes.Buffer, lang locale.Lang) error { return xlsx.Write(ctx, w, b, lang) })
 }
 
-// budgetXLSX writes the workbook; with rows, the tables' rows are read
-// from there while they are written (and dropped from b before).
-func (r *Renderer) budgetXLSX(ctx context.Context, b *data.Budget, o Options, rows xlsx.Rows) (res *Result, err error) {
+// budgetFromJSON renders the workbook of a budget decoded from body for
+// this render alone: once its rows are measured they are dropped, and
+// each table's rows are read again from body as they are written, so a
+// budget of 100,000 lines is not kept decoded while its sheets are written.
+func (r *Renderer) budgetFromJSON(ctx context.Context, b *data.Budget, body []byte, o Options) (*Result, error) {
+	return r.workbook(ctx, b, o, func(w *bytes.Buffer, lang locale.Lang) error {
+		plan := xlsx.NewPlan(b, lang)
+		for i := range b.Tables {
+			b.Tables[i].Rows = nil // b is this render's own copy
+		}
+		return xlsx.WriteStream(ctx, w, b, lang, plan, func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
+	})
+}
+
+func (r *Renderer) workbook(ctx context.Context, b *data.Budget, o Options, write func(*bytes.Buffer, locale.Lang) error) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("workbook failed: %v", p)
@@ -27,7 +41,7 @@ func (r *Renderer) budgetXLSX(ctx context.Context, b *data.Budget, o Options, ro
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := xlsx.WriteFrom(&buf, b, o.Lang.Or(locale.Lang(b.Language)), rows); err != nil {
+	if err := write(&buf, o.Lang.Or(locale.Lang(b.Language))); err != nil {
 		return nil, err
 	}
 	return &Result{Body: buf.Bytes(), ContentType: XLSX, Filename: b.Title + ".xlsx"}, nil

@@ -47,7 +47,6 @@ func NewBudget(b *data.Budget, lang locale.Lang) *Budget {
 // with its decimals.
 func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 	lb := l.Labels()
-	t.FillDefaults(lb.Total, lb.Budget, lb.OverAllocation, lb.Unallocated)
 	scale := data.Units[t.Unit]
 	v := &BudgetTable{Title: t.Title, Unit: t.Unit, Decimals: t.Decimals, Legend: t.Legend, Notes: t.Notes}
 	format := func(d decimal.Decimal) string { return l.Number(d.Div(scale), t.Decimals) }
@@ -79,7 +78,7 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 	}
 	b.WriteString("|\n")
 
-	_ = t.Walk(func(r *data.CalcRow) error {
+	_ = t.Walk(TableLabels(t, l), func(r *data.CalcRow) error {
 		indent := strings.Repeat("\u00a0\u00a0\u00a0", r.Depth)
 		label := Escape(r.Label)
 		strong := r.Kind != data.LineRow
@@ -126,4 +125,11 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 	})
 	v.Table = b.String()
 	return v
+}
+
+// TableLabels are the labels of a table's computed rows: its own, or the
+// language's where it gives none.
+func TableLabels(t *data.BudgetTable, l locale.Lang) data.TableLabels {
+	lb := l.Labels()
+	return t.Labels(data.TableLabels{Total: lb.Total, Budget: lb.Budget, Over: lb.OverAllocation, Under: lb.Unallocated})
 }

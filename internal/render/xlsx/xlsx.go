@@ -12,6 +12,7 @@
 package xlsx
 
 import (
+	"context"
 	"archive/zip"
 	"compress/flate"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 
 	"protokol/internal/data"
 	"protokol/internal/locale"
+	"protokol/internal/view"
 )
 
 // First rows of every sheet.
@@ -38,29 +40,43 @@ const (
 	firstData = 5
 )
 
-// Write renders the budget as a workbook to w. The budget must be validated.
-func Write(w io.Writer, b *data.Budget, lang locale.Lang) error {
-	return WriteFrom(w, b, lang, nil)
+// Write renders the budget as a workbook to w. The budget must be
+// validated; it is not changed.
+func Write(ctx context.Context, w io.Writer, b *data.Budget, lang locale.Lang) error {
+	return WriteStream(ctx, w, b, lang, NewPlan(b, lang), func(table int) iter.Seq2[*data.Row, error] {
+		return func(yield func(*data.Row, error) bool) {
+			for i := range b.Tables[table].Rows {
+				if !yield(&b.Tables[table].Rows[i], nil) {
+					return
+				}
+			}
+		}
+	})
 }
 
 // Rows gives a table's top-level rows (see data.TableRows).
 type Rows func(table int) iter.Seq2[*data.Row, error]
 
-// WriteFrom is Write for budgets too large to keep decoded while the
-// sheets are written: the columns are sized from b's rows, which are then
-// dropped (b's tables are left without rows), and each table's rows are
-// read again from rows as they are written.
-func WriteFrom(w io.Writer, b *data.Budget, lang locale.Lang, rows Rows) error {
-	lb := lang.Labels()
-	sizes := make([]colWidths, len(b.Tables))
+// Plan is what the writer needs to know of a budget's rows before it
+// writes them: the columns' widths and the rows each table prints.
+type Plan struct{ sizes []colWidths }
+
+// NewPlan measures a validated budget's rows.
+func NewPlan(b *data.Budget, lang locale.Lang) *Plan {
+	p := &Plan{sizes: make([]colWidths, len(b.Tables))}
 	for i := range b.Tables {
-		t := &b.Tables[i]
-		t.FillDefaults(lb.Total, lb.Budget, lb.OverAllocation, lb.Unallocated)
-		sizes[i] = measure(t, lang)
-		if rows != nil {
-			t.Rows = nil
-		}
+		p.sizes[i] = measure(&b.Tables[i], lang)
 	}
+	return p
+}
+
+// WriteStream writes a workbook whose rows come from rows, one table at a
+// time, for budgets too large to keep decoded while the sheets are
+// written: b's tables need no rows by then (plan was made while they had
+// them). The rows must be the ones plan measured. A cancelled ctx stops
+// the writing between rows.
+func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.Lang, plan *Plan, rows Rows) error {
+	sizes := plan.sizes
 
 	f := excelize.NewFile()
 	defer f.Close()
@@ -83,11 +99,7 @@ func WriteFrom(w io.Writer, b *data.Budget, lang locale.Lang, rows Rows) error {
 		} else if _, err := f.NewSheet(names[i]); err != nil {
 			return err
 		}
-		var top iter.Seq2[*data.Row, error]
-		if rows != nil {
-			top = rows(i)
-		}
-		if err := writeTable(f, names[i], t, b, lang, sizes[i], top); err != nil {
+		if err := writeTable(ctx, f, names[i], t, b, lang, sizes[i], rows(i)); err != nil {
 			return fmt.Errorf("table %q: %w", t.Title, err)
 		}
 	}
@@ -270,9 +282,10 @@ func colName(col int) string {
 	return name
 }
 
-// writeTable writes one sheet; top gives the table's rows (nil: t.Rows).
-func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
+// writeTable writes one sheet; top gives the table's rows.
+func writeTable(ctx context.Context, f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
 	lb := lang.Labels()
+	tl := view.TableLabels(t, lang)
 	lay := layout{labelCol: 1}
 	lay.hasNote = widths.note > 0
 	lay.firstVal = 2
@@ -416,7 +429,7 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 				if i == 0 {
 					tot, bud := cell(col, totalRow), cell(col, budgetRow)
 					row[col-1] = excelize.Cell{Formula: fmt.Sprintf("ABS(%s-%s)", tot, bud), Value: v[0].InexactFloat64(), StyleID: numStyle}
-					row[lay.labelCol-1] = excelize.Cell{Formula: fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(t.OverLabel), quote(t.UnderLabel)),
+					row[lay.labelCol-1] = excelize.Cell{Formula: fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(tl.Over), quote(tl.Under)),
 						Value: label, StyleID: labelStyle}
 				}
 			}
@@ -437,12 +450,15 @@ func writeTable(f *excelize.File, sheet string, t *data.BudgetTable, b *data.Bud
 		}
 		return sw.SetRow(cell(1, sheetRow), row)
 	}
-	if top != nil {
-		err = t.WalkRows(top, write)
-	} else {
-		err = t.Walk(write)
-	}
-	if err != nil {
+	if err := t.WalkRows(tl, top, func(r *data.CalcRow) error {
+		// a large table takes a while: see the deadline every 1,024 rows
+		if r.Index%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return write(r)
+	}); err != nil {
 		return err
 	}
 	// the legend and notes span the table's width, wrapped
@@ -549,7 +565,8 @@ type colWidths struct {
 // labels and notes from the rows, amounts from the largest total possible
 // (the sum of absolute values), which no printed amount exceeds.
 func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
-	w := colWidths{label: float64(utf8.RuneCountInString(t.TotalLabel)) + 2, values: make([]float64, len(t.Columns))}
+	tl := view.TableLabels(t, lang)
+	w := colWidths{label: float64(utf8.RuneCountInString(tl.Total)) + 2, values: make([]float64, len(t.Columns))}
 	abs := make([]decimal.Decimal, len(t.Columns))
 	idx := map[string]int{}
 	for i, c := range t.Columns {
@@ -577,7 +594,7 @@ func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
 	}
 	visit(t.Rows, 0)
 	w.rows = countRows(t)
-	for _, s := range []string{t.BudgetLabel, t.OverLabel, t.UnderLabel} {
+	for _, s := range []string{tl.Budget, tl.Over, tl.Under} {
 		w.label = max(w.label, float64(utf8.RuneCountInString(s))+2)
 	}
 	var all decimal.Decimal

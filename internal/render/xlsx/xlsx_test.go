@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -28,7 +29,7 @@ func decode(t testing.TB, js []byte) *data.Budget {
 func open(t testing.TB, b *data.Budget, lang locale.Lang) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, b, lang); err != nil {
+	if err := Write(context.Background(), &buf, b, lang); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -224,7 +225,7 @@ func TestSheetNames(t *testing.T) {
 		tt.Rows = []data.Row{{Label: "x"}}
 		b.Tables = append(b.Tables, tt)
 	}
-	if err := Write(io.Discard, &b, locale.Danish); err != nil {
+	if err := Write(context.Background(), io.Discard, &b, locale.Danish); err != nil {
 		t.Fatal(err)
 	}
 }
