@@ -12,9 +12,9 @@
 package xlsx
 
 import (
-	"context"
 	"archive/zip"
 	"compress/flate"
+	"context"
 	"fmt"
 	"io"
 	"iter"
