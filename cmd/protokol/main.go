@@ -99,7 +99,7 @@ func renderer(cfg *config.Config) (*render.Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return render.New(t)
+	return render.New(t, cfg.RenderLimits)
 }
 
 // renderJob reads, validates, renders and writes one document.

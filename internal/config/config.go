@@ -9,7 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"runtime/debug"
 	"runtime"
 	"slices"
 	"strconv"
@@ -40,7 +42,10 @@ type Config struct {
 	WriteTimeout    time.Duration
 	IdleTimeout     time.Duration
 	ShutdownTimeout time.Duration // how long in-flight requests get to finish on SIGTERM
+	ShutdownDelay   time.Duration // how long the service goes on serving, not ready, after SIGTERM
+	MemoryBudget    int64         // bytes the bodies and renders in hand may take together
 	TemplateLimits  tmpl.Limits
+	RenderLimits    render.Limits
 }
 
 // Job is one command-line render.
@@ -145,10 +150,23 @@ func (s *settings) common(c *Config) {
 	s.bytes(&maxString, "template-max-string", "PROTOKOL_TEMPLATE_MAX_STRING", int64(d.MaxString), "bytes of any string a template helper returns")
 	s.num(&c.TemplateLimits.MaxList, "template-max-list", "PROTOKOL_TEMPLATE_MAX_LIST", d.MaxList, "elements of any list a template helper returns (and of until, seq)")
 	s.num(&c.TemplateLimits.MaxLiteral, "template-max-range-literal", "PROTOKOL_TEMPLATE_MAX_RANGE_LITERAL", d.MaxLiteral, "largest integer literal a template may range over (checked at load)")
+	r := render.DefaultLimits
+	s.num(&c.RenderLimits.MaxPages, "max-pages", "PROTOKOL_MAX_PAGES", r.MaxPages, "pages of one PDF; a larger document is refused (413)")
+	s.num(&c.RenderLimits.MaxPDFRows, "max-pdf-rows", "PROTOKOL_MAX_PDF_ROWS", r.MaxPDFRows, "budget table rows in one PDF; a larger budget is refused (413), as a workbook it is not")
 	s.afterParse = append(s.afterParse, func() {
 		c.TemplateLimits.MaxOutput = int(maxOut)
 		c.TemplateLimits.MaxString = int(maxString)
 	})
+}
+
+// defaultMemoryBudget is three quarters of the Go memory limit when one is
+// set (GOMEMLIMIT), leaving room for the runtime and the garbage not yet
+// collected; 1 GiB otherwise.
+func defaultMemoryBudget() int64 {
+	if l := debug.SetMemoryLimit(-1); l < math.MaxInt64 {
+		return l / 4 * 3
+	}
+	return 1 << 30
 }
 
 // ParseServe reads the service's configuration.
@@ -167,11 +185,13 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.dur(&c.WriteTimeout, "write-timeout", "PROTOKOL_WRITE_TIMEOUT", 60*time.Second, "time to answer a request")
 	s.dur(&c.IdleTimeout, "idle-timeout", "PROTOKOL_IDLE_TIMEOUT", 120*time.Second, "how long an idle keep-alive connection stays open")
 	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "PROTOKOL_SHUTDOWN_TIMEOUT", 30*time.Second, "time in-flight requests get to finish after SIGTERM")
+	s.dur(&c.ShutdownDelay, "shutdown-delay", "PROTOKOL_SHUTDOWN_DELAY", 5*time.Second, "after SIGTERM, how long the service goes on serving while /readyz says 503, so load balancers stop sending first")
+	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the bodies and renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); a render is admitted by its expected cost")
 	if err := s.parse(args); err != nil {
 		return nil, err
 	}
-	if c.MaxConcurrent < 1 || c.QueueLength < 0 || c.BodyLimit < 1 {
-		return nil, errors.New("--max-concurrent and --body-limit must be at least 1, --queue at least 0")
+	if c.MaxConcurrent < 1 || c.QueueLength < 0 || c.BodyLimit < 1 || c.MemoryBudget < 1 {
+		return nil, errors.New("--max-concurrent, --body-limit and --memory-budget must be at least 1, --queue at least 0")
 	}
 	return c, nil
 }

@@ -41,7 +41,33 @@ const (
 // what a caller should know (pages, replaced characters) is in Result.
 type Renderer struct {
 	templates *tmpl.Registry
+	lim       Limits
 }
+
+// Limits bound the size of what a renderer makes. The zero value of a
+// field means its default.
+type Limits struct {
+	MaxPages   int // pages of one PDF (default 5,000)
+	MaxPDFRows int // budget table rows in one PDF, all tables together (default 50,000)
+}
+
+// DefaultLimits are the limits used when none are configured.
+var DefaultLimits = Limits{MaxPages: 5_000, MaxPDFRows: 50_000}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxPages <= 0 {
+		l.MaxPages = DefaultLimits.MaxPages
+	}
+	if l.MaxPDFRows <= 0 {
+		l.MaxPDFRows = DefaultLimits.MaxPDFRows
+	}
+	return l
+}
+
+// TooLargeError is a document larger than the renderer's limits allow.
+type TooLargeError struct{ Reason string }
+
+func (e *TooLargeError) Error() string { return e.Reason }
 
 // maxTemplateNesting bounds the nesting of lists and quotes in what a
 // template writes: the fields' own bound, and as much again around them.
@@ -76,11 +102,11 @@ func (r *Renderer) TemplatesChanged() bool { return r.templates.Changed() }
 func (r *Renderer) ReloadTemplates() error { return r.templates.Reload() }
 
 // New prepares the fonts and returns a renderer.
-func New(t *tmpl.Registry) (*Renderer, error) {
+func New(t *tmpl.Registry, lim Limits) (*Renderer, error) {
 	if err := pdf.Prepare(); err != nil {
 		return nil, fmt.Errorf("fonts: %w", err)
 	}
-	return &Renderer{templates: t}, nil
+	return &Renderer{templates: t, lim: lim.withDefaults()}, nil
 }
 
 func setName(o Options) string {
@@ -95,6 +121,9 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	if !document.FromMeeting() {
 		return nil, fmt.Errorf("%s is not made from a meeting", document)
 	}
+	if n := meetingRows(m); n > r.lim.MaxPDFRows {
+		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows)}
+	}
 	v := view.NewMeeting(m, document, o.Public, o.Lang)
 	res, err := r.document(ctx, o, document, v, pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time})
 	if err != nil {
@@ -106,6 +135,9 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 
 // BudgetPDF renders a budget's tables as PDF.
 func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
+	if n := budgetRows(b.Tables); n > r.lim.MaxPDFRows {
+		return nil, &TooLargeError{fmt.Sprintf("the budget has %d rows; a PDF holds at most %d (the workbook has no such limit)", n, r.lim.MaxPDFRows)}
+	}
 	v := view.NewBudget(b, o.Lang)
 	res, err := r.document(ctx, o, data.DocBudget, v, pdf.Document{Author: b.Municipality, Lang: v.Lang})
 	if err != nil {
@@ -138,7 +170,12 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 		return nil, err
 	}
 	var buf bytes.Buffer
+	doc.MaxPages = r.lim.MaxPages
 	st, err := pdf.Render(ctx, &buf, doc)
+	var tm *pdf.TooManyPagesError
+	if errors.As(err, &tm) {
+		return nil, &TooLargeError{tm.Error()}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -149,4 +186,34 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 // not exist.
 func IsNotFound(err error) bool {
 	return errors.Is(err, tmpl.ErrUnknownSet) || errors.Is(err, tmpl.ErrUnknownKind)
+}
+
+// budgetRows counts the rows the tables print (lines, group headings and
+// subtotals).
+func budgetRows(tables []data.BudgetTable) int {
+	var count func(rows []data.Row) int
+	count = func(rows []data.Row) int {
+		n := 0
+		for i := range rows {
+			if rows[i].IsGroup() {
+				n += 2 + count(rows[i].Rows) // heading and subtotal
+			} else {
+				n++
+			}
+		}
+		return n
+	}
+	n := 0
+	for i := range tables {
+		n += count(tables[i].Rows)
+	}
+	return n
+}
+
+func meetingRows(m *data.Meeting) int {
+	n := 0
+	for i := range m.Items {
+		n += budgetRows(m.Items[i].BudgetTables)
+	}
+	return n
 }

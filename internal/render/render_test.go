@@ -3,6 +3,7 @@ package render_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -30,7 +31,7 @@ func newRenderer(t testing.TB) *render.Renderer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(reg)
+	r, err := render.New(reg, render.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +346,7 @@ func TestWorkedTemplateExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(reg)
+	r, err := render.New(reg, render.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,5 +499,28 @@ func TestRenderingChangesNoDocument(t *testing.T) {
 	}
 	if len(b.Tables[1].Rows) != rows || b.Tables[0].BudgetLabel != "" {
 		t.Errorf("the workbook changed the budget: %d rows (was %d), budget label %q", len(b.Tables[1].Rows), rows, b.Tables[0].BudgetLabel)
+	}
+}
+
+// Pages per PDF and budget rows per PDF are bounded: past them the render
+// stops with a TooLargeError (the server's 413), not a huge file.
+func TestPDFSizeLimits(t *testing.T) {
+	reg, err := tmpl.New(templates.FS, "", tmpl.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := render.New(reg, render.Limits{MaxPages: 5, MaxPDFRows: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tl *render.TooLargeError
+	if _, err := r.Meeting(context.Background(), "minutes", meeting(t), render.Options{}); !errors.As(err, &tl) || !strings.Contains(err.Error(), "more than 5 pages") {
+		t.Errorf("18 pages with a limit of 5: %v", err)
+	}
+	if _, err := render.Job(context.Background(), r, "budget", "pdf", bigBudget(30, 40), render.Options{}); !errors.As(err, &tl) || !strings.Contains(err.Error(), "1260 rows") {
+		t.Errorf("1,260 rows with a limit of 1,000: %v", err)
+	}
+	if _, err := render.Job(context.Background(), r, "budget", "xlsx", bigBudget(30, 40), render.Options{}); err != nil {
+		t.Errorf("a workbook has no row limit but the contract's: %v", err)
 	}
 }

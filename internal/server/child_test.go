@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,7 +29,7 @@ import (
 // kill it.
 const (
 	childEnv    = "PROTOKOL_TEST_CHILD_TEMPLATES"
-	childMemory = 2 << 30
+	childMemory = 4 << 30 // address space: Go reserves well beyond what it uses
 )
 
 func TestMain(m *testing.M) {
@@ -46,14 +47,19 @@ func runChild(dir string) int {
 	}
 	cfg := testConfig()
 	cfg.TemplateDir = dir
-	cfg.RenderTimeout = 5 * time.Second
+	cfg.BodyLimit = 64 << 20
+	if b, err := strconv.ParseInt(os.Getenv("PROTOKOL_TEST_CHILD_BUDGET"), 10, 64); err == nil {
+		cfg.MemoryBudget = b
+	}
+	cfg.RenderTimeout = 30 * time.Second
+	cfg.QueueWait = 20 * time.Second
 	cfg.TemplateLimits = tmpl.Limits{Timeout: time.Second}
 	reg, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	r, err := render.New(reg)
+	r, err := render.New(reg, render.Limits{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
@@ -96,9 +102,18 @@ func startChild(t *testing.T, dir string, extraEnv ...string) *child {
 		}
 	}
 	go func() {
+		var tail []string
 		for sc.Scan() {
+			tail = append(tail, sc.Text())
+			if len(tail) > 400 {
+				tail = tail[1:]
+			}
 		}
-		c.exit <- cmd.Wait()
+		err := cmd.Wait()
+		if err != nil {
+			err = fmt.Errorf("%w; its last words:\n%s", err, strings.Join(tail, "\n"))
+		}
+		c.exit <- err
 	}()
 	if c.addr == "" {
 		_ = cmd.Process.Kill()

@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -77,31 +79,55 @@ func truncate(s string) string {
 	return s
 }
 
-// admitBody admits the request (or refuses it when the queue is full) and
-// reads its body within the configured limit; done must be called when
-// the request is finished, if err is nil.
-func (s *Server) admitBody(c *gin.Context) (body []byte, done func(), err error) {
-	if c.Request.ContentLength > s.cfg.BodyLimit {
-		return nil, nil, &http.MaxBytesError{Limit: s.cfg.BodyLimit}
+// readBody reads the body within the configured limit, counting its bytes
+// against the memory budget as they arrive (held is what it took; free it
+// when the request is done). It runs before the request takes a queue
+// place, so a slow upload holds only the bytes it sent, and the server's
+// read timeout ends it with 408.
+func (s *Server) readBody(c *gin.Context) (body []byte, held int64, err error) {
+	limit := s.cfg.BodyLimit
+	if c.Request.ContentLength > limit {
+		return nil, 0, &http.MaxBytesError{Limit: limit}
 	}
-	if err := s.lim.admit(); err != nil {
-		return nil, nil, err
+	r := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	size := int64(64 << 10)
+	if c.Request.ContentLength > 0 {
+		size = c.Request.ContentLength + 1 // one more, to see the end
 	}
-	body, err = io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit))
-	if err != nil {
-		s.lim.leave()
-		return nil, nil, err
+	for {
+		if int64(cap(body)) < size {
+			if err := s.lim.reserve(size - held); err != nil {
+				return nil, held, err
+			}
+			held = size
+			body = append(make([]byte, 0, size), body...)
+		}
+		n, err := r.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			return body, held, nil
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return nil, held, bodyTimeout(s.cfg.ReadTimeout)
+			}
+			return nil, held, err
+		}
+		if len(body) == cap(body) {
+			size = min(2*size, limit+1)
+		}
 	}
-	return body, s.lim.leave, nil
 }
 
 // runJob runs a decode-and-render job in a render slot, with the render
-// deadline, and records its metrics.
-func (s *Server) runJob(c *gin.Context, document data.Document, format render.Format, tmplName string, body []byte, o render.Options) (*render.Result, error) {
-	if err := s.lim.acquire(c.Request.Context()); err != nil {
+// deadline, and records its metrics; need is the memory it takes beyond
+// what its body holds.
+func (s *Server) runJob(c *gin.Context, document data.Document, format render.Format, tmplName string, body []byte, o render.Options, need int64) (*render.Result, error) {
+	if err := s.lim.acquire(c.Request.Context(), need); err != nil {
 		return nil, err
 	}
-	defer s.lim.release()
+	defer s.lim.release(need)
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 	defer cancel()
 	start := time.Now()
@@ -161,12 +187,20 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 			return err
 		}
 	}
-	body, done, err := s.admitBody(c)
+	body, held, err := s.readBody(c)
+	defer s.lim.free(held)
 	if err != nil {
 		return err
 	}
-	defer done()
-	res, err := s.runJob(c, document, format, label, body, o)
+	cost := render.Cost(document, format, len(body))
+	if cost > s.lim.budget {
+		return &tooLarge{cost: cost, budget: s.lim.budget}
+	}
+	if err := s.lim.admit(); err != nil {
+		return err
+	}
+	defer s.lim.leave()
+	res, err := s.runJob(c, document, format, label, body, o, max(cost-held, 0))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -50,6 +51,12 @@ func badRequests(errs []data.FieldError) error {
 		Detail: detail, Errors: errs, class: "bad_request"}}
 }
 
+// bodyTimeout: the client did not send its body within the read timeout.
+func bodyTimeout(d time.Duration) error {
+	return &httpError{&Problem{Type: problemBase + "body-timeout", Title: "Request body too slow", Status: http.StatusRequestTimeout,
+		Detail: fmt.Sprintf("the body did not arrive within %s", d), class: "body_timeout"}}
+}
+
 func overloaded(retry int, detail string) error {
 	return &httpError{&Problem{Type: problemBase + "overloaded", Title: "Service overloaded", Status: http.StatusServiceUnavailable,
 		Detail: detail, retryAfter: retry, class: "overloaded"}}
@@ -62,9 +69,21 @@ func problemFor(err error) *Problem {
 	var ve *data.ValidationError
 	var mbe *http.MaxBytesError
 	var ee *render.TemplateError
+	var tl *tooLarge
+	var dl *render.TooLargeError
 	switch {
 	case errors.As(err, &he):
 		return he.p
+	case errors.Is(err, context.Canceled):
+		// the client went away; nobody reads this answer, and it is no
+		// fault of the service's (nginx's 499)
+		return &Problem{Type: problemBase + "canceled", Title: "Request canceled", Status: 499, class: "canceled"}
+	case errors.As(err, &tl):
+		return &Problem{Type: problemBase + "too-large", Title: "Document too large", Status: http.StatusRequestEntityTooLarge,
+			Detail: tl.Error(), class: "too_large"}
+	case errors.As(err, &dl):
+		return &Problem{Type: problemBase + "too-large", Title: "Document too large", Status: http.StatusRequestEntityTooLarge,
+			Detail: dl.Error(), class: "too_large"}
 	case errors.As(err, &mbe):
 		return &Problem{Type: problemBase + "too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
 			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), class: "too_large"}
@@ -84,8 +103,6 @@ func problemFor(err error) *Problem {
 		// the template, not the request, is at fault: say which and where
 		return &Problem{Type: problemBase + "template-failed", Title: "Template failed", Status: http.StatusInternalServerError,
 			Detail: ee.Error(), class: "template", logErr: err}
-	case errors.Is(err, context.Canceled):
-		return &Problem{Type: problemBase + "canceled", Title: "Request canceled", Status: 499, class: "canceled"}
 	}
 	return internalProblem(err)
 }

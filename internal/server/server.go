@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -36,7 +38,7 @@ type Server struct {
 // New builds the service; it is ready once returned.
 func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, r: r, log: log, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait)}
+	s := &Server{cfg: cfg, r: r, log: log, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait, cfg.MemoryBudget)}
 	s.m = newMetrics(func() float64 { return float64(s.lim.inFlight()) })
 	s.ready.Store(true)
 
@@ -79,6 +81,11 @@ func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 // finish. A signal on hup reloads the templates.
 func Run(ctx context.Context, cfg *config.Config, r *render.Renderer, log *slog.Logger, hup <-chan os.Signal) error {
 	s := New(cfg, r, log)
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		// no GOMEMLIMIT: without a limit the collector lets the heap grow to
+		// twice what is live, and the budget would be spent twice over
+		debug.SetMemoryLimit(cfg.MemoryBudget / 3 * 4)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -106,7 +113,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, hup <-chan os.Signa
 		return err
 	case <-ctx.Done():
 	}
+	// not ready, but still serving: load balancers and the kernel's accept
+	// queue still send requests for a while, and closing the listener at
+	// once would reset them
 	s.SetReady(false)
+	s.log.Info("shutting down: not ready, still serving", "delay", s.cfg.ShutdownDelay.String())
+	select {
+	case <-time.After(s.cfg.ShutdownDelay):
+	case err := <-errc:
+		return err
+	}
 	s.log.Info("shutting down: finishing requests in flight", "timeout", s.cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()

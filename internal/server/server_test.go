@@ -29,7 +29,7 @@ func testConfig() *config.Config {
 	return &config.Config{
 		Addr: "127.0.0.1:0", BodyLimit: 8 << 20, RenderTimeout: 30 * time.Second, MaxConcurrent: 2, QueueLength: 4,
 		QueueWait: 2 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 30 * time.Second,
-		ShutdownTimeout: 10 * time.Second,
+		ShutdownTimeout: 10 * time.Second, MemoryBudget: 1 << 30,
 	}
 }
 
@@ -39,7 +39,7 @@ func newServer(t testing.TB, cfg *config.Config) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(reg)
+	r, err := render.New(reg, render.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestOverloadIsRefusedFast(t *testing.T) {
 	if err := s.lim.admit(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.lim.acquire(context.Background()); err != nil {
+	if err := s.lim.acquire(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
 	w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting))
@@ -261,7 +261,7 @@ func TestOverloadIsRefusedFast(t *testing.T) {
 		t.Fatalf("status %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
 	problem(t, w)
-	s.lim.release()
+	s.lim.release(0)
 	s.lim.leave()
 	if w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting)); w.Code != 200 {
 		t.Fatalf("after the slot was freed: %d", w.Code)
@@ -282,10 +282,10 @@ func TestQueueWaitsForASlot(t *testing.T) {
 	if err := s.lim.admit(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.lim.acquire(context.Background()); err != nil {
+	if err := s.lim.acquire(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
-	go func() { time.Sleep(50 * time.Millisecond); s.lim.release(); s.lim.leave() }()
+	go func() { time.Sleep(50 * time.Millisecond); s.lim.release(0); s.lim.leave() }()
 	if w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting)); w.Code != 200 {
 		t.Fatalf("a queued request should get the slot: %d %s", w.Code, w.Body)
 	}
@@ -295,10 +295,10 @@ func TestSlowSlotIsRefusedAfterTheWait(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait = 1, 1, 30*time.Millisecond
 	s := newServer(t, cfg)
-	if err := s.lim.acquire(context.Background()); err != nil {
+	if err := s.lim.acquire(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
-	defer s.lim.release()
+	defer s.lim.release(0)
 	w := do(t, s, "POST", "/v1/agenda", fixture(t, examples.Meeting))
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("status %d", w.Code)

@@ -38,9 +38,18 @@ type Document struct {
 	Author      string
 	Keywords    string
 	Lang        string    // e.g. "da"
+	MaxPages    int       // the layout stops with ErrTooManyPages past this many pages (0: no limit)
 	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
 	FooterLeft  string    // inline Markdown; Page and Pages are replaced
 	FooterRight string
+}
+
+// TooManyPagesError: the document would have more pages than its
+// MaxPages.
+type TooManyPagesError struct{ Max int }
+
+func (e *TooManyPagesError) Error() string {
+	return fmt.Sprintf("the document would have more than %d pages", e.Max)
 }
 
 // Stats tells what a render produced.
@@ -70,11 +79,16 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if tm, ok := r.(*TooManyPagesError); ok {
+				err = tm
+				return
+			}
 			err = fmt.Errorf("pdf layout failed: %v", r)
 		}
 	}()
 	e := newEngine(fs)
 	e.ctx = ctx
+	e.maxPages = d.MaxPages
 	src := []byte(d.Markdown)
 	root := md.Parser().Parse(text.NewReader(src))
 	e.collectAnchors(root)

@@ -42,11 +42,12 @@ var (
 
 // engine lays one document out on fpdf pages.
 type engine struct {
-	ctx   context.Context // layout stops between blocks when it is done
-	pdf   *fpdf.Fpdf
-	fs    *fontSet
-	clean *cleaner
-	added [4][]bool // fonts registered in this document, by style and encoding
+	ctx      context.Context // layout stops between blocks when it is done
+	maxPages int             // see Document.MaxPages
+	pdf      *fpdf.Fpdf
+	fs       *fontSet
+	clean    *cleaner
+	added    [4][]bool // fonts registered in this document, by style and encoding
 
 	// the font and colour fpdf has set on the current page
 	curEnc, curStyle int
@@ -105,6 +106,10 @@ func newEngine(fs *fontSet) *engine {
 
 // newPage starts a page; the content column is reset to full width.
 func (e *engine) newPage() {
+	if e.maxPages > 0 && e.pages >= e.maxPages {
+		// a page too many: stop here, whatever block is being laid out
+		panic(&TooManyPagesError{Max: e.maxPages})
+	}
 	e.pdf.AddPage()
 	e.pages++
 	e.y = marginT

@@ -103,7 +103,6 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 			return fmt.Errorf("table %q: %w", t.Title, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title: b.Title, Subject: b.Title, Creator: b.Municipality, LastModifiedBy: b.Municipality,
 		Language:    map[locale.Lang]string{locale.Danish: "da-DK", locale.English: "en-GB"}[lang],
