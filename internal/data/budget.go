@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -72,6 +73,7 @@ var Units = map[string]decimal.Decimal{
 }
 
 const (
+	maxCellText   = 32_767 // characters in one spreadsheet cell
 	maxGroupDepth = 4
 	maxColumns    = 50
 	maxRows       = 1_000_000
@@ -115,7 +117,10 @@ func (t *BudgetTable) validate(p *problems, path string) {
 	}
 	limit(p, dot(path, "notes"), len(t.Notes), maxListLength)
 	for i, n := range t.Notes {
-		markdown(p, at(dot(path, "notes"), i), n)
+		// a note is one cell of the workbook, which holds 32,767 characters
+		if l := utf8.RuneCountInString(n); l > maxCellText {
+			p.add(at(dot(path, "notes"), i), "is %d characters long; a spreadsheet cell holds at most %d", l, maxCellText)
+		}
 	}
 
 	cols := dot(path, "columns")
@@ -146,6 +151,7 @@ func (t *BudgetTable) validate(p *problems, path string) {
 			inputs++
 			continue
 		}
+		short(p, dot(at(cols, i), "formula"), c.Formula) // so a cell's formula stays far below Excel's 8,192 characters
 		terms, err := parseFormula(c.Formula)
 		if err != nil {
 			p.add(dot(at(cols, i), "formula"), "%s", err)

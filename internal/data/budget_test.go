@@ -176,3 +176,14 @@ func TestAmountBounds(t *testing.T) {
 		t.Errorf("escaped amount read as %v, %v", v, ok)
 	}
 }
+
+// What a workbook cannot hold exactly is refused, so the workbook and the
+// PDF never disagree: a note longer than a cell, a formula past its limit.
+func TestWorkbookLimits(t *testing.T) {
+	long := strings.Repeat("x", 32_768)
+	formula := strings.TrimSuffix(strings.Repeat("a + ", 200), " + ")
+	body := `{"title":"B","tables":[{"title":"T","notes":["kort","` + long + `"],"columns":[{"key":"a","label":"A"},{"key":"f","label":"F","formula":"` + formula + `"}],"rows":[{"label":"x","values":{"a":1}}]}]}`
+	_, err := DecodeBudget([]byte(body))
+	fields, _ := fieldsOf(t, err)
+	wantFields(t, err, fields, []string{"tables[0].notes[1]", "tables[0].columns[1].formula"})
+}

@@ -88,6 +88,7 @@ func TestHostileTemplatesAreRefusedOrStopped(t *testing.T) {
 		{"huge output", `{{range until 100000}}{{repeat 1000 "x"}}{{end}}`, false, "wrote more than"},
 		{"fail", "\n\n{{fail \"stop here\"}}", false, "agenda.md.tmpl:3"},
 		{"missing field", "{{.Nope}}", false, "agenda.md.tmpl:1"},
+		{"the host's time zone", "{{.Start.Time.Local}}", false, "can't evaluate field Time"},
 	}
 	v := meetingView(t)
 	for _, tt := range tests {
