@@ -338,8 +338,11 @@ func checkValue(v any, t reflect.Type, path string, p *problems) any {
 			f, ok := fields[k]
 			if !ok {
 				msg := "unknown field"
-				if near := nearest(k, fields); near != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", near)
+				// past the listed problems one is only counted: spare the suggestion
+				if !p.full() {
+					if near := nearest(k, fields); near != "" {
+						msg += fmt.Sprintf(" (did you mean %q?)", near)
+					}
 				}
 				p.add(dot(path, k), "%s", msg)
 			}

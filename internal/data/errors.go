@@ -72,6 +72,9 @@ func (p *problems) add(field, format string, args ...any) {
 	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// full reports whether further problems are only counted.
+func (p *problems) full() bool { return len(p.list) >= MaxProblems }
+
 func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
