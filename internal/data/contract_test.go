@@ -23,8 +23,8 @@ func TestContractDocumentListsEveryField(t *testing.T) {
 	}
 	documented := map[string][]string{}
 	section := ""
-	heading := regexp.MustCompile("^#{2,3} (\\w+)$")
-	name := regexp.MustCompile("`([a-z_]+)`")
+	heading := regexp.MustCompile(`^#{2,3} (\w+)$`)
+	name := regexp.MustCompile("`([a-z_]+)`") // backquotes: no raw string
 	for line := range strings.Lines(string(doc)) {
 		line = strings.TrimSpace(line)
 		if m := heading.FindStringSubmatch(line); m != nil {

@@ -12,7 +12,7 @@ import (
 func TestRunCountsAndStops(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.RawQuery, "fail") {
-			http.Error(w, "no", 503)
+			http.Error(w, "no", http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ok"))

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -46,10 +45,6 @@ func (l *limiter) admit() error {
 }
 
 func (l *limiter) leave() { <-l.tickets }
-
-// errMemory: the memory budget is spent by the bodies and renders in
-// hand.
-var errMemory = errors.New("memory budget spent")
 
 // reserve takes n bytes of the memory budget for a body as it is read,
 // without waiting; release them with free.

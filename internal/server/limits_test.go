@@ -173,8 +173,8 @@ func bigBudget(n int) []byte {
 // before they took it past a gigabyte. The service runs as a child, and its
 // peak resident memory is read from the kernel.
 func TestLargeDocumentsAtOnceStayWithinTheBudget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("renders large budgets")
+	if testing.Short() || raceEnabled {
+		t.Skip("renders large budgets and measures memory (not under the race detector)")
 	}
 	const budget = 256 << 20
 	c := startChild(t, t.TempDir(), "PROTOKOL_TEST_CHILD_BUDGET="+strconv.Itoa(budget))
