@@ -27,7 +27,13 @@ func Escape(s string) string {
 		case '\r', '\n':
 			b.WriteByte(' ')
 			continue
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '<', '>', '#', '|', '~', '!', '&':
+		case '&':
+			// an entity, not a backslash: text after an escaped & would still
+			// read as an entity ("\&amp;" prints "&")
+			b.WriteString("&amp;")
+			start = false
+			continue
+		case '\\', '`', '*', '_', '{', '}', '[', ']', '<', '>', '#', '|', '~', '!':
 			b.WriteByte('\\')
 		case '-', '+', '=':
 			if start {
