@@ -20,7 +20,6 @@ import (
 	"protokol/internal/data"
 	"protokol/internal/render"
 	"protokol/internal/server"
-	"protokol/internal/tmpl"
 	"protokol/templates"
 )
 
@@ -95,11 +94,8 @@ func usageError(stderr io.Writer, err error) int {
 }
 
 func renderer(cfg *config.Config) (*render.Renderer, error) {
-	t, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
-	if err != nil {
-		return nil, err
-	}
-	return render.New(t, cfg.RenderLimits)
+	return render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir,
+		TemplateLimits: cfg.TemplateLimits, Limits: cfg.RenderLimits})
 }
 
 // renderJob reads, validates, renders and writes one document.

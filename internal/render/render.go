@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"text/template"
 
 	"protokol/internal/data"
 	"protokol/internal/locale"
@@ -101,12 +103,33 @@ func (r *Renderer) TemplatesChanged() bool { return r.templates.Changed() }
 // ones stay in use.
 func (r *Renderer) ReloadTemplates() error { return r.templates.Reload() }
 
-// New prepares the fonts and returns a renderer.
-func New(t *tmpl.Registry, lim Limits) (*Renderer, error) {
+// Config is what a renderer is made of.
+type Config struct {
+	Templates      fs.FS       // the embedded template sets, a directory each
+	TemplateDir    string      // sets on disk, added to and overriding those ("" for none)
+	TemplateLimits tmpl.Limits // bounds of one template execution
+	Limits         Limits      // bounds of what is made
+}
+
+// docFuncs are the helpers templates get from the layout: the page number
+// and count, which the footer's text holds as placeholders until the
+// pages are counted.
+var docFuncs = template.FuncMap{
+	"page":  func() string { return pdf.Page },
+	"pages": func() string { return pdf.Pages },
+}
+
+// New loads the templates, prepares the fonts and returns a renderer.
+// Either failing is an error naming what failed.
+func New(c Config) (*Renderer, error) {
+	t, err := tmpl.New(c.Templates, c.TemplateDir, c.TemplateLimits, docFuncs)
+	if err != nil {
+		return nil, err
+	}
 	if err := pdf.Prepare(); err != nil {
 		return nil, fmt.Errorf("fonts: %w", err)
 	}
-	return &Renderer{templates: t, lim: lim.withDefaults()}, nil
+	return &Renderer{templates: t, lim: c.Limits.withDefaults()}, nil
 }
 
 func setName(o Options) string {

@@ -21,17 +21,12 @@ import (
 	"protokol/internal/data"
 	"protokol/internal/pdftest"
 	"protokol/internal/render"
-	"protokol/internal/tmpl"
 	"protokol/templates"
 )
 
 func newRenderer(t testing.TB) *render.Renderer {
 	t.Helper()
-	reg, err := tmpl.New(templates.FS, "", tmpl.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := render.New(reg, render.Limits{})
+	r, err := render.New(render.Config{Templates: templates.FS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,11 +337,7 @@ func TestWorkedTemplateExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := tmpl.New(templates.FS, dir, tmpl.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := render.New(reg, render.Limits{})
+	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,11 +496,7 @@ func TestRenderingChangesNoDocument(t *testing.T) {
 // Pages per PDF and budget rows per PDF are bounded: past them the render
 // stops with a TooLargeError (the server's 413), not a huge file.
 func TestPDFSizeLimits(t *testing.T) {
-	reg, err := tmpl.New(templates.FS, "", tmpl.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := render.New(reg, render.Limits{MaxPages: 5, MaxPDFRows: 1000})
+	r, err := render.New(render.Config{Templates: templates.FS, Limits: render.Limits{MaxPages: 5, MaxPDFRows: 1000}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,12 +54,7 @@ func runChild(dir string) int {
 	cfg.RenderTimeout = 30 * time.Second
 	cfg.QueueWait = 20 * time.Second
 	cfg.TemplateLimits = tmpl.Limits{Timeout: time.Second}
-	reg, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 3
-	}
-	r, err := render.New(reg, render.Limits{})
+	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir, TemplateLimits: cfg.TemplateLimits})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3

@@ -35,11 +35,7 @@ func testConfig() *config.Config {
 
 func newServer(t testing.TB, cfg *config.Config) *Server {
 	t.Helper()
-	reg, err := tmpl.New(templates.FS, cfg.TemplateDir, cfg.TemplateLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := render.New(reg, render.Limits{})
+	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir, TemplateLimits: cfg.TemplateLimits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"protokol/internal/locale"
-	"protokol/internal/render/pdf"
 	"protokol/internal/view"
 )
 
@@ -167,8 +166,6 @@ func staticFuncs(lim Limits) template.FuncMap {
 		"date":       func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.Date) },
 		"shortdate":  func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.ShortDate) },
 		"clock":      func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.Clock) },
-		"page":       func() string { return pdf.Page },
-		"pages":      func() string { return pdf.Pages },
 		"pagebreak":  func() string { return "\n\n<!-- pagebreak -->\n\n" },
 		"demote":     func(level int, md string) string { return view.Demote(md, min(max(level, 1), 6)) },
 		"quotemd":    func(s string) (string, error) { return str("> " + strings.ReplaceAll(s, "\n", "\n> ")) },

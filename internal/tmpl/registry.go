@@ -75,10 +75,17 @@ type Registry struct {
 
 // New loads the embedded sets (each a directory of embedded) and, if dir is
 // not empty, the sets under dir. Any template that does not parse or breaks
-// a load-time rule fails the whole load, with file and line.
-func New(embedded fs.FS, dir string, lim Limits) (*Registry, error) {
+// a load-time rule fails the whole load, with file and line. docFuncs are
+// the caller's own helpers (the layout's page-number placeholders, say),
+// added to the sandbox's; they must be bounded and free of side effects as
+// the sandbox's are.
+func New(embedded fs.FS, dir string, lim Limits, docFuncs template.FuncMap) (*Registry, error) {
 	lim = lim.withDefaults()
-	r := &Registry{lim: lim, funcs: staticFuncs(lim), embedded: embedded, dir: dir}
+	funcs := staticFuncs(lim)
+	for name, f := range docFuncs {
+		funcs[name] = f
+	}
+	r := &Registry{lim: lim, funcs: funcs, embedded: embedded, dir: dir}
 	if err := r.Reload(); err != nil {
 		return nil, err
 	}

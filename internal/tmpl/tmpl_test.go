@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"text/template"
 	"time"
 
 	"protokol/examples"
@@ -27,13 +28,17 @@ func meetingView(t testing.TB) *view.Meeting {
 }
 
 // set makes a registry with one embedded set "t" holding agenda.md.tmpl.
+// testDocFuncs stand in for the layout's helpers, which the embedded sets
+// call in their footers.
+var testDocFuncs = template.FuncMap{"page": func() string { return "1" }, "pages": func() string { return "1" }}
+
 func set(t *testing.T, src string, lim Limits) (*Registry, error) {
 	t.Helper()
-	return New(fstest.MapFS{"t/agenda.md.tmpl": {Data: []byte(src)}}, "", lim)
+	return New(fstest.MapFS{"t/agenda.md.tmpl": {Data: []byte(src)}}, "", lim, testDocFuncs)
 }
 
 func TestEmbeddedSetsRender(t *testing.T) {
-	r, err := New(templates.FS, "", Limits{})
+	r, err := New(templates.FS, "", Limits{}, testDocFuncs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +185,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 	write("default/agenda.md.tmpl", "# Helsingør {{.Kind}}\n{{template \"extra\" .}}")
 	write("default/_extra.tmpl", `{{define "extra"}}Beslutninger følger.{{end}}`)
 	write("kommune/minutes.md.tmpl", "# {{.Kind}}")
-	r, err := New(templates.FS, dir, Limits{})
+	r, err := New(templates.FS, dir, Limits{}, testDocFuncs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +241,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 }
 
 func TestUnknownSetsAndDirectories(t *testing.T) {
-	r, err := New(templates.FS, "", Limits{})
+	r, err := New(templates.FS, "", Limits{}, testDocFuncs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +249,7 @@ func TestUnknownSetsAndDirectories(t *testing.T) {
 		t.Errorf("an unknown set does not list the sets: %v", err)
 	}
 	missing := filepath.Join(t.TempDir(), "nonexistent")
-	if _, err := New(templates.FS, missing, Limits{}); err == nil || err.Error() != "template directory "+missing+" does not exist" {
+	if _, err := New(templates.FS, missing, Limits{}, testDocFuncs); err == nil || err.Error() != "template directory "+missing+" does not exist" {
 		t.Errorf("a missing directory: %v", err)
 	}
 }

@@ -1,0 +1,55 @@
+// Package arch holds a test of the import rules between Protokol's
+// packages: data flows one way (cmd -> server/config -> render ->
+// data/view/tmpl/pdf/xlsx), and the domain and sandbox know nothing of
+// those who call them.
+package arch
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// forbidden lists, per package, the packages it must not import.
+var forbidden = map[string][]string{
+	"data":   {"protokol/internal/"}, // imports nothing of Protokol
+	"locale": {"protokol/internal/render", "protokol/internal/server", "protokol/internal/config", "protokol/internal/tmpl", "protokol/internal/view"},
+	"view":   {"protokol/internal/render", "protokol/internal/server", "protokol/internal/config", "protokol/internal/tmpl"},
+	"tmpl":   {"protokol/internal/render", "protokol/internal/server", "protokol/internal/config"},
+	"render": {"protokol/internal/server", "protokol/internal/config"},
+	"config": {"protokol/internal/server"},
+}
+
+func TestImportRules(t *testing.T) {
+	for pkg, bad := range forbidden {
+		files, _ := filepath.Glob(filepath.Join("..", pkg, "*.go"))
+		if len(files) == 0 {
+			t.Fatalf("no files in internal/%s", pkg)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast, err := parser.ParseFile(token.NewFileSet(), f, src, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range ast.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				for _, b := range bad {
+					if strings.HasPrefix(path, b) {
+						t.Errorf("%s imports %s", f, path)
+					}
+				}
+			}
+		}
+	}
+}
