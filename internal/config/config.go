@@ -81,54 +81,56 @@ type settings struct {
 	afterParse []func()
 }
 
-func (s *settings) str(p *string, name, variable, def, usage string) {
+// setting registers a flag whose default its environment variable
+// overrides: read parses a value (from either), show writes the default
+// for --help.
+func setting[T any](s *settings, p *T, name, kind, variable string, def T, usage string, read func(string) (T, error), show func(T) string) {
 	if v := s.env(variable); v != "" {
-		def = v
-	}
-	s.fs.StringVar(p, name, def, usage+" ($"+variable+")")
-}
-
-func (s *settings) dur(p *time.Duration, name, variable string, def time.Duration, usage string) {
-	if v := s.env(variable); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			s.err = fmt.Errorf("$%s: %q is not a duration (e.g. 30s)", variable, v)
-		} else {
-			def = d
-		}
-	}
-	s.fs.DurationVar(p, name, def, usage+" ($"+variable+")")
-}
-
-func (s *settings) num(p *int, name, variable string, def int, usage string) {
-	if v := s.env(variable); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			s.err = fmt.Errorf("$%s: %q is not a whole number", variable, v)
-		} else {
-			def = n
-		}
-	}
-	s.fs.IntVar(p, name, def, usage+" ($"+variable+")")
-}
-
-func (s *settings) bytes(p *int64, name, variable string, def int64, usage string) {
-	if v := s.env(variable); v != "" {
-		n, err := ParseSize(v)
+		x, err := read(v)
 		if err != nil {
 			s.err = fmt.Errorf("$%s: %w", variable, err)
 		} else {
-			def = n
+			def = x
 		}
 	}
-	s.fs.Func(name, fmt.Sprintf("%s ($%s) (default %s)", usage, variable, FormatSize(def)), func(v string) error {
-		n, err := ParseSize(v)
-		if err == nil {
-			*p = n
-		}
+	*p = def
+	// a `kind` in backquotes is what --help shows as the flag's type
+	help := fmt.Sprintf("%s ($%s, `%s`)", usage, variable, kind)
+	if d := show(def); d != "" && d != "0" {
+		help += fmt.Sprintf(" (default %s)", d)
+	}
+	s.fs.Func(name, help, func(v string) (err error) {
+		*p, err = read(v)
 		return err
 	})
-	*p = def
+}
+
+func (s *settings) str(p *string, name, variable, def, usage string) {
+	setting(s, p, name, "string", variable, def, usage, func(v string) (string, error) { return v, nil }, strconv.Quote)
+}
+
+func (s *settings) dur(p *time.Duration, name, variable string, def time.Duration, usage string) {
+	setting(s, p, name, "duration", variable, def, usage, func(v string) (time.Duration, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration (e.g. 30s)", v)
+		}
+		return d, nil
+	}, time.Duration.String)
+}
+
+func (s *settings) num(p *int, name, variable string, def int, usage string) {
+	setting(s, p, name, "number", variable, def, usage, func(v string) (int, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a whole number", v)
+		}
+		return n, nil
+	}, strconv.Itoa)
+}
+
+func (s *settings) bytes(p *int64, name, variable string, def int64, usage string) {
+	setting(s, p, name, "size", variable, def, usage, ParseSize, FormatSize)
 }
 
 func newSettings(name string, getenv env, out io.Writer) *settings {

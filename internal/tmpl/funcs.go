@@ -37,7 +37,9 @@ var sprigAllowed = []string{
 }
 
 // staticFuncs are the functions available to every template, bound to the
-// limits but not to one execution.
+// limits but not to one execution: sprig's allowed ones, bounded; the
+// text helpers; the document helpers; the regular expressions; and
+// placeholders for those each execution binds (see run.funcs).
 func staticFuncs(lim Limits) template.FuncMap {
 	all := sprig.TxtFuncMap()
 	fm := template.FuncMap{}
@@ -46,30 +48,40 @@ func staticFuncs(lim Limits) template.FuncMap {
 			fm[name] = bounded(name, f, lim)
 		}
 	}
-	str := func(s string) (string, error) {
-		if len(s) > lim.MaxString {
-			return "", limitError("a helper's result is %d bytes; at most %d are allowed", len(s), lim.MaxString)
+	for _, funcs := range []map[string]any{textFuncs(lim), documentFuncs(lim), regexFuncs(lim)} {
+		for name, f := range funcs {
+			fm[name] = f
 		}
-		return s, nil
 	}
-	// fits refuses printing arguments whose text would be over the limit,
-	// before it is printed
-	fits := func(name string, a []any) error {
-		n := 0
-		for _, x := range a {
-			n += sizeOf(reflect.ValueOf(x), lim.MaxString-n, 0) + 1
-			if n > lim.MaxString {
-				return limitError("%s of arguments over %d bytes", name, lim.MaxString)
-			}
-		}
-		return nil
+	for _, name := range []string{"until", "untilStep", tickFunc, enterFunc, exitFunc} {
+		fm[name] = func(...any) (string, error) { return "", nil }
 	}
+	return fm
+}
+
+// checkString refuses a result over the string limit.
+func checkString(lim Limits, s string) (string, error) {
+	if len(s) > lim.MaxString {
+		return "", limitError("a helper's result is %d bytes; at most %d are allowed", len(s), lim.MaxString)
+	}
+	return s, nil
+}
+
+// textFuncs are text/template's own printing functions and sprig's
+// amplifiers, each bounded before it builds its result.
+func textFuncs(lim Limits) map[string]any {
+	// printing refuses arguments whose text would be over the limit,
+	// before they are printed
 	printing := func(name string, f func(a ...any) string) func(a ...any) (string, error) {
 		return func(a ...any) (string, error) {
-			if err := fits(name, a); err != nil {
-				return "", err
+			n := 0
+			for _, x := range a {
+				n += sizeOf(reflect.ValueOf(x), lim.MaxString-n, 0) + 1
+				if n > lim.MaxString {
+					return "", limitError("%s of arguments over %d bytes", name, lim.MaxString)
+				}
 			}
-			return str(f(a...))
+			return checkString(lim, f(a...))
 		}
 	}
 	indent := func(name, lead string) func(n int, s string) (string, error) {
@@ -84,8 +96,7 @@ func staticFuncs(lim Limits) template.FuncMap {
 			return lead + pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
 		}
 	}
-	for name, f := range map[string]any{
-		// text/template's own printing functions, bounded
+	return map[string]any{
 		"print":    printing("print", fmt.Sprint),
 		"println":  printing("println", fmt.Sprintln),
 		"printf":   func(f string, a ...any) (string, error) { return boundedPrintf(lim, f, a...) },
@@ -110,10 +121,30 @@ func staticFuncs(lim Limits) template.FuncMap {
 			for i, x := range xs {
 				parts[i] = fmt.Sprint(x)
 			}
-			return str(strings.Join(parts, " "))
+			return checkString(lim, strings.Join(parts, " "))
 		},
+	}
+}
 
-		// document helpers
+// documentFuncs are the helpers for committee papers: escaping, dates,
+// numbers and lists of people in the document's language.
+func documentFuncs(lim Limits) map[string]any {
+	str := func(s string) (string, error) { return checkString(lim, s) }
+	// persons makes a helper of a way to list people: lang, then people
+	persons := func(name string, f func(locale.Lang, []view.Person) string) func(lang string, ps any) (string, error) {
+		return func(lang string, ps any) (string, error) {
+			pp, err := toPeople(ps)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", name, err)
+			}
+			l, err := locale.Parse(lang)
+			if err != nil {
+				return "", fmt.Errorf("%s: the language %w", name, err)
+			}
+			return str(f(l, pp))
+		}
+	}
+	return map[string]any{
 		"esc":      func(s string) (string, error) { return str(view.Escape(s)) },
 		"capfirst": locale.Capitalize,
 		"joinand": func(lang string, list any) (string, error) {
@@ -127,39 +158,9 @@ func staticFuncs(lim Limits) template.FuncMap {
 			}
 			return str(l.Join(ss))
 		},
-		"people": func(lang string, ps any) (string, error) {
-			pp, err := toPeople(ps)
-			if err != nil {
-				return "", err
-			}
-			l, err := locale.Parse(lang)
-			if err != nil {
-				return "", fmt.Errorf("the language %w", err)
-			}
-			return str(people(l, pp))
-		},
-		"partylist": func(lang string, ps any) (string, error) {
-			pp, err := toPeople(ps)
-			if err != nil {
-				return "", err
-			}
-			l, err := locale.Parse(lang)
-			if err != nil {
-				return "", fmt.Errorf("the language %w", err)
-			}
-			return str(partyList(l, pp))
-		},
-		"names": func(lang string, ps any) (string, error) {
-			pp, err := toPeople(ps)
-			if err != nil {
-				return "", err
-			}
-			l, err := locale.Parse(lang)
-			if err != nil {
-				return "", fmt.Errorf("the language %w", err)
-			}
-			return str(names(l, pp))
-		},
+		"people":     persons("people", people),
+		"partylist":  persons("partylist", partyList),
+		"names":      persons("names", names),
 		"number":     number,
 		"plural":     func(n int, one, many string) string { return locale.Plural(n, one, many) },
 		"longdate":   func(lang string, t any) (string, error) { return dateFunc(lang, t, locale.Lang.LongDate) },
@@ -170,17 +171,7 @@ func staticFuncs(lim Limits) template.FuncMap {
 		"demote":     func(level int, md string) string { return view.Demote(md, min(max(level, 1), 6)) },
 		"quotemd":    func(s string) (string, error) { return str("> " + strings.ReplaceAll(s, "\n", "\n> ")) },
 		"truncwords": truncWords,
-	} {
-		fm[name] = f
 	}
-	for name, f := range regexFuncs(lim) {
-		fm[name] = f
-	}
-	// placeholders, replaced per execution (see run.funcs)
-	for _, name := range []string{"until", "untilStep", tickFunc, enterFunc, exitFunc} {
-		fm[name] = func(...any) (string, error) { return "", nil }
-	}
-	return fm
 }
 
 // bounded wraps a sprig function so a string or list it returns cannot

@@ -1,6 +1,7 @@
 package tmpl
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -31,28 +32,20 @@ var DefaultLimits = Limits{
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.Timeout > 0 {
-		d.Timeout = l.Timeout
+	orDefault(&l.Timeout, d.Timeout)
+	for _, f := range []struct{ v, d *int }{{&l.MaxOutput, &d.MaxOutput}, {&l.MaxLoops, &d.MaxLoops},
+		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxString, &d.MaxString}, {&l.MaxList, &d.MaxList}, {&l.MaxLiteral, &d.MaxLiteral}} {
+		orDefault(f.v, *f.d)
 	}
-	if l.MaxOutput > 0 {
-		d.MaxOutput = l.MaxOutput
+	return l
+}
+
+// orDefault sets *v to def unless it is positive.
+func orDefault[T cmp.Ordered](v *T, def T) {
+	var zero T
+	if *v <= zero {
+		*v = def
 	}
-	if l.MaxLoops > 0 {
-		d.MaxLoops = l.MaxLoops
-	}
-	if l.MaxDepth > 0 {
-		d.MaxDepth = l.MaxDepth
-	}
-	if l.MaxString > 0 {
-		d.MaxString = l.MaxString
-	}
-	if l.MaxList > 0 {
-		d.MaxList = l.MaxList
-	}
-	if l.MaxLiteral > 0 {
-		d.MaxLiteral = l.MaxLiteral
-	}
-	return d
 }
 
 // ErrLimit is wrapped by every error that stopped a template at a limit.
