@@ -189,65 +189,86 @@ func numberFormat(t *data.BudgetTable) string {
 	return code + ";-" + code
 }
 
+// style names a cell style of a table.
+type style uint8
+
+const (
+	styleTitle style = iota
+	styleUnit
+	styleLegend
+	styleNote
+	styleHeader
+	styleHeaderNum
+	styleLabel // indented by depth
+	styleGroup // indented by depth
+	styleSubtotal
+	styleNum
+	styleNumBold
+	styleTotal
+	styleNumTotal
+	styleBlankTop
+)
+
 // styles are the cell styles of one table, made on first use.
 type styles struct {
 	f     *excelize.File
 	num   string
-	cache map[string]int
+	cache map[[2]int]int // style and depth -> excelize's id
 }
 
-func (s *styles) get(kind string, depth int) int {
-	key := fmt.Sprintf("%s/%d", kind, depth)
+func (s *styles) get(kind style, depth int) int {
+	key := [2]int{int(kind), depth}
 	if id, ok := s.cache[key]; ok {
 		return id
 	}
 	st := &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}
 	top := []excelize.Border{{Type: "top", Color: "808080", Style: 1}}
+	double := []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
+	header := func() {
+		st.Font = &excelize.Font{Bold: true}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8ECF1"}}
+		st.Border = []excelize.Border{{Type: "bottom", Color: "595959", Style: 1}}
+		st.Alignment.WrapText = true
+	}
 	switch kind {
-	case "title":
+	case styleTitle:
 		st.Font = &excelize.Font{Bold: true, Size: 14}
-	case "unit":
+	case styleUnit:
 		st.Font = &excelize.Font{Italic: true, Color: "595959"}
-	case "legend":
+	case styleLegend:
 		st.Font = &excelize.Font{Italic: true, Color: "595959"}
 		st.Alignment.WrapText = true
-	case "note":
+	case styleNote:
 		st.Alignment.WrapText = true
 		st.Font = &excelize.Font{Color: "404040"}
-	case "header":
-		st.Font = &excelize.Font{Bold: true}
-		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8ECF1"}}
-		st.Border = []excelize.Border{{Type: "bottom", Color: "595959", Style: 1}}
-		st.Alignment.WrapText = true
-	case "header-num":
-		st.Font = &excelize.Font{Bold: true}
-		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8ECF1"}}
-		st.Border = []excelize.Border{{Type: "bottom", Color: "595959", Style: 1}}
-		st.Alignment.WrapText = true
+	case styleHeader:
+		header()
+	case styleHeaderNum:
+		header()
 		st.Alignment.Horizontal = "right"
-	case "label":
+	case styleLabel:
 		st.Alignment.Indent = depth
-	case "group":
+	case styleGroup:
 		st.Alignment.Indent = depth
 		st.Font = &excelize.Font{Bold: true}
-	case "subtotal":
+	case styleSubtotal:
 		st.Alignment.Indent = depth
 		st.Font = &excelize.Font{Bold: true}
 		st.Border = top
-	case "num":
+	case styleNum:
 		st.CustomNumFmt = &s.num
-	case "num-bold":
+	case styleNumBold:
 		st.CustomNumFmt = &s.num
 		st.Font = &excelize.Font{Bold: true}
 		st.Border = top
-	case "total":
+	case styleTotal:
 		st.Font = &excelize.Font{Bold: true}
-		st.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
-	case "num-total":
+		st.Border = double
+	case styleNumTotal:
 		st.CustomNumFmt = &s.num
 		st.Font = &excelize.Font{Bold: true}
-		st.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
-	case "blank-top":
+		st.Border = double
+	case styleBlankTop:
 		st.Border = top
 	}
 	if st.Alignment.Indent > 0 {
@@ -281,201 +302,251 @@ func colName(col int) string {
 	return name
 }
 
-// writeTable writes one sheet; top gives the table's rows.
-func writeTable(ctx context.Context, f *excelize.File, sheet string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
-	lb := lang.Labels()
-	tl := view.TableLabels(t, lang)
-	lay := layout{labelCol: 1}
-	lay.hasNote = widths.note > 0
-	lay.firstVal = 2
-	if lay.hasNote {
-		lay.noteCol, lay.firstVal = 2, 3
-	}
-	lastCol := lay.valCol(len(t.Columns) - 1)
+// sheet writes one table's sheet.
+type sheet struct {
+	f       *excelize.File
+	sw      *excelize.StreamWriter
+	name    string
+	t       *data.BudgetTable
+	b       *data.Budget
+	lang    locale.Lang
+	labels  data.TableLabels
+	widths  colWidths
+	lay     layout
+	lastCol int
+	st      *styles
 
-	// sheet settings go before the stream writer: it writes them after the rows
-	// the sheet's width in characters decides the paper's orientation
-	span := widths.label + widths.note
-	for _, w := range widths.values {
-		span += w
-	}
-	orientation := "portrait"
-	if span > 95 {
-		orientation = "landscape"
-	}
-	one, zero, a4 := 1, 0, 9
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	fit := true
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	footer := fmt.Sprintf("&L%s&R%s &P %s &N", hfEscape(b.Municipality), lb.Page, lb.Of)
-	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
-		OddHeader: "&L&\"-,Bold\"" + hfEscape(t.Title) + "&R" + hfEscape(b.Title), OddFooter: footer,
-	}); err != nil {
-		return err
-	}
-	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
-		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, headerRow, headerRow)}); err != nil {
-		return err
-	}
-	// print the table's columns only: long notes must not widen the page
-	lastRow := firstData + widths.rows - 1
-	if extras := len(texts(t)); extras > 0 {
-		lastRow += 1 + extras // a blank row, then the legend and notes
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet,
-		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(lastCol), lastRow)}); err != nil {
-		return err
-	}
+	formulas            [][]formulaTerm // computed columns' formulas, planned once
+	row                 []any           // the row being written
+	totalRow, budgetRow int             // sheet rows of the total and the budget, once written
+}
 
-	sw, err := f.NewStreamWriter(sheet)
+// writeTable writes one sheet; top gives the table's rows. Sheet settings
+// go first: the stream writer writes them after the rows.
+func writeTable(ctx context.Context, f *excelize.File, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
+	s := &sheet{f: f, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
+		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), cache: map[[2]int]int{}}}
+	s.lastCol = s.lay.valCol(len(t.Columns) - 1)
+	s.formulas = columnFormulas(t, s.lay)
+	s.row = make([]any, s.lastCol)
+	if err := s.pageSetup(); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
 	}
-	st := &styles{f: f, num: numberFormat(t), cache: map[string]int{}}
-	if err := sw.SetColWidth(lay.labelCol, lay.labelCol, widths.label); err != nil {
+	s.sw = sw
+	if err := s.head(); err != nil {
 		return err
 	}
-	if lay.hasNote {
-		if err := sw.SetColWidth(lay.noteCol, lay.noteCol, widths.note); err != nil {
-			return err
-		}
-	}
-	for i := range t.Columns {
-		if err := sw.SetColWidth(lay.valCol(i), lay.valCol(i), widths.values[i]); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, firstData), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-
-	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: t.Title, StyleID: st.get("title", 0)}}, excelize.RowOpts{Height: 21}); err != nil {
-		return err
-	}
-	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[lang] + t.Unit
-	if err := sw.SetRow(cell(1, unitRow), []any{excelize.Cell{Value: unitText, StyleID: st.get("unit", 0)}}); err != nil {
-		return err
-	}
-	header := make([]any, lastCol)
-	header[lay.labelCol-1] = excelize.Cell{Value: "", StyleID: st.get("header", 0)}
-	if lay.hasNote {
-		header[lay.noteCol-1] = excelize.Cell{Value: lang.Labels().RowNote, StyleID: st.get("header", 0)}
-	}
-	headerLines := 1.0
-	for i, c := range t.Columns {
-		text := c.Label + " (" + t.Unit + ")"
-		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: st.get("header-num", 0)}
-		// the header wraps; readers do not refit row heights, so set it
-		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(widths.values[i]-1)))
-	}
-	if err := sw.SetRow(cell(1, headerRow), header, excelize.RowOpts{Height: 15 * min(headerLines, 4)}); err != nil {
-		return err
-	}
-
-	var totalRow, budgetRow int
-	row := make([]any, lastCol)
-	formulas := columnFormulas(t, lay)
-	write := func(r *data.CalcRow) error {
-		sheetRow := firstData + r.Index
-		clear(row)
-		label := r.Label
-		labelStyle, numStyle := st.get("label", r.Depth), st.get("num", 0)
-		switch r.Kind {
-		case data.GroupRow:
-			labelStyle = st.get("group", r.Depth)
-		case data.SubtotalRow:
-			label = lang.SubtotalLabel(r.Label)
-			labelStyle, numStyle = st.get("subtotal", r.Depth), st.get("num-bold", 0)
-		case data.TotalRow, data.BudgetRow, data.DifferenceRow:
-			labelStyle, numStyle = st.get("total", 0), st.get("num-total", 0)
-		}
-		row[lay.labelCol-1] = excelize.Cell{Value: label, StyleID: labelStyle}
-		if lay.hasNote {
-			style := st.get("note", 0)
-			switch r.Kind {
-			case data.SubtotalRow:
-				style = st.get("blank-top", 0)
-			case data.TotalRow, data.BudgetRow, data.DifferenceRow:
-				style = st.get("total", 0)
-			}
-			row[lay.noteCol-1] = excelize.Cell{Value: r.Note, StyleID: style}
-		}
-		for i, c := range t.Columns {
-			col := lay.valCol(i)
-			v := r.Values
-			switch r.Kind {
-			case data.GroupRow:
-			case data.LineRow:
-				if c.Computed() {
-					row[col-1] = excelize.Cell{Formula: rowFormula(formulas[i], sheetRow), Value: v[i].InexactFloat64(), StyleID: numStyle}
-				} else if r.Given[i] {
-					row[col-1] = excelize.Cell{Value: v[i].InexactFloat64(), StyleID: numStyle}
-				}
-			case data.SubtotalRow, data.TotalRow:
-				from, to := firstData+r.From, sheetRow-1
-				formula := fmt.Sprintf("SUBTOTAL(9,%s%d:%s%d)", colName(col), from, colName(col), to)
-				row[col-1] = excelize.Cell{Formula: formula, Value: v[i].InexactFloat64(), StyleID: numStyle}
-			case data.BudgetRow:
-				if i == 0 {
-					row[col-1] = excelize.Cell{Value: v[0].InexactFloat64(), StyleID: numStyle}
-				}
-			case data.DifferenceRow:
-				if i == 0 {
-					tot, bud := cell(col, totalRow), cell(col, budgetRow)
-					row[col-1] = excelize.Cell{Formula: fmt.Sprintf("ABS(%s-%s)", tot, bud), Value: v[0].InexactFloat64(), StyleID: numStyle}
-					row[lay.labelCol-1] = excelize.Cell{Formula: fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(tl.Over), quote(tl.Under)),
-						Value: label, StyleID: labelStyle}
-				}
-			}
-		}
-		switch r.Kind {
-		case data.TotalRow:
-			totalRow = sheetRow
-		case data.BudgetRow:
-			budgetRow = sheetRow
-		}
-		if lay.hasNote && r.Note != "" {
-			// a wrapped note needs its row's height: readers do not refit it
-			// (a column's width counts digits; text runs about 15 % narrower)
-			lines := math.Ceil(float64(utf8.RuneCountInString(r.Note)) / ((widths.note - 1) * 1.15))
-			if lines > 1 {
-				return sw.SetRow(cell(1, sheetRow), row, excelize.RowOpts{Height: 15 * min(lines, 6)})
-			}
-		}
-		return sw.SetRow(cell(1, sheetRow), row)
-	}
-	if err := t.WalkRows(tl, top, func(r *data.CalcRow) error {
+	if err := t.WalkRows(s.labels, top, func(r *data.CalcRow) error {
 		// a large table takes a while: see the deadline every 1,024 rows
 		if r.Index%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		return write(r)
+		return s.write(r)
 	}); err != nil {
 		return err
 	}
-	// the legend and notes span the table's width, wrapped
-	next := firstData + widths.rows + 1
-	for _, text := range texts(t) {
-		lines := math.Ceil(float64(utf8.RuneCountInString(text)) / max(span-2, 10))
-		if err := sw.SetRow(cell(1, next), []any{excelize.Cell{Value: text, StyleID: st.get("legend", 0)}},
+	if err := s.texts(); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+func newLayout(hasNote bool) layout {
+	if hasNote {
+		return layout{hasNote: true, labelCol: 1, noteCol: 2, firstVal: 3}
+	}
+	return layout{labelCol: 1, firstVal: 2}
+}
+
+// span is the sheet's width in characters.
+func (s *sheet) span() float64 {
+	span := s.widths.label + s.widths.note
+	for _, w := range s.widths.values {
+		span += w
+	}
+	return span
+}
+
+// pageSetup: A4, landscape when wide, fit to width, header and footer,
+// the header row repeated, the print area the table.
+func (s *sheet) pageSetup() error {
+	lb := s.lang.Labels()
+	orientation := "portrait"
+	if s.span() > 95 {
+		orientation = "landscape"
+	}
+	one, zero, a4, fit := 1, 0, 9, true
+	if err := s.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	if err := s.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	footer := fmt.Sprintf("&L%s&R%s &P %s &N", hfEscape(s.b.Municipality), lb.Page, lb.Of)
+	if err := s.f.SetHeaderFooter(s.name, &excelize.HeaderFooterOptions{
+		OddHeader: "&L&\"-,Bold\"" + hfEscape(s.t.Title) + "&R" + hfEscape(s.b.Title), OddFooter: footer,
+	}); err != nil {
+		return err
+	}
+	quoted := "'" + strings.ReplaceAll(s.name, "'", "''") + "'"
+	if err := s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: s.name,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, headerRow, headerRow)}); err != nil {
+		return err
+	}
+	// print the table's columns only: long notes must not widen the page
+	lastRow := firstData + s.widths.rows - 1
+	if extras := len(texts(s.t)); extras > 0 {
+		lastRow += 1 + extras // a blank row, then the legend and notes
+	}
+	return s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s.name,
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(s.lastCol), lastRow)})
+}
+
+// head writes the column widths, the frozen pane, the title, unit and
+// header rows.
+func (s *sheet) head() error {
+	sw, lay, t := s.sw, s.lay, s.t
+	if err := sw.SetColWidth(lay.labelCol, lay.labelCol, s.widths.label); err != nil {
+		return err
+	}
+	if lay.hasNote {
+		if err := sw.SetColWidth(lay.noteCol, lay.noteCol, s.widths.note); err != nil {
+			return err
+		}
+	}
+	for i := range t.Columns {
+		if err := sw.SetColWidth(lay.valCol(i), lay.valCol(i), s.widths.values[i]); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, firstData), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: t.Title, StyleID: s.st.get(styleTitle, 0)}}, excelize.RowOpts{Height: 21}); err != nil {
+		return err
+	}
+	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[s.lang] + t.Unit
+	if err := sw.SetRow(cell(1, unitRow), []any{excelize.Cell{Value: unitText, StyleID: s.st.get(styleUnit, 0)}}); err != nil {
+		return err
+	}
+	header := make([]any, s.lastCol)
+	header[lay.labelCol-1] = excelize.Cell{Value: "", StyleID: s.st.get(styleHeader, 0)}
+	if lay.hasNote {
+		header[lay.noteCol-1] = excelize.Cell{Value: s.lang.Labels().RowNote, StyleID: s.st.get(styleHeader, 0)}
+	}
+	headerLines := 1.0
+	for i, c := range t.Columns {
+		text := c.Label + " (" + t.Unit + ")"
+		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: s.st.get(styleHeaderNum, 0)}
+		// the header wraps; readers do not refit row heights, so set it
+		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(s.widths.values[i]-1)))
+	}
+	return sw.SetRow(cell(1, headerRow), header, excelize.RowOpts{Height: 15 * min(headerLines, 4)})
+}
+
+// write writes one computed row: its label, note and amounts, with the
+// formulas that keep it live.
+func (s *sheet) write(r *data.CalcRow) error {
+	sheetRow := firstData + r.Index
+	row, lay := s.row, s.lay
+	clear(row)
+	label := r.Label
+	labelStyle, numStyle := s.st.get(styleLabel, r.Depth), s.st.get(styleNum, 0)
+	noteStyle := s.st.get(styleNote, 0)
+	switch r.Kind {
+	case data.GroupRow:
+		labelStyle = s.st.get(styleGroup, r.Depth)
+	case data.SubtotalRow:
+		label = s.lang.SubtotalLabel(r.Label)
+		labelStyle, numStyle, noteStyle = s.st.get(styleSubtotal, r.Depth), s.st.get(styleNumBold, 0), s.st.get(styleBlankTop, 0)
+	case data.TotalRow, data.BudgetRow, data.DifferenceRow:
+		labelStyle, numStyle, noteStyle = s.st.get(styleTotal, 0), s.st.get(styleNumTotal, 0), s.st.get(styleTotal, 0)
+	}
+	row[lay.labelCol-1] = excelize.Cell{Value: label, StyleID: labelStyle}
+	if lay.hasNote {
+		row[lay.noteCol-1] = excelize.Cell{Value: r.Note, StyleID: noteStyle}
+	}
+	for i := range s.t.Columns {
+		if c, ok := s.amount(r, i, sheetRow, numStyle); ok {
+			row[lay.valCol(i)-1] = c
+		}
+	}
+	switch r.Kind {
+	case data.TotalRow:
+		s.totalRow = sheetRow
+	case data.BudgetRow:
+		s.budgetRow = sheetRow
+	case data.DifferenceRow:
+		// the label follows the difference's sign: over or under the budget
+		tot, bud := cell(lay.valCol(0), s.totalRow), cell(lay.valCol(0), s.budgetRow)
+		row[lay.labelCol-1] = excelize.Cell{Formula: fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(s.labels.Over), quote(s.labels.Under)),
+			Value: label, StyleID: labelStyle}
+	}
+	if lay.hasNote && r.Note != "" {
+		// a wrapped note needs its row's height: readers do not refit it
+		// (a column's width counts digits; text runs about 15 % narrower)
+		lines := math.Ceil(float64(utf8.RuneCountInString(r.Note)) / ((s.widths.note - 1) * 1.15))
+		if lines > 1 {
+			return s.sw.SetRow(cell(1, sheetRow), row, excelize.RowOpts{Height: 15 * min(lines, 6)})
+		}
+	}
+	return s.sw.SetRow(cell(1, sheetRow), row)
+}
+
+// amount is the cell of column i in a row, if it has one: a value, or a
+// formula with its value stored.
+func (s *sheet) amount(r *data.CalcRow, i, sheetRow, style int) (excelize.Cell, bool) {
+	col := s.lay.valCol(i)
+	v := r.Values
+	switch r.Kind {
+	case data.LineRow:
+		if s.t.Columns[i].Computed() {
+			return excelize.Cell{Formula: rowFormula(s.formulas[i], sheetRow), Value: v[i].InexactFloat64(), StyleID: style}, true
+		}
+		if r.Given[i] {
+			return excelize.Cell{Value: v[i].InexactFloat64(), StyleID: style}, true
+		}
+	case data.SubtotalRow, data.TotalRow:
+		from, to := firstData+r.From, sheetRow-1
+		formula := fmt.Sprintf("SUBTOTAL(9,%s%d:%s%d)", colName(col), from, colName(col), to)
+		return excelize.Cell{Formula: formula, Value: v[i].InexactFloat64(), StyleID: style}, true
+	case data.BudgetRow:
+		if i == 0 {
+			return excelize.Cell{Value: v[0].InexactFloat64(), StyleID: style}, true
+		}
+	case data.DifferenceRow:
+		if i == 0 {
+			tot, bud := cell(col, s.totalRow), cell(col, s.budgetRow)
+			return excelize.Cell{Formula: fmt.Sprintf("ABS(%s-%s)", tot, bud), Value: v[0].InexactFloat64(), StyleID: style}, true
+		}
+	}
+	return excelize.Cell{}, false
+}
+
+// texts writes the legend and notes under the table, across its width,
+// wrapped.
+func (s *sheet) texts() error {
+	next := firstData + s.widths.rows + 1
+	for _, text := range texts(s.t) {
+		lines := math.Ceil(float64(utf8.RuneCountInString(text)) / max(s.span()-2, 10))
+		if err := s.sw.SetRow(cell(1, next), []any{excelize.Cell{Value: text, StyleID: s.st.get(styleLegend, 0)}},
 			excelize.RowOpts{Height: 15 * min(lines, 10)}); err != nil {
 			return err
 		}
-		if lastCol > 1 {
-			if err := sw.MergeCell(cell(1, next), cell(lastCol, next)); err != nil {
+		if s.lastCol > 1 {
+			if err := s.sw.MergeCell(cell(1, next), cell(s.lastCol, next)); err != nil {
 				return err
 			}
 		}
 		next++
 	}
-	return sw.Flush()
+	return nil
 }
 
 // texts are the legend and notes printed under a table.
