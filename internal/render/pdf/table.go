@@ -22,9 +22,51 @@ type cell struct {
 // layout (a front page's "Tid", "Sted") and is drawn without header or
 // rules.
 func (e *engine) table(t *extast.Table, src []byte) {
-	var header []*cell
-	var rows [][]*cell
-	keyValue := true
+	header, rows, keyValue := e.tableCells(t, src)
+	ncols := len(header)
+	for _, r := range rows {
+		ncols = max(ncols, len(r))
+	}
+	if ncols == 0 {
+		return
+	}
+	tl := &tableLayout{e: e, header: header, keyValue: keyValue}
+	tl.widths = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
+	if header != nil {
+		tl.headH = tl.height(header)
+	}
+	// a table starts where its header and first rows (up to three, or the
+	// first row's first lines if it is very tall) fit
+	start := 0.0
+	for _, row := range rows[:min(3, len(rows))] {
+		start += tl.height(row)
+	}
+	start = min(start, 8*lineHeight(tableSize))
+	for i, row := range rows {
+		h := tl.height(row)
+		first, overflows := i == 0, e.y+h > bottom
+		if first || overflows {
+			startsLow := first && e.room() < tl.headH+start
+			onFreshPage := e.pages > 0 && e.y <= marginT
+			// a new page for a row that does not fit, or for a table whose
+			// start does not fit, unless this page is still empty
+			if overflows && !first || startsLow && !onFreshPage {
+				e.newPage()
+			}
+			tl.drawHeader()
+		}
+		tl.drawRow(row)
+		if !keyValue {
+			e.rule(e.left, e.right, e.y, 0.15, ruleGrey)
+		}
+	}
+}
+
+// tableCells measures a table's cells; keyValue is a table whose header
+// cells are all empty (a borderless key-value block, drawn without its
+// header).
+func (e *engine) tableCells(t *extast.Table, src []byte) (header []*cell, rows [][]*cell, keyValue bool) {
+	keyValue = true
 	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
 		_, isHead := r.(*extast.TableHeader)
 		var row []*cell
@@ -51,82 +93,69 @@ func (e *engine) table(t *extast.Table, src []byte) {
 			rows = append(rows, row)
 		}
 	}
-	ncols := len(header)
-	for _, r := range rows {
-		ncols = max(ncols, len(r))
-	}
-	if ncols == 0 {
-		return
-	}
 	if keyValue {
 		header = nil
 	}
-	widths := e.columnWidths(header, rows, ncols, keyValue, aligns(t))
-	lh := lineHeight(tableSize)
-	layout := func(row []*cell) float64 {
-		n := 1
-		for i, c := range row {
-			c.lines = e.breakLines(c.pieces, widths[i]-2*cellPadX, tableSize)
-			n = max(n, len(c.lines))
+	return header, rows, keyValue
+}
+
+// tableLayout draws one table's rows, repeating the header on every page.
+type tableLayout struct {
+	e        *engine
+	header   []*cell
+	widths   []float64
+	headH    float64
+	keyValue bool
+}
+
+// height breaks a row's cells into lines and returns the row's height.
+func (tl *tableLayout) height(row []*cell) float64 {
+	n := 1
+	for i, c := range row {
+		c.lines = tl.e.breakLines(c.pieces, tl.widths[i]-2*cellPadX, tableSize)
+		n = max(n, len(c.lines))
+	}
+	return float64(n)*lineHeight(tableSize) + 2*cellPadY
+}
+
+func (tl *tableLayout) drawHeader() {
+	if tl.header == nil {
+		return
+	}
+	e := tl.e
+	e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
+	e.pdf.Rect(e.left, e.y, e.right-e.left, tl.headH, "F")
+	e.drawRow(tl.header, tl.widths, 0, -1, e.y)
+	e.y += tl.headH
+	e.rule(e.left, e.right, e.y, 0.3, grey)
+}
+
+// drawRow draws a row whose lines are broken; a row taller than the room
+// left is split across pages, the header repeated above its rest.
+func (tl *tableLayout) drawRow(row []*cell) {
+	e, lh := tl.e, lineHeight(tableSize)
+	first := 0
+	for {
+		fit := int((bottom - e.y - 2*cellPadY) / lh)
+		remaining := 0
+		for _, c := range row {
+			remaining = max(remaining, len(c.lines)-first)
 		}
-		return float64(n)*lh + 2*cellPadY
-	}
-	headH := 0.0
-	if header != nil {
-		headH = layout(header)
-	}
-	drawHeader := func() {
-		if header == nil {
+		// not even one line fits, but the page holds nothing but the
+		// header: draw it all here rather than page on forever
+		hopeless := fit < 1 && e.y <= marginT+tl.headH
+		if remaining <= fit || hopeless {
+			e.drawRow(row, tl.widths, first, -1, e.y)
+			e.y += float64(remaining)*lh + 2*cellPadY
 			return
 		}
-		e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
-		e.pdf.Rect(e.left, e.y, e.right-e.left, headH, "F")
-		e.drawRow(header, widths, 0, -1, e.y)
-		e.y += headH
-		e.rule(e.left, e.right, e.y, 0.3, grey)
-	}
-	// a table starts where its header and first rows (up to three, or the
-	// first row's first lines if it is very tall) fit
-	start := 0.0
-	for _, row := range rows[:min(3, len(rows))] {
-		start += layout(row)
-	}
-	start = min(start, 8*lh)
-	for i, row := range rows {
-		h := layout(row)
-		if i == 0 || e.y+h > bottom {
-			need := headH + start
-			if i > 0 || e.room() < need {
-				if i > 0 || e.pages == 0 || e.y > marginT {
-					e.newPage()
-				}
-			}
-			drawHeader()
+		if fit >= 1 {
+			e.drawRow(row, tl.widths, first, first+fit, e.y)
+			e.y += float64(fit)*lh + 2*cellPadY
+			first += fit
 		}
-		// a row taller than the room left is split across pages
-		first := 0
-		for {
-			fit := int((bottom - e.y - 2*cellPadY) / lh)
-			remaining := 0
-			for _, c := range row {
-				remaining = max(remaining, len(c.lines)-first)
-			}
-			if remaining <= fit || fit < 1 && e.y <= marginT+headH {
-				e.drawRow(row, widths, first, -1, e.y)
-				e.y += float64(remaining)*lh + 2*cellPadY
-				break
-			}
-			if fit >= 1 {
-				e.drawRow(row, widths, first, first+fit, e.y)
-				e.y += float64(fit)*lh + 2*cellPadY
-				first += fit
-			}
-			e.newPage()
-			drawHeader()
-		}
-		if !keyValue {
-			e.rule(e.left, e.right, e.y, 0.15, ruleGrey)
-		}
+		e.newPage()
+		tl.drawHeader()
 	}
 }
 
