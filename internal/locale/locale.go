@@ -143,9 +143,6 @@ func (l Lang) Number(d decimal.Decimal, decimals int) string {
 	return b.String()
 }
 
-// Int formats a whole number with thousands separators.
-func (l Lang) Int(n int) string { return l.Number(decimal.NewFromInt(int64(n)), 0) }
-
 // And is "og" or "and".
 func (l Lang) And() string {
 	if l == English {

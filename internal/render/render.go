@@ -152,7 +152,7 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	if err != nil {
 		return nil, err
 	}
-	res.Filename = fmt.Sprintf("%s %s %s.pdf", v.Kind, m.Committee, m.Start.Time.Format("2006-01-02"))
+	res.Filename = fmt.Sprintf("%s %s %s.pdf", v.DocumentName, m.Committee, m.Start.Time.Format("2006-01-02"))
 	return res, nil
 }
 

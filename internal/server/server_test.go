@@ -405,7 +405,7 @@ func TestSIGHUPReloadsTemplates(t *testing.T) {
 	if err := os.MkdirAll(dir+"/helsingor", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(dir+"/helsingor/agenda.md.tmpl", []byte("# {{.Kind}}\n\nBeslutninger"), 0o644); err != nil {
+	if err := os.WriteFile(dir+"/helsingor/agenda.md.tmpl", []byte("# {{.DocumentName}}\n\nBeslutninger"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	hup <- syscall.SIGHUP

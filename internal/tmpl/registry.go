@@ -357,14 +357,14 @@ func (r *Registry) Execute(ctx context.Context, set string, kind data.Document, 
 	if err != nil {
 		return nil, err
 	}
-	run := &run{lim: r.lim, ctx: ctx, deadline: time.Now().Add(r.lim.Timeout)}
-	if d, ok := ctx.Deadline(); ok && d.Before(run.deadline) {
-		run.deadline = d
+	ex := &run{lim: r.lim, ctx: ctx, deadline: time.Now().Add(r.lim.Timeout)}
+	if d, ok := ctx.Deadline(); ok && d.Before(ex.deadline) {
+		ex.deadline = d
 	}
-	t.Funcs(run.funcs())
+	t.Funcs(ex.funcs())
 	out := &Output{Parts: map[string]string{}}
-	w := &capWriter{run: run}
-	if err := run.exec(t, w, v); err != nil {
+	w := &capWriter{run: ex}
+	if err := ex.exec(t, w, v); err != nil {
 		return nil, err
 	}
 	out.Body = w.buf.String()
@@ -373,8 +373,8 @@ func (r *Registry) Execute(ctx context.Context, set string, kind data.Document, 
 		if pt == nil {
 			continue
 		}
-		pw := &capWriter{run: run}
-		if err := run.exec(pt, pw, v); err != nil {
+		pw := &capWriter{run: ex}
+		if err := ex.exec(pt, pw, v); err != nil {
 			return nil, err
 		}
 		out.Parts[p] = strings.TrimSpace(pw.buf.String())

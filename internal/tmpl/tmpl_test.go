@@ -182,9 +182,9 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("default/agenda.md.tmpl", "# Helsingør {{.Kind}}\n{{template \"extra\" .}}")
+	write("default/agenda.md.tmpl", "# Helsingør {{.DocumentName}}\n{{template \"extra\" .}}")
 	write("default/_extra.tmpl", `{{define "extra"}}Beslutninger følger.{{end}}`)
-	write("kommune/minutes.md.tmpl", "# {{.Kind}}")
+	write("kommune/minutes.md.tmpl", "# {{.DocumentName}}")
 	r, err := New(templates.FS, dir, Limits{}, testDocFuncs)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 		t.Error("nothing changed yet")
 	}
 	time.Sleep(10 * time.Millisecond)
-	write("default/agenda.md.tmpl", "# Ny {{.Kind}}")
+	write("default/agenda.md.tmpl", "# Ny {{.DocumentName}}")
 	if !r.Changed() {
 		t.Fatal("the change was not seen")
 	}
@@ -234,7 +234,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 		t.Error("the broken directory counts as changed again after its failed load")
 	}
 	time.Sleep(10 * time.Millisecond)
-	write("default/agenda.md.tmpl", "# Rettet {{.Kind}}")
+	write("default/agenda.md.tmpl", "# Rettet {{.DocumentName}}")
 	if !r.Changed() {
 		t.Error("the repair was not seen")
 	}

@@ -17,7 +17,7 @@ type Meeting struct {
 	Document                string         // "agenda" or "minutes"
 	IsMinutes               bool           // Document == "minutes"
 	Public                  bool           // the version for publication: closed items are redacted
-	Kind                    string         // "Dagsorden"/"Referat" (or English)
+	DocumentName            string         // "Dagsorden"/"Referat" (or English)
 	Municipality, Committee string
 	Title                   string // optional subtitle
 	Location                string
@@ -34,7 +34,7 @@ type Meeting struct {
 	Items                   []*Item            // every item, in order
 	Open                    []*Item            // open items
 	Closed                  []*Item            // closed items
-	Sections                []*ItemGroup       // open items by group (one untitled group when there are no groups)
+	Groups                  []*ItemGroup       // open items by group (one untitled group when there are no groups)
 	Attachments             []*ItemAttachments // items with attachments to list, in order
 }
 
@@ -114,18 +114,26 @@ func NewMeeting(m *data.Meeting, document data.Document, public bool, lang local
 		TimeRange: l.TimeRange(m.Start.Time, m.End.Time),
 		Note:      Demote(m.Note, bodyLevel),
 	}
-	v.Kind = lb.Agenda
+	v.DocumentName = lb.Agenda
 	if v.IsMinutes {
-		v.Kind = lb.Minutes
+		v.DocumentName = lb.Minutes
 	}
+	v.people(m, public)
+	v.items(m, l)
+	v.groups(m.Groups)
+	return v
+}
 
+// people sorts the participants into members, absent, others and guests.
+// A public version leaves out guests who attended only closed items: who
+// attended a closed item is part of its content.
+func (v *Meeting) people(m *data.Meeting, public bool) {
 	closed := map[string]bool{}
 	for _, it := range m.Items {
 		closed[it.Number] = it.Closed()
 	}
 	for _, p := range m.Participants {
 		if public && p.Role == data.RoleGuest && len(p.Items) > 0 {
-			// who attended a closed item is part of its content
 			var open []string
 			for _, n := range p.Items {
 				if !closed[n] {
@@ -135,13 +143,13 @@ func NewMeeting(m *data.Meeting, document data.Document, public bool, lang local
 			if len(open) == 0 {
 				continue
 			}
-			p.Items = open
+			p.Items = open // p is a copy
 		}
-		pv := person(p, lb)
-		switch {
-		case pv.Attendance == data.AttendanceAbsent:
+		pv := person(p, v.L)
+		switch pv.Attendance {
+		case data.AttendanceAbsent:
 			v.Absent = append(v.Absent, pv)
-		case pv.Attendance == data.AttendanceApologies:
+		case data.AttendanceApologies:
 			v.Apologies = append(v.Apologies, pv)
 		}
 		present := pv.Attendance == data.AttendancePresent
@@ -167,7 +175,10 @@ func NewMeeting(m *data.Meeting, document data.Document, public bool, lang local
 			}
 		}
 	}
+}
 
+// items builds the items, open and closed, and the attachment list.
+func (v *Meeting) items(m *data.Meeting, l locale.Lang) {
 	groupTitle := map[string]string{}
 	for _, g := range m.Groups {
 		groupTitle[g.Code] = g.Title
@@ -184,33 +195,38 @@ func NewMeeting(m *data.Meeting, document data.Document, public bool, lang local
 			v.Attachments = append(v.Attachments, &ItemAttachments{Item: it, Attachments: it.Attachments})
 		}
 	}
-	if len(m.Groups) == 0 {
+}
+
+// groups puts the open items under their groups, in the groups' order;
+// items of no group come last, under "Øvrige sager". Without groups, all
+// open items are one untitled group.
+func (v *Meeting) groups(groups []data.Group) {
+	if len(groups) == 0 {
 		if len(v.Open) > 0 {
-			v.Sections = []*ItemGroup{{Items: v.Open}}
+			v.Groups = []*ItemGroup{{Items: v.Open}}
 		}
-	} else {
-		var loose []*Item
-		for _, g := range m.Groups {
-			grp := &ItemGroup{Code: g.Code, Title: g.Title}
-			for _, it := range v.Open {
-				if it.Group == g.Code {
-					grp.Items = append(grp.Items, it)
-				}
-			}
-			if len(grp.Items) > 0 {
-				v.Sections = append(v.Sections, grp)
-			}
-		}
+		return
+	}
+	for _, g := range groups {
+		grp := &ItemGroup{Code: g.Code, Title: g.Title}
 		for _, it := range v.Open {
-			if it.Group == "" {
-				loose = append(loose, it)
+			if it.Group == g.Code {
+				grp.Items = append(grp.Items, it)
 			}
 		}
-		if len(loose) > 0 {
-			v.Sections = append(v.Sections, &ItemGroup{Title: lb.Ungrouped, Items: loose})
+		if len(grp.Items) > 0 {
+			v.Groups = append(v.Groups, grp)
 		}
 	}
-	return v
+	var loose []*Item
+	for _, it := range v.Open {
+		if it.Group == "" {
+			loose = append(loose, it)
+		}
+	}
+	if len(loose) > 0 {
+		v.Groups = append(v.Groups, &ItemGroup{Title: v.L.Ungrouped, Items: loose})
+	}
 }
 
 func person(p data.Participant, lb *locale.Labels) Person {
