@@ -32,13 +32,19 @@ type CalcRow struct {
 	Over   bool // difference: the total exceeds the budget
 }
 
-// ColumnOrder is the order computed columns must be evaluated in (each
-// after the columns its formula uses); input columns are left out.
-func (t *BudgetTable) ColumnOrder() []int {
-	idx := map[string]int{}
+// ColumnIndex maps the columns' keys to their positions.
+func (t *BudgetTable) ColumnIndex() map[string]int {
+	idx := make(map[string]int, len(t.Columns))
 	for i, c := range t.Columns {
 		idx[c.Key] = i
 	}
+	return idx
+}
+
+// ColumnOrder is the order computed columns must be evaluated in (each
+// after the columns its formula uses); input columns are left out.
+func (t *BudgetTable) ColumnOrder() []int {
+	idx := t.ColumnIndex()
 	var order []int
 	seen := make([]bool, len(t.Columns))
 	var visit func(i int)
@@ -73,10 +79,7 @@ func (t *BudgetTable) Walk(lb TableLabels, fn func(*CalcRow) error) error {
 // (see TableRows), for tables too large to keep decoded. The rows must be
 // the table's validated rows; an error from the sequence ends the walk.
 func (t *BudgetTable) WalkRows(lb TableLabels, top iter.Seq2[*Row, error], fn func(*CalcRow) error) error {
-	w := walker{t: t, fn: fn, order: t.ColumnOrder(), idx: map[string]int{}}
-	for i, c := range t.Columns {
-		w.idx[c.Key] = i
-	}
+	w := walker{t: t, fn: fn, order: t.ColumnOrder(), idx: t.ColumnIndex()}
 	n := len(t.Columns)
 	total := make([]decimal.Decimal, n)
 	if err := w.rows(top, 0, total); err != nil {

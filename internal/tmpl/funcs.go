@@ -1,6 +1,7 @@
 package tmpl
 
 import (
+	"slices"
 	"fmt"
 	"iter"
 	"reflect"
@@ -273,36 +274,67 @@ func boundedPrintf(lim Limits, format string, a ...any) (string, error) {
 	return s, nil
 }
 
+// numbers is an arithmetic sequence from start towards end by step:
+// seq's (end included) or until's (end excluded).
+type numbers struct {
+	start, end, step int
+	inclusive        bool
+}
+
+func (n numbers) in(x int) bool {
+	switch {
+	case n.step > 0 && n.inclusive:
+		return x <= n.end
+	case n.step > 0:
+		return x < n.end
+	case n.inclusive:
+		return x >= n.end
+	}
+	return x > n.end
+}
+
+// count is how many numbers the sequence has, without making them.
+func (n numbers) count() int {
+	if n.step == 0 || !n.in(n.start) {
+		return 0
+	}
+	d := (n.end - n.start) / n.step
+	if !n.inclusive && (n.end-n.start)%n.step == 0 {
+		d--
+	}
+	return d + 1
+}
+
+func (n numbers) all(yield func(int) bool) {
+	for x := n.start; n.in(x); x += n.step {
+		if !yield(x) {
+			return
+		}
+	}
+}
+
 func seqInts(lim Limits, a ...int) ([]int, error) {
-	start, step, end := 1, 1, 0
+	n := numbers{start: 1, step: 1, inclusive: true}
 	switch len(a) {
 	case 1:
-		end = a[0]
+		n.end = a[0]
 	case 2:
-		start, end = a[0], a[1]
+		n.start, n.end = a[0], a[1]
 	case 3:
-		start, step, end = a[0], a[1], a[2]
+		n.start, n.step, n.end = a[0], a[1], a[2]
 	default:
 		return nil, fmt.Errorf("seq takes 1 to 3 numbers")
 	}
-	if step == 0 {
+	if n.step == 0 {
 		return nil, fmt.Errorf("seq step 0")
 	}
-	if start > end && step > 0 {
-		step = -step
+	if n.start > n.end && n.step > 0 {
+		n.step = -n.step
 	}
-	n := (end-start)/step + 1
-	if n < 0 {
-		n = 0
+	if c := n.count(); c > lim.MaxList {
+		return nil, limitError("seq of %d numbers; at most %d are allowed", c, lim.MaxList)
 	}
-	if n > lim.MaxList {
-		return nil, limitError("seq of %d numbers; at most %d are allowed", n, lim.MaxList)
-	}
-	out := make([]int, 0, n)
-	for x := start; (step > 0 && x <= end) || (step < 0 && x >= end); x += step {
-		out = append(out, x)
-	}
-	return out, nil
+	return slices.Collect(n.all), nil
 }
 
 func number(lang string, v any, decimals ...int) (string, error) {
@@ -462,27 +494,26 @@ func names(l locale.Lang, ps []view.Person) string {
 // untilSeq is sprig's until as an iterator that checks the limits at
 // every step, so a huge range stops at the deadline instead of running on.
 func (r *run) untilSeq(args ...int) (iter.Seq[int], error) {
-	start, end, step := 0, 0, 1
+	n := numbers{step: 1}
 	switch len(args) {
 	case 1:
-		end = args[0]
-		if end < 0 {
-			step = -1
+		n.end = args[0]
+		if n.end < 0 {
+			n.step = -1
 		}
 	case 3:
-		start, end, step = args[0], args[1], args[2]
+		n.start, n.end, n.step = args[0], args[1], args[2]
 	default:
 		return nil, fmt.Errorf("until takes 1 number, untilStep 3")
 	}
-	if step == 0 {
+	if n.step == 0 {
 		return nil, fmt.Errorf("untilStep with step 0")
 	}
-	n := (end - start) / step
-	if n > r.lim.MaxList {
-		return nil, limitError("until %d: at most %d numbers are allowed", n, r.lim.MaxList)
+	if c := n.count(); c > r.lim.MaxList {
+		return nil, limitError("until %d: at most %d numbers are allowed", c, r.lim.MaxList)
 	}
 	return func(yield func(int) bool) {
-		for x := start; (step > 0 && x < end) || (step < 0 && x > end); x += step {
+		for x := range n.all {
 			if r.check() != nil || !yield(x) {
 				return
 			}

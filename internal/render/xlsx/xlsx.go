@@ -566,10 +566,7 @@ type formulaTerm struct{ op, col string }
 // columnFormulas turns each computed column's terms into sheet columns,
 // once per table; rowFormula then writes a row's formula from them.
 func columnFormulas(t *data.BudgetTable, lay layout) [][]formulaTerm {
-	idx := map[string]int{}
-	for i, c := range t.Columns {
-		idx[c.Key] = i
-	}
+	idx := t.ColumnIndex()
 	out := make([][]formulaTerm, len(t.Columns))
 	for i, c := range t.Columns {
 		for j, term := range c.Terms {
@@ -638,10 +635,7 @@ func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
 	tl := view.TableLabels(t, lang)
 	w := colWidths{label: float64(utf8.RuneCountInString(tl.Total)) + 2, values: make([]float64, len(t.Columns))}
 	abs := make([]decimal.Decimal, len(t.Columns))
-	idx := map[string]int{}
-	for i, c := range t.Columns {
-		idx[c.Key] = i
-	}
+	idx := t.ColumnIndex()
 	var visit func(rows []data.Row, depth int)
 	visit = func(rows []data.Row, depth int) {
 		for i := range rows {
