@@ -20,6 +20,8 @@ import (
 
 var styles = []string{"Regular", "Bold", "Italic", "BoldItalic"}
 
+// main is one straight pass, read fonts, split, write, kept in one piece so
+// the generated files can be followed from top to bottom.
 func main() {
 	coverage := map[uint16]bool{}
 	for i, s := range styles {

@@ -123,7 +123,30 @@ func (t *BudgetTable) validate(p *problems, path string) {
 		}
 	}
 
-	cols := dot(path, "columns")
+	byKey, inputs := t.validateColumns(p, dot(path, "columns"))
+	if t.Budget != nil {
+		if inputs != 1 || len(t.Columns) != 1 {
+			p.add(dot(path, "budget"), "a budget frame needs a table with exactly one column, which is not computed")
+		}
+		amount(p, dot(path, "budget"), *t.Budget)
+	}
+
+	rows := dot(path, "rows")
+	if len(t.Rows) == 0 {
+		p.add(rows, "at least one row is required")
+	}
+	count := 0
+	for i := range t.Rows {
+		t.Rows[i].validate(p, at(rows, i), byKey, 1, &count)
+	}
+	if count > maxRows {
+		p.add(rows, "has %d rows in all; at most %d are allowed", count, maxRows)
+	}
+}
+
+// validateColumns checks the columns and their formulas; it returns the
+// columns by key and how many are input columns.
+func (t *BudgetTable) validateColumns(p *problems, cols string) (map[string]*Column, int) {
 	if len(t.Columns) == 0 {
 		p.add(cols, "at least one column is required")
 	}
@@ -170,24 +193,7 @@ func (t *BudgetTable) validate(p *problems, path string) {
 	if inputs == 0 && len(t.Columns) > 0 {
 		p.add(cols, "at least one column must be an input column (without a formula)")
 	}
-	if t.Budget != nil {
-		if inputs != 1 || len(t.Columns) != 1 {
-			p.add(dot(path, "budget"), "a budget frame needs a table with exactly one column, which is not computed")
-		}
-		amount(p, dot(path, "budget"), *t.Budget)
-	}
-
-	rows := dot(path, "rows")
-	if len(t.Rows) == 0 {
-		p.add(rows, "at least one row is required")
-	}
-	count := 0
-	for i := range t.Rows {
-		t.Rows[i].validate(p, at(rows, i), byKey, 1, &count)
-	}
-	if count > maxRows {
-		p.add(rows, "has %d rows in all; at most %d are allowed", count, maxRows)
-	}
+	return byKey, inputs
 }
 
 func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth int, count *int) {

@@ -260,38 +260,8 @@ func checkValue(v any, t reflect.Type, path string, p *problems) any {
 	if v == nil {
 		return nil // null is the same as absent
 	}
-	switch t {
-	case decimalType:
-		// a number, or a string holding one (for senders that keep
-		// amounts as decimal strings)
-		var s string
-		switch n := v.(type) {
-		case jsontext.Value:
-			s = string(n)
-		case string:
-			s = n
-		default:
-			p.add(path, "must be a number, not %s", jsonKind(v))
-			return nil
-		}
-		if _, err := parseDecimal(s); err != nil {
-			p.add(path, "%s", err)
-			return nil
-		}
-		return v
-	case amountsType:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			p.add(path, "must be an object of amounts by column key, not %s", jsonKind(v))
-			return nil
-		}
-		return checkObject(obj, path, p, func(string) (reflect.Type, bool) { return decimalType, true })
-	case timestampType:
-		if _, ok := v.(string); !ok {
-			p.add(path, "must be an RFC 3339 time as a string, not %s", jsonKind(v))
-			return nil
-		}
-		return v
+	if kept, ok := checkSpecial(v, t, path, p); ok {
+		return kept
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -350,6 +320,45 @@ func checkValue(v any, t reflect.Type, path string, p *problems) any {
 		})
 	}
 	return v
+}
+
+// checkSpecial checks the types that read themselves from JSON: amounts
+// and times. ok is false for every other type.
+func checkSpecial(v any, t reflect.Type, path string, p *problems) (kept any, ok bool) {
+	switch t {
+	case decimalType:
+		// a number, or a string holding one (for senders that keep
+		// amounts as decimal strings)
+		var s string
+		switch n := v.(type) {
+		case jsontext.Value:
+			s = string(n)
+		case string:
+			s = n
+		default:
+			p.add(path, "must be a number, not %s", jsonKind(v))
+			return nil, true
+		}
+		if _, err := parseDecimal(s); err != nil {
+			p.add(path, "%s", err)
+			return nil, true
+		}
+		return v, true
+	case amountsType:
+		obj, isObj := v.(map[string]any)
+		if !isObj {
+			p.add(path, "must be an object of amounts by column key, not %s", jsonKind(v))
+			return nil, true
+		}
+		return checkObject(obj, path, p, func(string) (reflect.Type, bool) { return decimalType, true }), true
+	case timestampType:
+		if _, isString := v.(string); !isString {
+			p.add(path, "must be an RFC 3339 time as a string, not %s", jsonKind(v))
+			return nil, true
+		}
+		return v, true
+	}
+	return nil, false
 }
 
 // checkObject checks each member of obj, in name order, against the type

@@ -205,17 +205,23 @@ func (m *Meeting) Validate() error {
 		p.add("", "the meeting's texts total %d characters; at most %d are allowed", n, maxTexts)
 	}
 
-	limit(&p, "participants", len(m.Participants), maxPeople)
+	m.validateParticipants(&p, numbers)
+	return p.err()
+}
+
+// validateParticipants checks the participants; numbers are the items'.
+func (m *Meeting) validateParticipants(p *problems, numbers map[string]bool) {
+	limit(p, "participants", len(m.Participants), maxPeople)
 	for i := range m.Participants {
 		pt := &m.Participants[i]
 		path := at("participants", i)
-		required(&p, dot(path, "name"), pt.Name)
-		short(&p, dot(path, "party"), pt.Party)
-		short(&p, dot(path, "title"), pt.Title)
-		short(&p, dot(path, "note"), pt.Note)
-		oneOf(&p, dot(path, "role"), &pt.Role, RoleMember,
+		required(p, dot(path, "name"), pt.Name)
+		short(p, dot(path, "party"), pt.Party)
+		short(p, dot(path, "title"), pt.Title)
+		short(p, dot(path, "note"), pt.Note)
+		oneOf(p, dot(path, "role"), pt.Role, RoleMember,
 			RoleChair, RoleViceChair, RoleMember, RoleSubstitute, RoleOfficial, RoleGuest, RoleMinuteTaker)
-		oneOf(&p, dot(path, "attendance"), &pt.Attendance, AttendancePresent,
+		oneOf(p, dot(path, "attendance"), pt.Attendance, AttendancePresent,
 			AttendancePresent, AttendanceAbsent, AttendanceApologies)
 		for j, n := range pt.Items {
 			if !numbers[n] {
@@ -223,7 +229,6 @@ func (m *Meeting) Validate() error {
 			}
 		}
 	}
-	return p.err()
 }
 
 // textSize is the number of characters in all Markdown fields.
