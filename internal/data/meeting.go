@@ -219,9 +219,9 @@ func (m *Meeting) validateParticipants(p *problems, numbers map[string]bool) {
 		short(p, dot(path, "party"), pt.Party)
 		short(p, dot(path, "title"), pt.Title)
 		short(p, dot(path, "note"), pt.Note)
-		oneOf(p, dot(path, "role"), pt.Role, RoleMember,
+		oneOf(p, dot(path, "role"), &pt.Role, RoleMember,
 			RoleChair, RoleViceChair, RoleMember, RoleSubstitute, RoleOfficial, RoleGuest, RoleMinuteTaker)
-		oneOf(p, dot(path, "attendance"), pt.Attendance, AttendancePresent,
+		oneOf(p, dot(path, "attendance"), &pt.Attendance, AttendancePresent,
 			AttendancePresent, AttendanceAbsent, AttendanceApologies)
 		for j, n := range pt.Items {
 			if !numbers[n] {
