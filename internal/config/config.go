@@ -276,6 +276,17 @@ func registerRender(s *settings, c *Config, j *Job) {
 	})
 	s.fs.StringVar(&j.Options.Template, "template", tmpl.DefaultSet, "template set")
 	s.fs.BoolVar(&j.Options.Public, "public", false, "the version for publication: closed items show number and title only")
+	s.fs.Func("pdf", "archive (tagged PDF/UA-1 and PDF/A-2a, the default) or plain", func(v string) error {
+		switch v {
+		case "archive":
+			j.Options.Plain = false
+		case "plain":
+			j.Options.Plain = true
+		default:
+			return fmt.Errorf("must be archive or plain, not %q", v)
+		}
+		return nil
+	})
 	s.fs.Func("lang", "da or en (default: the document's language)", func(v string) (err error) {
 		j.Options.Lang, err = locale.Parse(v)
 		return err

@@ -22,6 +22,7 @@ type Options struct {
 	Template string      // template set; "" is tmpl.DefaultSet
 	Public   bool        // the version for publication
 	Lang     locale.Lang // "" keeps the document's language
+	Plain    bool        // a PDF without the structure tree and PDF/A parts (pdf=plain); archival and tagged by default
 }
 
 // Result is a finished file.
@@ -185,6 +186,7 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 	doc.Markdown = out.Body
 	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"], out.Parts["keywords"]
 	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
+	doc.Plain = o.Plain
 	return r.pdf(ctx, &doc)
 }
 

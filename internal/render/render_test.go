@@ -131,7 +131,7 @@ func TestMinutesFixture(t *testing.T) {
 	if info["Title"] != "Referat: Beskæftigelsesudvalget 19.08.2014" || info["Author"] != "Aalborg Kommune" || !strings.Contains(info["Subject"], "tirsdag den 19. august 2014") {
 		t.Errorf("metadata: %v", info)
 	}
-	if !bytes.Contains(res.Body, []byte("/Lang (da)")) {
+	if !bytes.Contains(res.Body, []byte("/Lang (da-DK)")) {
 		t.Error("no document language")
 	}
 	if res.Pages != len(pages) {

@@ -61,6 +61,13 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 	default:
 		bad("public", "must be true or false, not %q", truncate(p))
 	}
+	switch p := q.Get("pdf"); p {
+	case "", "archive":
+	case "plain":
+		o.Plain = true
+	default:
+		bad("pdf", "must be archive (tagged PDF/UA-1 and PDF/A-2a, the default) or plain, not %q", truncate(p))
+	}
 	if l := q.Get("lang"); l != "" {
 		lang, err := locale.Parse(l)
 		if err != nil {

@@ -31,8 +31,8 @@ func (s *Server) chain(r route) []gin.HandlerFunc {
 
 // The query parameters of the render endpoints; options refuses others.
 var (
-	meetingQuery = []string{"template", "public", "lang"}
-	budgetQuery  = []string{"template", "public", "lang", "format"}
+	meetingQuery = []string{"template", "public", "lang", "pdf"}
+	budgetQuery  = []string{"template", "public", "lang", "pdf", "format"}
 )
 
 // routes is every endpoint of the service, in one table.

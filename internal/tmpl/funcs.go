@@ -1,10 +1,10 @@
 package tmpl
 
 import (
-	"slices"
 	"fmt"
 	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"text/template"
 	"time"

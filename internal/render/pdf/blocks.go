@@ -39,27 +39,27 @@ func (e *engine) gap(mm float64) {
 func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 	switch n := n.(type) {
 	case *ast.Heading:
-		e.heading(n, src)
+		e.block(headingTag(n.Level, e.inTOC), func() { e.heading(n, src) })
 	case *ast.Paragraph:
 		if e.inTOC && e.tocLine(n, src) {
 			return
 		}
-		e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black)
+		e.block("P", func() { e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black) })
 		e.gap(lineHeight(bodySize) * 0.5)
 	case *ast.TextBlock: // a paragraph in a tight list
-		e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black)
+		e.block("P", func() { e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black) })
 		if n.NextSibling() != nil {
 			e.gap(lineHeight(bodySize) * 0.2)
 		}
 	case *ast.List:
-		e.list(n, src, depth)
+		e.block("L", func() { e.list(n, src, depth) })
 		if depth == 0 {
 			e.gap(lineHeight(bodySize) * 0.5)
 		}
 	case *ast.Blockquote:
-		e.quote(n, src, depth)
+		e.block("BlockQuote", func() { e.quote(n, src, depth) })
 	case *ast.FencedCodeBlock, *ast.CodeBlock:
-		e.code(n, src)
+		e.block("P", func() { e.code(n, src) })
 	case *ast.ThematicBreak:
 		e.ensure(6)
 		e.y += 2.5
@@ -73,6 +73,18 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 	default:
 		e.layoutBlocks(n, src, depth)
 	}
+}
+
+// headingTag is a heading's structure type. Templates write the front
+// page's title as # and everything that follows from ##: an item's
+// heading ## is H1 and its sections' ### are H2, one level down each,
+// never skipping a level. Inside the table of contents a heading (a
+// group's name) is an entry of it.
+func headingTag(level int, inTOC bool) string {
+	if inTOC {
+		return "TOCI"
+	}
+	return "H" + strconv.Itoa(min(max(level-1, 1), 6))
 }
 
 // directive handles the layout comments templates write:
@@ -93,8 +105,14 @@ func (e *engine) directive(n *ast.HTMLBlock, src []byte) {
 			e.newPage()
 		}
 	case "toc":
+		if !e.inTOC {
+			e.tags.open("TOC")
+		}
 		e.inTOC = true
 	case "/toc":
+		if e.inTOC {
+			e.tags.close()
+		}
 		e.inTOC = false
 	}
 }
@@ -178,12 +196,15 @@ func (e *engine) list(l *ast.List, src []byte, depth int) {
 			text = strconv.Itoa(num) + string(l.Marker)
 			num++
 		}
-		e.marker = &marker{text: text, x: saved + 1}
+		e.tags.open("LI")
+		e.marker = &marker{text: text, x: saved + 1, lbl: e.tags.open("Lbl")}
+		e.tags.close()
 		if l.IsOrdered() {
 			e.marker.x = saved
 		}
 		e.left = saved + indent
-		e.layoutBlocks(item, src, depth+1)
+		e.block("LBody", func() { e.layoutBlocks(item, src, depth+1) })
+		e.tags.close()
 		e.marker = nil
 		e.left = saved
 		if !l.IsTight && item.NextSibling() != nil {
@@ -199,9 +220,11 @@ func (e *engine) quote(n *ast.Blockquote, src []byte, depth int) {
 	e.layoutBlocks(n, src, depth)
 	e.left = saved
 	if e.pages == page {
-		e.pdf.SetDrawColor(quoteGrey.r, quoteGrey.g, quoteGrey.b)
-		e.pdf.SetLineWidth(0.6)
-		e.pdf.Line(saved+1.5, top, saved+1.5, e.y-lineHeight(bodySize)*0.4)
+		e.paint(func() {
+			e.pdf.SetDrawColor(quoteGrey.r, quoteGrey.g, quoteGrey.b)
+			e.pdf.SetLineWidth(0.6)
+			e.pdf.Line(saved+1.5, top, saved+1.5, e.y-lineHeight(bodySize)*0.4)
+		})
 	}
 }
 
@@ -231,18 +254,26 @@ func (e *engine) tocLine(n *ast.Paragraph, src []byte) bool {
 	numW := e.width(regular, bodySize, "0000") + 2
 	saved := e.right
 	e.right -= numW
+	e.tags.open("TOCI")
+	linkEl := e.tags.open("Link")
+	linkEl.text = plainText(link, src)
 	lines := e.paragraph(spans, bodySize, false, alignLeft, black)
+	e.tags.close()
+	ref := e.tags.open("Reference") // the page number, drawn when it is known
+	e.tags.close()
+	e.tags.close()
 	e.right = saved
 	lh := lineHeight(bodySize)
 	base := e.y - lh + e.baselineOffset(bodySize)
 	last := lines[len(lines)-1]
-	e.toc = append(e.toc, tocEntry{page: e.pages, baseline: base, textEnd: e.left + last.w, target: target})
+	e.toc = append(e.toc, tocEntry{page: e.pages, baseline: base, textEnd: e.left + last.w, target: target, ref: ref})
 	if id, ok := e.linkTo(target); ok {
 		top := e.y - float64(len(lines))*lh
 		if top < marginT { // the entry began on the previous page
 			top = marginT
 		}
 		e.pdf.Link(e.left, top, e.right-e.left, e.y-top, id)
+		e.tags.within(linkEl, func() { e.tags.annotation(e.pdf.PageNo()) })
 	}
 	e.y += lh * 0.25
 	return true

@@ -39,6 +39,7 @@ type Document struct {
 	Keywords    string
 	Lang        string    // e.g. "da"
 	MaxPages    int       // the layout stops with ErrTooManyPages past this many pages (0: no limit)
+	Plain       bool      // skip the structure tree and the PDF/A parts (see archive.go)
 	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
 	FooterLeft  string    // inline Markdown; Page and Pages are replaced
 	FooterRight string
@@ -105,8 +106,23 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	if err := e.pdf.Output(&buf); err != nil {
 		return st, err
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return st, err
+	if d.Plain {
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return st, err
+		}
+	} else {
+		lang := map[string]string{"da": "da-DK", "en": "en-GB"}[d.Lang]
+		if lang == "" {
+			lang = "da-DK" // the documents' own default
+		}
+		m := meta{title: e.clean.clean(d.Title), subject: e.clean.clean(d.Subject), author: e.clean.clean(d.Author),
+			keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date}
+		if g, ok := w.(interface{ Grow(int) }); ok {
+			g.Grow(buf.Len() + buf.Len()/4) // the file grows by its structure
+		}
+		if err := archive(w, buf.Bytes(), e.tags, m); err != nil {
+			return st, err
+		}
 	}
 	return Stats{Pages: e.pages, Replaced: e.clean.replaced}, nil
 }
@@ -144,8 +160,8 @@ func (e *engine) finishTOC() {
 		num := strconv.Itoa(a.page)
 		right := pageW - marginR
 		nw := e.width(regular, bodySize, num)
-		e.drawText(right-nw, t.baseline, regular, bodySize, black, num)
-		e.leader(t.textEnd+1.5, right-nw-1.5, t.baseline)
+		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, regular, bodySize, black, num) })
+		e.artifact(func() { e.leader(t.textEnd+1.5, right-nw-1.5, t.baseline) })
 	}
 }
 
@@ -190,6 +206,8 @@ func (e *engine) footers(d *Document) {
 		}
 		return out
 	}
+	e.tags.artifacts++ // running footers are pagination artifacts
+	defer func() { e.tags.artifacts-- }()
 	y := pageH - 12
 	width := pageW - marginL - marginR
 	for p := 1; p <= e.pages; p++ {

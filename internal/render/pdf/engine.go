@@ -64,6 +64,7 @@ type engine struct {
 	inTOC       bool
 	bookmark    int // bookmarks made
 	lastOutline int // outline level of the last bookmark
+	tags        *tagger
 }
 
 // anchor is a heading a link can point to.
@@ -76,6 +77,7 @@ type anchor struct {
 type marker struct {
 	text string
 	x    float64
+	lbl  *elem // its structure element
 }
 
 // tocEntry is a table-of-contents line whose page number is known only
@@ -85,6 +87,7 @@ type tocEntry struct {
 	baseline float64
 	textEnd  float64 // where the title text ends on its last line
 	target   string
+	ref      *elem // the entry's Reference element, which holds the number
 }
 
 func newEngine(fs *fontSet) *engine {
@@ -97,7 +100,7 @@ func newEngine(fs *fontSet) *engine {
 	// The fonts, most of a file's bytes, come precompressed anyway: page
 	// streams left plain make the fixture's minutes 289 KB instead of 250.
 	p.SetCompression(false)
-	e := &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, curEnc: -1}
+	e := &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, curEnc: -1, tags: newTagger()}
 	for st := range e.added {
 		e.added[st] = make([]bool, len(fs.defs[st]))
 	}
@@ -178,6 +181,14 @@ func (e *engine) baselineOffset(size float64) float64 {
 // drawText draws clean text with its baseline at y, switching encodings
 // as the characters need, and returns the x where it ends.
 func (e *engine) drawText(x, y float64, st style, size float64, color rgb, s string) float64 {
+	// as e.mark does, without a closure: this is the layout's hottest call
+	e.begin()
+	end := e.drawRuns(x, y, st, size, color, s)
+	e.pdf.RawWriteStr("EMC")
+	return end
+}
+
+func (e *engine) drawRuns(x, y float64, st style, size float64, color rgb, s string) float64 {
 	e.setColor(color)
 	buf := make([]byte, 0, len(s))
 	enc := -1
@@ -215,9 +226,11 @@ func (e *engine) widthCodes(st style, enc int, codes []byte) int {
 
 // rule draws a horizontal line.
 func (e *engine) rule(x1, x2, y, w float64, c rgb) {
-	e.pdf.SetDrawColor(c.r, c.g, c.b)
-	e.pdf.SetLineWidth(w)
-	e.pdf.Line(x1, y, x2, y)
+	e.paint(func() {
+		e.pdf.SetDrawColor(c.r, c.g, c.b)
+		e.pdf.SetLineWidth(w)
+		e.pdf.Line(x1, y, x2, y)
+	})
 }
 
 // linkTo returns the fpdf link id of an anchor the document defines.

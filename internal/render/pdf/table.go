@@ -15,6 +15,7 @@ type cell struct {
 	pieces []piece
 	lines  []line
 	align  align
+	el     *elem // its TH or TD; nil draws it as an artifact (a repeated header)
 }
 
 // table lays out a GitHub table. The header row repeats on every page the
@@ -30,7 +31,14 @@ func (e *engine) table(t *extast.Table, src []byte) {
 	if ncols == 0 {
 		return
 	}
+	e.tags.open("Table")
+	defer e.tags.close()
 	tl := &tableLayout{e: e, header: header, keyValue: keyValue}
+	if header != nil {
+		e.block("THead", func() { tableRow(e, header, "TH", "/A <</O /Table /Scope /Column>>") })
+	}
+	e.tags.open("TBody")
+	defer e.tags.close()
 	tl.widths = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
 	if header != nil {
 		tl.headH = tl.height(header)
@@ -43,6 +51,15 @@ func (e *engine) table(t *extast.Table, src []byte) {
 	}
 	start = min(start, 8*lineHeight(tableSize))
 	for i, row := range rows {
+		if keyValue {
+			// a key-value block: its first column names each row
+			tableRow(e, row, "TD", "")
+			if len(row) > 0 {
+				row[0].el.typ, row[0].el.attrs = "TH", "/A <</O /Table /Scope /Row>>"
+			}
+		} else {
+			tableRow(e, row, "TD", "")
+		}
 		h := tl.height(row)
 		first, overflows := i == 0, e.y+h > bottom
 		if first || overflows {
@@ -106,6 +123,19 @@ type tableLayout struct {
 	widths   []float64
 	headH    float64
 	keyValue bool
+
+	headerDrawn bool
+}
+
+// tableRow makes a row's TR and a cell element of type typ for each cell.
+func tableRow(e *engine, row []*cell, typ, attrs string) {
+	e.tags.open("TR")
+	for _, c := range row {
+		c.el = e.tags.open(typ)
+		c.el.attrs = attrs
+		e.tags.close()
+	}
+	e.tags.close()
 }
 
 // height breaks a row's cells into lines and returns the row's height.
@@ -123,9 +153,18 @@ func (tl *tableLayout) drawHeader() {
 		return
 	}
 	e := tl.e
-	e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
-	e.pdf.Rect(e.left, e.y, e.right-e.left, tl.headH, "F")
+	e.paint(func() {
+		e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
+		e.pdf.Rect(e.left, e.y, e.right-e.left, tl.headH, "F")
+	})
 	e.drawRow(tl.header, tl.widths, 0, -1, e.y)
+	if !tl.headerDrawn {
+		// the header's later copies, on following pages, are artifacts
+		tl.headerDrawn = true
+		for _, c := range tl.header {
+			c.el = nil
+		}
+	}
 	e.y += tl.headH
 	e.rule(e.left, e.right, e.y, 0.3, grey)
 }
@@ -170,7 +209,14 @@ func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float6
 		}
 		y := top + cellPadY
 		for j := from; j < end; j++ {
-			e.drawLine(c.lines[j], x+cellPadX, y+e.baselineOffset(tableSize), widths[i]-2*cellPadX, tableSize, c.align, black)
+			draw := func() {
+				e.drawLine(c.lines[j], x+cellPadX, y+e.baselineOffset(tableSize), widths[i]-2*cellPadX, tableSize, c.align, black)
+			}
+			if c.el != nil {
+				e.tags.within(c.el, draw)
+			} else {
+				e.artifact(draw)
+			}
 			y += lh
 		}
 		x += widths[i]

@@ -207,18 +207,27 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 			w += p.w
 		}
 		c := color
+		linked := false
 		if ps[i].link != "" && !e.inTOC {
 			if id, ok := e.linkTo(strings.TrimPrefix(ps[i].link, "#")); ok && strings.HasPrefix(ps[i].link, "#") {
 				e.pdf.Link(x, y-size*ptToMM, w, size*leading*ptToMM, id)
-				c = linkBlue
+				linked = true
 			} else if safeURL(ps[i].link) {
 				e.pdf.LinkString(x, y-size*ptToMM, w, size*leading*ptToMM, ps[i].link)
-				c = linkBlue
+				linked = true
 			}
 		}
-		end := e.drawText(x, y, ps[i].st, size, c, b.String())
-		if c == linkBlue {
+		var end float64
+		if linked {
+			// the link's text and its annotation are one Link element
+			c = linkBlue
+			e.tags.open("Link").text = b.String()
+			e.tags.annotation(e.pdf.PageNo())
+			end = e.drawText(x, y, ps[i].st, size, c, b.String())
+			e.tags.close()
 			e.rule(x, end, y+0.6, 0.15, linkBlue)
+		} else {
+			end = e.drawText(x, y, ps[i].st, size, c, b.String())
 		}
 		x = end
 		i = j
@@ -237,8 +246,8 @@ func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align,
 	for _, l := range lines {
 		e.ensure(lh)
 		base := e.y + e.baselineOffset(size)
-		if e.marker != nil {
-			e.drawText(e.marker.x, base, regular, size, color, e.clean.clean(e.marker.text))
+		if m := e.marker; m != nil {
+			e.tags.within(m.lbl, func() { e.drawText(m.x, base, regular, size, color, e.clean.clean(m.text)) })
 			e.marker = nil
 		}
 		e.drawLine(l, e.left, base, e.right-e.left, size, al, color)

@@ -1,0 +1,136 @@
+package pdf
+
+import (
+	"strconv"
+)
+
+// The layout tags what it draws as it draws it (PDF/UA, ISO 14289-1):
+// every text run is a marked-content sequence with an MCID, owned by the
+// structure element that is open when it is drawn; every rule, fill, dot
+// leader and running footer is an Artifact. The drawing primitives do the
+// marking themselves (drawText, rule, fill), so a new kind of block cannot
+// forget it: it only has to open its structure element.
+
+// elem is a structure element: its type (a standard structure type), its
+// parent and its content in reading order.
+type elem struct {
+	typ    string
+	parent *elem
+	kids   []kid
+	attrs  string // further entries of its dictionary, e.g. "/A <</O /Table /Scope /Column>>"
+	text   string // a Link's text: its annotation's /Contents
+	name   string // "/" + typ, made once for the content stream
+	obj    int    // object number, once written
+}
+
+// kid is a structure element's child: another element, a marked-content
+// sequence on a page, or an annotation (a link's).
+type kid struct {
+	elem  *elem
+	page  int // for marked content and annotations: the page (1-based)
+	mcid  int
+	annot int // index of the annotation on its page, or -1
+}
+
+// tagger records the structure tree while the layout draws.
+type tagger struct {
+	root      *elem
+	cur       *elem
+	mcids     map[int][]*elem // per page, the element of each MCID
+	annots    map[int][]*elem // per page, the Link element of each annotation, in the order fpdf keeps them
+	artifacts int             // > 0 while drawing artifacts
+}
+
+func newTagger() *tagger {
+	root := &elem{typ: "Document"}
+	return &tagger{root: root, cur: root, mcids: map[int][]*elem{}, annots: map[int][]*elem{}}
+}
+
+// open starts a structure element inside the current one and makes it
+// current; close ends it.
+func (t *tagger) open(typ string) *elem {
+	el := &elem{typ: typ, parent: t.cur}
+	t.cur.kids = append(t.cur.kids, kid{elem: el, annot: -1})
+	t.cur = el
+	return el
+}
+
+func (t *tagger) close() {
+	if t.cur.parent != nil {
+		t.cur = t.cur.parent
+	}
+}
+
+// within makes el current while f draws, then restores the current one.
+func (t *tagger) within(el *elem, f func()) {
+	saved := t.cur
+	t.cur = el
+	f()
+	t.cur = saved
+}
+
+// begin writes the operator that starts marked content on the page for
+// the current element (or an artifact), and records the MCID. drawText
+// brackets every text run with it and EMC. It is the layout's hottest
+// path: the operator is written in two pieces made once (fpdf puts a line
+// break between them, which PDF reads as a space).
+func (e *engine) begin() {
+	t := e.tags
+	if t.artifacts > 0 || t.cur == t.root {
+		e.pdf.RawWriteStr("/Artifact BMC")
+		return
+	}
+	page := e.pdf.PageNo()
+	mcid := len(t.mcids[page])
+	t.mcids[page] = append(t.mcids[page], t.cur)
+	t.cur.kids = append(t.cur.kids, kid{page: page, mcid: mcid, annot: -1})
+	if t.cur.name == "" {
+		t.cur.name = "/" + t.cur.typ
+	}
+	e.pdf.RawWriteStr(t.cur.name)
+	if mcid < len(mcidOperands) {
+		e.pdf.RawWriteStr(mcidOperands[mcid])
+	} else {
+		e.pdf.RawWriteStr("<</MCID " + strconv.Itoa(mcid) + ">> BDC")
+	}
+}
+
+// mcidOperands are the ends of begin's operator for the first MCIDs of a
+// page.
+var mcidOperands = func() []string {
+	out := make([]string, 512)
+	for i := range out {
+		out[i] = "<</MCID " + strconv.Itoa(i) + ">> BDC"
+	}
+	return out
+}()
+
+// annotation records that the current element (a Link) owns the next
+// annotation fpdf adds to page.
+func (t *tagger) annotation(page int) {
+	t.cur.kids = append(t.cur.kids, kid{page: page, annot: len(t.annots[page])})
+	t.annots[page] = append(t.annots[page], t.cur)
+}
+
+// artifact lays f out as artifacts: pagination and layout, not text a
+// reader reads (the drawing primitives mark each piece).
+func (e *engine) artifact(f func()) {
+	e.tags.artifacts++
+	f()
+	e.tags.artifacts--
+}
+
+// paint draws a path (a rule, a fill), always an artifact.
+func (e *engine) paint(f func()) {
+	e.pdf.RawWriteStr("/Artifact BMC")
+	f()
+	e.pdf.RawWriteStr("EMC")
+}
+
+// block lays f out as one structure element of type typ.
+func (e *engine) block(typ string, f func()) *elem {
+	el := e.tags.open(typ)
+	f()
+	e.tags.close()
+	return el
+}

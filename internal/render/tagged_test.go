@@ -1,0 +1,130 @@
+package render_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"protokol/examples"
+	"protokol/internal/data"
+	"protokol/internal/pdftest"
+	"protokol/internal/render"
+)
+
+// taggedCases renders every document of every embedded set: agenda,
+// minutes, public and English versions of both example meetings, and the
+// budget as PDF.
+func taggedCases(t *testing.T) map[string][]byte {
+	r := newRenderer(t)
+	out := map[string][]byte{}
+	for _, set := range r.Sets() {
+		for _, doc := range set.Kinds {
+			if doc == data.DocBudget {
+				b, err := data.DecodeBudget(examples.Read(examples.Budget))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := r.BudgetPDF(t.Context(), b, render.Options{Template: set.Name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[set.Name+"/budget"] = res.Body
+				continue
+			}
+			for _, ex := range []string{examples.Meeting, examples.Minutes} {
+				for name, o := range map[string]render.Options{"": {}, " public": {Public: true}, " en": {Lang: "en"}} {
+					m, err := data.DecodeMeeting(examples.Read(ex))
+					if err != nil {
+						t.Fatal(err)
+					}
+					o.Template = set.Name
+					out[set.Name+"/"+string(doc)+" "+strings.SplitN(ex, "-", 2)[0]+name] = renderMeeting(t, r, doc, m, o).Body
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Every PDF is tagged: the Matterhorn conditions a machine can check hold
+// (read back by qpdf), headings come one per item and never skip a level,
+// and tables have header cells.
+func TestPDFsAreTagged(t *testing.T) {
+	for name, pdf := range taggedCases(t) {
+		t.Run(name, func(t *testing.T) {
+			tg := pdftest.CheckTagged(t, pdf)
+			for _, p := range tg.Problems {
+				t.Error(p)
+			}
+			if len(tg.Types) < 5 || tg.Types[0] != "Document" {
+				t.Fatalf("structure: %v", tg.Types)
+			}
+			level := 0
+			for _, typ := range tg.Types {
+				if len(typ) == 2 && typ[0] == 'H' {
+					n := int(typ[1] - '0')
+					if n > level+1 {
+						t.Errorf("a heading skips from H%d to %s", level, typ)
+					}
+					level = n
+				}
+			}
+			if strings.Contains(name, "default/") && !strings.Contains(name, "budget") && !slices.Contains(tg.Types, "TOC") {
+				t.Error("no TOC element for the table of contents")
+			}
+		})
+	}
+}
+
+// PDFBox Preflight (Debian's libpdfbox2-java) validates PDF/A-1b; our files
+// claim PDF/A-2a, so its one complaint allowed is 7.11 (the part number
+// must be 1). .ci/run installs it; elsewhere the test is skipped.
+func TestPreflight(t *testing.T) {
+	jars := []string{"preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"}
+	var cp []string
+	for _, j := range jars {
+		p := filepath.Join("/usr/share/java", j+".jar")
+		if _, err := os.Stat(p); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("PDFBox Preflight is not installed (%s); .ci/run installs libpdfbox2-java", p)
+			}
+			t.Skip("PDFBox Preflight is not installed (apt-get install libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless)")
+		}
+		cp = append(cp, p)
+	}
+	dir := t.TempDir()
+	var files []string
+	for name, pdf := range taggedCases(t) {
+		f := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(name)+".pdf")
+		if err := os.WriteFile(f, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		out, _ := exec.Command("java", "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b", f).CombinedOutput()
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if line == "" || strings.HasSuffix(line, "is a valid PDF/A-1b file") || strings.Contains(line, "is not a valid PDF/A-1b file") ||
+				strings.HasPrefix(line, "7.11") {
+				continue
+			}
+			t.Errorf("%s: %s", filepath.Base(f), line)
+		}
+	}
+}
+
+// The checker can fail: a plain PDF (pdf=plain) has none of it.
+func TestPlainPDFIsNotTagged(t *testing.T) {
+	r := newRenderer(t)
+	res := renderMeeting(t, r, "agenda", meeting(t), render.Options{Plain: true})
+	tg := pdftest.CheckTagged(t, res.Body)
+	for _, want := range []string{"/MarkInfo", "/ID", "no XMP metadata", "no /StructTreeRoot"} {
+		if !slices.ContainsFunc(tg.Problems, func(p string) bool { return strings.Contains(p, want) }) {
+			t.Errorf("the checker did not find %q in a plain PDF: %v", want, tg.Problems)
+		}
+	}
+}
