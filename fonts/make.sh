@@ -2,15 +2,11 @@
 # Regenerates the embedded fonts. Not needed to build or test Protokol: its
 # output is committed. Needs Debian's fonts-noto-core and python3-fonttools.
 #
-# Why subsets and 8-bit encodings: fpdf parses a UTF-8 TrueType font anew for
-# every document (about 3 ms and 6 MB per style), which alone would spend the
-# whole per-render budget. Its TrueType path instead takes a precomputed
-# definition (JSON) and a precompressed font file, so a document costs almost
-# nothing per font. That path speaks 8-bit encodings, so gen.go splits the
-# font's Unicode coverage into cp1252 (WinAnsi: all Danish text) plus a few
-# extra 223-character encodings (Latin Extended, Greek, Cyrillic, symbols);
-# the layout engine picks the encoding per character. The subset keeps the
-# font files small, since each PDF embeds the whole (subsetted) file.
+# The layout parses each file once per process and embeds, per document,
+# a subset with only the glyphs the document uses; these files are the
+# whole of what it can draw: Noto Sans cut to Latin (with Vietnamese),
+# Greek, Cyrillic and common symbols, without hinting or layout tables,
+# compressed with zlib.
 set -euo pipefail
 cd "$(dirname "$0")"
 src=${NOTO_DIR:-/usr/share/fonts/truetype/noto}
@@ -18,6 +14,6 @@ ranges="U+0020-007E,U+00A0-024F,U+02B0-02FF,U+0300-036F,U+0370-03FF,U+0400-04FF,
 for s in Regular Bold Italic BoldItalic; do
   /usr/bin/python3 -m fontTools.subset "$src/NotoSans-$s.ttf" --unicodes="$ranges" \
     --layout-features='' --no-hinting --name-IDs='*' --output-file="NotoSans-$s.ttf"
+  /usr/bin/python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(open(sys.argv[1], "rb").read(), 9))' "NotoSans-$s.ttf" > "NotoSans-$s.z"
 done
-go run gen.go
 rm -f NotoSans-*.ttf

@@ -4,15 +4,12 @@
 package pdftest
 
 import (
-	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf16"
 )
 
 func need(t testing.TB, tool string) {
@@ -69,68 +66,36 @@ type Bookmark struct {
 	Page  int
 }
 
-var (
-	kidsRe    = regexp.MustCompile(`/Type /Pages\s*/Kids \[([0-9 R]*)\]`)
-	outlineRe = regexp.MustCompile(`(?s)<</Title \((.*?)\)\s*/Parent.*?/Dest \[(\d+) 0 R`)
-)
-
-// Outline returns the bookmarks in document order. It reads fpdf's
-// uncompressed object dictionaries directly.
+// Outline returns the bookmarks in document order, nested ones after
+// their parent, as qpdf reads them.
 func Outline(t testing.TB, pdf []byte) []Bookmark {
 	t.Helper()
-	m := kidsRe.FindSubmatch(pdf)
-	if m == nil {
-		t.Fatal("no page tree in the PDF")
+	need(t, "qpdf")
+	out, err := exec.Command("qpdf", "--json=2", "--json-key=outlines", write(t, pdf)).Output()
+	if err != nil {
+		t.Fatalf("qpdf --json: %v", err)
 	}
-	pageOf := map[string]int{}
-	for i, f := range strings.Fields(strings.ReplaceAll(string(m[1]), " 0 R", "")) {
-		pageOf[f] = i + 1
+	type item struct {
+		Title string `json:"title"`
+		Page  int    `json:"destpageposfrom1"`
+		Kids  []item `json:"kids"`
 	}
-	var out []Bookmark
-	for _, om := range outlineRe.FindAllSubmatch(pdf, -1) {
-		out = append(out, Bookmark{Title: pdfString(om[1]), Page: pageOf[string(om[2])]})
+	var doc struct {
+		Outlines []item `json:"outlines"`
 	}
-	return out
-}
-
-// pdfString decodes a literal string's escapes and UTF-16BE with BOM.
-func pdfString(b []byte) string {
-	var raw bytes.Buffer
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '\\' || i+1 == len(b) {
-			raw.WriteByte(c)
-			continue
-		}
-		i++
-		switch e := b[i]; e {
-		case 'n':
-			raw.WriteByte('\n')
-		case 'r':
-			raw.WriteByte('\r')
-		case 't':
-			raw.WriteByte('\t')
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			j := i
-			for j < len(b) && j < i+3 && b[j] >= '0' && b[j] <= '7' {
-				j++
-			}
-			n, _ := strconv.ParseUint(string(b[i:j]), 8, 8)
-			raw.WriteByte(byte(n))
-			i = j - 1
-		default:
-			raw.WriteByte(e)
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var list []Bookmark
+	var walk func([]item)
+	walk = func(items []item) {
+		for _, it := range items {
+			list = append(list, Bookmark{Title: it.Title, Page: it.Page})
+			walk(it.Kids)
 		}
 	}
-	s := raw.Bytes()
-	if len(s) >= 2 && s[0] == 0xFE && s[1] == 0xFF {
-		u := make([]uint16, 0, len(s)/2)
-		for i := 2; i+1 < len(s); i += 2 {
-			u = append(u, uint16(s[i])<<8|uint16(s[i+1]))
-		}
-		return string(utf16.Decode(u))
-	}
-	return string(s)
+	walk(doc.Outlines)
+	return list
 }
 
 // Squash folds runs of white space into one space, so a test can look

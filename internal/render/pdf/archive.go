@@ -44,9 +44,11 @@ type object struct {
 }
 
 var (
-	objHead   = regexp.MustCompile(`^(\d+) 0 obj\n`)
-	lengthKey = regexp.MustCompile(`/Length (\d+)`)
-	refs      = regexp.MustCompile(`(\d+) 0 R`)
+	objHead      = regexp.MustCompile(`^(\d+) 0 obj\n`)
+	lengthKey    = regexp.MustCompile(`/Length (\d+)`)
+	refs         = regexp.MustCompile(`(\d+) 0 R`)
+	resourcesRef = regexp.MustCompile(`/Resources (\d+) 0 R`)
+	contentsRef  = regexp.MustCompile(`/Contents (\d+) 0 R`)
 )
 
 // readObjects parses fpdf's output into its objects, in file order.
@@ -102,8 +104,10 @@ type meta struct {
 	date                             time.Time
 }
 
-// archive writes fpdf's output b to w as a tagged PDF/A-2a, PDF/UA-1 file.
-func archive(w io.Writer, b []byte, t *tagger, m meta) error {
+// archive writes fpdf's output b to w with the document's fonts embedded
+// and the page streams compressed; unless plain, as a tagged PDF/A-2a,
+// PDF/UA-1 file.
+func archive(w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, plain bool) error {
 	objs, err := readObjects(b)
 	if err != nil {
 		return err
@@ -138,6 +142,35 @@ func archive(w io.Writer, b []byte, t *tagger, m meta) error {
 	}
 	if catalog == nil || info == nil {
 		return errors.New("pdf: no catalog or info")
+	}
+
+	// fonts and compression
+	first := byNum[pages[0]]
+	rm := resourcesRef.FindStringSubmatch(first.dict)
+	if rm == nil {
+		return errors.New("pdf: no resources")
+	}
+	rn, _ := strconv.Atoi(rm[1])
+	res := byNum[rn]
+	if res == nil {
+		return errors.New("pdf: no resources")
+	}
+	fonts := embedFonts(newObj, fs, used)
+	if i := strings.Index(res.dict, "/Font <<"); i >= 0 {
+		res.dict = res.dict[:i+len("/Font <<")] + fonts + res.dict[i+len("/Font <<"):]
+	} else {
+		res.dict = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>") + "/Font <<" + fonts + ">>\n>>"
+	}
+	for _, num := range pages {
+		if cm := contentsRef.FindStringSubmatch(byNum[num].dict); cm != nil {
+			cn, _ := strconv.Atoi(cm[1])
+			if c := byNum[cn]; c != nil && c.stream != nil {
+				compressStream(c)
+			}
+		}
+	}
+	if plain {
+		return write(w, objs, catalog.num, info.num)
 	}
 
 	// the structure tree: elements get object numbers first, so kids and
@@ -244,7 +277,8 @@ func archive(w io.Writer, b []byte, t *tagger, m meta) error {
 	info.dict = infoDict(m)
 	xmp := newObj("", []byte(xmpPacket(m)))
 	xmp.dict = fmt.Sprintf("<</Type /Metadata /Subtype /XML /Length %d>>", len(xmp.stream))
-	icc := newObj(fmt.Sprintf("<</N 3 /Length %d>>", len(sRGB)), sRGB)
+	iccData := deflate(sRGB)
+	icc := newObj(fmt.Sprintf("<</N 3 /Filter /FlateDecode /Length %d>>", len(iccData)), iccData)
 	cat := fmt.Sprintf("<</Type /Catalog\n/Pages 1 0 R\n/Lang (%s)\n/MarkInfo <</Marked true>>\n/StructTreeRoot %d 0 R\n/ViewerPreferences <</DisplayDocTitle true>>\n/Metadata %d 0 R\n"+
 		"/OutputIntents [<</Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R>>]",
 		m.lang, root.num, xmp.num, icc.num)
@@ -369,18 +403,55 @@ func countOutlines(objs []*object, root *object) {
 	root.dict = strings.TrimSuffix(root.dict, ">>") + fmt.Sprintf(" /Count %d>>", count[root.num])
 }
 
-// write serializes the objects to w with a cross-reference table and a
-// trailer whose /ID is a digest of the content (the page streams and the
-// metadata), so identical input gives an identical file.
+// write serializes the objects to w. Objects without a stream go into
+// compressed object streams (the structure tree is most of a file's
+// objects), so the file ends with a cross-reference stream; its /ID is a
+// digest of the content (the page streams and the metadata), so identical
+// input gives an identical file.
 func write(w io.Writer, objs []*object, catalog, info int) error {
 	slices.SortFunc(objs, func(a, b *object) int { return a.num - b.num })
+	size := objs[len(objs)-1].num + 1
+	// where each object is: type 1 (offset) or 2 (object stream, index)
+	type loc struct{ kind, a, b int }
+	locs := make([]loc, size)
+	var packed, plain []*object
+	for _, o := range objs {
+		// the catalog stays outside, which some readers look for first
+		if o.stream == nil && o.num != catalog {
+			packed = append(packed, o)
+		} else {
+			plain = append(plain, o)
+		}
+	}
+	next := size
+	var objStms []*object
+	for i := 0; i < len(packed); i += objStmSize {
+		group := packed[i:min(i+objStmSize, len(packed))]
+		var head, body bytes.Buffer
+		for k, o := range group {
+			fmt.Fprintf(&head, "%d %d ", o.num, body.Len())
+			body.WriteString(o.dict)
+			body.WriteByte('\n')
+			locs[o.num] = loc{2, next, k}
+		}
+		data := deflateWith(fast, append(head.Bytes(), body.Bytes()...))
+		objStms = append(objStms, &object{num: next, stream: data,
+			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), head.Len(), len(data))})
+		next++
+	}
+	plain = append(plain, objStms...)
+
 	out := &counter{w: bufio.NewWriterSize(w, 64<<10)}
 	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, objs[len(objs)-1].num+1)
 	sum := crc64.New(crcTable)
 	names := fnv.New64a() // the dictionaries are small: one more cheap digest for the ID's second half
-	for _, o := range objs {
-		offsets[o.num] = out.n
+	stmAt := map[int]int{}
+	for _, o := range plain {
+		if o.num < size {
+			locs[o.num] = loc{1, out.n, 0}
+		} else {
+			stmAt[o.num] = out.n
+		}
 		out.WriteString(strconv.Itoa(o.num))
 		out.WriteString(" 0 obj\n")
 		out.WriteString(o.dict)
@@ -389,34 +460,52 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 			out.WriteString("stream\n")
 			out.Write(o.stream)
 			out.WriteString("\nendstream\n")
-			if !strings.Contains(o.dict, "/Length1") { // not a font program
+			if !strings.Contains(o.dict, "/ObjStm") && !strings.Contains(o.dict, "/Length1") {
 				sum.Write(o.stream)
 			}
 		}
 		out.WriteString("endobj\n")
+	}
+	for _, o := range packed {
 		io.WriteString(names, o.dict)
 	}
 	id := fmt.Sprintf("%016x%016x", sum.Sum64(), names.Sum64())
-	xref := out.n
-	fmt.Fprintf(out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets))
-	var line [20]byte
-	for _, off := range offsets[1:] {
-		if off == 0 {
-			out.WriteString("0000000000 65535 f \n")
-			continue
-		}
-		b := strconv.AppendInt(line[:0], int64(off), 10)
-		out.WriteString("0000000000"[:10-len(b)])
-		out.Write(b)
-		out.WriteString(" 00000 n \n")
+	// the cross-reference stream: type, 4-byte offset or stream, 2-byte index
+	xrefNum := next
+	var x []byte
+	entry := func(kind byte, a uint32, b uint16) {
+		x = append(x, kind, byte(a>>24), byte(a>>16), byte(a>>8), byte(a), byte(b>>8), byte(b))
 	}
-	fmt.Fprintf(out, "trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n",
-		len(offsets), catalog, info, id, id, xref)
+	entry(0, 0, 65535)
+	for n := 1; n < size; n++ {
+		l := locs[n]
+		switch l.kind {
+		case 1:
+			entry(1, uint32(l.a), 0)
+		case 2:
+			entry(2, uint32(l.a), uint16(l.b))
+		default:
+			entry(0, 0, 0)
+		}
+	}
+	for _, o := range objStms {
+		entry(1, uint32(stmAt[o.num]), 0)
+	}
+	xrefAt := out.n
+	entry(1, uint32(xrefAt), 0)
+	data := deflate(x)
+	fmt.Fprintf(out, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] /Filter /FlateDecode /Length %d>>\nstream\n",
+		xrefNum, xrefNum+1, catalog, info, id, id, len(data))
+	out.Write(data)
+	fmt.Fprintf(out, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefAt)
 	if out.err != nil {
 		return out.err
 	}
 	return out.w.(*bufio.Writer).Flush()
 }
+
+// objStmSize is how many objects one object stream holds.
+const objStmSize = 200
 
 var crcTable = crc64.MakeTable(crc64.ECMA)
 
@@ -535,7 +624,7 @@ func xmpPacket(m meta) string {
 		`<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource"><pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType><pdfaProperty:category>internal</pdfaProperty:category><pdfaProperty:description>Indicates which part of ISO 14289 standard is followed</pdfaProperty:description></rdf:li></rdf:Seq></pdfaSchema:property>` +
 		`</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>` + "\n")
 	b.WriteString("</rdf:RDF></x:xmpmeta>\n")
-	b.WriteString(strings.Repeat(strings.Repeat(" ", 99)+"\n", 20))
+	b.WriteString(strings.Repeat(strings.Repeat(" ", 63)+"\n", 4)) // room to edit it in place
 	b.WriteString(`<?xpacket end="w"?>`)
 	return b.String()
 }

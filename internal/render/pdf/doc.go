@@ -106,23 +106,17 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	if err := e.pdf.Output(&buf); err != nil {
 		return st, err
 	}
-	if d.Plain {
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return st, err
-		}
-	} else {
-		lang := map[string]string{"da": "da-DK", "en": "en-GB"}[d.Lang]
-		if lang == "" {
-			lang = "da-DK" // the documents' own default
-		}
-		m := meta{title: e.clean.clean(d.Title), subject: e.clean.clean(d.Subject), author: e.clean.clean(d.Author),
-			keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date}
-		if g, ok := w.(interface{ Grow(int) }); ok {
-			g.Grow(buf.Len() + buf.Len()/4) // the file grows by its structure
-		}
-		if err := archive(w, buf.Bytes(), e.tags, m); err != nil {
-			return st, err
-		}
+	lang := map[string]string{"da": "da-DK", "en": "en-GB"}[d.Lang]
+	if lang == "" {
+		lang = "da-DK" // the documents' own default
+	}
+	m := meta{title: e.clean.clean(d.Title), subject: e.clean.clean(d.Subject), author: e.clean.clean(d.Author),
+		keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date}
+	if g, ok := w.(interface{ Grow(int) }); ok {
+		g.Grow(buf.Len() / 3) // compressed, with the fonts
+	}
+	if err := archive(w, buf.Bytes(), e.tags, m, fs, &e.used, d.Plain); err != nil {
+		return st, err
 	}
 	return Stats{Pages: e.pages, Replaced: e.clean.replaced}, nil
 }
@@ -154,7 +148,6 @@ func (e *engine) finishTOC() {
 		}
 		if t.page != page {
 			e.pdf.SetPage(t.page)
-			e.forgetFont()
 			page = t.page
 		}
 		num := strconv.Itoa(a.page)
@@ -165,8 +158,9 @@ func (e *engine) finishTOC() {
 	}
 }
 
-// leader draws a dot leader filling [from, to] exactly: word spacing
-// stretches the spaces, so the dots sit evenly from the title to the page
+// leader draws a dot leader filling [from, to] exactly: ". . ." with the
+// spaces stretched (by TJ offsets, since word spacing does not apply to
+// two-byte codes), so the dots sit evenly from the title to the page
 // number and text extraction keeps the line together.
 func (e *engine) leader(from, to, baseline float64) {
 	dot, space := e.width(regular, bodySize, "."), e.width(regular, bodySize, " ")
@@ -175,9 +169,22 @@ func (e *engine) leader(from, to, baseline float64) {
 		return
 	}
 	extra := ((to-from)-float64(n)*dot)/float64(n-1) - space
-	e.pdf.SetWordSpacing(extra)
-	e.drawText(from, baseline, regular, bodySize, grey, strings.TrimSuffix(strings.Repeat(". ", n), " "))
-	e.pdf.SetWordSpacing(0)
+	adj := -extra / (bodySize * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
+	d, sp := e.fs.glyph(regular, '.'), e.fs.glyph(regular, ' ')
+	e.used.add(regular, d, '.')
+	e.used.add(regular, sp, ' ')
+	var b strings.Builder
+	fmt.Fprintf(&b, "BT %s rg /F0 %.2f Tf %.2f %.2f Td [", string(appendColor(nil, grey)), bodySize, from*ptPerMM, (pageH-baseline)*ptPerMM)
+	for i := range n {
+		if i > 0 {
+			fmt.Fprintf(&b, "<%04X> %.1f ", sp, adj)
+		}
+		fmt.Fprintf(&b, "<%04X>", d)
+	}
+	b.WriteString("] TJ ET")
+	e.begin()
+	e.pdf.RawWriteStr(b.String())
+	e.pdf.RawWriteStr("EMC")
 }
 
 // footers draws the running footer on every page.
@@ -212,7 +219,6 @@ func (e *engine) footers(d *Document) {
 	width := pageW - marginL - marginR
 	for p := 1; p <= e.pages; p++ {
 		e.pdf.SetPage(p)
-		e.forgetFont()
 		e.rule(marginL, pageW-marginR, y-4, 0.2, ruleGrey)
 		num := strconv.Itoa(p)
 		if len(left) > 0 {

@@ -47,12 +47,8 @@ type engine struct {
 	pdf      *fpdf.Fpdf
 	fs       *fontSet
 	clean    *cleaner
-	added    [4][]bool // fonts registered in this document, by style and encoding
-
-	// the font and colour fpdf has set on the current page
-	curEnc, curStyle int
-	curSize          float64
-	curColor         rgb
+	used     fontUse // glyphs drawn, per style
+	text     []byte  // drawRuns' buffer
 
 	y           float64 // top of the next block
 	left        float64 // left edge of the current column (indentation)
@@ -100,11 +96,7 @@ func newEngine(fs *fontSet) *engine {
 	// The fonts, most of a file's bytes, come precompressed anyway: page
 	// streams left plain make the fixture's minutes 289 KB instead of 250.
 	p.SetCompression(false)
-	e := &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, curEnc: -1, tags: newTagger()}
-	for st := range e.added {
-		e.added[st] = make([]bool, len(fs.defs[st]))
-	}
-	return e
+	return &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, tags: newTagger()}
 }
 
 // newPage starts a page; the content column is reset to full width.
@@ -116,8 +108,6 @@ func (e *engine) newPage() {
 	e.pdf.AddPage()
 	e.pages++
 	e.y = marginT
-	e.curEnc = -1 // each page's content stream starts without a font
-	// the text colour is fpdf's own state, kept across pages: curColor stays
 }
 
 // ensure starts a new page unless h millimetres fit below y.
@@ -130,42 +120,9 @@ func (e *engine) ensure(h float64) {
 // room is the height left on the current page.
 func (e *engine) room() float64 { return bottom - e.y }
 
-// setFont selects style, encoding and size, registering the font in the
-// document the first time it is used.
-func (e *engine) setFont(st style, enc int, size float64) {
-	if e.curEnc == enc && e.curStyle == int(st) && e.curSize == size {
-		return
-	}
-	family := "p" + strconv.Itoa(enc)
-	if !e.added[st][enc] {
-		e.pdf.AddFontFromBytes(family, styleNames[st], e.fs.defs[st][enc], e.fs.file[st])
-		e.added[st][enc] = true
-	}
-	e.pdf.SetFont(family, styleNames[st], size)
-	e.curEnc, e.curStyle, e.curSize = enc, int(st), size
-}
-
-// forgetFont makes the next setFont emit the font again: needed after
-// SetPage, since fpdf skips a SetFont it believes is in effect, but each
-// page's content stream has its own state.
-func (e *engine) forgetFont() {
-	if e.curEnc >= 0 {
-		// a different size makes fpdf write the next selection
-		e.pdf.SetFontSize(e.curSize + 1)
-	}
-	e.curEnc = -1
-}
-
-func (e *engine) setColor(c rgb) {
-	if c != e.curColor {
-		e.pdf.SetTextColor(c.r, c.g, c.b)
-		e.curColor = c
-	}
-}
-
 // width of clean text in millimetres.
 func (e *engine) width(st style, size float64, s string) float64 {
-	return float64(e.fs.textWidth(st, s)) * size / 1000 * ptToMM
+	return e.fs.textWidth(st, s) * size / 1000 * ptToMM
 }
 
 // lineHeight for a size, in millimetres.
@@ -188,40 +145,48 @@ func (e *engine) drawText(x, y float64, st style, size float64, color rgb, s str
 	return end
 }
 
+// drawRuns writes the text as glyph numbers of the style's font (a CID
+// font with Identity-H, embedded as a subset by the post-pass) and
+// records the glyphs used.
 func (e *engine) drawRuns(x, y float64, st style, size float64, color rgb, s string) float64 {
-	e.setColor(color)
-	buf := make([]byte, 0, len(s))
-	enc := -1
-	start := x
-	flush := func() {
-		if len(buf) == 0 {
-			return
-		}
-		e.setFont(st, enc, size)
-		e.pdf.Text(start, y, string(buf))
-		start += float64(e.widthCodes(st, enc, buf)) * size / 1000 * ptToMM
-		buf = buf[:0]
-	}
+	b := e.text[:0]
+	b = append(b, "BT "...)
+	b = appendColor(b, color)
+	b = append(b, " rg /F"...)
+	b = append(b, byte('0'+st))
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, size, 'f', 2, 64)
+	b = append(b, " Tf "...)
+	b = strconv.AppendFloat(b, x*ptPerMM, 'f', 2, 64)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, (pageH-y)*ptPerMM, 'f', 2, 64)
+	b = append(b, " Td <"...)
+	w := 0.0
 	for _, r := range s {
-		slot := e.fs.slot[r] // s is clean: every rune is drawable
-		re := int(slot>>8) - 1
-		if re != enc {
-			flush()
-			enc = re
-		}
-		buf = append(buf, byte(slot))
+		g := e.fs.glyph(st, r) // s is clean: every rune is drawable
+		e.used.add(st, g, r)
+		w += e.fs.faces[st].width(g)
+		b = append(b, hexDigits[g>>12], hexDigits[g>>8&15], hexDigits[g>>4&15], hexDigits[g&15])
 	}
-	flush()
-	return start
+	b = append(b, "> Tj ET"...)
+	e.text = b
+	e.pdf.RawWriteStr(string(b))
+	return x + w*size/1000*ptToMM
 }
 
-func (e *engine) widthCodes(st style, enc int, codes []byte) int {
-	w := 0
-	tbl := &e.fs.width[st][enc]
-	for _, c := range codes {
-		w += int(tbl[c])
+const hexDigits = "0123456789ABCDEF"
+
+// ptPerMM converts millimetres to PDF points.
+const ptPerMM = 72 / 25.4
+
+func appendColor(b []byte, c rgb) []byte {
+	for i, v := range [3]int{c.r, c.g, c.b} {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64)
 	}
-	return w
+	return b
 }
 
 // rule draws a horizontal line.

@@ -1,9 +1,10 @@
 package pdf
 
 import (
-	"encoding/json"
+	"bytes"
+	"compress/zlib"
 	"fmt"
-	"strings"
+	"io"
 	"sync"
 
 	"protokol/fonts"
@@ -36,18 +37,12 @@ func styleOf(b, i bool) style {
 // replacement is drawn for every character the font cannot draw.
 const replacement = '\uFFFD'
 
-// fontSet is the typeface prepared once per process: which encoding and
-// code draw each rune, the width of every code, and the fpdf definitions
-// and font files to register in each document. Documents share it read-only.
+// fontSet is the typeface prepared once per process: a TrueType face per
+// style, parsed once. Documents share it read-only; each document embeds
+// subsets of the faces it used (see fontUse).
 type fontSet struct {
-	// slot maps a BMP rune to (encoding index + 1) << 8 | code; 0 means
-	// the font has no glyph for it.
-	slot [1 << 16]uint16
-	// width[style][encoding][code] in 1/1000 of the font size.
-	width   [4][][256]uint16
-	defs    [4][][]byte // fpdf JSON definitions
-	file    [4][]byte   // zlib-compressed font file
-	ascent  float64     // in 1/1000 of the font size
+	faces   [4]*face
+	ascent  float64 // in 1/1000 of the font size, of the regular face
 	descent float64
 }
 
@@ -63,77 +58,76 @@ func loadFonts() (*fontSet, error) {
 	return theFonts, loadErr
 }
 
-type fontDef struct {
-	Desc struct{ Ascent, Descent int }
-	Cw   []int
-}
-
 func readFonts() (*fontSet, error) {
 	fs := &fontSet{}
-	encodings := fonts.Encodings()
-	for ei, enc := range encodings {
-		m, err := fonts.FS.ReadFile(enc + ".map")
-		if err != nil {
-			return nil, err
-		}
-		for _, line := range strings.Split(string(m), "\n") {
-			var code, uv int
-			var name string
-			if n, _ := fmt.Sscanf(line, "!%X U+%X %s", &code, &uv, &name); n != 3 || name == ".notdef" || uv >= 1<<16 {
-				continue
-			}
-			if fs.slot[uv] == 0 { // the first (preferred) encoding wins
-				fs.slot[uv] = uint16(ei+1)<<8 | uint16(code)
-			}
-		}
-	}
 	for st := range 4 {
-		stem := "NotoSans-" + fonts.Styles[styleNames[st]]
-		z, err := fonts.FS.ReadFile(stem + ".z")
+		name := "NotoSans-" + fonts.Styles[styleNames[st]] + ".z"
+		z, err := fonts.FS.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		fs.file[st] = z
-		for _, enc := range encodings {
-			js, err := fonts.FS.ReadFile(stem + "-" + enc + ".json")
-			if err != nil {
-				return nil, err
-			}
-			var d fontDef
-			if err := json.Unmarshal(js, &d); err != nil {
-				return nil, fmt.Errorf("font definition %s-%s: %w", stem, enc, err)
-			}
-			var w [256]uint16
-			for c := 0; c < 256 && c < len(d.Cw); c++ {
-				w[c] = uint16(d.Cw[c])
-			}
-			fs.width[st] = append(fs.width[st], w)
-			fs.defs[st] = append(fs.defs[st], js)
-			if st == 0 && enc == "cp1252" {
-				fs.ascent, fs.descent = float64(d.Desc.Ascent), float64(-d.Desc.Descent)
-			}
+		r, err := zlib.NewReader(bytes.NewReader(z))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		ttf, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		f, err := parseTTF(ttf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		fs.faces[st] = f
 	}
-	if fs.slot[replacement] == 0 {
+	reg := fs.faces[regular]
+	fs.ascent, fs.descent = float64(reg.ascent)*1000/reg.upem, float64(-reg.descent)*1000/reg.upem
+	if !fs.drawable(replacement) {
 		return nil, fmt.Errorf("the embedded font has no replacement character U+FFFD")
 	}
 	return fs, nil
 }
 
 // drawable reports whether the font has a glyph for r.
-func (fs *fontSet) drawable(r rune) bool { return r < 1<<16 && fs.slot[r] != 0 }
+func (fs *fontSet) drawable(r rune) bool {
+	_, ok := fs.faces[regular].cmap[r]
+	return ok
+}
+
+// glyph is the glyph for r in a style (r must be drawable; a style that
+// lacks it draws the replacement character).
+func (fs *fontSet) glyph(st style, r rune) uint16 {
+	if g, ok := fs.faces[st].cmap[r]; ok {
+		return g
+	}
+	return fs.faces[st].cmap[replacement]
+}
 
 // runeWidth is r's advance in 1/1000 of the font size; r must be drawable.
-func (fs *fontSet) runeWidth(st style, r rune) int {
-	s := fs.slot[r]
-	return int(fs.width[st][int(s>>8)-1][s&0xFF])
+func (fs *fontSet) runeWidth(st style, r rune) float64 {
+	return fs.faces[st].width(fs.glyph(st, r))
 }
 
 // textWidth is the advance of s (already cleaned) in 1/1000 of the size.
-func (fs *fontSet) textWidth(st style, s string) int {
-	w := 0
+func (fs *fontSet) textWidth(st style, s string) float64 {
+	w := 0.0
 	for _, r := range s {
 		w += fs.runeWidth(st, r)
 	}
 	return w
+}
+
+// fontUse records, per style, the glyphs one document drew and the first
+// character each stood for (for the ToUnicode map): by glyph number, 0
+// for glyphs not drawn. Arrays, not maps: it is called for every
+// character drawn.
+type fontUse [4][]rune
+
+func (u *fontUse) add(st style, g uint16, r rune) {
+	if int(g) >= len(u[st]) {
+		u[st] = append(u[st], make([]rune, int(g)+1-len(u[st]))...)
+	}
+	if u[st][g] == 0 {
+		u[st][g] = r
+	}
 }

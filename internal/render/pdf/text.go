@@ -160,7 +160,7 @@ func (e *engine) cut(p piece, room, size float64) (piece, string) {
 	w := 0.0
 	prev := rune(0)
 	for i, r := range p.text {
-		rw := float64(e.fs.runeWidth(p.st, r)) * size / 1000 * ptToMM
+		rw := e.fs.runeWidth(p.st, r) * size / 1000 * ptToMM
 		if w+rw+hyphen > room {
 			head := p
 			head.text = p.text[:i]

@@ -1,0 +1,212 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"github.com/klauspost/compress/flate"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// Each document embeds, per style it used, a subset of the face with only
+// the glyphs it drew, as a CID font (Type0, Identity-H, CIDToGIDMap
+// Identity) with a ToUnicode map, so text extracts and copies as written
+// and any character the face has prints, not only those of 8-bit
+// encodings. Streams are compressed with pooled writers: a new flate
+// writer per stream costs more than the compression.
+
+// Two levels (klauspost/compress's flate, three times as fast as the
+// standard library's at its fastest level): the fastest for page streams
+// and object streams, most of a file's bytes and of its compression time;
+// level 3 for the fonts and the rest, which are small. The 18-page example
+// minutes: 82 KB at level 1 throughout, 72 KB at 6, 79 KB as here.
+var (
+	fast = pool(1)
+	good = pool(3)
+)
+
+// flatePool keeps flate writers (a few hundred KB of state each) across
+// renders. Not a sync.Pool: that is emptied at every collection, and a
+// render collects several times.
+type flatePool struct {
+	level int
+	free  chan *flate.Writer
+}
+
+func pool(level int) *flatePool {
+	return &flatePool{level: level, free: make(chan *flate.Writer, 16)}
+}
+
+func (p *flatePool) get() *flate.Writer {
+	select {
+	case w := <-p.free:
+		return w
+	default:
+		w, _ := flate.NewWriter(nil, p.level)
+		return w
+	}
+}
+
+func (p *flatePool) put(w *flate.Writer) {
+	select {
+	case p.free <- w:
+	default:
+	}
+}
+
+// deflate compresses b (zlib framing, as /FlateDecode wants) well.
+func deflate(b []byte) []byte { return deflateWith(good, b) }
+
+func deflateWith(p *flatePool, b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b)/3 + 64)
+	out.Write([]byte{0x78, 0x9C}) // zlib header: deflate, default compression
+	w := p.get()
+	w.Reset(&out)
+	w.Write(b)
+	w.Close()
+	p.put(w)
+	a := adler32(b)
+	out.Write([]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
+	return out.Bytes()
+}
+
+func adler32(b []byte) uint32 {
+	const mod = 65521
+	s1, s2 := uint32(1), uint32(0)
+	for len(b) > 0 {
+		n := min(len(b), 5552)
+		for _, c := range b[:n] {
+			s1 += uint32(c)
+			s2 += s1
+		}
+		s1, s2 = s1%mod, s2%mod
+		b = b[n:]
+	}
+	return s2<<16 | s1
+}
+
+// compressStream replaces an uncompressed stream by its deflated form.
+func compressStream(o *object) {
+	if strings.Contains(o.dict, "/Filter") {
+		return
+	}
+	o.stream = deflateWith(fast, o.stream)
+	o.dict = lengthKey.ReplaceAllString(o.dict, "/Filter /FlateDecode /Length "+strconv.Itoa(len(o.stream)))
+}
+
+// embedFonts adds the document's fonts and returns the /Font resource
+// entries (/F0 n 0 R …).
+func embedFonts(newObj func(string, []byte) *object, fs *fontSet, used *fontUse) string {
+	var res strings.Builder
+	for st := range used {
+		glyphs := used[st]
+		var gids []uint16
+		for g, r := range glyphs {
+			if r != 0 {
+				gids = append(gids, uint16(g))
+			}
+		}
+		if len(gids) == 0 {
+			continue
+		}
+		f := fs.faces[st]
+		name := subsetTag(gids) + "+" + f.name
+		file := deflate(f.subset(gids))
+		ff := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(file)), file)
+		set := cidSet(gids)
+		cs := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(set)), set)
+		scale := 1000 / f.upem
+		desc := newObj(fmt.Sprintf("<</Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %g /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R /CIDSet %d 0 R>>",
+			name, descriptorFlags(f), int(float64(f.bbox[0])*scale), int(float64(f.bbox[1])*scale), int(float64(f.bbox[2])*scale), int(float64(f.bbox[3])*scale),
+			f.italic, int(float64(f.ascent)*scale), int(float64(f.descent)*scale), int(float64(f.capH)*scale), ff.num, cs.num), nil)
+		cid := newObj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap /Identity>>",
+			name, desc.num, widthArray(f, gids)), nil)
+		cmap := deflate([]byte(toUnicode(gids, glyphs)))
+		tu := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(cmap)), cmap)
+		font := newObj(fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", name, cid.num, tu.num), nil)
+		fmt.Fprintf(&res, "/F%d %d 0 R ", st, font.num)
+	}
+	return res.String()
+}
+
+// descriptorFlags: nonsymbolic, italic when the face slants.
+func descriptorFlags(f *face) int {
+	flags := 32
+	if f.italic != 0 {
+		flags |= 64
+	}
+	return flags
+}
+
+// subsetTag is the six capital letters a subset's name starts with, from
+// its glyphs, so the same glyphs give the same name.
+func subsetTag(gids []uint16) string {
+	h := fnv.New64a()
+	for _, g := range gids {
+		h.Write([]byte{byte(g >> 8), byte(g)})
+	}
+	v := h.Sum64()
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + byte(v%26)
+		v /= 26
+	}
+	return string(tag)
+}
+
+// widthArray is the /W array: runs of consecutive glyphs with their widths.
+func widthArray(f *face, gids []uint16) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := 0; i < len(gids); {
+		j := i + 1
+		for j < len(gids) && gids[j] == gids[j-1]+1 {
+			j++
+		}
+		fmt.Fprintf(&b, "%d [", gids[i])
+		for k := i; k < j; k++ {
+			if k > i {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(int(f.width(gids[k]) + 0.5)))
+		}
+		b.WriteString("] ")
+		i = j
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// cidSet is the bit string of the CIDs the subset has (PDF/A-1 wants it
+// for subsets; PDF/A-2 allows it when right).
+func cidSet(gids []uint16) []byte {
+	set := make([]byte, int(gids[len(gids)-1])/8+1)
+	set[0] |= 0x80 // .notdef
+	for _, g := range gids {
+		set[g/8] |= 0x80 >> (g % 8)
+	}
+	return deflate(set)
+}
+
+// toUnicode is the CMap from glyphs to the characters they stood for.
+func toUnicode(gids []uint16, chars []rune) string {
+	var b strings.Builder
+	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	for i := 0; i < len(gids); i += 100 {
+		chunk := gids[i:min(i+100, len(gids))]
+		fmt.Fprintf(&b, "%d beginbfchar\n", len(chunk))
+		for _, g := range chunk {
+			fmt.Fprintf(&b, "<%04X> <", g)
+			for _, u := range utf16.Encode([]rune{chars[g]}) {
+				fmt.Fprintf(&b, "%04X", u)
+			}
+			b.WriteString(">\n")
+		}
+		b.WriteString("endbfchar\n")
+	}
+	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+	return b.String()
+}

@@ -1,0 +1,354 @@
+package pdf
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// face is one TrueType font, parsed once per process: what the layout
+// measures with and what a document's subset is cut from.
+type face struct {
+	name     string // PostScript name
+	ttf      []byte
+	tables   map[string][]byte
+	upem     float64
+	advances []uint16        // per glyph, in font units
+	cmap     map[rune]uint16 // rune -> glyph
+	loca     []uint32        // glyph offsets into glyf, numGlyphs+1
+	ascent   int             // in font units
+	descent  int             // negative
+	capH     int
+	bbox     [4]int16
+	italic   float64
+}
+
+// parseTTF reads a TrueType font (TrueType outlines: glyf and loca).
+func parseTTF(b []byte) (*face, error) {
+	if len(b) < 12 {
+		return nil, errors.New("not a font file")
+	}
+	switch v := binary.BigEndian.Uint32(b); v {
+	case 0x00010000, 0x74727565: // TrueType
+	case 0x4F54544F: // "OTTO"
+		return nil, errors.New("an OpenType font with CFF outlines; only TrueType outlines (glyf) are supported")
+	default:
+		return nil, errors.New("not a TrueType font file")
+	}
+	n := int(binary.BigEndian.Uint16(b[4:]))
+	f := &face{ttf: b, tables: map[string][]byte{}}
+	for i := 0; i < n; i++ {
+		rec := 12 + 16*i
+		if rec+16 > len(b) {
+			return nil, errors.New("truncated table directory")
+		}
+		tag := string(b[rec : rec+4])
+		off, ln := binary.BigEndian.Uint32(b[rec+8:]), binary.BigEndian.Uint32(b[rec+12:])
+		if uint64(off)+uint64(ln) > uint64(len(b)) {
+			return nil, fmt.Errorf("table %s lies outside the file", tag)
+		}
+		f.tables[tag] = b[off : off+ln]
+	}
+	for _, t := range []string{"head", "hhea", "hmtx", "maxp", "cmap", "loca", "glyf"} {
+		if f.tables[t] == nil {
+			if t == "glyf" || t == "loca" {
+				return nil, errors.New("no TrueType outlines (glyf); only those are supported")
+			}
+			return nil, fmt.Errorf("no %s table", t)
+		}
+	}
+	head, hhea, maxp := f.tables["head"], f.tables["hhea"], f.tables["maxp"]
+	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 {
+		return nil, errors.New("truncated head, hhea or maxp")
+	}
+	f.upem = float64(binary.BigEndian.Uint16(head[18:]))
+	if f.upem == 0 {
+		return nil, errors.New("unitsPerEm is 0")
+	}
+	for i := range f.bbox {
+		f.bbox[i] = int16(binary.BigEndian.Uint16(head[36+2*i:]))
+	}
+	longLoca := binary.BigEndian.Uint16(head[50:]) == 1
+	glyphs := int(binary.BigEndian.Uint16(maxp[4:]))
+	f.ascent = int(int16(binary.BigEndian.Uint16(hhea[4:])))
+	f.descent = int(int16(binary.BigEndian.Uint16(hhea[6:])))
+	f.capH = f.ascent * 7 / 10
+	if os2 := f.tables["OS/2"]; len(os2) >= 90 && binary.BigEndian.Uint16(os2) >= 2 {
+		f.capH = int(int16(binary.BigEndian.Uint16(os2[88:])))
+	}
+	if post := f.tables["post"]; len(post) >= 8 {
+		f.italic = float64(int32(binary.BigEndian.Uint32(post[4:]))) / 65536
+	}
+	// advances
+	hm := int(binary.BigEndian.Uint16(hhea[34:]))
+	hmtx := f.tables["hmtx"]
+	if hm == 0 || len(hmtx) < 4*hm {
+		return nil, errors.New("truncated hmtx")
+	}
+	f.advances = make([]uint16, glyphs)
+	for g := range glyphs {
+		i := min(g, hm-1)
+		f.advances[g] = binary.BigEndian.Uint16(hmtx[4*i:])
+	}
+	// loca
+	loca := f.tables["loca"]
+	f.loca = make([]uint32, glyphs+1)
+	for g := 0; g <= glyphs; g++ {
+		switch {
+		case longLoca && 4*g+4 <= len(loca):
+			f.loca[g] = binary.BigEndian.Uint32(loca[4*g:])
+		case !longLoca && 2*g+2 <= len(loca):
+			f.loca[g] = 2 * uint32(binary.BigEndian.Uint16(loca[2*g:]))
+		default:
+			return nil, errors.New("truncated loca")
+		}
+		if f.loca[g] > uint32(len(f.tables["glyf"])) || g > 0 && f.loca[g] < f.loca[g-1] {
+			return nil, errors.New("loca points outside glyf")
+		}
+	}
+	if err := f.readCmap(glyphs); err != nil {
+		return nil, err
+	}
+	f.name = f.nameString(6)
+	if f.name == "" {
+		f.name = "Font"
+	}
+	return f, nil
+}
+
+// readCmap reads the Unicode subtable: format 12 (3,10) or format 4 (3,1).
+func (f *face) readCmap(glyphs int) error {
+	c := f.tables["cmap"]
+	if len(c) < 4 {
+		return errors.New("truncated cmap")
+	}
+	var fmt4, fmt12 []byte
+	for i := 0; i < int(binary.BigEndian.Uint16(c[2:])); i++ {
+		r := 4 + 8*i
+		if r+8 > len(c) {
+			break
+		}
+		pid, eid, off := binary.BigEndian.Uint16(c[r:]), binary.BigEndian.Uint16(c[r+2:]), binary.BigEndian.Uint32(c[r+4:])
+		if int(off)+4 > len(c) {
+			continue
+		}
+		sub := c[off:]
+		switch {
+		case pid == 3 && eid == 10 && binary.BigEndian.Uint16(sub) == 12:
+			fmt12 = sub
+		case (pid == 3 && eid == 1 || pid == 0) && binary.BigEndian.Uint16(sub) == 4:
+			fmt4 = sub
+		}
+	}
+	f.cmap = map[rune]uint16{}
+	add := func(r rune, g int) {
+		if g > 0 && g < glyphs {
+			f.cmap[r] = uint16(g)
+		}
+	}
+	switch {
+	case len(fmt12) >= 16:
+		n := int(binary.BigEndian.Uint32(fmt12[12:]))
+		for i := 0; i < n && 16+12*i+12 <= len(fmt12); i++ {
+			g := fmt12[16+12*i:]
+			start, end, gid := binary.BigEndian.Uint32(g), binary.BigEndian.Uint32(g[4:]), binary.BigEndian.Uint32(g[8:])
+			for r := start; r <= end && r < 0x110000 && r-start < 0x10000; r++ {
+				add(rune(r), int(gid+r-start))
+			}
+		}
+	case len(fmt4) >= 14:
+		seg := int(binary.BigEndian.Uint16(fmt4[6:])) / 2
+		if len(fmt4) < 16+8*seg {
+			return errors.New("truncated cmap format 4")
+		}
+		ends, starts, deltas, ranges := fmt4[14:], fmt4[16+2*seg:], fmt4[16+4*seg:], fmt4[16+6*seg:]
+		for s := 0; s < seg; s++ {
+			end, start := binary.BigEndian.Uint16(ends[2*s:]), binary.BigEndian.Uint16(starts[2*s:])
+			delta, ro := binary.BigEndian.Uint16(deltas[2*s:]), binary.BigEndian.Uint16(ranges[2*s:])
+			for r := uint32(start); r <= uint32(end) && r != 0xFFFF; r++ {
+				if ro == 0 {
+					add(rune(r), int(uint16(r)+delta))
+					continue
+				}
+				i := 16 + 6*seg + 2*s + int(ro) + 2*int(r-uint32(start))
+				if i+2 <= len(fmt4) {
+					if g := binary.BigEndian.Uint16(fmt4[i:]); g != 0 {
+						add(rune(r), int(g+delta))
+					}
+				}
+			}
+		}
+	default:
+		return errors.New("no Unicode cmap (3,1 or 3,10)")
+	}
+	return nil
+}
+
+// nameString reads a name from the name table (Windows, Unicode).
+func (f *face) nameString(id uint16) string {
+	n := f.tables["name"]
+	if len(n) < 6 {
+		return ""
+	}
+	count, strs := int(binary.BigEndian.Uint16(n[2:])), int(binary.BigEndian.Uint16(n[4:]))
+	for i := 0; i < count && 6+12*i+12 <= len(n); i++ {
+		r := n[6+12*i:]
+		pid, nid := binary.BigEndian.Uint16(r), binary.BigEndian.Uint16(r[6:])
+		ln, off := int(binary.BigEndian.Uint16(r[8:])), int(binary.BigEndian.Uint16(r[10:]))
+		if pid != 3 || nid != id || strs+off+ln > len(n) {
+			continue
+		}
+		u := make([]rune, 0, ln/2)
+		for j := 0; j+1 < ln; j += 2 {
+			u = append(u, rune(binary.BigEndian.Uint16(n[strs+off+j:])))
+		}
+		return string(u)
+	}
+	return ""
+}
+
+// width is a glyph's advance in 1/1000 of the font size.
+func (f *face) width(g uint16) float64 {
+	if int(g) >= len(f.advances) {
+		return 0
+	}
+	return float64(f.advances[g]) * 1000 / f.upem
+}
+
+// glyphData is a glyph's outline.
+func (f *face) glyphData(g uint16) []byte {
+	if int(g)+1 >= len(f.loca) {
+		return nil
+	}
+	return f.tables["glyf"][f.loca[g]:f.loca[g+1]]
+}
+
+// components are the glyphs a composite glyph is made of.
+func (f *face) components(g uint16) []uint16 {
+	d := f.glyphData(g)
+	if len(d) < 10 || int16(binary.BigEndian.Uint16(d)) >= 0 {
+		return nil
+	}
+	var out []uint16
+	for i := 10; i+4 <= len(d); {
+		flags, gid := binary.BigEndian.Uint16(d[i:]), binary.BigEndian.Uint16(d[i+2:])
+		out = append(out, gid)
+		i += 4
+		if flags&1 != 0 { // ARG_1_AND_2_ARE_WORDS
+			i += 4
+		} else {
+			i += 2
+		}
+		switch {
+		case flags&8 != 0: // WE_HAVE_A_SCALE
+			i += 2
+		case flags&0x40 != 0: // X_AND_Y_SCALE
+			i += 4
+		case flags&0x80 != 0: // TWO_BY_TWO
+			i += 8
+		}
+		if flags&0x20 == 0 { // MORE_COMPONENTS
+			break
+		}
+	}
+	return out
+}
+
+// subset writes a TrueType font with the glyphs used (and those they are
+// made of) and no others. Glyph numbers stay as they are (so a CID is its
+// glyph, CIDToGIDMap /Identity); the glyphs not used are empty.
+func (f *face) subset(used []uint16) []byte {
+	keep := map[uint16]bool{0: true}
+	var visit func(g uint16)
+	visit = func(g uint16) {
+		if keep[g] && g != 0 {
+			return
+		}
+		keep[g] = true
+		for _, c := range f.components(g) {
+			visit(c)
+		}
+	}
+	for _, g := range used {
+		visit(g)
+	}
+	n := len(f.loca) - 1
+	var glyf []byte
+	loca := make([]byte, 4*(n+1))
+	for g := range n {
+		binary.BigEndian.PutUint32(loca[4*g:], uint32(len(glyf)))
+		if keep[uint16(g)] {
+			glyf = append(glyf, f.glyphData(uint16(g))...)
+			for len(glyf)%4 != 0 {
+				glyf = append(glyf, 0)
+			}
+		}
+	}
+	binary.BigEndian.PutUint32(loca[4*n:], uint32(len(glyf)))
+	head := slices.Clone(f.tables["head"])
+	binary.BigEndian.PutUint16(head[50:], 1) // long loca
+	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
+	tables := map[string][]byte{"head": head, "hhea": f.tables["hhea"], "maxp": f.tables["maxp"], "hmtx": f.tables["hmtx"],
+		"loca": loca, "glyf": glyf}
+	for _, t := range []string{"OS/2", "cvt ", "fpgm", "prep"} {
+		if f.tables[t] != nil {
+			tables[t] = f.tables[t]
+		}
+	}
+	post := make([]byte, 32) // format 3: no glyph names
+	copy(post, f.tables["post"])
+	binary.BigEndian.PutUint32(post, 0x00030000)
+	tables["post"] = post
+	return writeTTF(tables)
+}
+
+// writeTTF assembles tables into a font file with the directory and
+// checksums the format asks for.
+func writeTTF(tables map[string][]byte) []byte {
+	tags := make([]string, 0, len(tables))
+	for t := range tables {
+		tags = append(tags, t)
+	}
+	sort.Strings(tags)
+	n := len(tags)
+	sel := 0
+	for 1<<(sel+1) <= n {
+		sel++
+	}
+	out := make([]byte, 12+16*n)
+	binary.BigEndian.PutUint32(out, 0x00010000)
+	binary.BigEndian.PutUint16(out[4:], uint16(n))
+	binary.BigEndian.PutUint16(out[6:], uint16(16<<sel))
+	binary.BigEndian.PutUint16(out[8:], uint16(sel))
+	binary.BigEndian.PutUint16(out[10:], uint16(16*n-16<<sel))
+	headAt := 0
+	for i, t := range tags {
+		data := tables[t]
+		rec := 12 + 16*i
+		copy(out[rec:], t)
+		binary.BigEndian.PutUint32(out[rec+4:], checksum(data))
+		binary.BigEndian.PutUint32(out[rec+8:], uint32(len(out)))
+		binary.BigEndian.PutUint32(out[rec+12:], uint32(len(data)))
+		if t == "head" {
+			headAt = len(out)
+		}
+		out = append(out, data...)
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+	}
+	binary.BigEndian.PutUint32(out[headAt+8:], 0xB1B0AFBA-checksum(out))
+	return out
+}
+
+func checksum(b []byte) uint32 {
+	var s uint32
+	for i := 0; i < len(b); i += 4 {
+		var w [4]byte
+		copy(w[:], b[i:])
+		s += binary.BigEndian.Uint32(w[:])
+	}
+	return s
+}
