@@ -120,10 +120,19 @@ var docFuncs = template.FuncMap{
 	"pages": func() string { return pdf.Pages },
 }
 
+// loadAssets reads a template set's own fonts (fonts/ in the set).
+func loadAssets(set fs.FS) (tmpl.Assets, error) {
+	f, err := pdf.LoadFonts(set)
+	if f == nil || err != nil {
+		return nil, err // a nil *pdf.Fonts must not become a non-nil interface
+	}
+	return f, nil
+}
+
 // New loads the templates, prepares the fonts and returns a renderer.
 // Either failing is an error naming what failed.
 func New(c Config) (*Renderer, error) {
-	t, err := tmpl.New(c.Templates, c.TemplateDir, c.TemplateLimits, docFuncs)
+	t, err := tmpl.New(c.Templates, c.TemplateDir, c.TemplateLimits, docFuncs, loadAssets)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +196,7 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"], out.Parts["keywords"]
 	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
 	doc.Plain = o.Plain
+	doc.Fonts, _ = r.templates.SetAssets(setName(o)).(*pdf.Fonts)
 	return r.pdf(ctx, &doc)
 }
 

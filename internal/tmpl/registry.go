@@ -50,13 +50,27 @@ type Set struct {
 	Name   string
 	Source string // "embedded", or "directory" for a set from the template directory
 	kinds  map[data.Document]*template.Template
+	assets Assets // what the caller's loader made of the set's other files
 }
+
+// Assets are what a Loader made of a set's files besides its templates
+// (the layout's fonts, say).
+type Assets interface {
+	// Describe lists them for GET /v1/templates.
+	Describe() []string
+}
+
+// Loader reads a set's other files when the set loads; an error fails
+// the load like a template that does not parse. It returns nil when the
+// set has none.
+type Loader func(set fs.FS) (Assets, error)
 
 // SetInfo describes a set for listings.
 type SetInfo struct {
 	Name   string          `json:"name"`
 	Source string          `json:"source"`
-	Kinds  []data.Document `json:"kinds"` // the documents it has templates for
+	Kinds  []data.Document `json:"kinds"`            // the documents it has templates for
+	Assets []string        `json:"assets,omitempty"` // its own fonts, say
 }
 
 // Registry holds the loaded sets. It is safe for concurrent use; Reload
@@ -65,6 +79,7 @@ type SetInfo struct {
 type Registry struct {
 	lim      Limits
 	funcs    template.FuncMap
+	load     Loader
 	embedded fs.FS
 	dir      string
 
@@ -79,13 +94,13 @@ type Registry struct {
 // the caller's own helpers (the layout's page-number placeholders, say),
 // added to the sandbox's; they must be bounded and free of side effects as
 // the sandbox's are.
-func New(embedded fs.FS, dir string, lim Limits, docFuncs template.FuncMap) (*Registry, error) {
+func New(embedded fs.FS, dir string, lim Limits, docFuncs template.FuncMap, load Loader) (*Registry, error) {
 	lim = lim.withDefaults()
 	funcs := staticFuncs(lim)
 	for name, f := range docFuncs {
 		funcs[name] = f
 	}
-	r := &Registry{lim: lim, funcs: funcs, embedded: embedded, dir: dir}
+	r := &Registry{lim: lim, funcs: funcs, embedded: embedded, dir: dir, load: load}
 	if err := r.Reload(); err != nil {
 		return nil, err
 	}
@@ -220,6 +235,13 @@ func (r *Registry) loadSet(fsys fs.FS, name, source string) (*Set, error) {
 		}
 		set.kinds[kind] = t
 	}
+	if r.load != nil {
+		a, err := r.load(fsys)
+		if err != nil {
+			return nil, fmt.Errorf("template set %s: %w", name, err)
+		}
+		set.assets = a
+	}
 	return set, nil
 }
 
@@ -303,6 +325,9 @@ func (r *Registry) Sets() []SetInfo {
 	var out []SetInfo
 	for _, s := range r.sets {
 		info := SetInfo{Name: s.Name, Source: s.Source}
+		if s.assets != nil {
+			info.Assets = s.assets.Describe()
+		}
 		for _, k := range data.Documents {
 			if s.kinds[k] != nil {
 				info.Kinds = append(info.Kinds, k)
@@ -331,6 +356,17 @@ func (r *Registry) lookup(set string, kind data.Document) (*template.Template, e
 		return nil, fmt.Errorf("%w: set %q has no %s template", ErrUnknownKind, set, kind)
 	}
 	return t, nil
+}
+
+// SetAssets returns what the loader made of a set's other files (nil
+// for none or no such set).
+func (r *Registry) SetAssets(set string) Assets {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if s := r.sets[set]; s != nil {
+		return s.assets
+	}
+	return nil
 }
 
 // Check reports whether the set exists and has a template for kind.

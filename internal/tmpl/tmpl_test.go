@@ -34,11 +34,11 @@ var testDocFuncs = template.FuncMap{"page": func() string { return "1" }, "pages
 
 func set(t *testing.T, src string, lim Limits) (*Registry, error) {
 	t.Helper()
-	return New(fstest.MapFS{"t/agenda.md.tmpl": {Data: []byte(src)}}, "", lim, testDocFuncs)
+	return New(fstest.MapFS{"t/agenda.md.tmpl": {Data: []byte(src)}}, "", lim, testDocFuncs, nil)
 }
 
 func TestEmbeddedSetsRender(t *testing.T) {
-	r, err := New(templates.FS, "", Limits{}, testDocFuncs)
+	r, err := New(templates.FS, "", Limits{}, testDocFuncs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 	write("default/agenda.md.tmpl", "# Helsingør {{.DocumentName}}\n{{template \"extra\" .}}")
 	write("default/_extra.tmpl", `{{define "extra"}}Beslutninger følger.{{end}}`)
 	write("kommune/minutes.md.tmpl", "# {{.DocumentName}}")
-	r, err := New(templates.FS, dir, Limits{}, testDocFuncs)
+	r, err := New(templates.FS, dir, Limits{}, testDocFuncs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestSetsOnDiskOverrideAndReload(t *testing.T) {
 }
 
 func TestUnknownSetsAndDirectories(t *testing.T) {
-	r, err := New(templates.FS, "", Limits{}, testDocFuncs)
+	r, err := New(templates.FS, "", Limits{}, testDocFuncs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestUnknownSetsAndDirectories(t *testing.T) {
 		t.Errorf("an unknown set does not list the sets: %v", err)
 	}
 	missing := filepath.Join(t.TempDir(), "nonexistent")
-	if _, err := New(templates.FS, missing, Limits{}, testDocFuncs); err == nil || err.Error() != "template directory "+missing+" does not exist" {
+	if _, err := New(templates.FS, missing, Limits{}, testDocFuncs, nil); err == nil || err.Error() != "template directory "+missing+" does not exist" {
 		t.Errorf("a missing directory: %v", err)
 	}
 }

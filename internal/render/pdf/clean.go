@@ -56,7 +56,7 @@ func (c *cleaner) clean(s string) string {
 			lastReplaced, joined = false, false
 		default:
 			if !joined {
-				b.WriteRune(replacement)
+				b.WriteRune(c.fs.replacement)
 				c.replaced++
 			}
 			lastReplaced, joined = true, false

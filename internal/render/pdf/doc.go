@@ -40,6 +40,7 @@ type Document struct {
 	Lang        string    // e.g. "da"
 	MaxPages    int       // the layout stops with ErrTooManyPages past this many pages (0: no limit)
 	Plain       bool      // skip the structure tree and the PDF/A parts (see archive.go)
+	Fonts       *Fonts    // a template set's own typeface; nil for Noto Sans
 	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
 	FooterLeft  string    // inline Markdown; Page and Pages are replaced
 	FooterRight string
@@ -77,6 +78,9 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	fs, err := loadFonts()
 	if err != nil {
 		return st, err
+	}
+	if d.Fonts != nil {
+		fs = d.Fonts.set
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -41,9 +41,36 @@ const replacement = '\uFFFD'
 // style, parsed once. Documents share it read-only; each document embeds
 // subsets of the faces it used (see fontUse).
 type fontSet struct {
-	faces   [4]*face
-	ascent  float64 // in 1/1000 of the font size, of the regular face
-	descent float64
+	faces       [4]*face
+	ascent      float64 // in 1/1000 of the font size, of the regular face
+	descent     float64
+	replacement rune // what is drawn for characters the faces lack: U+FFFD, or ? if the font has none
+}
+
+// newFontSet makes a set of faces; faces[regular] must be set, and a
+// missing style falls back: bold italic to bold, then to italic, then to
+// regular; italic and bold to regular.
+func newFontSet(faces [4]*face) *fontSet {
+	fs := &fontSet{faces: faces}
+	if fs.faces[bold] == nil {
+		fs.faces[bold] = fs.faces[regular]
+	}
+	if fs.faces[italic] == nil {
+		fs.faces[italic] = fs.faces[regular]
+	}
+	if fs.faces[boldItalic] == nil {
+		fs.faces[boldItalic] = fs.faces[bold]
+		if faces[bold] == nil {
+			fs.faces[boldItalic] = fs.faces[italic]
+		}
+	}
+	reg := fs.faces[regular]
+	fs.ascent, fs.descent = float64(reg.ascent)*1000/reg.upem, float64(-reg.descent)*1000/reg.upem
+	fs.replacement = replacement
+	if !fs.drawable(replacement) {
+		fs.replacement = '?'
+	}
+	return fs
 }
 
 var (
@@ -59,7 +86,7 @@ func loadFonts() (*fontSet, error) {
 }
 
 func readFonts() (*fontSet, error) {
-	fs := &fontSet{}
+	var faces [4]*face
 	for st := range 4 {
 		name := "NotoSans-" + fonts.Styles[styleNames[st]] + ".z"
 		z, err := fonts.FS.ReadFile(name)
@@ -78,11 +105,10 @@ func readFonts() (*fontSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		fs.faces[st] = f
+		faces[st] = f
 	}
-	reg := fs.faces[regular]
-	fs.ascent, fs.descent = float64(reg.ascent)*1000/reg.upem, float64(-reg.descent)*1000/reg.upem
-	if !fs.drawable(replacement) {
+	fs := newFontSet(faces)
+	if fs.replacement != replacement {
 		return nil, fmt.Errorf("the embedded font has no replacement character U+FFFD")
 	}
 	return fs, nil
@@ -100,7 +126,7 @@ func (fs *fontSet) glyph(st style, r rune) uint16 {
 	if g, ok := fs.faces[st].cmap[r]; ok {
 		return g
 	}
-	return fs.faces[st].cmap[replacement]
+	return fs.faces[st].cmap[fs.replacement]
 }
 
 // runeWidth is r's advance in 1/1000 of the font size; r must be drawable.
