@@ -12,6 +12,7 @@ import (
 	"protokol/internal/data"
 	"protokol/internal/pdftest"
 	"protokol/internal/render"
+	"protokol/templates"
 )
 
 // taggedCases renders every document of every embedded set: agenda,
@@ -53,6 +54,13 @@ func taggedCases(t *testing.T) map[string][]byte {
 	}
 	m.Items[0].Summary = "Ελληνικά και Кириллица, Łódź, Şişli, Nguyễn, € – “citat”"
 	out["default/minutes scripts"] = renderMeeting(t, r, "minutes", m, render.Options{}).Body
+	if _, err := os.Stat("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"); err == nil {
+		hr, err := render.New(render.Config{Templates: templates.FS, TemplateDir: houseFont(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["house/minutes scripts"] = renderMeeting(t, hr, "minutes", m, render.Options{}).Body
+	}
 	return out
 }
 
