@@ -35,16 +35,17 @@ func DefaultFormat(d data.Document) Format {
 
 // Cost is about the memory, in bytes, that rendering a document of
 // bodyLen bytes takes at its peak, measured on this project's examples
-// and scaled: a PDF about 100 times its JSON (a 3.7 MB budget of 50,000
-// lines peaks at 370 MB), a workbook about 16 times (a 7.5 MB budget of
-// 100,000 lines: 104 MB, most of it the stream writer's 16 MiB chunk
-// doubling), each with a floor for the fonts, the template and the
-// layout's fixed state. The server admits renders by it.
+// and scaled: a tagged PDF about 150 times its JSON (a 3.4 MB budget of
+// 45,000 lines peaks at 491 MB, a 1.5 MB one of 20,000 at 220 MB), a
+// workbook about 16 times (a 7.5 MB budget of 100,000 lines: 106 MB, most
+// of it the stream writer's 16 MiB chunk doubling), each with a floor for
+// the fonts, the template and the layout's fixed state. The server admits
+// renders by it.
 func Cost(d data.Document, f Format, bodyLen int) int64 {
 	if f == FormatXLSX {
 		return 16*int64(bodyLen) + 24<<20
 	}
-	return 100*int64(bodyLen) + 8<<20
+	return 150*int64(bodyLen) + 8<<20
 }
 
 // Job decodes a JSON document and renders it: format "" is the

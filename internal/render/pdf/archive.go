@@ -425,18 +425,25 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 	}
 	next := size
 	var objStms []*object
+	names := fnv.New64a() // the ID's second half: a digest of the packed dictionaries
+	var head, body []byte
 	for i := 0; i < len(packed); i += objStmSize {
 		group := packed[i:min(i+objStmSize, len(packed))]
-		var head, body bytes.Buffer
+		head, body = head[:0], body[:0]
 		for k, o := range group {
-			fmt.Fprintf(&head, "%d %d ", o.num, body.Len())
-			body.WriteString(o.dict)
-			body.WriteByte('\n')
+			head = strconv.AppendInt(head, int64(o.num), 10)
+			head = append(head, ' ')
+			head = strconv.AppendInt(head, int64(len(body)), 10)
+			head = append(head, ' ')
+			body = append(body, o.dict...)
+			body = append(body, '\n')
 			locs[o.num] = loc{2, next, k}
 		}
-		data := deflateWith(fast, append(head.Bytes(), body.Bytes()...))
+		names.Write(body)
+		first := len(head)
+		data := deflateWith(fast, append(head, body...))
 		objStms = append(objStms, &object{num: next, stream: data,
-			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), head.Len(), len(data))})
+			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), first, len(data))})
 		next++
 	}
 	plain = append(plain, objStms...)
@@ -444,7 +451,6 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 	out := &counter{w: bufio.NewWriterSize(w, 64<<10)}
 	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	sum := crc64.New(crcTable)
-	names := fnv.New64a() // the dictionaries are small: one more cheap digest for the ID's second half
 	stmAt := map[int]int{}
 	for _, o := range plain {
 		if o.num < size {
@@ -465,9 +471,6 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 			}
 		}
 		out.WriteString("endobj\n")
-	}
-	for _, o := range packed {
-		io.WriteString(names, o.dict)
 	}
 	id := fmt.Sprintf("%016x%016x", sum.Sum64(), names.Sum64())
 	// the cross-reference stream: type, 4-byte offset or stream, 2-byte index
