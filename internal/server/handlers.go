@@ -103,7 +103,7 @@ func (s *Server) readBody(c *gin.Context) (body []byte, held int64, err error) {
 	}
 	for {
 		if int64(cap(body)) < size {
-			if err := s.lim.reserve(size - held); err != nil {
+			if err := s.lim.reserve(c.Request.Context(), size-held); err != nil {
 				return nil, held, err
 			}
 			held = size
@@ -192,6 +192,13 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 	if format == render.FormatPDF {
 		if err := s.r.Check(o.Template, document); err != nil {
 			return err
+		}
+	}
+	// a body whose size is known and too large for the memory budget is
+	// refused before it is read
+	if n := c.Request.ContentLength; n > 0 && n <= s.cfg.BodyLimit {
+		if cost := render.Cost(document, format, int(n)); cost > s.lim.budget {
+			return &tooLarge{cost: cost, budget: s.lim.budget}
 		}
 	}
 	body, held, err := s.readBody(c)

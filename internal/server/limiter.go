@@ -47,9 +47,17 @@ func (l *limiter) admit() error {
 func (l *limiter) leave() { <-l.tickets }
 
 // reserve takes n bytes of the memory budget for a body as it is read,
-// without waiting; release them with free.
-func (l *limiter) reserve(n int64) error {
-	if !l.mem.TryAcquire(n) {
+// waiting up to the limit for them; release them with free.
+func (l *limiter) reserve(ctx context.Context, n int64) error {
+	if l.mem.TryAcquire(n) {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, l.wait)
+	defer cancel()
+	if err := l.mem.Acquire(wctx, n); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		return overloaded(2, "the service holds as much as its memory allows; try again shortly")
 	}
 	return nil
