@@ -186,9 +186,7 @@ func (e *engine) leader(from, to, baseline float64) {
 		fmt.Fprintf(&b, "<%04X>", d)
 	}
 	b.WriteString("] TJ ET")
-	e.begin()
-	e.pdf.RawWriteStr(b.String())
-	e.pdf.RawWriteStr("EMC")
+	e.pdf.RawWriteStr(string(e.begin(nil)) + b.String() + "\nEMC")
 }
 
 // footers draws the running footer on every page.

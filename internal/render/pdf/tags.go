@@ -19,7 +19,6 @@ type elem struct {
 	kids   []kid
 	attrs  string // further entries of its dictionary, e.g. "/A <</O /Table /Scope /Column>>"
 	text   string // a Link's text: its annotation's /Contents
-	name   string // "/" + typ, made once for the content stream
 	obj    int    // object number, once written
 }
 
@@ -74,36 +73,18 @@ func (t *tagger) within(el *elem, f func()) {
 // brackets every text run with it and EMC. It is the layout's hottest
 // path: the operator is written in two pieces made once (fpdf puts a line
 // break between them, which PDF reads as a space).
-func (e *engine) begin() {
+func (e *engine) begin(b []byte) []byte {
 	t := e.tags
 	if t.artifacts > 0 || t.cur == t.root {
-		e.pdf.RawWriteStr("/Artifact BMC")
-		return
+		return append(b, "/Artifact BMC\n"...)
 	}
 	page := e.pdf.PageNo()
 	mcid := len(t.mcids[page])
 	t.mcids[page] = append(t.mcids[page], t.cur)
 	t.cur.kids = append(t.cur.kids, kid{page: page, mcid: mcid, annot: -1})
-	if t.cur.name == "" {
-		t.cur.name = "/" + t.cur.typ
-	}
-	e.pdf.RawWriteStr(t.cur.name)
-	if mcid < len(mcidOperands) {
-		e.pdf.RawWriteStr(mcidOperands[mcid])
-	} else {
-		e.pdf.RawWriteStr("<</MCID " + strconv.Itoa(mcid) + ">> BDC")
-	}
+	b = append(append(append(b, '/'), t.cur.typ...), " <</MCID "...)
+	return append(strconv.AppendInt(b, int64(mcid), 10), ">> BDC\n"...)
 }
-
-// mcidOperands are the ends of begin's operator for the first MCIDs of a
-// page.
-var mcidOperands = func() []string {
-	out := make([]string, 512)
-	for i := range out {
-		out[i] = "<</MCID " + strconv.Itoa(i) + ">> BDC"
-	}
-	return out
-}()
 
 // annotation records that the current element (a Link) owns the next
 // annotation fpdf adds to page.
