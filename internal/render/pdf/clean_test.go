@@ -109,3 +109,23 @@ func contentStreams(t *testing.T, pdf []byte) []string {
 	}
 	return parts
 }
+
+// Text after a table's header fill sets its colour again: the fill colour
+// is the text colour too, and the layout writes colour only when it
+// changes.
+func TestTextAfterAFillSetsItsColour(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := Render(context.Background(), &buf, &Document{Markdown: "Tekst før tabellen.\n\n| Kolonne |\n|---|\n| celle |"}); err != nil {
+		t.Fatal(err)
+	}
+	page := contentStreams(t, buf.Bytes())[0]
+	fill := strings.Index(page, " re f")
+	if fill < 0 {
+		t.Fatal("no header fill")
+	}
+	rest := page[fill:]
+	tj, rg := strings.Index(rest, "Tj"), strings.Index(rest, " rg ")
+	if tj < 0 || rg < 0 || rg > tj {
+		t.Errorf("the first text after the fill does not set its colour:\n%.300s", rest)
+	}
+}

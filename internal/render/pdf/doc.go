@@ -179,6 +179,7 @@ func (e *engine) leader(from, to, baseline float64) {
 	e.used.add(regular, sp, ' ')
 	var b strings.Builder
 	fmt.Fprintf(&b, "BT %s rg /F0 %.2f Tf %.2f %.2f Td [", string(appendColor(nil, grey)), bodySize, from*ptPerMM, (pageH-baseline)*ptPerMM)
+	*e.pageState() = textState{set: true, color: grey, style: regular, size: bodySize}
 	for i := range n {
 		if i > 0 {
 			fmt.Fprintf(&b, "<%04X> %.1f ", sp, adj)

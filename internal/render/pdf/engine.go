@@ -47,8 +47,9 @@ type engine struct {
 	pdf      *fpdf.Fpdf
 	fs       *fontSet
 	clean    *cleaner
-	used     fontUse // glyphs drawn, per style
-	text     []byte  // drawRuns' buffer
+	used     fontUse     // glyphs drawn, per style
+	text     []byte      // drawText's buffer
+	states   []textState // per page
 
 	y           float64 // top of the next block
 	left        float64 // left edge of the current column (indentation)
@@ -149,30 +150,72 @@ func (e *engine) drawText(x, y float64, st style, size float64, color rgb, s str
 // appendText writes the text as glyph numbers of the style's font (a CID
 // font with Identity-H, embedded as a subset by the post-pass) and
 // records the glyphs used.
+// Colour and font are graphics state, which lasts through a page's
+// content stream: they are written only when they change on that page
+// (the state is kept per page, since footers and contents numbers are
+// drawn on pages visited again). Glyph numbers go in a literal string,
+// two bytes each: half the hex form's bytes before compression, and a
+// third after.
 func (e *engine) appendText(b []byte, x, y float64, st style, size float64, color rgb, s string) ([]byte, float64) {
+	ps := e.pageState()
 	b = append(b, "BT "...)
-	b = appendColor(b, color)
-	b = append(b, " rg /F"...)
-	b = append(b, byte('0'+st))
-	b = append(b, ' ')
-	b = strconv.AppendFloat(b, size, 'f', 2, 64)
-	b = append(b, " Tf "...)
+	if !ps.set || ps.color != color {
+		b = appendColor(b, color)
+		b = append(b, " rg "...)
+	}
+	if !ps.set || ps.style != st || ps.size != size {
+		b = append(b, "/F"...)
+		b = append(b, byte('0'+st))
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, size, 'f', 2, 64)
+		b = append(b, " Tf "...)
+	}
+	*ps = textState{set: true, color: color, style: st, size: size}
 	b = strconv.AppendFloat(b, x*ptPerMM, 'f', 2, 64)
 	b = append(b, ' ')
 	b = strconv.AppendFloat(b, (pageH-y)*ptPerMM, 'f', 2, 64)
-	b = append(b, " Td <"...)
+	b = append(b, " Td ("...)
 	w := 0.0
 	for _, r := range s {
 		g := e.fs.glyph(st, r) // s is clean: every rune is drawable
 		e.used.add(st, g, r)
 		w += e.fs.faces[st].width(g)
-		b = append(b, hexDigits[g>>12], hexDigits[g>>8&15], hexDigits[g>>4&15], hexDigits[g&15])
+		b = appendStringByte(appendStringByte(b, byte(g>>8)), byte(g))
 	}
-	b = append(b, "> Tj ET"...)
+	b = append(b, ") Tj ET"...)
 	return b, x + w*size/1000*ptToMM
 }
 
-const hexDigits = "0123456789ABCDEF"
+// appendStringByte writes one byte into a literal string: the string's
+// delimiters and the backslash escaped, and the line ends (which readers
+// would normalise) as escapes.
+func appendStringByte(b []byte, c byte) []byte {
+	switch c {
+	case '(', ')', '\\':
+		return append(b, '\\', c)
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\n':
+		return append(b, '\\', 'n')
+	}
+	return append(b, c)
+}
+
+// textState is the colour and font last set on a page.
+type textState struct {
+	set   bool
+	color rgb
+	style style
+	size  float64
+}
+
+func (e *engine) pageState() *textState {
+	p := e.pdf.PageNo()
+	for len(e.states) <= p {
+		e.states = append(e.states, textState{})
+	}
+	return &e.states[p]
+}
 
 // ptPerMM converts millimetres to PDF points.
 const ptPerMM = 72 / 25.4

@@ -106,6 +106,7 @@ func (e *engine) paint(f func()) {
 	e.pdf.RawWriteStr("/Artifact BMC")
 	f()
 	e.pdf.RawWriteStr("EMC")
+	*e.pageState() = textState{} // fpdf may have set the fill colour, which text uses too
 }
 
 // block lays f out as one structure element of type typ.
