@@ -115,6 +115,9 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 			for _, fe := range ve.Errors {
 				fmt.Fprintf(stderr, "  %s\n", fe.Error())
 			}
+			if ve.More > 0 {
+				fmt.Fprintf(stderr, "  %s\n", ve.MoreText())
+			}
 			return 1
 		}
 		fmt.Fprintln(stderr, "protokol:", err)

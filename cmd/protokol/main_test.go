@@ -141,3 +141,24 @@ func TestConcurrentRendersToOneFile(t *testing.T) {
 		t.Errorf("left behind: %v", entries)
 	}
 }
+
+// The other papers from the command line: the decision record, the
+// supplementary agenda and the signature sheet, with their flags where
+// they belong only.
+func TestOtherPapers(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join("..", "..", "examples", examples.Minutes)
+	for _, args := range [][]string{{"decisions"}, {"agenda", "--addendum"}, {"minutes", "--signatures"}} {
+		var stderr bytes.Buffer
+		out := filepath.Join(dir, args[0]+".pdf")
+		if code := run(append([]string{"render", args[0], "-i", in, "-o", out}, args[1:]...), nil, nil, &stderr); code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
+		}
+	}
+	for _, args := range [][]string{{"minutes", "--addendum"}, {"agenda", "--signatures"}} {
+		var stderr bytes.Buffer
+		if code := run(append([]string{"render", args[0], "-i", in, "-o", filepath.Join(dir, "x.pdf")}, args[1:]...), nil, nil, &stderr); code != 2 || !strings.Contains(stderr.String(), args[1]) {
+			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
+		}
+	}
+}

@@ -62,7 +62,7 @@ type Job struct {
 var Usage = `Protokol renders committee agendas, minutes and budget tables.
 
 Usage:
-  protokol render agenda|minutes|budget -i in.json -o out.pdf|out.xlsx [flags]
+  protokol render agenda|minutes|decisions|budget -i in.json -o out.pdf|out.xlsx [flags]
   protokol serve [flags]
   protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
 
@@ -198,7 +198,7 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	return c, nil
 }
 
-const renderUsage = "protokol render agenda|minutes|budget -i in.json -o out.pdf|out.xlsx [flags]"
+const renderUsage = "protokol render agenda|minutes|decisions|budget -i in.json -o out.pdf|out.xlsx [flags]"
 
 // ParseRender reads a command-line render: the document, then flags.
 func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Config, *Job, error) {
@@ -237,6 +237,12 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 	if j.Format == render.FormatXLSX && j.Document != data.DocBudget {
 		return nil, nil, fmt.Errorf("%s renders to PDF only", j.Document)
 	}
+	if j.Options.Addendum && j.Document != data.DocAgenda {
+		return nil, nil, errors.New("--addendum is for agendas: it renders the supplementary agenda")
+	}
+	if j.Options.Signatures && j.Document != data.DocMinutes {
+		return nil, nil, errors.New("--signatures is for minutes")
+	}
 	return c, j, nil
 }
 
@@ -250,9 +256,9 @@ func renderFormError(args []string) error {
 		}
 	}
 	if len(args) == 0 {
-		return fmt.Errorf("which document? agenda, minutes or budget: %s", renderUsage)
+		return fmt.Errorf("which document? agenda, minutes, decisions or budget: %s", renderUsage)
 	}
-	return fmt.Errorf("cannot render %q: agenda, minutes or budget: %s", args[0], renderUsage)
+	return fmt.Errorf("cannot render %q: agenda, minutes, decisions or budget: %s", args[0], renderUsage)
 }
 
 // positionalFiles answers "render agenda in.json out.pdf" with the flags.
@@ -276,6 +282,8 @@ func registerRender(s *settings, c *Config, j *Job) {
 	})
 	s.fs.StringVar(&j.Options.Template, "template", tmpl.DefaultSet, "template set")
 	s.fs.BoolVar(&j.Options.Public, "public", false, "the version for publication: closed items show number and title only")
+	s.fs.BoolVar(&j.Options.Addendum, "addendum", false, "agenda: the supplementary agenda (tillægsdagsorden), the items marked addendum only")
+	s.fs.BoolVar(&j.Options.Signatures, "signatures", false, "minutes: end with a signature sheet for the members present")
 	s.fs.Func("pdf", "archive (tagged PDF/UA-1 and PDF/A-2a, the default) or plain", func(v string) error {
 		switch v {
 		case "archive":

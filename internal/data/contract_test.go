@@ -19,7 +19,7 @@ func TestContractDocumentListsEveryField(t *testing.T) {
 	types := map[string]reflect.Type{
 		"Meeting": reflect.TypeFor[Meeting](), "Participant": reflect.TypeFor[Participant](), "Group": reflect.TypeFor[Group](),
 		"Item": reflect.TypeFor[Item](), "Attachment": reflect.TypeFor[Attachment](), "Budget": reflect.TypeFor[Budget](),
-		"BudgetTable": reflect.TypeFor[BudgetTable](), "Column": reflect.TypeFor[Column](), "Row": reflect.TypeFor[Row](),
+		"BudgetTable": reflect.TypeFor[BudgetTable](), "Column": reflect.TypeFor[Column](), "Row": reflect.TypeFor[Row](), "Dissent": reflect.TypeFor[Dissent](),
 	}
 	documented := map[string][]string{}
 	section := ""

@@ -18,6 +18,7 @@ type Meeting struct {
 	End          Timestamp     `json:"end,omitzero"`           // optional, not before Start
 	Location     string        `json:"location"`               // required
 	Language     string        `json:"language,omitempty"`     // "da" (default) or "en"
+	Status       string        `json:"status,omitempty"`       // "final" (default) or "draft": a draft is marked UDKAST on every page
 	Note         string        `json:"note,omitempty"`         // Markdown, printed on the front page
 	Participants []Participant `json:"participants,omitempty"` // members, officials, guests, minute-taker
 	Groups       []Group       `json:"groups,omitempty"`       // optional item groups
@@ -58,6 +59,15 @@ type Item struct {
 	Absent          []string      `json:"absent,omitempty"`           // not present for this item; minutes only
 	Attachments     []Attachment  `json:"attachments,omitempty"`      // Bilag
 	BudgetTables    []BudgetTable `json:"budget_tables,omitempty"`    // printed in the item
+	Addendum        bool          `json:"addendum,omitempty"`         // added after the agenda went out (Tillæg)
+	Dissents        []Dissent     `json:"dissents,omitempty"`         // statements for the record (Protokoltilførsel); minutes only
+}
+
+// Dissent is a member's statement for the record with the decision
+// (Kommunestyrelsesloven § 13).
+type Dissent struct {
+	By   []string `json:"by"`   // required: participants' names
+	Text string   `json:"text"` // required, Markdown
 }
 
 // Section is a headed part of an item's case description.
@@ -97,6 +107,9 @@ const (
 	RoleOfficial    = "official"
 	RoleGuest       = "guest"
 	RoleMinuteTaker = "minute_taker"
+
+	StatusFinal = "final"
+	StatusDraft = "draft"
 
 	AttendancePresent   = "present"
 	AttendanceAbsent    = "absent"
@@ -150,6 +163,7 @@ func (m *Meeting) Validate() error {
 	required(&p, "location", m.Location)
 	markdown(&p, "note", m.Note)
 	oneOf(&p, "language", &m.Language, "da", "da", "en")
+	oneOf(&p, "status", &m.Status, StatusFinal, StatusFinal, StatusDraft)
 
 	if m.Start.IsZero() {
 		p.add("start", "is required")
@@ -206,6 +220,7 @@ func (m *Meeting) Validate() error {
 	}
 
 	m.validateParticipants(&p, numbers)
+	m.validateDissents(&p)
 	return p.err()
 }
 
@@ -231,6 +246,34 @@ func (m *Meeting) validateParticipants(p *problems, numbers map[string]bool) {
 	}
 }
 
+// validateDissents checks that each statement names participants.
+func (m *Meeting) validateDissents(p *problems) {
+	names := map[string]bool{}
+	for _, pt := range m.Participants {
+		names[pt.Name] = true
+	}
+	for i := range m.Items {
+		path := dot(at("items", i), "dissents")
+		limit(p, path, len(m.Items[i].Dissents), maxListLength)
+		for j, d := range m.Items[i].Dissents {
+			dp := at(path, j)
+			if len(d.By) == 0 {
+				p.add(dot(dp, "by"), "names no one; give the names of the members behind the statement")
+			}
+			for k, n := range d.By {
+				if !names[n] {
+					p.add(at(dot(dp, "by"), k), "%q is not the name of a participant", truncate(n))
+				}
+			}
+			if strings.TrimSpace(d.Text) == "" {
+				p.add(dot(dp, "text"), "is required")
+			} else {
+				markdown(p, dot(dp, "text"), d.Text)
+			}
+		}
+	}
+}
+
 // textSize is the number of characters in all Markdown fields.
 func (m *Meeting) textSize() int {
 	n := utf8.RuneCountInString(m.Note)
@@ -239,6 +282,9 @@ func (m *Meeting) textSize() int {
 		n += utf8.RuneCountInString(it.Summary) + utf8.RuneCountInString(it.Recommendation) + utf8.RuneCountInString(it.Decision)
 		for _, s := range it.Sections {
 			n += utf8.RuneCountInString(s.Body)
+		}
+		for _, d := range it.Dissents {
+			n += utf8.RuneCountInString(d.Text)
 		}
 	}
 	return n

@@ -15,6 +15,9 @@ type Labels struct {
 	KindDecision, KindInformation, KindDiscussion, KindOther      string
 	Chair, ViceChair, Member, Substitute, Official, Guest         string
 	ItemGuests                                                    string
+	Draft, DraftMark, PublicVersion                               string // "Udkast", "UDKAST" (the watermark), "Offentlig udgave"
+	Addendum, AddendumAgenda, Dissent                             string // "Tillæg", "Tillægsdagsorden", "Protokoltilførsel"
+	SignatureSheet, Decisions                                     string // "Underskriftsblad", "Beslutningsprotokol"
 }
 
 var labels = map[Lang]*Labels{
@@ -32,6 +35,9 @@ var labels = map[Lang]*Labels{
 		KindDecision: "Beslutningssag", KindInformation: "Orienteringssag", KindDiscussion: "Drøftelsessag", KindOther: "",
 		Chair: "formand", ViceChair: "næstformand", Member: "medlem", Substitute: "stedfortræder",
 		Official: "embedsmand", Guest: "gæst", ItemGuests: "Deltog under punktet",
+		Draft: "Udkast", DraftMark: "UDKAST", PublicVersion: "Offentlig udgave",
+		Addendum: "Tillæg", AddendumAgenda: "Tillægsdagsorden", Dissent: "Protokoltilførsel",
+		SignatureSheet: "Underskriftsblad", Decisions: "Beslutningsprotokol",
 	},
 	English: {
 		Agenda: "Agenda", Minutes: "Minutes", Contents: "Contents", FrontPage: "Front page",
@@ -47,6 +53,9 @@ var labels = map[Lang]*Labels{
 		KindDecision: "For decision", KindInformation: "For information", KindDiscussion: "For discussion", KindOther: "",
 		Chair: "chair", ViceChair: "vice chair", Member: "member", Substitute: "substitute",
 		Official: "official", Guest: "guest", ItemGuests: "Attending for this item",
+		Draft: "Draft", DraftMark: "DRAFT", PublicVersion: "Public version",
+		Addendum: "Addendum", AddendumAgenda: "Supplementary agenda", Dissent: "Statement for the record",
+		SignatureSheet: "Signature sheet", Decisions: "Decision record",
 	},
 }
 

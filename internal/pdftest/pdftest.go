@@ -29,10 +29,17 @@ func write(t testing.TB, pdf []byte) string {
 }
 
 // Pages returns the text of every page, in reading order.
-func Pages(t testing.TB, pdf []byte) []string {
+func Pages(t testing.TB, pdf []byte) []string { return pages(t, pdf) }
+
+// RawPages is Pages in content-stream order, diagonal text included (a
+// watermark, say), which pdftotext's layout mode leaves out.
+func RawPages(t testing.TB, pdf []byte) []string { return pages(t, pdf, "-raw") }
+
+func pages(t testing.TB, pdf []byte, flags ...string) []string {
 	t.Helper()
 	need(t, "pdftotext")
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", write(t, pdf), "-").Output()
+	args := append(append([]string{"-enc", "UTF-8"}, flags...), write(t, pdf), "-")
+	out, err := exec.Command("pdftotext", args...).Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}

@@ -14,7 +14,7 @@ func (r *Renderer) TemplateOutput(document data.Document, v any, o Options) (str
 	var in any
 	switch d := v.(type) {
 	case *data.Meeting:
-		in = view.NewMeeting(d, document, o.Public, o.Lang)
+		in = view.NewMeeting(d, view.MeetingOptions{Document: document, Public: o.Public, Lang: o.Lang, Addendum: o.Addendum, Signatures: o.Signatures})
 	case *data.Budget:
 		in = view.NewBudget(d, o.Lang)
 	}

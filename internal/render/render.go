@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"text/template"
 
 	"protokol/internal/data"
@@ -23,7 +24,17 @@ type Options struct {
 	Public   bool        // the version for publication
 	Lang     locale.Lang // "" keeps the document's language
 	Plain    bool        // a PDF without the structure tree and PDF/A parts (pdf=plain); archival and tagged by default
+	// Addendum renders an agenda as the supplementary agenda
+	// (tillægsdagsorden): only the items marked addendum.
+	Addendum bool
+	// Signatures adds a signature sheet to minutes.
+	Signatures bool
 }
+
+// OptionError is an option that does not fit the document.
+type OptionError struct{ Option, Message string }
+
+func (e *OptionError) Error() string { return e.Option + ": " + e.Message }
 
 // Result is a finished file.
 type Result struct {
@@ -149,20 +160,37 @@ func setName(o Options) string {
 	return o.Template
 }
 
-// Meeting renders an agenda or minutes as PDF.
+// Meeting renders an agenda, minutes or a decision record as PDF.
 func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.Meeting, o Options) (*Result, error) {
 	if !document.FromMeeting() {
 		return nil, fmt.Errorf("%s is not made from a meeting", document)
 	}
+	if o.Addendum && document != data.DocAgenda {
+		return nil, &OptionError{"addendum", "is for agendas: the supplementary agenda"}
+	}
+	if o.Signatures && document != data.DocMinutes {
+		return nil, &OptionError{"signatures", "is for minutes"}
+	}
 	if n := meetingRows(m); n > r.lim.MaxPDFRows {
 		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows)}
 	}
-	v := view.NewMeeting(m, document, o.Public, o.Lang)
-	res, err := r.document(ctx, o, document, v, pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time})
+	v := view.NewMeeting(m, view.MeetingOptions{Document: document, Public: o.Public, Lang: o.Lang, Addendum: o.Addendum, Signatures: o.Signatures})
+	doc := pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time}
+	if v.Draft {
+		doc.Watermark = v.L.DraftMark
+	}
+	res, err := r.document(ctx, o, document, v, doc)
 	if err != nil {
 		return nil, err
 	}
-	res.Filename = fmt.Sprintf("%s %s %s.pdf", v.DocumentName, m.Committee, m.Start.Time.Format("2006-01-02"))
+	name := fmt.Sprintf("%s %s %s", v.DocumentName, m.Committee, m.Start.Time.Format("2006-01-02"))
+	if v.Draft {
+		name = v.L.Draft + " " + name
+	}
+	if v.Public {
+		name += " (" + strings.ToLower(v.L.PublicVersion) + ")"
+	}
+	res.Filename = name + ".pdf"
 	return res, nil
 }
 

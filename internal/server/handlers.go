@@ -54,12 +54,17 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 	} else if !templateName.MatchString(o.Template) {
 		bad("template", "%q is not a template set name (letters, digits, - and _)", truncate(o.Template))
 	}
-	switch p := q.Get("public"); p {
-	case "", "false", "0":
-	case "true", "1":
-		o.Public = true
-	default:
-		bad("public", "must be true or false, not %q", truncate(p))
+	for _, f := range []struct {
+		name string
+		v    *bool
+	}{{"public", &o.Public}, {"addendum", &o.Addendum}, {"signatures", &o.Signatures}} {
+		switch p := q.Get(f.name); p {
+		case "", "false", "0":
+		case "true", "1":
+			*f.v = true
+		default:
+			bad(f.name, "must be true or false, not %q", truncate(p))
+		}
 	}
 	switch p := q.Get("pdf"); p {
 	case "", "archive":

@@ -71,9 +71,12 @@ func problemFor(err error) *Problem {
 	var ee *render.TemplateError
 	var tl *tooLarge
 	var dl *render.TooLargeError
+	var oe *render.OptionError
 	switch {
 	case errors.As(err, &he):
 		return he.p
+	case errors.As(err, &oe):
+		return badRequests([]data.FieldError{{Field: oe.Option, Message: oe.Message}}).(*httpError).p
 	case errors.Is(err, context.Canceled):
 		// the client went away; nobody reads this answer, and it is no
 		// fault of the service's (nginx's 499)

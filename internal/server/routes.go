@@ -31,7 +31,7 @@ func (s *Server) chain(r route) []gin.HandlerFunc {
 
 // The query parameters of the render endpoints; options refuses others.
 var (
-	meetingQuery = []string{"template", "public", "lang", "pdf"}
+	meetingQuery = []string{"template", "public", "lang", "pdf", "addendum", "signatures"}
 	budgetQuery  = []string{"template", "public", "lang", "pdf", "format"}
 )
 
@@ -41,6 +41,7 @@ func (s *Server) routes() []route {
 	rs := []route{
 		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true},
 		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true},
+		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true},
 		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
 		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
 		{method: "GET", path: "/healthz", handler: health, quiet: true},

@@ -83,7 +83,8 @@ func TestRenderEndpoints(t *testing.T) {
 		filename     string
 	}{
 		{"agenda", "/v1/agenda", meeting, nil, render.PDF, "Dagsorden Beskæftigelsesudvalget 2014-08-19.pdf"},
-		{"minutes public", "/v1/minutes?public=true&template=compact", meeting, nil, render.PDF, "Referat Beskæftigelsesudvalget 2014-08-19.pdf"},
+		{"minutes public", "/v1/minutes?public=true&template=compact", meeting, nil, render.PDF, "Referat Beskæftigelsesudvalget 2014-08-19 (offentlig udgave).pdf"},
+		{"decision record", "/v1/decisions", meeting, nil, render.PDF, "Beslutningsprotokol Beskæftigelsesudvalget 2014-08-19.pdf"},
 		{"minutes English", "/v1/minutes?lang=en", meeting, nil, render.PDF, "Minutes Beskæftigelsesudvalget 2014-08-19.pdf"},
 		{"budget workbook", "/v1/budget", budget, nil, render.XLSX, "Fordeling af aktiveringsrammen 2016.xlsx"},
 		{"budget pdf by query", "/v1/budget?format=pdf", budget, nil, render.PDF, "Fordeling af aktiveringsrammen 2016.pdf"},
@@ -318,7 +319,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	w := do(t, s, "GET", "/v1/templates", nil)
 	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || len(list.Templates) < 2 || list.Templates[1].Name != "default" ||
-		fmt.Sprint(list.Templates[1].Kinds) != "[agenda minutes budget]" {
+		fmt.Sprint(list.Templates[1].Kinds) != "[agenda minutes decisions budget]" {
 		t.Errorf("templates: %s", w.Body)
 	}
 }

@@ -24,7 +24,7 @@ func meetingView(t testing.TB) *view.Meeting {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return view.NewMeeting(m, data.DocMinutes, false, "")
+	return view.NewMeeting(m, view.MeetingOptions{Document: data.DocMinutes})
 }
 
 // set makes a registry with one embedded set "t" holding agenda.md.tmpl.

@@ -17,7 +17,13 @@ type Meeting struct {
 	Document                string         // "agenda" or "minutes"
 	IsMinutes               bool           // Document == "minutes"
 	Public                  bool           // the version for publication: closed items are redacted
-	DocumentName            string         // "Dagsorden"/"Referat" (or English)
+	DocumentName            string         // "Dagsorden"/"Referat"/"Tillægsdagsorden"/"Beslutningsprotokol" (or English)
+	IsDecisions             bool           // the decision record
+	Draft                   bool           // status draft: marked UDKAST on every page
+	Addendum                bool           // the supplementary agenda (tillægsdagsorden): only the addendum items
+	Signatures              bool           // minutes with a signature sheet
+	Signers                 []Person       // for the signature sheet: the members present, chair first, then vice chair, then by party
+	MemberList              string         // the members (all, or those present in minutes) as the front page names them: chair and vice chair first, with their roles
 	Municipality, Committee string
 	Title                   string // optional subtitle
 	Location                string
@@ -67,11 +73,19 @@ type Item struct {
 	Summary        string // Markdown
 	Recommendation string // Markdown
 	Sections       []Section
-	Decision       string   // Markdown; only in minutes
-	Absent         []string // only in minutes
+	Decision       string    // Markdown; only in minutes and the decision record
+	Absent         []string  // only in minutes
+	Addendum       bool      // added after the agenda went out
+	Dissents       []Dissent // statements for the record; only in minutes and the decision record
 	Attachments    []Attachment
 	BudgetTables   []*BudgetTable
 	Guests         []Person // guests attending this item
+}
+
+// Dissent is a statement for the record.
+type Dissent struct {
+	By   string // "Per Clausen (Ø) og Daniel Nyboe Andersen (B)"
+	Text string // Markdown
 }
 
 // Section is a headed part of an item.
@@ -102,26 +116,121 @@ type ItemAttachments struct {
 // templates' item (##) and section (###) headings.
 const bodyLevel = 4
 
-// NewMeeting builds the view of a validated meeting. lang overrides the
-// meeting's language when not empty.
-func NewMeeting(m *data.Meeting, document data.Document, public bool, lang locale.Lang) *Meeting {
-	l := lang.Or(locale.Lang(m.Language))
+// MeetingOptions are what a view of a meeting is for.
+type MeetingOptions struct {
+	Document   data.Document // agenda, minutes or decisions
+	Public     bool          // the version for publication
+	Lang       locale.Lang   // "" keeps the meeting's language
+	Addendum   bool          // the supplementary agenda: only the addendum items
+	Signatures bool          // minutes with a signature sheet
+}
+
+// NewMeeting builds the view of a validated meeting.
+func NewMeeting(m *data.Meeting, o MeetingOptions) *Meeting {
+	l := o.Lang.Or(locale.Lang(m.Language))
 	lb := l.Labels()
 	v := &Meeting{
-		Lang: string(l), L: lb, Document: string(document), IsMinutes: document == data.DocMinutes, Public: public,
+		Lang: string(l), L: lb, Document: string(o.Document), IsMinutes: o.Document == data.DocMinutes,
+		IsDecisions: o.Document == data.DocDecisions, Public: o.Public, Draft: m.Status == data.StatusDraft,
+		Addendum: o.Addendum && o.Document == data.DocAgenda, Signatures: o.Signatures && o.Document == data.DocMinutes,
 		Municipality: m.Municipality, Committee: m.Committee, Title: m.Title, Location: m.Location,
 		Start: Date{m.Start.Time, l}, End: Date{m.End.Time, l},
 		TimeRange: l.TimeRange(m.Start.Time, m.End.Time),
 		Note:      Demote(m.Note, bodyLevel),
 	}
-	v.DocumentName = lb.Agenda
-	if v.IsMinutes {
+	switch {
+	case v.IsMinutes:
 		v.DocumentName = lb.Minutes
+	case v.IsDecisions:
+		v.DocumentName = lb.Decisions
+	case v.Addendum:
+		v.DocumentName = lb.AddendumAgenda
+	default:
+		v.DocumentName = lb.Agenda
 	}
-	v.people(m, public)
-	v.items(m, l)
+	v.people(m, o.Public)
+	v.items(m, l, o.Document)
 	v.groups(m.Groups)
+	members := v.Members
+	if o.Document.Decided() {
+		members = v.PresentMembers
+	}
+	v.MemberList = memberList(l, members)
+	if v.Signatures {
+		v.Signers = signers(v.PresentMembers)
+	}
 	return v
+}
+
+// memberList names the members as a front page does: the chair and the
+// vice chair first, with their roles, then the others by party ("Mai-Britt
+// Iversen (A), formand; Per Clausen (Ø), næstformand; Anne Lund og Ib Holm
+// (A), Mads Bech (O, stedfortræder)").
+func memberList(l locale.Lang, ps []Person) string {
+	var parts, rest []string
+	var others []Person
+	for _, p := range ps {
+		if p.Role == data.RoleChair || p.Role == data.RoleViceChair {
+			parts = append(parts, p.Display+", "+p.RoleLabel)
+		} else {
+			others = append(others, p)
+		}
+	}
+	for i := 0; i < len(others); {
+		j := i + 1
+		for others[i].Party != "" && others[i].Role != data.RoleSubstitute && j < len(others) &&
+			others[j].Party == others[i].Party && others[j].Role != data.RoleSubstitute {
+			j++
+		}
+		var names []string
+		for _, p := range others[i:j] {
+			names = append(names, p.Name)
+		}
+		g := l.Join(names)
+		var extra []string
+		if others[i].Party != "" {
+			extra = append(extra, others[i].Party)
+		}
+		if others[i].Role == data.RoleSubstitute {
+			extra = append(extra, others[i].RoleLabel)
+		}
+		if len(extra) > 0 {
+			g += " (" + strings.Join(extra, ", ") + ")"
+		}
+		rest = append(rest, g)
+		i = j
+	}
+	if len(rest) > 0 {
+		parts = append(parts, strings.Join(rest, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// signers are the members present in the signature sheet's order: the
+// chair, the vice chair, then the others by party, in the order the
+// parties first appear.
+func signers(present []Person) []Person {
+	var out, rest []Person
+	for _, role := range []string{data.RoleChair, data.RoleViceChair} {
+		for _, p := range present {
+			if p.Role == role {
+				out = append(out, p)
+			}
+		}
+	}
+	for _, p := range present {
+		if p.Role != data.RoleChair && p.Role != data.RoleViceChair {
+			rest = append(rest, p)
+		}
+	}
+	first := map[string]int{}
+	for i, p := range rest {
+		if _, ok := first[p.Party]; !ok {
+			first[p.Party] = i
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b Person) int { return first[a.Party] - first[b.Party] })
+	return append(out, rest...)
 }
 
 // people sorts the participants into members, absent, others and guests.
@@ -178,13 +287,16 @@ func (v *Meeting) people(m *data.Meeting, public bool) {
 }
 
 // items builds the items, open and closed, and the attachment list.
-func (v *Meeting) items(m *data.Meeting, l locale.Lang) {
+func (v *Meeting) items(m *data.Meeting, l locale.Lang, document data.Document) {
 	groupTitle := map[string]string{}
 	for _, g := range m.Groups {
 		groupTitle[g.Code] = g.Title
 	}
 	for i := range m.Items {
-		it := v.item(&m.Items[i], i+1, l, groupTitle)
+		if v.Addendum && !m.Items[i].Addendum {
+			continue // the supplementary agenda has only the addendum items, numbered as in the meeting
+		}
+		it := v.item(&m.Items[i], i+1, l, groupTitle, document)
 		v.Items = append(v.Items, it)
 		if it.Closed {
 			v.Closed = append(v.Closed, it)
@@ -241,11 +353,11 @@ func person(p data.Participant, lb *locale.Labels) Person {
 	return pv
 }
 
-func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[string]string) *Item {
+func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[string]string, document data.Document) *Item {
 	lb := l.Labels()
 	iv := &Item{
 		Index: index, Number: it.Number, Title: it.Title, Anchor: "punkt-" + strconv.Itoa(index),
-		Kind: it.Kind, Closed: it.Closed(), Group: it.Group, GroupTitle: groupTitle[it.Group],
+		Kind: it.Kind, Closed: it.Closed(), Group: it.Group, GroupTitle: groupTitle[it.Group], Addendum: it.Addendum,
 	}
 	sep := ". "
 	if strings.HasSuffix(it.Number, ".") || strings.HasSuffix(it.Number, ")") {
@@ -270,8 +382,11 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 	for _, s := range it.Sections {
 		iv.Sections = append(iv.Sections, Section{Heading: s.Heading, Body: Demote(s.Body, bodyLevel)})
 	}
-	if v.IsMinutes {
+	if document.Decided() {
 		iv.Decision = Demote(it.Decision, bodyLevel)
+		iv.Dissents = v.dissents(it.Dissents, l)
+	}
+	if v.IsMinutes {
 		iv.Absent = it.Absent
 	}
 	for _, a := range it.Attachments {
@@ -289,6 +404,27 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 		}
 	}
 	return iv
+}
+
+// dissents names the members behind each statement with their parties.
+func (v *Meeting) dissents(ds []data.Dissent, l locale.Lang) []Dissent {
+	display := map[string]string{}
+	for _, p := range slices.Concat(v.Members, v.Others, v.Guests, v.Absent, v.Apologies) {
+		display[p.Name] = p.Display
+	}
+	var out []Dissent
+	for _, d := range ds {
+		var names []string
+		for _, n := range d.By {
+			if s, ok := display[n]; ok {
+				names = append(names, s)
+			} else {
+				names = append(names, n)
+			}
+		}
+		out = append(out, Dissent{By: l.Join(names), Text: Demote(d.Text, bodyLevel)})
+	}
+	return out
 }
 
 // Date is a time in the document's language; templates call its methods.

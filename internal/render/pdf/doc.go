@@ -41,6 +41,7 @@ type Document struct {
 	MaxPages    int       // the layout stops with ErrTooManyPages past this many pages (0: no limit)
 	Plain       bool      // skip the structure tree and the PDF/A parts (see archive.go)
 	Fonts       *Fonts    // a template set's own typeface; nil for Noto Sans
+	Watermark   string    // drawn large and light across every page (UDKAST), an artifact
 	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
 	FooterLeft  string    // inline Markdown; Page and Pages are replaced
 	FooterRight string
@@ -94,6 +95,7 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	e := newEngine(fs)
 	e.ctx = ctx
 	e.maxPages = d.MaxPages
+	e.watermark = d.Watermark
 	src := []byte(d.Markdown)
 	root := md.Parser().Parse(text.NewReader(src))
 	e.collectAnchors(root)

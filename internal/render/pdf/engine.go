@@ -2,6 +2,8 @@ package pdf
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strconv"
 	"unicode/utf16"
 
@@ -38,18 +40,21 @@ var (
 	ruleGrey  = rgb{190, 190, 190}
 	headFill  = rgb{232, 236, 241}
 	quoteGrey = rgb{160, 160, 160}
+	// watermarkGrey is light enough to read the page through
+	watermarkGrey = rgb{232, 232, 232}
 )
 
 // engine lays one document out on fpdf pages.
 type engine struct {
-	ctx      context.Context // layout stops between blocks when it is done
-	maxPages int             // see Document.MaxPages
-	pdf      *fpdf.Fpdf
-	fs       *fontSet
-	clean    *cleaner
-	used     fontUse     // glyphs drawn, per style
-	text     []byte      // drawText's buffer
-	states   []textState // per page
+	ctx       context.Context // layout stops between blocks when it is done
+	maxPages  int             // see Document.MaxPages
+	watermark string          // see Document.Watermark
+	pdf       *fpdf.Fpdf
+	fs        *fontSet
+	clean     *cleaner
+	used      fontUse     // glyphs drawn, per style
+	text      []byte      // drawText's buffer
+	states    []textState // per page
 
 	y           float64 // top of the next block
 	left        float64 // left edge of the current column (indentation)
@@ -109,6 +114,32 @@ func (e *engine) newPage() {
 	e.pdf.AddPage()
 	e.pages++
 	e.y = marginT
+	if e.watermark != "" {
+		e.drawWatermark()
+	}
+}
+
+// drawWatermark writes the watermark (UDKAST) across the page, light and
+// diagonal, under everything drawn after it: an artifact of pagination.
+func (e *engine) drawWatermark() {
+	const size = 110.0
+	text := e.clean.clean(e.watermark)
+	w := e.fs.textWidth(bold, text) * size / 1000 // in points
+	capH := float64(e.fs.faces[bold].capH) * size / e.fs.faces[bold].upem
+	c, s := math.Cos(math.Pi/4), math.Sin(math.Pi/4)
+	cx, cy := pageW*ptPerMM/2, pageH*ptPerMM/2
+	tx, ty := cx-w/2*c+capH/2*s, cy-w/2*s-capH/2*c
+	b := fmt.Appendf(nil, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q %.4f %.4f %.4f %.4f %.2f %.2f cm BT ", c, s, -s, c, tx, ty)
+	b = appendColor(b, watermarkGrey)
+	b = fmt.Appendf(b, " rg /F%d %.1f Tf (", bold, size)
+	for _, r := range text {
+		g := e.fs.glyph(bold, r)
+		e.used.add(bold, g, r)
+		b = appendStringByte(appendStringByte(b, byte(g>>8)), byte(g))
+	}
+	b = append(b, ") Tj ET Q EMC"...)
+	e.pdf.RawWriteStr(string(b))
+	*e.pageState() = textState{}
 }
 
 // ensure starts a new page unless h millimetres fit below y.
