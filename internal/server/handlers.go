@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -236,6 +237,9 @@ func (s *Server) templates(c *gin.Context) error {
 func send(c *gin.Context, res *render.Result) {
 	c.Header("Content-Disposition", contentDisposition(res.Filename))
 	c.Header("Cache-Control", "no-store")
+	if res.Pages > 0 {
+		c.Header("X-Page-Count", strconv.Itoa(res.Pages))
+	}
 	c.Data(http.StatusOK, res.ContentType, res.Body)
 }
 

@@ -49,6 +49,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/readyz", handler: s.readyz, quiet: true},
 		{method: "HEAD", path: "/readyz", handler: s.readyz, quiet: true},
 		{method: "GET", path: "/openapi.json", handler: s.openapi},
+		{method: "GET", path: "/", handler: webFile("index.html", "text/html; charset=utf-8")},
+		{method: "HEAD", path: "/", handler: webFile("index.html", "text/html; charset=utf-8")},
+		{method: "GET", path: "/web/app.js", handler: webFile("app.js", "text/javascript; charset=utf-8")},
+		{method: "GET", path: "/web/style.css", handler: webFile("style.css", "text/css; charset=utf-8")},
 		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{})), quiet: true},
 	}
 	return rs

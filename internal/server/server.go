@@ -197,6 +197,8 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	c.Set(ctxReqID, id)
 	c.Header("X-Request-ID", id)
+	// every answer is what its Content-Type says, never sniffed into HTML
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
