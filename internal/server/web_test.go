@@ -432,6 +432,27 @@ func TestWebPage(t *testing.T) {
 	if n := count(string(byLabel("Committee"))); n != 1 {
 		t.Errorf("?lang=en: %d controls labelled Committee, want 1", n)
 	}
+
+	// a document imported and exported unchanged is the same document
+	minutesFile := filepath.Join(dir, "minutes.json")
+	if err := os.WriteFile(minutesFile, fixture(t, examples.Minutes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var minutes map[string]any
+	if err := json.Unmarshal(fixture(t, examples.Minutes), &minutes); err != nil {
+		t.Fatal(err)
+	}
+	lastItem := minutes["items"].([]any)[len(minutes["items"].([]any))-1].(map[string]any)["title"].(string)
+	run("importing the Odense minutes", chromedp.SetUploadFiles(fileInput("Import JSON"), []string{minutesFile}),
+		chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//legend[contains(., %q)]`, lastItem))),
+		chromedp.Click(button("Export JSON")))
+	var again map[string]any
+	if err := json.Unmarshal(waitDownload(t, downloads, ".json"), &again); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, minutes) {
+		t.Errorf("the Odense minutes came back changed:\n got %v\nwant %v", again, minutes)
+	}
 	for _, p := range bl.complaints() {
 		t.Error(p)
 	}
