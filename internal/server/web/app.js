@@ -203,7 +203,7 @@ function renderMeeting() {
     field("start", T.start, { type: "datetime-local", required: true }),
     field("end", T.end, { type: "datetime-local" }),
     field("location", T.location, { required: true }),
-    field("status", T.status, { options: [["", T.statusFinal], ["draft", T.statusDraft]] }),
+    field("status", T.status, { options: [["final", T.statusFinal], ["draft", T.statusDraft]] }),
     field("note", T.note, { multiline: true }),
   );
   renderParticipants();
@@ -259,7 +259,7 @@ function renderItems() {
         row(at + ".attachments", j, as.length, `${T.attachment} ${j + 1}`, [
           field(`${at}.attachments[${j}].title`, T.atitle, { required: true }),
           field(`${at}.attachments[${j}].number`, T.anumber),
-          field(`${at}.attachments[${j}].access`, T.access, { options: [["", T.open], ["closed", T.closed]] }),
+          field(`${at}.attachments[${j}].access`, T.access, { options: [["open", T.open], ["closed", T.closed]] }),
         ], drawAttachments)),
       button(T.addAttachment, () => { list(at + ".attachments").push({ title: "" }); save(); drawAttachments(); }));
     };
@@ -269,7 +269,7 @@ function renderItems() {
       field(at + ".number", T.number, { required: true }),
       field(at + ".title", T.ititle, { required: true }),
       field(at + ".kind", T.kind, { options: choices(["decision", "information", "discussion", "other"], true) }),
-      field(at + ".access", T.access, { options: [["", T.open], ["closed", T.closed]] }),
+      field(at + ".access", T.access, { options: [["open", T.open], ["closed", T.closed]] }),
       field(at + ".case_number", T.case_number),
       field(at + ".summary", T.summary, { multiline: true }),
       sections,
@@ -312,7 +312,6 @@ function showProblem(p, scope) {
     first = first || input;
   }
   if (!(p.errors || []).length) loose.push(p.detail || p.title || String(p.status));
-  if (p.more) loose.push(`… (${p.more})`);
   showAlerts(loose);
   if (first) first.focus();
   return first !== null;
