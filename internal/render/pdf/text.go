@@ -40,7 +40,13 @@ type line struct {
 
 // measure cleans spans and cuts them into pieces at spaces.
 func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
-	var out []piece
+	// about a word and a space per six bytes: one allocation, not a
+	// dozen doublings, for a paragraph
+	n := len(spans)
+	for _, sp := range spans {
+		n += len(sp.text) / 3
+	}
+	out := make([]piece, 0, n)
 	for _, sp := range spans {
 		if sp.br {
 			out = append(out, piece{kind: newline})
@@ -71,11 +77,19 @@ func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 // wider than a line is cut between characters.
 func (e *engine) breakLines(pieces []piece, width float64, size float64) []line {
 	var lines []line
+	// the lines' pieces, in order, in one array: each line is a slice of
+	// it (a cut word adds pieces, and a grown array leaves the lines made
+	// so far on the old one, which is as good)
+	all := make([]piece, 0, len(pieces)+4)
+	start := 0
 	var cur line
 	var gap *piece // a space waiting to go before the next word
+	sync := func() { cur.pieces = all[start:len(all):len(all)] }
 	flush := func() {
+		sync()
 		lines = append(lines, cur)
 		cur = line{}
+		start = len(all)
 		gap = nil
 	}
 	for i := 0; i < len(pieces); {
@@ -89,7 +103,7 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 		if j == i {
 			switch pieces[i].kind {
 			case space:
-				if len(cur.pieces) > 0 && gap == nil {
+				if len(all) > start && gap == nil {
 					gap = &pieces[i]
 				}
 			case newline:
@@ -102,17 +116,17 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 		if gap != nil {
 			add += gap.w
 		}
-		if len(cur.pieces) > 0 && cur.w+add > width+0.01 {
+		if len(all) > start && cur.w+add > width+0.01 {
 			flush()
 			add = ww
 		}
-		if len(cur.pieces) == 0 && ww > width+0.01 {
+		if len(all) == start && ww > width+0.01 {
 			// too long for any line: cut it
 			for _, p := range pieces[i:j] {
 				for p.text != "" {
 					room := width - cur.w
 					head, rest := e.cut(p, room, size)
-					if head.text == "" && len(cur.pieces) > 0 {
+					if head.text == "" && len(all) > start {
 						flush()
 						continue
 					}
@@ -123,7 +137,7 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 						head.w = e.width(p.st, size, head.text)
 						rest = p.text[n:]
 					}
-					cur.pieces = append(cur.pieces, head)
+					all = append(all, head)
 					cur.w += head.w
 					p.text = rest
 					p.w = e.width(p.st, size, rest)
@@ -135,16 +149,17 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 			i = j
 			continue
 		}
-		if gap != nil && len(cur.pieces) > 0 {
-			cur.pieces = append(cur.pieces, *gap)
+		if gap != nil && len(all) > start {
+			all = append(all, *gap)
 			cur.w += gap.w
 		}
 		gap = nil
-		cur.pieces = append(cur.pieces, pieces[i:j]...)
+		all = append(all, pieces[i:j]...)
 		cur.w += ww
 		i = j
 	}
-	if len(cur.pieces) > 0 || len(lines) == 0 {
+	if len(all) > start || len(lines) == 0 {
+		sync()
 		lines = append(lines, cur)
 	}
 	return lines
