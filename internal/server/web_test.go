@@ -494,6 +494,9 @@ func TestPageIsServedStrictly(t *testing.T) {
 			t.Errorf("the page has %q: inline code or a reference elsewhere", bad)
 		}
 	}
+	if w := do(t, s, "HEAD", "/", nil); w.Code != 200 || w.Header().Get("Content-Security-Policy") == "" {
+		t.Errorf("HEAD /: %d, policy %q", w.Code, w.Header().Get("Content-Security-Policy"))
+	}
 	if w := do(t, s, "GET", "/web/nothing.js", nil); w.Code != 404 {
 		t.Errorf("GET /web/nothing.js: %d", w.Code)
 	}
