@@ -1,7 +1,6 @@
 package render_test
 
 import (
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,23 +28,7 @@ func houseFont(t *testing.T) string {
 		}
 	}
 	dir := t.TempDir()
-	set := filepath.Join(dir, "default")
-	err := fs.WalkDir(templates.FS, "default", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(templates.FS, p)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := copyDefaultSet(t, dir)
 	if err := os.MkdirAll(filepath.Join(set, "fonts"), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -304,37 +303,40 @@ func TestUnknownTemplate(t *testing.T) {
 	}
 }
 
+// copyDefaultSet writes the embedded default set to dir/default, as the
+// README's examples start, and returns that directory.
+func copyDefaultSet(t *testing.T, dir string) string {
+	t.Helper()
+	sub, err := fs.Sub(templates.FS, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := filepath.Join(dir, "default")
+	if err := os.CopyFS(set, sub); err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 // TestWorkedTemplateExample follows README's "Writing a template": copy the
 // default set to disk, change a heading and add a line; the service then
 // prints the municipality's words.
 func TestWorkedTemplateExample(t *testing.T) {
 	dir := t.TempDir()
-	err := fs.WalkDir(templates.FS, "default", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(templates.FS, p)
-		if err != nil {
-			return err
-		}
-		s := string(b)
-		if path.Base(p) == "_meeting.tmpl" {
-			// the two edits the README describes
-			s = strings.Replace(s, "### {{$l.Decision}}", "### Beslutninger", 1)
-			lines := strings.Split(s, "\n")
-			for i, l := range lines {
-				if strings.HasPrefix(l, "*{{.AccessLabel}}") {
-					lines[i] = l + "\n\n{{if .CaseNumber}}Sagsnummer: **{{esc .CaseNumber}}**{{end}}"
-				}
-			}
-			s = strings.Join(lines, "\n")
-		}
-		if err := os.MkdirAll(filepath.Join(dir, path.Dir(p)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644)
-	})
+	file := filepath.Join(copyDefaultSet(t, dir), "_meeting.tmpl")
+	b, err := os.ReadFile(file)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// the two edits the README describes
+	s := strings.Replace(string(b), "### {{$l.Decision}}", "### Beslutninger", 1)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "*{{.AccessLabel}}") {
+			lines[i] = l + "\n\n{{if .CaseNumber}}Sagsnummer: **{{esc .CaseNumber}}**{{end}}"
+		}
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: dir})
