@@ -105,6 +105,17 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
+	if job.Attachments != "" {
+		// os.Root: a name cannot reach outside the directory, by ".." or
+		// by a symbolic link
+		root, err := os.OpenRoot(job.Attachments)
+		if err != nil {
+			fmt.Fprintf(stderr, "protokol: --attachments: %v\n", err)
+			return 1
+		}
+		defer root.Close()
+		job.Options.Files = &render.Files{Dir: root.FS()}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), job.Timeout)
 	defer cancel()
 	res, err := render.Job(ctx, r, job.Document, job.Format, in, job.Options)

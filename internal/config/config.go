@@ -56,6 +56,9 @@ type Job struct {
 	Format   render.Format // "" until parsed: then from the output's extension
 	Timeout  time.Duration
 	Options  render.Options
+	// Attachments is the directory of the attachments' PDFs: given, the
+	// render is an agenda packet (render.Files).
+	Attachments string
 }
 
 // Usage is printed by --help and on a wrong command.
@@ -155,6 +158,8 @@ func (s *settings) common(c *Config) {
 	r := render.DefaultLimits
 	s.num(&c.RenderLimits.MaxPages, "max-pages", "PROTOKOL_MAX_PAGES", r.MaxPages, "pages of one PDF; a larger document is refused (413)")
 	s.num(&c.RenderLimits.MaxPDFRows, "max-pdf-rows", "PROTOKOL_MAX_PDF_ROWS", r.MaxPDFRows, "budget table rows in one PDF; a larger budget is refused (413), as a workbook it is not")
+	s.num(&c.RenderLimits.MaxAttachmentPages, "max-attachment-pages", "PROTOKOL_MAX_ATTACHMENT_PAGES", r.MaxAttachmentPages, "pages of a packet's attachments, all files together; more are refused (422)")
+	s.bytes(&c.RenderLimits.MaxAttachmentBytes, "max-attachment-bytes", "PROTOKOL_MAX_ATTACHMENT_BYTES", r.MaxAttachmentBytes, "bytes of a packet's attachment files together; more are refused (422)")
 	s.afterParse = append(s.afterParse, func() {
 		c.TemplateLimits.MaxOutput = int(maxOut)
 		c.TemplateLimits.MaxString = int(maxString)
@@ -243,6 +248,9 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 	if j.Options.Signatures && j.Document != data.DocMinutes {
 		return nil, nil, errors.New("--signatures is for minutes")
 	}
+	if j.Attachments != "" && !j.Document.FromMeeting() {
+		return nil, nil, errors.New("--attachments is for agendas, minutes and decision records: it makes the packet with the attachments' PDFs")
+	}
 	return c, j, nil
 }
 
@@ -300,6 +308,7 @@ func registerRender(s *settings, c *Config, j *Job) {
 		return err
 	})
 	s.dur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the whole render may take")
+	s.fs.StringVar(&j.Attachments, "attachments", "", "agenda packet: the directory of the attachments' PDFs, each looked up by the name in its file field (never outside the directory)")
 	s.common(c)
 }
 

@@ -82,6 +82,10 @@ type Attachment struct {
 	Number    string `json:"number,omitempty"`    // e.g. "1"
 	Reference string `json:"reference,omitempty"` // e.g. a case-system reference or URL
 	Access    string `json:"access,omitempty"`    // open (default) or closed
+	// File names the attachment's PDF, sent with the document (a part of
+	// a multipart upload, a file in the command line's --attachments
+	// directory): a name, never a path.
+	File string `json:"file,omitempty"`
 }
 
 // Closed reports whether the item is closed to the public.
@@ -327,6 +331,11 @@ func (it *Item) validate(p *problems, path string, groups map[string]bool, haveG
 		short(p, dot(ap, "number"), a.Number)
 		short(p, dot(ap, "reference"), a.Reference)
 		oneOf(p, dot(ap, "access"), &a.Access, AccessOpen, AccessOpen, AccessClosed)
+		if a.File != "" {
+			if msg := CheckFileName(a.File); msg != "" {
+				p.add(dot(ap, "file"), "%s", msg)
+			}
+		}
 	}
 	limit(p, dot(path, "budget_tables"), len(it.BudgetTables), maxListLength)
 	for j := range it.BudgetTables {
@@ -352,6 +361,32 @@ func required(p *problems, path, v string) {
 		return
 	}
 	short(p, path, v)
+}
+
+// CheckFileName says what is wrong with an attachment's file name, or
+// "" if nothing is: a name of at most 255 bytes, no folder, nothing a
+// file system or a multipart header reads differently.
+func CheckFileName(name string) string {
+	switch {
+	case len(name) > 255:
+		return fmt.Sprintf("is %d bytes long; a file name has at most 255", len(name))
+	case name == "." || name == "..":
+		return fmt.Sprintf("%q is not a file name", name)
+	case strings.ContainsAny(name, `/\`):
+		return fmt.Sprintf("%q has a folder in it; give the file's name alone, e.g. %q", truncate(name), lastElem(name))
+	case strings.TrimSpace(name) != name:
+		return fmt.Sprintf("%q begins or ends with white space", truncate(name))
+	case !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7F || r == '"' }):
+		return fmt.Sprintf("%q has characters a file name cannot have (control characters or quotes)", truncate(name))
+	}
+	return ""
+}
+
+func lastElem(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 && i < len(name)-1 {
+		return name[i+1:]
+	}
+	return "bilag.pdf"
 }
 
 func short(p *problems, path, v string) {

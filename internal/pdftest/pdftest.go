@@ -71,6 +71,7 @@ func Info(t testing.TB, pdf []byte) map[string]string {
 type Bookmark struct {
 	Title string
 	Page  int
+	Level int // 0 at the top, 1 for a bookmark nested in one, …
 }
 
 // Outline returns the bookmarks in document order, nested ones after
@@ -94,14 +95,14 @@ func Outline(t testing.TB, pdf []byte) []Bookmark {
 		t.Fatal(err)
 	}
 	var list []Bookmark
-	var walk func([]item)
-	walk = func(items []item) {
+	var walk func([]item, int)
+	walk = func(items []item, level int) {
 		for _, it := range items {
-			list = append(list, Bookmark{Title: it.Title, Page: it.Page})
-			walk(it.Kids)
+			list = append(list, Bookmark{Title: it.Title, Page: it.Page, Level: level})
+			walk(it.Kids, level+1)
 		}
 	}
-	walk(doc.Outlines)
+	walk(doc.Outlines, 0)
 	return list
 }
 

@@ -29,6 +29,9 @@ type Options struct {
 	Addendum bool
 	// Signatures adds a signature sheet to minutes.
 	Signatures bool
+	// Files makes an agenda packet: the attachments' PDFs, placed after
+	// their items (packet.go). nil: the document alone.
+	Files *Files
 }
 
 // OptionError is an option that does not fit the document.
@@ -61,12 +64,16 @@ type Renderer struct {
 // Limits bound the size of what a renderer makes. The zero value of a
 // field means its default.
 type Limits struct {
-	MaxPages   int // pages of one PDF (default 5,000)
+	MaxPages   int // pages of one PDF, attachments' not counted (default 5,000)
 	MaxPDFRows int // budget table rows in one PDF, all tables together (default 50,000)
+	// A packet's attachments, all files together: pages (default 2,000)
+	// and bytes (default 16 MiB, the server's default body limit).
+	MaxAttachmentPages int
+	MaxAttachmentBytes int64
 }
 
 // DefaultLimits are the limits used when none are configured.
-var DefaultLimits = Limits{MaxPages: 5_000, MaxPDFRows: 50_000}
+var DefaultLimits = Limits{MaxPages: 5_000, MaxPDFRows: 50_000, MaxAttachmentPages: 2_000, MaxAttachmentBytes: 16 << 20}
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxPages <= 0 {
@@ -74,6 +81,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPDFRows <= 0 {
 		l.MaxPDFRows = DefaultLimits.MaxPDFRows
+	}
+	if l.MaxAttachmentPages <= 0 {
+		l.MaxAttachmentPages = DefaultLimits.MaxAttachmentPages
+	}
+	if l.MaxAttachmentBytes <= 0 {
+		l.MaxAttachmentBytes = DefaultLimits.MaxAttachmentBytes
 	}
 	return l
 }
@@ -174,16 +187,27 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	if n := meetingRows(m); n > r.lim.MaxPDFRows {
 		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows)}
 	}
-	v := view.NewMeeting(m, view.MeetingOptions{Document: document, Public: o.Public, Lang: o.Lang, Addendum: o.Addendum, Signatures: o.Signatures})
+	v := view.NewMeeting(m, view.MeetingOptions{Document: document, Public: o.Public, Lang: o.Lang, Addendum: o.Addendum, Signatures: o.Signatures,
+		Packet: o.Files != nil})
 	doc := pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time}
 	if v.Draft {
 		doc.Watermark = v.L.DraftMark
+	}
+	if o.Files != nil {
+		atts, err := r.attachments(ctx, v, o.Files)
+		if err != nil {
+			return nil, err
+		}
+		doc.Attachments = atts
 	}
 	res, err := r.document(ctx, o, document, v, doc)
 	if err != nil {
 		return nil, err
 	}
 	name := fmt.Sprintf("%s %s %s", v.DocumentName, m.Committee, m.Start.Time.Format("2006-01-02"))
+	if len(doc.Attachments) > 0 {
+		name = v.DocumentName + " " + v.L.WithAttachments + name[len(v.DocumentName):]
+	}
 	if v.Draft {
 		name = v.L.Draft + " " + name
 	}
@@ -222,9 +246,16 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 	}
 	doc.Markdown = out.Body
 	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"], out.Parts["keywords"]
+	if len(doc.Attachments) > 0 {
+		// the packet says what it is: what is ours, and what is not
+		if mv, ok := v.(*view.Meeting); ok {
+			doc.Subject += " – " + mv.L.WithAttachments + "; " + mv.L.PacketNote
+		}
+	}
 	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
 	doc.Plain = o.Plain
 	doc.Fonts, _ = r.templates.SetAssets(setName(o)).(*pdf.Fonts)
+	doc.Set = setName(o)
 	return r.pdf(ctx, &doc)
 }
 
@@ -238,6 +269,10 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	var tm *pdf.TooManyPagesError
 	if errors.As(err, &tm) {
 		return nil, &TooLargeError{tm.Error()}
+	}
+	var ue *pdf.UnplacedError
+	if errors.As(err, &ue) {
+		return nil, &TemplateError{Err: fmt.Errorf("template set %q: %w; write {{.Place}} of each attachment where its pages go", doc.Set, err)}
 	}
 	if err != nil {
 		return nil, err

@@ -200,10 +200,17 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 			return err
 		}
 	}
+	packet := isMultipart(c)
+	costOf := func(n int) int64 {
+		if packet {
+			return render.PacketCost(0, n) // the least it can be: all files
+		}
+		return render.Cost(document, format, n)
+	}
 	// a body whose size is known and too large for the memory budget is
 	// refused before it is read
 	if n := c.Request.ContentLength; n > 0 && n <= s.cfg.BodyLimit {
-		if cost := render.Cost(document, format, int(n)); cost > s.lim.budget {
+		if cost := costOf(int(n)); cost > s.lim.budget {
 			return &tooLarge{cost: cost, budget: s.lim.budget}
 		}
 	}
@@ -212,7 +219,17 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 	if err != nil {
 		return err
 	}
-	cost := render.Cost(document, format, len(body))
+	cost := costOf(len(body))
+	if packet {
+		var files map[string][]byte
+		var fileBytes int
+		body, files, fileBytes, err = readParts(c, body)
+		if err != nil {
+			return err
+		}
+		o.Files = &render.Files{Sent: files}
+		cost = render.PacketCost(len(body), fileBytes)
+	}
 	if cost > s.lim.budget {
 		return &tooLarge{cost: cost, budget: s.lim.budget}
 	}

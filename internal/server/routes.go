@@ -17,6 +17,7 @@ type route struct {
 	method, path string
 	handler      gin.HandlerFunc
 	body         bool // it reads a JSON body: other content types are refused
+	multipart    bool // it also takes multipart/form-data: the JSON and the attachments' files (an agenda packet)
 	quiet        bool // probes and scrapes: logged at debug level only
 }
 
@@ -24,7 +25,7 @@ type route struct {
 func (s *Server) chain(r route) []gin.HandlerFunc {
 	var hs []gin.HandlerFunc
 	if r.body {
-		hs = append(hs, s.handle(checkContentType))
+		hs = append(hs, s.handle(contentType(r.multipart)))
 	}
 	return append(hs, r.handler)
 }
@@ -39,9 +40,9 @@ var (
 func (s *Server) routes() []route {
 	health := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 	rs := []route{
-		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true},
-		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true},
-		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true},
+		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true, multipart: true},
+		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true, multipart: true},
+		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true, multipart: true},
 		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
 		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
 		{method: "GET", path: "/healthz", handler: health, quiet: true},
@@ -58,18 +59,24 @@ func (s *Server) routes() []route {
 	return rs
 }
 
-// checkContentType refuses a body that says it is not JSON. No
-// Content-Type at all is taken as JSON.
-func checkContentType(c *gin.Context) error {
-	ct := c.GetHeader("Content-Type")
-	if ct == "" {
-		return nil
+// contentType refuses a body that says it is not JSON (nor, where
+// multipart, multipart/form-data). No Content-Type at all is taken as JSON.
+func contentType(multipart bool) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		ct := c.GetHeader("Content-Type")
+		if ct == "" {
+			return nil
+		}
+		mt, _, err := mime.ParseMediaType(ct)
+		if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json") || multipart && mt == "multipart/form-data") {
+			return nil
+		}
+		want := "JSON (Content-Type: application/json)"
+		if multipart {
+			want += " or, with the attachments' files, multipart/form-data"
+		}
+		return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
+			Detail: fmt.Sprintf("the body must be %s, not %q; with curl: -H 'Content-Type: application/json'", want, ct),
+			class:  "media_type"}}
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
-		return nil
-	}
-	return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
-		Detail: fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %q; with curl: -H 'Content-Type: application/json'", ct),
-		class:  "media_type"}}
 }

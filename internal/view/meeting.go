@@ -1,6 +1,7 @@
 package view
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,7 @@ type Meeting struct {
 	Closed                  []*Item            // closed items
 	Groups                  []*ItemGroup       // open items by group (one untitled group when there are no groups)
 	Attachments             []*ItemAttachments // items with attachments to list, in order
+	Packet                  bool               // attachments with files are placed after their items (Attachment.Place)
 }
 
 // Person is a participant.
@@ -98,7 +100,17 @@ type Section struct {
 type Attachment struct {
 	Number, Title, Reference string
 	Closed                   bool
+	Label                    string // "Bilag 5.1": the item's number and the attachment's (or its position)
+	File                     string // the name of its PDF ("" if none)
+	// In a packet, for an attachment whose file goes in: the path that
+	// names it (items[4].attachments[0]), its first page's link target,
+	// and Place, the layout comment that puts its pages where the
+	// template writes it. All "" otherwise.
+	Key, Anchor, Place string
 }
+
+// Included reports whether the attachment's pages are in the packet.
+func (a Attachment) Included() bool { return a.Key != "" }
 
 // ItemGroup is a titled run of items.
 type ItemGroup struct {
@@ -123,6 +135,9 @@ type MeetingOptions struct {
 	Lang       locale.Lang   // "" keeps the meeting's language
 	Addendum   bool          // the supplementary agenda: only the addendum items
 	Signatures bool          // minutes with a signature sheet
+	// Packet is the agenda packet: attachments with a file are placed in
+	// the document after their item.
+	Packet bool
 }
 
 // NewMeeting builds the view of a validated meeting.
@@ -137,6 +152,7 @@ func NewMeeting(m *data.Meeting, o MeetingOptions) *Meeting {
 		Start: Date{m.Start.Time, l}, End: Date{m.End.Time, l},
 		TimeRange: l.TimeRange(m.Start.Time, m.End.Time),
 		Note:      Demote(m.Note, bodyLevel),
+		Packet:    o.Packet,
 	}
 	switch {
 	case v.IsMinutes:
@@ -389,11 +405,23 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 	if v.IsMinutes {
 		iv.Absent = it.Absent
 	}
-	for _, a := range it.Attachments {
+	itemNo := strings.TrimRight(it.Number, ".)")
+	for j, a := range it.Attachments {
 		if v.Public && a.Closed() {
 			continue
 		}
-		iv.Attachments = append(iv.Attachments, Attachment{Number: a.Number, Title: a.Title, Reference: a.Reference, Closed: a.Closed()})
+		av := Attachment{Number: a.Number, Title: a.Title, Reference: a.Reference, Closed: a.Closed(), File: a.File}
+		n := strings.TrimRight(a.Number, ".)")
+		if n == "" {
+			n = strconv.Itoa(j + 1)
+		}
+		av.Label = lb.Attachment + " " + itemNo + "." + n
+		if v.Packet && a.File != "" {
+			av.Key = fmt.Sprintf("items[%d].attachments[%d]", index-1, j)
+			av.Anchor = fmt.Sprintf("bilag-%d-%d", index, j+1)
+			av.Place = "\n\n<!-- attachment " + av.Key + " -->\n\n"
+		}
+		iv.Attachments = append(iv.Attachments, av)
 	}
 	for i := range it.BudgetTables {
 		iv.BudgetTables = append(iv.BudgetTables, NewBudgetTable(&it.BudgetTables[i], l))

@@ -3,6 +3,7 @@ package pdf
 import (
 	"bufio"
 	"bytes"
+	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -102,12 +103,13 @@ type meta struct {
 	title, subject, author, keywords string
 	lang                             string // BCP 47, e.g. "da-DK"
 	date                             time.Time
+	packet                           bool // pages of attachments' own: no PDF/A or PDF/UA claim
 }
 
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, plain bool) error {
+func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, att []placed, plain bool) error {
 	objs, err := readObjects(b)
 	if err != nil {
 		return err
@@ -160,6 +162,9 @@ func archive(w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUs
 		res.dict = res.dict[:i+len("/Font <<")] + fonts + res.dict[i+len("/Font <<"):]
 	} else {
 		res.dict = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>") + "/Font <<" + fonts + ">>\n>>"
+	}
+	if err := importPages(ctx, att, pages, byNum, res, rm[0], newObj); err != nil {
+		return err
 	}
 	for _, num := range pages {
 		if cm := contentsRef.FindStringSubmatch(byNum[num].dict); cm != nil {
@@ -604,7 +609,9 @@ func xmpPacket(m meta) string {
 	b.WriteString("<?xpacket begin=\"\ufeff\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n")
 	b.WriteString(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` + "\n")
 	b.WriteString(`<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">` + "\n")
-	b.WriteString("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance><pdfuaid:part>1</pdfuaid:part>\n")
+	if !m.packet {
+		b.WriteString("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance><pdfuaid:part>1</pdfuaid:part>\n")
+	}
 	if m.title != "" {
 		fmt.Fprintf(&b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt></dc:title>\n", x(m.title))
 	}

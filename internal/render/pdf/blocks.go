@@ -45,7 +45,11 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 			return
 		}
 		e.block("P", func() { e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black) })
-		e.gap(lineHeight(bodySize) * 0.5)
+		if e.inTOC {
+			e.y += lineHeight(bodySize) * 0.25 // spaced as the entries with a page number around it
+		} else {
+			e.gap(lineHeight(bodySize) * 0.5)
+		}
 	case *ast.TextBlock: // a paragraph in a tight list
 		e.block("P", func() { e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black) })
 		if n.NextSibling() != nil {
@@ -114,6 +118,10 @@ func (e *engine) directive(n *ast.HTMLBlock, src []byte) {
 			e.tags.close()
 		}
 		e.inTOC = false
+	default:
+		if key, ok := strings.CutPrefix(strings.TrimSpace(s[4:len(s)-3]), "attachment "); ok {
+			e.attach(strings.TrimSpace(key))
+		}
 	}
 }
 
@@ -149,6 +157,7 @@ func (e *engine) heading(n *ast.Heading, src []byte) {
 			e.pdf.Bookmark(utf16BE(e.clean.clean(text)), level, top)
 			e.bookmark++
 			e.lastOutline = level
+			e.lastAttach = false
 		}
 	}
 	for _, l := range lines {

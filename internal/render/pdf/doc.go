@@ -45,6 +45,12 @@ type Document struct {
 	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
 	FooterLeft  string    // inline Markdown; Page and Pages are replaced
 	FooterRight string
+	// Attachments are the packet's attachment files, each placed where
+	// the Markdown says <!-- attachment KEY --> (packet.go). A document
+	// with attachments makes no PDF/A or PDF/UA claim: their pages are
+	// the files' own.
+	Attachments []*Attachment
+	Set         string // the template set, for messages
 }
 
 // TooManyPagesError: the document would have more pages than its
@@ -85,8 +91,12 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			if tm, ok := r.(*TooManyPagesError); ok {
-				err = tm
+			switch r := r.(type) {
+			case *TooManyPagesError:
+				err = r
+				return
+			case *UnplacedError:
+				err = r
 				return
 			}
 			err = fmt.Errorf("pdf layout failed: %v", r)
@@ -99,11 +109,23 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	src := []byte(d.Markdown)
 	root := md.Parser().Parse(text.NewReader(src))
 	e.collectAnchors(root)
+	e.attachments = map[string]*Attachment{}
+	for _, a := range d.Attachments {
+		e.attachments[a.Key] = a
+		if _, dup := e.anchors[a.Anchor]; !dup && a.Anchor != "" {
+			e.anchors[a.Anchor] = anchor{link: e.pdf.AddLink()}
+		}
+	}
 	e.left, e.right = marginL, pageW-marginR
 	e.newPage()
 	e.layoutBlocks(root, src, 0)
 	if err := ctx.Err(); err != nil {
 		return st, err
+	}
+	for _, a := range d.Attachments {
+		if !e.placedKeys[a.Key] {
+			return st, &UnplacedError{a.Key, "did not place"}
+		}
 	}
 	e.finishTOC()
 	e.footers(d)
@@ -117,11 +139,11 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 		lang = "da-DK" // the documents' own default
 	}
 	m := meta{title: e.clean.clean(d.Title), subject: e.clean.clean(d.Subject), author: e.clean.clean(d.Author),
-		keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date}
+		keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
 	if g, ok := w.(interface{ Grow(int) }); ok {
 		g.Grow(buf.Len() / 3) // compressed, with the fonts
 	}
-	if err := archive(w, buf.Bytes(), e.tags, m, fs, &e.used, d.Plain); err != nil {
+	if err := archive(ctx, w, buf.Bytes(), e.tags, m, fs, &e.used, e.placed, d.Plain); err != nil {
 		return st, err
 	}
 	return Stats{Pages: e.pages, Replaced: e.clean.replaced}, nil
@@ -153,11 +175,11 @@ func (e *engine) finishTOC() {
 			continue
 		}
 		if t.page != page {
-			e.pdf.SetPage(t.page)
+			e.setPage(t.page)
 			page = t.page
 		}
 		num := strconv.Itoa(a.page)
-		right := pageW - marginR
+		right := e.w - marginR
 		nw := e.width(regular, bodySize, num)
 		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, regular, bodySize, black, num) })
 		e.artifact(func() { e.leader(t.textEnd+1.5, right-nw-1.5, t.baseline) })
@@ -180,7 +202,7 @@ func (e *engine) leader(from, to, baseline float64) {
 	e.used.add(regular, d, '.')
 	e.used.add(regular, sp, ' ')
 	var b strings.Builder
-	fmt.Fprintf(&b, "BT %s rg /F0 %.2f Tf %.2f %.2f Td [", string(appendColor(nil, grey)), bodySize, from*ptPerMM, (pageH-baseline)*ptPerMM)
+	fmt.Fprintf(&b, "BT %s rg /F0 %.2f Tf %.2f %.2f Td [", string(appendColor(nil, grey)), bodySize, from*ptPerMM, (e.h-baseline)*ptPerMM)
 	*e.pageState() = textState{set: true, color: grey, style: regular, size: bodySize}
 	for i := range n {
 		if i > 0 {
@@ -220,11 +242,11 @@ func (e *engine) footers(d *Document) {
 	}
 	e.tags.artifacts++ // running footers are pagination artifacts
 	defer func() { e.tags.artifacts-- }()
-	y := pageH - 12
-	width := pageW - marginL - marginR
 	for p := 1; p <= e.pages; p++ {
-		e.pdf.SetPage(p)
-		e.rule(marginL, pageW-marginR, y-4, 0.2, ruleGrey)
+		e.setPage(p)
+		y := e.h - 12
+		width := e.w - marginL - marginR
+		e.rule(marginL, e.w-marginR, y-4, 0.2, ruleGrey)
 		num := strconv.Itoa(p)
 		if len(left) > 0 {
 			l := e.breakLines(e.measure(subst(left, num), footerSize, false), width, footerSize)

@@ -67,6 +67,16 @@ type engine struct {
 	bookmark    int // bookmarks made
 	lastOutline int // outline level of the last bookmark
 	tags        *tagger
+
+	// the packet's attachments (packet.go)
+	attachments map[string]*Attachment
+	placedKeys  map[string]bool
+	placed      []placed // attachment pages drawn, in page order
+	attachPages int      // pages that are attachment pages
+	lastAttach  bool     // the last bookmark is an attachment's
+
+	w, h  float64      // the current page's size: A4, portrait or landscape
+	sizes [][2]float64 // every page's, by page number
 }
 
 // anchor is a heading a link can point to.
@@ -102,17 +112,19 @@ func newEngine(fs *fontSet) *engine {
 	// The fonts, most of a file's bytes, come precompressed anyway: page
 	// streams left plain make the fixture's minutes 289 KB instead of 250.
 	p.SetCompression(false)
-	return &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, tags: newTagger()}
+	return &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, tags: newTagger(),
+		placedKeys: map[string]bool{}, w: pageW, h: pageH}
 }
 
 // newPage starts a page; the content column is reset to full width.
 func (e *engine) newPage() {
-	if e.maxPages > 0 && e.pages >= e.maxPages {
+	if e.maxPages > 0 && e.pages-e.attachPages >= e.maxPages {
 		// a page too many: stop here, whatever block is being laid out
 		panic(&TooManyPagesError{Max: e.maxPages})
 	}
 	e.pdf.AddPage()
 	e.pages++
+	e.setSize(false)
 	e.y = marginT
 	if e.watermark != "" {
 		e.drawWatermark()
@@ -204,7 +216,7 @@ func (e *engine) appendText(b []byte, x, y float64, st style, size float64, colo
 	*ps = textState{set: true, color: color, style: st, size: size}
 	b = strconv.AppendFloat(b, x*ptPerMM, 'f', 2, 64)
 	b = append(b, ' ')
-	b = strconv.AppendFloat(b, (pageH-y)*ptPerMM, 'f', 2, 64)
+	b = strconv.AppendFloat(b, (e.h-y)*ptPerMM, 'f', 2, 64)
 	b = append(b, " Td ("...)
 	w := 0.0
 	for _, r := range s {
@@ -261,13 +273,13 @@ func appendColor(b []byte, c rgb) []byte {
 	return b
 }
 
-// rule draws a horizontal line.
+// rule draws a horizontal line, an artifact. It writes its own operators
+// with the page's height: fpdf's would use the last page added, and
+// footers are drawn on pages visited again, portrait and landscape.
 func (e *engine) rule(x1, x2, y, w float64, c rgb) {
-	e.paint(func() {
-		e.pdf.SetDrawColor(c.r, c.g, c.b)
-		e.pdf.SetLineWidth(w)
-		e.pdf.Line(x1, y, x2, y)
-	})
+	y = (e.h - y) * ptPerMM
+	e.pdf.RawWriteStr(fmt.Sprintf("/Artifact BMC q %s RG %.2f w %.2f %.2f m %.2f %.2f l S Q EMC",
+		appendColor(nil, c), w*ptPerMM, x1*ptPerMM, y, x2*ptPerMM, y))
 }
 
 // linkTo returns the fpdf link id of an anchor the document defines.

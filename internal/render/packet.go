@@ -1,0 +1,171 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"slices"
+	"strconv"
+
+	"protokol/internal/data"
+	"protokol/internal/render/pdf"
+	"protokol/internal/view"
+)
+
+// Files are the attachments' PDFs of an agenda packet ("dagsorden med
+// bilag"): a meeting whose attachments name files (data.Attachment.File)
+// renders with each attachment's pages after its item. Either Dir (the
+// command line's --attachments directory: files looked up by name, none
+// outside it; others may lie beside them) or Sent (the parts of a
+// multipart upload: each must be named by an attachment).
+type Files struct {
+	Dir  fs.FS
+	Sent map[string][]byte
+}
+
+// PacketCost is about the memory a packet takes at its peak: the
+// meeting's document (Cost) and, per byte of attachment files, what
+// pdfcpu's reading and the copies into the packet take (measured:
+// BenchmarkPacket).
+func PacketCost(jsonLen, fileBytes int) int64 {
+	return Cost(data.DocAgenda, FormatPDF, jsonLen) + 6*int64(fileBytes)
+}
+
+// attachments reads the files of the attachments the view places, in
+// order, and reports every problem at once: a file named but not there,
+// a file sent but not named, one that is not a readable PDF, and the
+// limits (pages and bytes, for all files together).
+func (r *Renderer) attachments(ctx context.Context, v *view.Meeting, files *Files) ([]*pdf.Attachment, error) {
+	var errs []data.FieldError
+	bad := func(field, file, format string, args ...any) {
+		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf("file %q ", file) + fmt.Sprintf(format, args...)})
+	}
+	named := map[string]bool{}
+	var out []*pdf.Attachment
+	pages, size := 0, int64(0)
+	for _, it := range v.Items {
+		for _, a := range it.Attachments {
+			if a.File != "" {
+				named[a.File] = true
+			}
+			if !a.Included() {
+				continue
+			}
+			b, err := files.read(a.File, r.lim.MaxAttachmentBytes-size)
+			var tl *fileTooLarge
+			switch {
+			case errors.As(err, &tl):
+				bad(a.Key, a.File, "is %s; the attachments may take %s together (--max-attachment-bytes)", bytesText(tl.size), bytesText(r.lim.MaxAttachmentBytes))
+				continue
+			case errors.Is(err, fs.ErrNotExist):
+				if files.Sent != nil {
+					bad(a.Key, a.File, "was not sent: add a part with that file name to the upload")
+				} else {
+					bad(a.Key, a.File, "is not in the attachments directory")
+				}
+				continue
+			case err != nil:
+				bad(a.Key, a.File, "cannot be read: %v", err)
+				continue
+			}
+			size += int64(len(b))
+			src, err := pdf.ReadSource(ctx, b, pdf.SourceLimits{MaxPages: r.lim.MaxAttachmentPages - pages, MaxDecodeBytes: maxDecode})
+			var se *pdf.SourceError
+			var tp *pdf.TooManySourcePagesError
+			switch {
+			case ctx.Err() != nil:
+				return nil, ctx.Err()
+			case errors.As(err, &tp):
+				bad(a.Key, a.File, "takes the attachments past %d pages together (--max-attachment-pages)", r.lim.MaxAttachmentPages)
+				pages = r.lim.MaxAttachmentPages
+				continue
+			case errors.As(err, &se):
+				bad(a.Key, a.File, "%s", se.Reason)
+				continue
+			case err != nil:
+				return nil, err
+			}
+			pages += src.Pages()
+			n := src.Pages()
+			alt := fmt.Sprintf("%s · %s (%d %s)", a.Label, a.Title, n, v.L.PagesWord)
+			if n == 1 {
+				alt = fmt.Sprintf("%s · %s (1 %s)", a.Label, a.Title, v.L.PageWord)
+			}
+			out = append(out, &pdf.Attachment{Key: a.Key, Anchor: a.Anchor, Stamp: a.Label + " · " + a.Title, Alt: alt, Source: src})
+		}
+	}
+	if files.Sent != nil {
+		for _, name := range slices.Sorted(maps.Keys(files.Sent)) {
+			if !named[name] {
+				errs = append(errs, data.FieldError{Field: name, Message: "was sent, but no attachment names it in its file field"})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &data.ValidationError{Errors: errs}
+	}
+	return out, nil
+}
+
+// maxDecode bounds one stream of an attachment decoded (object streams,
+// and page contents split in several streams, which are joined).
+const maxDecode = 64 << 20
+
+type fileTooLarge struct{ size int64 }
+
+func (e *fileTooLarge) Error() string { return "too large" }
+
+// read returns a file's bytes, refusing one larger than room before it
+// is read.
+func (f *Files) read(name string, room int64) ([]byte, error) {
+	if msg := data.CheckFileName(name); msg != "" {
+		return nil, errors.New(msg) // validation saw it first; never a path
+	}
+	if f.Sent != nil {
+		b, ok := f.Sent[name]
+		if !ok {
+			return nil, fs.ErrNotExist
+		}
+		if int64(len(b)) > room {
+			return nil, &fileTooLarge{int64(len(b))}
+		}
+		return b, nil
+	}
+	info, err := fs.Stat(f.Dir, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("is not a regular file")
+	}
+	if info.Size() > room {
+		return nil, &fileTooLarge{info.Size()}
+	}
+	file, err := f.Dir.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, room+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > room {
+		return nil, &fileTooLarge{int64(len(b))} // it grew since
+	}
+	return b, nil
+}
+
+// bytesText is a size for a message: "3.2 MB".
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

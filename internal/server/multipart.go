@@ -1,0 +1,90 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+
+	"github.com/gin-gonic/gin"
+
+	"protokol/internal/data"
+)
+
+// isMultipart reports whether the request is a multipart upload: a
+// meeting with its attachments' files.
+func isMultipart(c *gin.Context) bool {
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+// maxParts bounds the parts of an upload: the meeting and at most the
+// attachments a meeting may have (data's list limits), with room.
+const maxParts = 10_000
+
+// readParts splits a multipart body, already read within the body limit,
+// into the meeting's JSON (the part named "meeting") and the files (the
+// parts with a file name, by that name exactly as sent). Every problem
+// of the upload is reported at once, each naming its part.
+func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]byte, total int, err error) {
+	_, params, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	boundary := params["boundary"]
+	if boundary == "" {
+		return nil, nil, 0, badRequests([]data.FieldError{{Field: "Content-Type", Message: "multipart/form-data needs a boundary parameter"}})
+	}
+	var errs []data.FieldError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	files = map[string][]byte{}
+	r := multipart.NewReader(bytes.NewReader(body), boundary)
+	seenMeeting := false
+	for n := 0; ; n++ {
+		p, err := r.NextRawPart() // raw: the file name as sent, a path not cut to its last element
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: "is not a well-formed multipart body: " + err.Error()}})
+		}
+		if n >= maxParts {
+			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: fmt.Sprintf("has more than %d parts", maxParts)}})
+		}
+		_, disp, derr := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+		name, file := disp["name"], disp["filename"]
+		content, rerr := io.ReadAll(p) // bounded by the body, already in memory
+		if rerr != nil {
+			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: "is not a well-formed multipart body: " + rerr.Error()}})
+		}
+		switch {
+		case derr != nil:
+			bad(fmt.Sprintf("part %d", n+1), "has no readable Content-Disposition: %v", derr)
+		case name == "meeting" && file == "":
+			if seenMeeting {
+				bad("meeting", "is sent twice; send the meeting's JSON in one part")
+			}
+			seenMeeting = true
+			meeting = content
+		case file != "":
+			if msg := data.CheckFileName(file); msg != "" {
+				bad(file, "%s", msg)
+			} else if _, dup := files[file]; dup {
+				bad(file, "is sent twice")
+			} else {
+				files[file] = content
+				total += len(content)
+			}
+		default:
+			bad(name, "is not a part of this upload: send the meeting's JSON as the part named \"meeting\" and each attachment's PDF as a part with its file name")
+		}
+	}
+	if !seenMeeting {
+		bad("meeting", "is missing: send the meeting's JSON as the part named \"meeting\"")
+	}
+	if len(errs) > 0 {
+		return nil, nil, 0, badRequests(errs)
+	}
+	return meeting, files, total, nil
+}
