@@ -38,19 +38,21 @@ func PacketCost(jsonLen, fileBytes int) int64 {
 // order, and reports every problem at once: a file named but not there,
 // a file sent but not named, one that is not a readable PDF, and the
 // limits (pages and bytes, for all files together).
-func (r *Renderer) attachments(ctx context.Context, v *view.Meeting, files *Files) ([]*pdf.Attachment, error) {
+func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Meeting, files *Files) ([]*pdf.Attachment, error) {
 	var errs []data.FieldError
 	bad := func(field, file, format string, args ...any) {
 		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf("file %q ", file) + fmt.Sprintf(format, args...)})
 	}
-	named := map[string]bool{}
+	named := map[string]bool{} // every name the meeting has, closed or left out of this document or not
+	for i := range m.Items {
+		for _, a := range m.Items[i].Attachments {
+			named[a.File] = true
+		}
+	}
 	var out []*pdf.Attachment
 	pages, size := 0, int64(0)
 	for _, it := range v.Items {
 		for _, a := range it.Attachments {
-			if a.File != "" {
-				named[a.File] = true
-			}
 			if !a.Included() {
 				continue
 			}
@@ -94,7 +96,7 @@ func (r *Renderer) attachments(ctx context.Context, v *view.Meeting, files *File
 			if n == 1 {
 				alt = fmt.Sprintf("%s · %s (1 %s)", a.Label, a.Title, v.L.PageWord)
 			}
-			out = append(out, &pdf.Attachment{Key: a.Key, Anchor: a.Anchor, Stamp: a.Label + " · " + a.Title, Alt: alt, Source: src})
+			out = append(out, &pdf.Attachment{Key: a.Key, Anchor: a.Anchor, Stamp: a.Label + " · " + a.Title, Alt: alt, Source: src, File: a.File})
 		}
 	}
 	if files.Sent != nil {
@@ -108,6 +110,18 @@ func (r *Renderer) attachments(ctx context.Context, v *view.Meeting, files *File
 		return nil, &data.ValidationError{Errors: errs}
 	}
 	return out, nil
+}
+
+// attachmentProblem is a file found bad while the packet is written,
+// answered as the files found bad before it.
+func attachmentProblem(ae *pdf.AttachmentError, atts []*pdf.Attachment) error {
+	file := ""
+	for _, a := range atts {
+		if a.Key == ae.Key {
+			file = a.File
+		}
+	}
+	return &data.ValidationError{Errors: []data.FieldError{{Field: ae.Key, Message: fmt.Sprintf("file %q %s", file, ae.Err.Reason)}}}
 }
 
 // maxDecode bounds one stream of an attachment decoded (object streams,

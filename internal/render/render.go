@@ -194,7 +194,7 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 		doc.Watermark = v.L.DraftMark
 	}
 	if o.Files != nil {
-		atts, err := r.attachments(ctx, v, o.Files)
+		atts, err := r.attachments(ctx, m, v, o.Files)
 		if err != nil {
 			return nil, err
 		}
@@ -269,6 +269,10 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	var tm *pdf.TooManyPagesError
 	if errors.As(err, &tm) {
 		return nil, &TooLargeError{tm.Error()}
+	}
+	var ae *pdf.AttachmentError
+	if errors.As(err, &ae) {
+		return nil, attachmentProblem(ae, doc.Attachments)
 	}
 	var ue *pdf.UnplacedError
 	if errors.As(err, &ue) {

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -21,6 +22,7 @@ import (
 
 // placed is one attachment page drawn on one of our pages.
 type placed struct {
+	key   string // the attachment's (Attachment.Key)
 	page  int    // our page, 1-based
 	name  string // its XObject resource name on that page
 	src   *Source
@@ -248,6 +250,15 @@ func (c *copier) drain() error {
 // num writes a coordinate compactly.
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
+// AttachmentError is a problem with an attachment's file found while it
+// is copied into the packet.
+type AttachmentError struct {
+	Key string // the attachment's (Attachment.Key)
+	Err *SourceError
+}
+
+func (e *AttachmentError) Error() string { return e.Key + ": " + e.Err.Error() }
+
 // importPages writes the form XObjects of the attachment pages and gives
 // each page that draws one its own resources: the shared ones (res,
 // which every page names by resRef) and its forms.
@@ -274,6 +285,10 @@ func importPages(ctx context.Context, att []placed, pages []int, byNum map[int]*
 		var entries []string
 		for ; i < len(att) && att[i].page == page; i++ {
 			o, err := im.form(att[i])
+			var se *SourceError
+			if errors.As(err, &se) {
+				return &AttachmentError{Key: att[i].key, Err: se}
+			}
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,7 @@ type Attachment struct {
 	Stamp  string // on every page, e.g. "Bilag 5.1 · Budget 2015"
 	Alt    string // alternate text of its pages
 	Source *Source
+	File   string // its file's name, for messages
 }
 
 // Where an attachment page goes, in millimetres from the page's edges.
@@ -85,7 +86,7 @@ func (e *engine) attach(key string) {
 		x, y := bx+(bw-s*dw)/2, by+bh-s*dh
 		m := sp.placement(s, x, y)
 		name := "Bl" + strconv.Itoa(len(e.placed))
-		e.placed = append(e.placed, placed{page: e.pages, name: name, src: a.Source, index: i})
+		e.placed = append(e.placed, placed{key: a.Key, page: e.pages, name: name, src: a.Source, index: i})
 		b := e.begin(nil)
 		b = fmt.Appendf(b, "q %.5f %.5f %.5f %.5f %.3f %.3f cm /%s Do Q\nEMC", m[0], m[1], m[2], m[3], m[4], m[5], name)
 		e.pdf.RawWriteStr(string(b))

@@ -78,7 +78,7 @@ func TestAttachmentPagesArePlacedStampedAndBookmarked(t *testing.T) {
 	if !strings.Contains(pdftest.Squash(pages[0]), "Bilag 1.1 · Budget . . .") || !regexp.MustCompile(`Bilag 1\.1 · Budget[ .]+3\b`).MatchString(pdftest.Squash(pages[0])) {
 		t.Errorf("the contents line gives the attachment's first page, 3: %q", pdftest.Squash(pages[0]))
 	}
-	want := []pdftest.Bookmark{{"Forside", 1, 0}, {"Punkt 1", 2, 0}, {"Bilag 1.1 · Budget", 3, 1}, {"Punkt 2", 7, 0}}
+	want := []pdftest.Bookmark{{Title: "Forside", Page: 1}, {Title: "Punkt 1", Page: 2}, {Title: "Bilag 1.1 · Budget", Page: 3, Level: 1}, {Title: "Punkt 2", Page: 7}}
 	if got := pdftest.Outline(t, b); !slices.Equal(got, want) {
 		t.Errorf("bookmarks = %v, want %v (the attachment under its item)", got, want)
 	}
