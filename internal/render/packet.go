@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"protokol/internal/data"
 	"protokol/internal/render/pdf"
@@ -70,7 +71,7 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 				}
 				continue
 			case err != nil:
-				bad(a.Key, a.File, "cannot be read: %v", err)
+				bad(a.Key, a.File, "cannot be read: %s", readError(err))
 				continue
 			}
 			size += int64(len(b))
@@ -122,6 +123,19 @@ func attachmentProblem(ae *pdf.AttachmentError, atts []*pdf.Attachment) error {
 		}
 	}
 	return &data.ValidationError{Errors: []data.FieldError{{Field: ae.Key, Message: fmt.Sprintf("file %q %s", file, ae.Err.Reason)}}}
+}
+
+// readError says why a file could not be read, without the path
+// wrapping (statat, open) it came in.
+func readError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if strings.Contains(err.Error(), "escapes") {
+		return "it is a link to a file outside the attachments directory"
+	}
+	return err.Error()
 }
 
 // maxDecode bounds one stream of an attachment decoded (object streams,

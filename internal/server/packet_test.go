@@ -1,0 +1,128 @@
+package server
+
+import (
+	"bytes"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"testing"
+
+	"protokol/examples"
+)
+
+// part is one part of a multipart upload: a form field or, with a file
+// name, a file.
+type part struct {
+	name, file string
+	body       []byte
+}
+
+func upload(t testing.TB, parts ...part) (body []byte, contentType string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for _, p := range parts {
+		h := textproto.MIMEHeader{}
+		if p.file != "" {
+			h.Set("Content-Disposition", `form-data; name="`+p.name+`"; filename="`+p.file+`"`)
+			h.Set("Content-Type", "application/pdf")
+		} else {
+			h.Set("Content-Disposition", `form-data; name="`+p.name+`"`)
+			h.Set("Content-Type", "application/json")
+		}
+		pw, err := w.CreatePart(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw.Write(p.body)
+	}
+	w.Close()
+	return b.Bytes(), w.FormDataContentType()
+}
+
+// exampleUpload is the example meeting with every file it names.
+func exampleUpload(t testing.TB) []part {
+	t.Helper()
+	parts := []part{{name: "meeting", body: examples.Read(examples.Meeting)}}
+	entries, err := fs.ReadDir(examples.FS, examples.Attachments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, _ := fs.ReadFile(examples.FS, examples.Attachments+"/"+e.Name())
+		parts = append(parts, part{name: "file", file: e.Name(), body: b})
+	}
+	return parts
+}
+
+// replaced is the upload with one file's content changed.
+func replaced(parts []part, file string, body []byte) []part {
+	for i := range parts {
+		if parts[i].file == file {
+			parts[i].body = body
+		}
+	}
+	return parts
+}
+
+func TestPacketUpload(t *testing.T) {
+	s := newServer(t, testConfig())
+	body, ct := upload(t, exampleUpload(t)...)
+	w := do(t, s, "POST", "/v1/agenda", body, "Content-Type", ct)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	alone := do(t, s, "POST", "/v1/agenda", examples.Read(examples.Meeting))
+	if got, base := w.Header().Get("X-Page-Count"), alone.Header().Get("X-Page-Count"); got == base || got == "" {
+		t.Errorf("the packet has %s pages, the agenda alone %s", got, base)
+	}
+	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "Dagsorden%20med%20bilag") {
+		t.Errorf("Content-Disposition %q does not name the packet", cd)
+	}
+}
+
+func TestPacketUploadProblems(t *testing.T) {
+	s := newServer(t, testConfig())
+	meeting := examples.Read(examples.Meeting)
+	pdf := exampleUpload(t)[1].body
+	cases := []struct {
+		name   string
+		parts  []part
+		status int
+		field  string
+		want   string
+	}{
+		{"no meeting", []part{{name: "file", file: "a.pdf", body: pdf}}, 400, "meeting", "is missing"},
+		{"the meeting twice", []part{{name: "meeting", body: meeting}, {name: "meeting", body: meeting}}, 400, "meeting", "twice"},
+		{"a part that is neither", []part{{name: "meeting", body: meeting}, {name: "note", body: []byte("hej")}}, 400, "note", "is not a part of this upload"},
+		{"a file twice", []part{{name: "meeting", body: meeting}, {name: "file", file: "forlig-beskaeftigelsesreform.pdf", body: pdf}, {name: "file", file: "forlig-beskaeftigelsesreform.pdf", body: pdf}}, 400, "forlig-beskaeftigelsesreform.pdf", "twice"},
+		{"a file name with a folder", []part{{name: "meeting", body: meeting}, {name: "file", file: "../../etc/passwd", body: pdf}}, 400, "../../etc/passwd", "has a folder in it"},
+		{"a file named but not sent", []part{{name: "meeting", body: meeting}}, 422, "items[1].attachments[0]", `"forlig-beskaeftigelsesreform.pdf" was not sent`},
+		{"a file sent but not named", append(exampleUpload(t), part{name: "file", file: "ekstra.pdf", body: pdf}), 422, "ekstra.pdf", "no attachment names it"},
+		{"not a PDF", replaced(exampleUpload(t), "forlig-beskaeftigelsesreform.pdf", []byte("PK\x03\x04 a docx")), 422, "items[1].attachments[0]", "is not a PDF"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body, ct := upload(t, c.parts...)
+			w := do(t, s, "POST", "/v1/agenda", body, "Content-Type", ct)
+			if w.Code != c.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, c.status, w.Body)
+			}
+			p := problem(t, w)
+			for _, e := range p.Errors {
+				if e.Field == c.field && strings.Contains(e.Message, c.want) {
+					return
+				}
+			}
+			t.Errorf("problems %v; want %s: …%s…", p.Errors, c.field, c.want)
+		})
+	}
+	t.Run("a budget takes no files", func(t *testing.T) {
+		body, ct := upload(t, part{name: "meeting", body: examples.Read(examples.Budget)})
+		if w := do(t, s, "POST", "/v1/budget", body, "Content-Type", ct); w.Code != http.StatusUnsupportedMediaType {
+			t.Errorf("status %d, want 415", w.Code)
+		}
+	})
+}
