@@ -203,7 +203,7 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 	packet := isMultipart(c)
 	costOf := func(n int) int64 {
 		if packet {
-			return render.PacketCost(0, n) // the least it can be: all files
+			return render.PacketCost(0, n, 0) // the least it can be: all files
 		}
 		return render.Cost(document, format, n)
 	}
@@ -228,7 +228,7 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 			return err
 		}
 		o.Files = &render.Files{Sent: files}
-		cost = render.PacketCost(len(body), fileBytes)
+		cost = render.PacketCost(len(body), fileBytes, len(files))
 	}
 	if cost > s.lim.budget {
 		return &tooLarge{cost: cost, budget: s.lim.budget}

@@ -278,8 +278,13 @@ func appendColor(b []byte, c rgb) []byte {
 // footers are drawn on pages visited again, portrait and landscape.
 func (e *engine) rule(x1, x2, y, w float64, c rgb) {
 	y = (e.h - y) * ptPerMM
-	e.pdf.RawWriteStr(fmt.Sprintf("/Artifact BMC q %s RG %.2f w %.2f %.2f m %.2f %.2f l S Q EMC",
-		appendColor(nil, c), w*ptPerMM, x1*ptPerMM, y, x2*ptPerMM, y))
+	b := append(appendColor(append(e.text[:0], "/Artifact BMC q "...), c), " RG"...)
+	for i, v := range [5]float64{w * ptPerMM, x1 * ptPerMM, y, x2 * ptPerMM, y} {
+		b = strconv.AppendFloat(append(b, ' '), v, 'f', 2, 64)
+		b = append(b, [5]string{" w", "", " m", "", " l S Q EMC"}[i]...)
+	}
+	e.text = b
+	e.pdf.RawWriteStr(string(b))
 }
 
 // linkTo returns the fpdf link id of an anchor the document defines.
