@@ -88,8 +88,10 @@ func TestAttachmentsStayInTheirDirectory(t *testing.T) {
 	if code := run([]string{"render", "agenda", "-i", filepath.Join("..", "..", "examples", examples.Meeting), "--attachments", filepath.Join(dir, "nope"), "-o", filepath.Join(dir, "p.pdf")}, nil, nil, &errs); code != 1 || !strings.Contains(errs.String(), "--attachments") {
 		t.Errorf("a missing directory: exit %d, %q", code, errs.String())
 	}
-	errs.Reset()
-	if code := run([]string{"render", "budget", "-i", "x.json", "--attachments", dir, "-o", "b.xlsx"}, nil, nil, &errs); code != 2 {
-		t.Errorf("--attachments on a budget: exit %d, want 2: %q", code, errs.String())
+	for _, doc := range []string{"budget", "decisions"} {
+		errs.Reset()
+		if code := run([]string{"render", doc, "-i", "x.json", "--attachments", dir, "-o", "b.pdf"}, nil, nil, &errs); code != 2 {
+			t.Errorf("--attachments on %s: exit %d, want 2: %q", doc, code, errs.String())
+		}
 	}
 }

@@ -248,8 +248,8 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 	if j.Options.Signatures && j.Document != data.DocMinutes {
 		return nil, nil, errors.New("--signatures is for minutes")
 	}
-	if j.Attachments != "" && !j.Document.FromMeeting() {
-		return nil, nil, errors.New("--attachments is for agendas, minutes and decision records: it makes the packet with the attachments' PDFs")
+	if j.Attachments != "" && j.Document != data.DocAgenda && j.Document != data.DocMinutes {
+		return nil, nil, errors.New("--attachments is for agendas and minutes: it makes the packet with the attachments' PDFs (a decision record has none)")
 	}
 	return c, j, nil
 }

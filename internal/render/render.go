@@ -184,6 +184,9 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	if o.Signatures && document != data.DocMinutes {
 		return nil, &OptionError{"signatures", "is for minutes"}
 	}
+	if o.Files != nil && document == data.DocDecisions {
+		return nil, &OptionError{"attachments", "are for agendas and minutes; a decision record has none"}
+	}
 	if n := meetingRows(m); n > r.lim.MaxPDFRows {
 		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows)}
 	}

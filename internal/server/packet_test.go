@@ -119,10 +119,12 @@ func TestPacketUploadProblems(t *testing.T) {
 			t.Errorf("problems %v; want %s: …%s…", p.Errors, c.field, c.want)
 		})
 	}
-	t.Run("a budget takes no files", func(t *testing.T) {
+	t.Run("a budget and a decision record take no files", func(t *testing.T) {
 		body, ct := upload(t, part{name: "meeting", body: examples.Read(examples.Budget)})
-		if w := do(t, s, "POST", "/v1/budget", body, "Content-Type", ct); w.Code != http.StatusUnsupportedMediaType {
-			t.Errorf("status %d, want 415", w.Code)
+		for _, path := range []string{"/v1/budget", "/v1/decisions"} {
+			if w := do(t, s, "POST", path, body, "Content-Type", ct); w.Code != http.StatusUnsupportedMediaType {
+				t.Errorf("%s: status %d, want 415", path, w.Code)
+			}
 		}
 	})
 }

@@ -42,7 +42,7 @@ func (s *Server) routes() []route {
 	rs := []route{
 		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true, multipart: true},
 		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true, multipart: true},
-		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true, multipart: true},
+		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true},
 		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
 		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
 		{method: "GET", path: "/healthz", handler: health, quiet: true},
