@@ -180,7 +180,7 @@ func writeOutput(name string, stdout io.Writer, body []byte) error {
 }
 
 // written says what a render wrote, for the one line a success prints:
-// "referat.pdf (18 pages, 289 KB)".
+// "referat.pdf (18 pages, 69 KB)".
 func written(name string, res *render.Result) string {
 	if name == "-" {
 		name = "standard output"

@@ -446,7 +446,7 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 		}
 		names.Write(body)
 		first := len(head)
-		data := deflateWith(fast, append(head, body...))
+		data := deflateWith(objStmLevel, append(head, body...))
 		objStms = append(objStms, &object{num: next, stream: data,
 			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), first, len(data))})
 		next++

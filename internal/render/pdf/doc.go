@@ -98,6 +98,9 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 			case *UnplacedError:
 				err = r
 				return
+			case *TooManyGlyphsError:
+				err = r
+				return
 			}
 			err = fmt.Errorf("pdf layout failed: %v", r)
 		}
@@ -198,17 +201,16 @@ func (e *engine) leader(from, to, baseline float64) {
 	}
 	extra := ((to-from)-float64(n)*dot)/float64(n-1) - space
 	adj := -extra / (bodySize * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
-	d, sp := e.fs.glyph(regular, '.'), e.fs.glyph(regular, ' ')
-	e.used.add(regular, d, '.')
-	e.used.add(regular, sp, ' ')
+	d := hexCode(e.used.code(regular, e.fs.glyph(regular, '.'), '.'))
+	sp := hexCode(e.used.code(regular, e.fs.glyph(regular, ' '), ' '))
 	var b strings.Builder
 	fmt.Fprintf(&b, "BT %s rg /F0 %.2f Tf %.2f %.2f Td [", string(appendColor(nil, grey)), bodySize, from*ptPerMM, (e.h-baseline)*ptPerMM)
 	*e.pageState() = textState{set: true, color: grey, style: regular, size: bodySize}
 	for i := range n {
 		if i > 0 {
-			fmt.Fprintf(&b, "<%04X> %.1f ", sp, adj)
+			fmt.Fprintf(&b, "%s %.1f ", sp, adj)
 		}
-		fmt.Fprintf(&b, "<%04X>", d)
+		b.WriteString(d)
 	}
 	b.WriteString("] TJ ET")
 	e.pdf.RawWriteStr(string(e.begin(nil)) + b.String() + "\nEMC")

@@ -5,26 +5,29 @@ import (
 	"fmt"
 	"github.com/klauspost/compress/flate"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 )
 
 // Each document embeds, per style it used, a subset of the face with only
-// the glyphs it drew, as a CID font (Type0, Identity-H, CIDToGIDMap
-// Identity) with a ToUnicode map, so text extracts and copies as written
+// the glyphs it drew, as a CID font (Type0, CIDToGIDMap Identity) with an
+// embedded CMap from fontUse's codes, mostly one byte, and a ToUnicode map, so text extracts and copies as written
 // and any character the face has prints, not only those of 8-bit
 // encodings. Streams are compressed with pooled writers: a new flate
 // writer per stream costs more than the compression.
 
-// Two levels (klauspost/compress's flate, three times as fast as the
-// standard library's at its fastest level): the fastest for page streams
-// and object streams, most of a file's bytes and of its compression time;
-// level 3 for the fonts and the rest, which are small. The 18-page example
-// minutes: 82 KB at level 1 throughout, 72 KB at 6, 79 KB as here.
+// Levels (klauspost/compress's flate, three times as fast as the
+// standard library's at its fastest): 3 for page streams, most of a
+// file's bytes; 5 for object streams (the structure tree, repetitive, a
+// fifth of the bytes); 3 for the fonts and the rest, which are small.
+// Measured on 34 pages of minutes: 104.9 KB at level 1 throughout, 99.5
+// KB as here (98.1 KB with object streams at 9, which cost 2 ms more).
 var (
-	fast = pool(1)
-	good = pool(3)
+	pageStreams = pool(3)
+	objStmLevel = pool(5)
+	good        = pool(3)
 )
 
 // flatePool keeps flate writers (a few hundred KB of state each) across
@@ -93,7 +96,7 @@ func compressStream(o *object) {
 	if strings.Contains(o.dict, "/Filter") {
 		return
 	}
-	o.stream = deflateWith(fast, o.stream)
+	o.stream = deflateWith(pageStreams, o.stream)
 	o.dict = lengthKey.ReplaceAllString(o.dict, "/Filter /FlateDecode /Length "+strconv.Itoa(len(o.stream)))
 }
 
@@ -101,17 +104,12 @@ func compressStream(o *object) {
 // entries (/F0 n 0 R …).
 func embedFonts(newObj func(string, []byte) *object, fs *fontSet, used *fontUse) string {
 	var res strings.Builder
-	for st := range used {
-		glyphs := used[st]
-		var gids []uint16
-		for g, r := range glyphs {
-			if r != 0 {
-				gids = append(gids, uint16(g))
-			}
-		}
-		if len(gids) == 0 {
+	for st := range used.order {
+		codes := used.order[st] // the glyph of each code
+		if len(codes) == 0 {
 			continue
 		}
+		gids := slices.Sorted(slices.Values(codes))
 		f := fs.faces[st]
 		name := subsetTag(gids) + "+" + f.name
 		file := deflate(f.subset(gids))
@@ -124,9 +122,12 @@ func embedFonts(newObj func(string, []byte) *object, fs *fontSet, used *fontUse)
 			f.italic, int(float64(f.ascent)*scale), int(float64(f.descent)*scale), int(float64(f.capH)*scale), ff.num, cs.num), nil)
 		cid := newObj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap /Identity>>",
 			name, desc.num, widthArray(f, gids)), nil)
-		cmap := deflate([]byte(toUnicode(gids, glyphs)))
+		cmapName := fmt.Sprintf("Protokol-%s-F%d", name[:6], st)
+		enc := deflate([]byte(encodingCMap(cmapName, codes)))
+		em := newObj(fmt.Sprintf("<</Type /CMap /CMapName /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /WMode 0 /Filter /FlateDecode /Length %d>>", cmapName, len(enc)), enc)
+		cmap := deflate([]byte(toUnicode(codes, used.chars[st])))
 		tu := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(cmap)), cmap)
-		font := newObj(fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", name, cid.num, tu.num), nil)
+		font := newObj(fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding %d 0 R /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", name, em.num, cid.num, tu.num), nil)
 		fmt.Fprintf(&res, "/F%d %d 0 R ", st, font.num)
 	}
 	return res.String()
@@ -191,15 +192,54 @@ func cidSet(gids []uint16) []byte {
 	return deflate(set)
 }
 
-// toUnicode is the CMap from glyphs to the characters they stood for.
-func toUnicode(gids []uint16, chars []rune) string {
+// codespace is the code space of fontUse's codes, in CMap syntax.
+func codespace(codes int) string {
+	if codes <= oneByte {
+		return "1 begincodespacerange\n<00> <7F>\nendcodespacerange\n"
+	}
+	return "2 begincodespacerange\n<00> <7F>\n<8000> <FFFF>\nendcodespacerange\n"
+}
+
+// codeHex is a code in a CMap: <41> or <8012>.
+func codeHex(b *strings.Builder, c int) {
+	if c < oneByte {
+		fmt.Fprintf(b, "<%02X>", c)
+	} else {
+		fmt.Fprintf(b, "<%04X>", c+twoByte-oneByte)
+	}
+}
+
+// encodingCMap maps the codes to the glyphs they draw (CIDs, which are
+// glyph numbers: CIDToGIDMap is the identity).
+func encodingCMap(name string, glyphs []uint16) string {
 	var b strings.Builder
-	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
-	for i := 0; i < len(gids); i += 100 {
-		chunk := gids[i:min(i+100, len(gids))]
+	fmt.Fprintf(&b, "%%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n/CMapName /%s def\n/CMapType 1 def\n/WMode 0 def\n", name)
+	b.WriteString(codespace(len(glyphs)))
+	for i := 0; i < len(glyphs); i += 100 {
+		chunk := glyphs[i:min(i+100, len(glyphs))]
+		fmt.Fprintf(&b, "%d begincidchar\n", len(chunk))
+		for k, g := range chunk {
+			codeHex(&b, i+k)
+			fmt.Fprintf(&b, " %d\n", g)
+		}
+		b.WriteString("endcidchar\n")
+	}
+	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+	return b.String()
+}
+
+// toUnicode is the CMap from codes to the characters their glyphs
+// stood for.
+func toUnicode(glyphs []uint16, chars []rune) string {
+	var b strings.Builder
+	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n")
+	b.WriteString(codespace(len(glyphs)))
+	for i := 0; i < len(glyphs); i += 100 {
+		chunk := glyphs[i:min(i+100, len(glyphs))]
 		fmt.Fprintf(&b, "%d beginbfchar\n", len(chunk))
-		for _, g := range chunk {
-			fmt.Fprintf(&b, "<%04X> <", g)
+		for k, g := range chunk {
+			codeHex(&b, i+k)
+			b.WriteString(" <")
 			for _, u := range utf16.Encode([]rune{chars[g]}) {
 				fmt.Fprintf(&b, "%04X", u)
 			}

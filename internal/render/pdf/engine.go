@@ -145,9 +145,7 @@ func (e *engine) drawWatermark() {
 	b = appendColor(b, watermarkGrey)
 	b = fmt.Appendf(b, " rg /F%d %.1f Tf (", bold, size)
 	for _, r := range text {
-		g := e.fs.glyph(bold, r)
-		e.used.add(bold, g, r)
-		b = appendStringByte(appendStringByte(b, byte(g>>8)), byte(g))
+		b = appendCode(b, e.used.code(bold, e.fs.glyph(bold, r), r))
 	}
 	b = append(b, ") Tj ET Q EMC"...)
 	e.pdf.RawWriteStr(string(b))
@@ -190,15 +188,14 @@ func (e *engine) drawText(x, y float64, st style, size float64, color rgb, s str
 	return end
 }
 
-// appendText writes the text as glyph numbers of the style's font (a CID
-// font with Identity-H, embedded as a subset by the post-pass) and
-// records the glyphs used.
+// appendText writes the text in the codes of the style's font (a CID
+// font with an embedded CMap, embedded as a subset by the post-pass; see
+// fontUse) and records the glyphs used.
 // Colour and font are graphics state, which lasts through a page's
 // content stream: they are written only when they change on that page
 // (the state is kept per page, since footers and contents numbers are
-// drawn on pages visited again). Glyph numbers go in a literal string,
-// two bytes each: half the hex form's bytes before compression, and a
-// third after.
+// drawn on pages visited again). Codes go in a literal string, most of
+// them one byte: a quarter of the hex form of two-byte glyph numbers.
 func (e *engine) appendText(b []byte, x, y float64, st style, size float64, color rgb, s string) ([]byte, float64) {
 	ps := e.pageState()
 	b = append(b, "BT "...)
@@ -221,9 +218,8 @@ func (e *engine) appendText(b []byte, x, y float64, st style, size float64, colo
 	w := 0.0
 	for _, r := range s {
 		g := e.fs.glyph(st, r) // s is clean: every rune is drawable
-		e.used.add(st, g, r)
 		w += e.fs.faces[st].width(g)
-		b = appendStringByte(appendStringByte(b, byte(g>>8)), byte(g))
+		b = appendCode(b, e.used.code(st, g, r))
 	}
 	b = append(b, ") Tj ET"...)
 	return b, x + w*size/1000*ptToMM

@@ -132,7 +132,7 @@ func (c *copier) content(ref types.Object) (stream []byte, filters []byte, err e
 			return nil, nil, &SourceError{fmt.Sprintf("has a page whose content is larger than %d bytes decoded", c.src.limit)}
 		}
 	}
-	return deflateWith(fast, joined), []byte(" /Filter /FlateDecode"), nil
+	return deflateWith(pageStreams, joined), []byte(" /Filter /FlateDecode"), nil
 }
 
 func orEmpty(b []byte) []byte {
