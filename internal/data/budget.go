@@ -65,6 +65,9 @@ type Row struct {
 // IsGroup reports whether the row is a group.
 func (r *Row) IsGroup() bool { return r.Rows != nil }
 
+// MaxGroupDepth is how deep groups may nest.
+const MaxGroupDepth = 4
+
 // Budget units and their scales.
 var Units = map[string]decimal.Decimal{
 	"kr.":       decimal.NewFromInt(1),
@@ -74,7 +77,7 @@ var Units = map[string]decimal.Decimal{
 
 const (
 	maxCellText   = 32_767 // characters in one spreadsheet cell
-	maxGroupDepth = 4
+	maxGroupDepth = MaxGroupDepth
 	maxColumns    = 50
 	maxRows       = 1_000_000
 	maxDecimals   = 4
@@ -92,20 +95,34 @@ var (
 // Validate checks every rule and reports every problem at once.
 func (b *Budget) Validate() error {
 	var p problems
-	required(&p, "title", b.Title)
-	short(&p, "municipality", b.Municipality)
-	oneOf(&p, "language", &b.Language, "da", "da", "en")
-	if len(b.Tables) == 0 {
-		p.add("tables", "at least one table is required")
-	}
-	limit(&p, "tables", len(b.Tables), maxListLength)
-	for i := range b.Tables {
-		b.Tables[i].validate(&p, at("tables", i))
+	for i, byKey := range b.validateHead(&p) {
+		b.Tables[i].validateRows(&p, at("tables", i), byKey)
 	}
 	return p.err()
 }
 
+// validateHead checks everything but the tables' rows; it returns each
+// table's columns by key.
+func (b *Budget) validateHead(p *problems) []map[string]*Column {
+	required(p, "title", b.Title)
+	short(p, "municipality", b.Municipality)
+	oneOf(p, "language", &b.Language, "da", "da", "en")
+	if len(b.Tables) == 0 {
+		p.add("tables", "at least one table is required")
+	}
+	limit(p, "tables", len(b.Tables), maxListLength)
+	cols := make([]map[string]*Column, len(b.Tables))
+	for i := range b.Tables {
+		cols[i] = b.Tables[i].validateHead(p, at("tables", i))
+	}
+	return cols
+}
+
 func (t *BudgetTable) validate(p *problems, path string) {
+	t.validateRows(p, path, t.validateHead(p, path))
+}
+
+func (t *BudgetTable) validateHead(p *problems, path string) map[string]*Column {
 	required(p, dot(path, "title"), t.Title)
 	oneOf(p, dot(path, "unit"), &t.Unit, "kr.", "kr.", "1.000 kr.", "mio. kr.")
 	if t.Decimals < 0 || t.Decimals > maxDecimals {
@@ -130,7 +147,10 @@ func (t *BudgetTable) validate(p *problems, path string) {
 		}
 		amount(p, dot(path, "budget"), *t.Budget)
 	}
+	return byKey
+}
 
+func (t *BudgetTable) validateRows(p *problems, path string, byKey map[string]*Column) {
 	rows := dot(path, "rows")
 	if len(t.Rows) == 0 {
 		p.add(rows, "at least one row is required")

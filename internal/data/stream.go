@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -83,4 +84,76 @@ func seekElement(dec *jsontext.Decoder, n int) error {
 		}
 	}
 	return fmt.Errorf("no element %d", n)
+}
+
+// skipRows is decodeOptions with every table's rows skipped, not decoded.
+var skipRows = json.JoinOptions(
+	json.RejectUnknownMembers(true),
+	json.WithUnmarshalers(json.JoinUnmarshalers(
+		json.UnmarshalFromFunc(unmarshalDecimal),
+		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, _ *[]Row) error { return dec.SkipValue() }),
+	)),
+)
+
+// DecodeBudgetRows decodes and validates a budget as DecodeBudget does,
+// without keeping its rows: the tables' rows are read one top-level row
+// at a time (TableRows), each validated and given to visit (with the
+// budget, its tables' other fields decoded and validated), then dropped;
+// the budget returned has no rows. A budget of 100,000 lines so never
+// stands decoded in memory (36 MB of rows for 7 MB of JSON). When
+// anything is wrong, the document is decoded whole by DecodeBudget, so
+// the problems are reported exactly as it reports them.
+func DecodeBudgetRows(body []byte, visit func(b *Budget, table int, r *Row)) (*Budget, error) {
+	visited := false
+	whole := func() (*Budget, error) {
+		b, err := DecodeBudget(body)
+		if err == nil && visited {
+			// the rows read one by one and read whole disagree: never
+			// give a plan of both
+			return nil, errors.New("the budget's rows read differently when read again")
+		}
+		if err == nil {
+			// valid after all (nothing here should differ): visit its rows
+			for i := range b.Tables {
+				for j := range b.Tables[i].Rows {
+					visit(b, i, &b.Tables[i].Rows[j])
+				}
+				b.Tables[i].Rows = nil
+			}
+		}
+		return b, err
+	}
+	body = TrimBOM(body)
+	var b Budget
+	if invalidUTF8(body) >= 0 || json.Unmarshal(body, &b, skipRows) != nil {
+		return whole()
+	}
+	var p problems
+	cols := b.validateHead(&p)
+	if len(p.list) > 0 {
+		return whole()
+	}
+	for i, byKey := range cols {
+		rows := at("tables", i) + ".rows"
+		count, n := 0, 0
+		for r, err := range TableRows(body, i) {
+			if err != nil {
+				return whole()
+			}
+			r.validate(&p, at(rows, n), byKey, 1, &count)
+			if len(p.list) > 0 {
+				return whole()
+			}
+			visit(&b, i, r)
+			visited = true
+			n++
+		}
+		if n == 0 || count > maxRows {
+			return whole()
+		}
+	}
+	if len(p.list) > 0 || p.more > 0 {
+		return whole()
+	}
+	return &b, nil
 }

@@ -1,7 +1,10 @@
 package data
 
 import (
+	"reflect"
 	"testing"
+
+	"protokol/examples"
 )
 
 func TestTableRowsReadWhatWasValidated(t *testing.T) {
@@ -32,5 +35,60 @@ func TestTableRowsReadWhatWasValidated(t *testing.T) {
 	}
 	if err == nil {
 		t.Error("a missing table must be an error")
+	}
+}
+
+// TestDecodeBudgetRowsAgreesWithDecodeBudget: reading the rows one by one
+// gives the budget and rows DecodeBudget gives, and on a bad document the
+// very same problems.
+func TestDecodeBudgetRowsAgreesWithDecodeBudget(t *testing.T) {
+	valid := []string{
+		string(examples.Read(examples.Budget)),
+		` { "title" : "B", "tables" : [ {"title":"[x]","columns":[{"key":"a","label":"A"}],"rows":[{"label":"skjult","values":{"a":1}}]},
+		  {"title":"T \"}]","columns":[{"key":"a","label":"A"}],"budget":10,
+		   "\u0072ows" : [ {"label":"g]{","rows":[{"label":"x","values":{"a":"2.5"}}]} , {"label":"y","values":{"a":-1}} ] } ] } `,
+	}
+	for _, body := range valid {
+		want, err := DecodeBudget([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]Row
+		got, err := DecodeBudgetRows([]byte(body), func(b *Budget, table int, r *Row) {
+			for len(rows) <= table {
+				rows = append(rows, nil)
+			}
+			rows[table] = append(rows[table], *r)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want.Tables {
+			if !reflect.DeepEqual(rows[i], want.Tables[i].Rows) {
+				t.Errorf("table %d: rows read one by one differ from those decoded whole", i)
+			}
+			want.Tables[i].Rows = nil
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("the budget differs:\n%+v\n%+v", got, want)
+		}
+	}
+	bad := []string{
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":"1e999"}}]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"b":1}},{"label":"","values":{"a":1}}]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","Values":{"a":1}}]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":1}}],"rows":[]}]}`,
+		`{"title":"","tables":[{"title":"T","columns":[{"key":"1a","label":"A"}],"rows":[{"label":"x","values":{"1a":1}}]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"g","rows":[{"label":"h","rows":[{"label":"i","rows":[{"label":"j","rows":[{"label":"k","rows":[{"label":"l","values":{"a":1}}]}]}]}]}]}]}]}`,
+		`{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":1}}]}]`,
+	}
+	for _, body := range bad {
+		_, want := DecodeBudget([]byte(body))
+		_, got := DecodeBudgetRows([]byte(body), func(*Budget, int, *Row) {})
+		if want == nil || got == nil || got.Error() != want.Error() {
+			t.Errorf("%s:\n got  %v\n want %v", body, got, want)
+		}
 	}
 }

@@ -17,17 +17,26 @@ func (r *Renderer) BudgetXLSX(ctx context.Context, b *data.Budget, o Options) (r
 	return r.workbook(ctx, b, o, func(w *bytes.Buffer, lang locale.Lang) error { return xlsx.Write(ctx, w, b, lang) })
 }
 
-// budgetFromJSON renders the workbook of a budget decoded from body for
-// this render alone: once its rows are measured they are dropped, and
-// each table's rows are read again from body as they are written, so a
-// budget of 100,000 lines is not kept decoded while its sheets are written.
-func (r *Renderer) budgetFromJSON(ctx context.Context, b *data.Budget, body []byte, o Options) (*Result, error) {
-	return r.workbook(ctx, b, o, func(w *bytes.Buffer, lang locale.Lang) error {
-		plan := xlsx.NewPlan(b, lang)
-		for i := range b.Tables {
-			b.Tables[i].Rows = nil // b is this render's own copy
+// budgetFromJSON decodes, validates and renders the workbook of a budget
+// one top-level row at a time: the rows are validated and measured as
+// they are read, then read again from body as the sheets are written, so
+// a budget of 100,000 lines is never kept decoded.
+func (r *Renderer) budgetFromJSON(ctx context.Context, body []byte, o Options) (*Result, error) {
+	var plan *xlsx.Planner
+	b, err := data.DecodeBudgetRows(body, func(b *data.Budget, table int, row *data.Row) {
+		if plan == nil {
+			plan = xlsx.NewPlanner(b, o.Lang.Or(locale.Lang(b.Language)))
 		}
-		return xlsx.WriteStream(ctx, w, b, lang, plan, func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
+		plan.Add(table, row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if plan == nil {
+		plan = xlsx.NewPlanner(b, o.Lang.Or(locale.Lang(b.Language)))
+	}
+	return r.workbook(ctx, b, o, func(w *bytes.Buffer, lang locale.Lang) error {
+		return xlsx.WriteStream(ctx, w, b, lang, plan.Plan(), func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
 	})
 }
 

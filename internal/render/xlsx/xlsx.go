@@ -12,8 +12,7 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"compress/flate"
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -61,6 +60,31 @@ type Rows func(table int) iter.Seq2[*data.Row, error]
 // writes them: the columns' widths and the rows each table prints.
 type Plan struct{ sizes []colWidths }
 
+// Planner makes a Plan from rows as they come: Add each table's
+// top-level rows, in order, then Plan.
+type Planner struct{ m []*measurer }
+
+// NewPlanner starts a plan for a validated budget's tables.
+func NewPlanner(b *data.Budget, lang locale.Lang) *Planner {
+	p := &Planner{}
+	for i := range b.Tables {
+		p.m = append(p.m, newMeasurer(&b.Tables[i], lang))
+	}
+	return p
+}
+
+// Add measures one top-level row of a table.
+func (p *Planner) Add(table int, r *data.Row) { p.m[table].add(r) }
+
+// Plan is the plan of the rows added.
+func (p *Planner) Plan() *Plan {
+	pl := &Plan{}
+	for _, m := range p.m {
+		pl.sizes = append(pl.sizes, m.done())
+	}
+	return pl
+}
+
 // NewPlan measures a validated budget's rows.
 func NewPlan(b *data.Budget, lang locale.Lang) *Plan {
 	p := &Plan{sizes: make([]colWidths, len(b.Tables))}
@@ -80,15 +104,8 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 
 	f := excelize.NewFile()
 	defer f.Close()
-	// the sheet XML of a large table is tens of megabytes: the fastest
-	// deflate level writes it in a third of the time for a few % more bytes
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		return zw
-	})
+	sp := newSplicer()
+	f.SetZipWriter(sp.writeTo)
 	names := sheetNames(b.Tables)
 	for i := range b.Tables {
 		t := &b.Tables[i]
@@ -99,7 +116,7 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 		} else if _, err := f.NewSheet(names[i]); err != nil {
 			return err
 		}
-		if err := writeTable(ctx, f, names[i], t, b, lang, sizes[i], rows(i)); err != nil {
+		if err := writeTable(ctx, f, sp, i, names[i], t, b, lang, sizes[i], rows(i)); err != nil {
 			return fmt.Errorf("table %q: %w", t.Title, err)
 		}
 	}
@@ -214,12 +231,32 @@ type styles struct {
 	f     *excelize.File
 	num   string
 	cache map[[2]int]int // style and depth -> excelize's id
+	made  bool           // all were made: no more can be
+}
+
+// all makes every style a table's rows may take: the indented ones at
+// every depth rows can have.
+func (s *styles) all() {
+	for kind := styleTitle; kind <= styleBlankTop; kind++ {
+		depths := 1
+		if kind == styleLabel || kind == styleGroup || kind == styleSubtotal {
+			depths = data.MaxGroupDepth + 2
+		}
+		for depth := range depths {
+			s.get(kind, depth)
+		}
+	}
+	s.made = true
 }
 
 func (s *styles) get(kind style, depth int) int {
 	key := [2]int{int(kind), depth}
 	if id, ok := s.cache[key]; ok {
 		return id
+	}
+	if s.made {
+		// the styles are written: the deepest made (validation bounds depth)
+		return s.cache[[2]int{int(kind), min(depth, data.MaxGroupDepth+1)}]
 	}
 	st := &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}
 	top := []excelize.Border{{Type: "top", Color: "808080", Style: 1}}
@@ -317,18 +354,16 @@ type sheet struct {
 	st      *styles
 
 	formulas            [][]formulaTerm // computed columns' formulas, planned once
-	row                 []any           // the row being written
 	totalRow, budgetRow int             // sheet rows of the total and the budget, once written
 }
 
 // writeTable writes one sheet; top gives the table's rows. Sheet settings
 // go first: the stream writer writes them after the rows.
-func writeTable(ctx context.Context, f *excelize.File, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
+func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
 	s := &sheet{f: f, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
 		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), cache: map[[2]int]int{}}}
 	s.lastCol = s.lay.valCol(len(t.Columns) - 1)
 	s.formulas = columnFormulas(t, s.lay)
-	s.row = make([]any, s.lastCol)
 	if err := s.pageSetup(); err != nil {
 		return err
 	}
@@ -340,16 +375,33 @@ func writeTable(ctx context.Context, f *excelize.File, name string, t *data.Budg
 	if err := s.head(); err != nil {
 		return err
 	}
-	if err := t.WalkRows(s.labels, top, func(r *data.CalcRow) error {
-		// a large table takes a while: see the deadline every 1,024 rows
-		if r.Index%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		return s.write(r)
-	}); err != nil {
+	// the rows are written when the workbook is (see rows.go): their
+	// styles must exist before, since the styles are written first
+	s.st.all()
+	m := marker(table)
+	if err := sw.SetRow(cell(1, firstData), []any{excelize.Cell{Value: m}}); err != nil {
 		return err
+	}
+	last := firstData + widths.rows - 1
+	if extras := len(texts(t)); extras > 0 {
+		last += 1 + extras
+	}
+	sp.lastRow[m], sp.lastCol[m] = last, colName(s.lastCol)
+	sp.rows[m] = func(w io.Writer) error {
+		x := &rowWriter{w: bufio.NewWriterSize(w, 64<<10)}
+		if err := t.WalkRows(s.labels, top, func(r *data.CalcRow) error {
+			// a large table takes a while: see the deadline every 1,024 rows
+			if r.Index%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			s.write(x, r)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("table %q: %w", t.Title, err)
+		}
+		return x.w.Flush()
 	}
 	if err := s.texts(); err != nil {
 		return err
@@ -452,10 +504,9 @@ func (s *sheet) head() error {
 
 // write writes one computed row: its label, note and amounts, with the
 // formulas that keep it live.
-func (s *sheet) write(r *data.CalcRow) error {
+func (s *sheet) write(x *rowWriter, r *data.CalcRow) {
 	sheetRow := firstData + r.Index
-	row, lay := s.row, s.lay
-	clear(row)
+	lay := s.lay
 	label := r.Label
 	labelStyle, numStyle := s.st.get(styleLabel, r.Depth), s.st.get(styleNum, 0)
 	noteStyle := s.st.get(styleNote, 0)
@@ -468,65 +519,62 @@ func (s *sheet) write(r *data.CalcRow) error {
 	case data.TotalRow, data.BudgetRow, data.DifferenceRow:
 		labelStyle, numStyle, noteStyle = s.st.get(styleTotal, 0), s.st.get(styleNumTotal, 0), s.st.get(styleTotal, 0)
 	}
-	row[lay.labelCol-1] = excelize.Cell{Value: label, StyleID: labelStyle}
-	if lay.hasNote {
-		row[lay.noteCol-1] = excelize.Cell{Value: r.Note, StyleID: noteStyle}
-	}
-	for i := range s.t.Columns {
-		if c, ok := s.amount(r, i, sheetRow, numStyle); ok {
-			row[lay.valCol(i)-1] = c
+	height := 0.0
+	if lay.hasNote && r.Note != "" {
+		// a wrapped note needs its row's height: readers do not refit it
+		// (a column's width counts digits; text runs about 15 % narrower)
+		if lines := math.Ceil(float64(utf8.RuneCountInString(r.Note)) / ((s.widths.note - 1) * 1.15)); lines > 1 {
+			height = 15 * min(lines, 6)
 		}
 	}
+	x.start(sheetRow, height)
 	switch r.Kind {
 	case data.TotalRow:
 		s.totalRow = sheetRow
 	case data.BudgetRow:
 		s.budgetRow = sheetRow
-	case data.DifferenceRow:
+	}
+	if r.Kind == data.DifferenceRow {
 		// the label follows the difference's sign: over or under the budget
 		tot, bud := cell(lay.valCol(0), s.totalRow), cell(lay.valCol(0), s.budgetRow)
-		row[lay.labelCol-1] = excelize.Cell{Formula: fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(s.labels.Over), quote(s.labels.Under)),
-			Value: label, StyleID: labelStyle}
+		x.formulaText(lay.labelCol, labelStyle, fmt.Sprintf(`IF(%s>%s,"%s","%s")`, tot, bud, quote(s.labels.Over), quote(s.labels.Under)), label)
+	} else {
+		x.text(lay.labelCol, labelStyle, label)
 	}
-	if lay.hasNote && r.Note != "" {
-		// a wrapped note needs its row's height: readers do not refit it
-		// (a column's width counts digits; text runs about 15 % narrower)
-		lines := math.Ceil(float64(utf8.RuneCountInString(r.Note)) / ((s.widths.note - 1) * 1.15))
-		if lines > 1 {
-			return s.sw.SetRow(cell(1, sheetRow), row, excelize.RowOpts{Height: 15 * min(lines, 6)})
-		}
+	if lay.hasNote {
+		x.text(lay.noteCol, noteStyle, r.Note)
 	}
-	return s.sw.SetRow(cell(1, sheetRow), row)
+	for i := range s.t.Columns {
+		s.amount(x, r, i, sheetRow, numStyle)
+	}
+	x.end()
 }
 
-// amount is the cell of column i in a row, if it has one: a value, or a
-// formula with its value stored.
-func (s *sheet) amount(r *data.CalcRow, i, sheetRow, style int) (excelize.Cell, bool) {
+// amount writes the cell of column i in a row, if it has one: a value,
+// or a formula with its value stored.
+func (s *sheet) amount(x *rowWriter, r *data.CalcRow, i, sheetRow, style int) {
 	col := s.lay.valCol(i)
 	v := r.Values
 	switch r.Kind {
 	case data.LineRow:
 		if s.t.Columns[i].Computed() {
-			return excelize.Cell{Formula: rowFormula(s.formulas[i], sheetRow), Value: v[i].InexactFloat64(), StyleID: style}, true
-		}
-		if r.Given[i] {
-			return excelize.Cell{Value: v[i].InexactFloat64(), StyleID: style}, true
+			x.number(col, style, v[i].InexactFloat64(), rowFormula(s.formulas[i], sheetRow))
+		} else if r.Given[i] {
+			x.number(col, style, v[i].InexactFloat64(), "")
 		}
 	case data.SubtotalRow, data.TotalRow:
 		from, to := firstData+r.From, sheetRow-1
-		formula := fmt.Sprintf("SUBTOTAL(9,%s%d:%s%d)", colName(col), from, colName(col), to)
-		return excelize.Cell{Formula: formula, Value: v[i].InexactFloat64(), StyleID: style}, true
+		x.number(col, style, v[i].InexactFloat64(), fmt.Sprintf("SUBTOTAL(9,%s%d:%s%d)", colName(col), from, colName(col), to))
 	case data.BudgetRow:
 		if i == 0 {
-			return excelize.Cell{Value: v[0].InexactFloat64(), StyleID: style}, true
+			x.number(col, style, v[0].InexactFloat64(), "")
 		}
 	case data.DifferenceRow:
 		if i == 0 {
 			tot, bud := cell(col, s.totalRow), cell(col, s.budgetRow)
-			return excelize.Cell{Formula: fmt.Sprintf("ABS(%s-%s)", tot, bud), Value: v[0].InexactFloat64(), StyleID: style}, true
+			x.number(col, style, v[0].InexactFloat64(), fmt.Sprintf("ABS(%s-%s)", tot, bud))
 		}
 	}
-	return excelize.Cell{}, false
 }
 
 // texts writes the legend and notes under the table, across its width,
@@ -595,27 +643,6 @@ func rowFormula(terms []formulaTerm, row int) string {
 	return b.String()
 }
 
-// countRows is how many rows Walk gives.
-func countRows(t *data.BudgetTable) int {
-	var count func(rows []data.Row) int
-	count = func(rows []data.Row) int {
-		n := 0
-		for i := range rows {
-			if rows[i].IsGroup() {
-				n += 2 + count(rows[i].Rows)
-			} else {
-				n++
-			}
-		}
-		return n
-	}
-	n := count(t.Rows) + 1
-	if t.Budget != nil {
-		n += 2
-	}
-	return n
-}
-
 func quote(s string) string { return strings.ReplaceAll(s, `"`, `""`) }
 
 // hfEscape escapes & in header and footer text, where it starts a code.
@@ -632,44 +659,72 @@ type colWidths struct {
 // labels and notes from the rows, amounts from the largest total possible
 // (the sum of absolute values), which no printed amount exceeds.
 func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
+	m := newMeasurer(t, lang)
+	for i := range t.Rows {
+		m.add(&t.Rows[i])
+	}
+	return m.done()
+}
+
+// measurer measures a table's rows as they come, one top-level row at a
+// time (NewPlan from a budget decoded whole; PlanRows from a stream).
+type measurer struct {
+	t    *data.BudgetTable
+	lang locale.Lang
+	tl   data.TableLabels
+	w    colWidths
+	abs  []decimal.Decimal
+	idx  map[string]int
+	rows int // the rows Walk gives
+}
+
+func newMeasurer(t *data.BudgetTable, lang locale.Lang) *measurer {
 	tl := view.TableLabels(t, lang)
-	w := colWidths{label: float64(utf8.RuneCountInString(tl.Total)) + 2, values: make([]float64, len(t.Columns))}
-	abs := make([]decimal.Decimal, len(t.Columns))
-	idx := t.ColumnIndex()
-	var visit func(rows []data.Row, depth int)
-	visit = func(rows []data.Row, depth int) {
-		for i := range rows {
-			r := &rows[i]
-			l := float64(utf8.RuneCountInString(r.Label)) + 2*float64(depth) + 2
-			if r.IsGroup() {
-				l += 6 // " i alt"
-				visit(r.Rows, depth+1)
-			}
-			w.label = max(w.label, l)
-			if r.Note != "" {
-				w.note = max(w.note, float64(utf8.RuneCountInString(r.Note))+2)
-			}
-			for _, a := range r.Values {
-				if i, ok := idx[a.Key]; ok {
-					abs[i] = abs[i].Add(a.Value().Abs())
-				}
-			}
+	return &measurer{t: t, lang: lang, tl: tl, idx: t.ColumnIndex(), abs: make([]decimal.Decimal, len(t.Columns)),
+		w: colWidths{label: float64(utf8.RuneCountInString(tl.Total)) + 2, values: make([]float64, len(t.Columns))}}
+}
+
+func (m *measurer) add(r *data.Row) { m.visit(r, 0) }
+
+func (m *measurer) visit(r *data.Row, depth int) {
+	m.rows++
+	l := float64(utf8.RuneCountInString(r.Label)) + 2*float64(depth) + 2
+	if r.IsGroup() {
+		m.rows++ // its subtotal
+		l += 6   // " i alt"
+		for i := range r.Rows {
+			m.visit(&r.Rows[i], depth+1)
 		}
 	}
-	visit(t.Rows, 0)
-	w.rows = countRows(t)
-	for _, s := range []string{tl.Budget, tl.Over, tl.Under} {
+	m.w.label = max(m.w.label, l)
+	if r.Note != "" {
+		m.w.note = max(m.w.note, float64(utf8.RuneCountInString(r.Note))+2)
+	}
+	for _, a := range r.Values {
+		if i, ok := m.idx[a.Key]; ok {
+			m.abs[i] = m.abs[i].Add(a.Value().Abs())
+		}
+	}
+}
+
+func (m *measurer) done() colWidths {
+	t, w := m.t, m.w
+	w.rows = m.rows + 1 // the total
+	if t.Budget != nil {
+		w.rows += 2 // the budget and the difference
+	}
+	for _, s := range []string{m.tl.Budget, m.tl.Over, m.tl.Under} {
 		w.label = max(w.label, float64(utf8.RuneCountInString(s))+2)
 	}
 	var all decimal.Decimal
-	for _, a := range abs {
+	for _, a := range m.abs {
 		all = all.Add(a)
 	}
 	if t.Budget != nil {
 		all = all.Add(t.Budget.Abs())
 	}
 	scale := data.Units[t.Unit]
-	digits := float64(len(lang.Number(all.Div(scale), t.Decimals))) + 3
+	digits := float64(len(m.lang.Number(all.Div(scale), t.Decimals))) + 3
 	for i, c := range t.Columns {
 		w.values[i] = max(digits, min(float64(utf8.RuneCountInString(c.Label+" ("+t.Unit+")"))+2, 24), 10)
 	}

@@ -229,3 +229,30 @@ func TestSheetNames(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRowTextIsKeptExactly: the rows' cells are written by our own
+// writer (rows.go); text a spreadsheet reads specially comes back as
+// given: markup characters, leading and trailing spaces, line breaks,
+// Excel's own escapes (_x0041_), quotes in labels that formulas quote.
+func TestRowTextIsKeptExactly(t *testing.T) {
+	labels := []string{`Løn & <overtid> "A/S"`, "  indrykket", "slut ", "_x0041_ er ikke A", "_x005F_", "Øvrigt æøå – “citat”"}
+	notes := []string{"første linje\nanden linje", "tab\tinde", "", "<b>ikke fed</b>", "&amp;", ""}
+	var rows []string
+	for i, l := range labels {
+		rows = append(rows, fmt.Sprintf(`{"label":%q,"note":%q,"values":{"a":%d}}`, l, notes[i], i+1))
+	}
+	js := `{"title":"Tekst","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"rows":[` + strings.Join(rows, ",") + `]}]}`
+	f := open(t, decode(t, []byte(js)), locale.Danish)
+	for i, l := range labels {
+		r := firstData + i
+		if got, _ := f.GetCellValue("T", fmt.Sprintf("A%d", r)); got != l {
+			t.Errorf("label %d: %q, want %q", i, got, l)
+		}
+		if got, _ := f.GetCellValue("T", fmt.Sprintf("B%d", r)); got != notes[i] {
+			t.Errorf("note %d: %q, want %q", i, got, notes[i])
+		}
+		if got, _ := f.GetCellValue("T", fmt.Sprintf("C%d", r), excelize.Options{RawCellValue: true}); got != strconv.Itoa(i+1) {
+			t.Errorf("amount %d: %q", i, got)
+		}
+	}
+}

@@ -1,0 +1,234 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// A table's rows are not written through excelize's stream writer, which
+// keeps a sheet's XML in a buffer that grows to 32 MiB before it spills
+// to a temporary file, and then copies it back: a 100,000-line workbook
+// peaked at 106 MB. excelize writes each sheet with everything but its
+// rows (widths, panes, title and header rows, the notes under the table,
+// merges, page setup) and a marker row where the rows go; when it writes
+// the workbook's zip, the splicer below catches that sheet's entry,
+// small now, and writes it with the marker row replaced by the table's
+// rows, made from the JSON as the zip's deflater takes them. The cells
+// are written as excelize's stream writer writes them (inline strings,
+// stored formula values), so a reader sees no difference.
+
+// marker is the text of the row a table's rows replace.
+func marker(table int) string { return fmt.Sprintf("\u27e6protokol:rows:%d\u27e7", table) }
+
+// splicer is the zip writer excelize writes the workbook with.
+type splicer struct {
+	zw      *zip.Writer
+	rows    map[string]func(io.Writer) error // marker -> writes that table's rows
+	lastRow map[string]int                   // marker -> the sheet's last row
+	lastCol map[string]string                // marker -> its last column's name
+	name    string                           // the sheet entry being held, if any
+	held    bytes.Buffer
+}
+
+func newSplicer() *splicer {
+	return &splicer{rows: map[string]func(io.Writer) error{}, lastRow: map[string]int{}, lastCol: map[string]string{}}
+}
+
+// writeTo makes the splicer the zip writer of the workbook written to w.
+func (s *splicer) writeTo(w io.Writer) excelize.ZipWriter {
+	s.zw = zip.NewWriter(w)
+	// the sheet XML of a large table is tens of megabytes: the fastest
+	// deflate level writes it in a third of the time for a few % more bytes
+	s.zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return s
+}
+
+func (s *splicer) Create(name string) (io.Writer, error) {
+	if err := s.finish(); err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(name, "xl/worksheets/sheet") && len(s.rows) > 0 {
+		s.name = name
+		s.held.Reset()
+		return &s.held, nil
+	}
+	return s.zw.Create(name)
+}
+
+func (s *splicer) AddFS(fsys fs.FS) error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	return s.zw.AddFS(fsys)
+}
+
+func (s *splicer) Close() error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	return s.zw.Close()
+}
+
+var dimension = regexp.MustCompile(`<dimension ref="[^"]*"/>`)
+
+// finish writes the sheet entry held, its rows spliced in.
+func (s *splicer) finish() error {
+	if s.name == "" {
+		return nil
+	}
+	name := s.name
+	s.name = ""
+	w, err := s.zw.Create(name)
+	if err != nil {
+		return err
+	}
+	xmlText := s.held.Bytes()
+	for m, rows := range s.rows {
+		at := bytes.Index(xmlText, []byte(m))
+		if at < 0 {
+			continue
+		}
+		start := bytes.LastIndex(xmlText[:at], []byte("<row "))
+		end := bytes.Index(xmlText[at:], []byte("</row>"))
+		if start < 0 || end < 0 {
+			return fmt.Errorf("workbook: the marker row of %s is not a row", name)
+		}
+		end += at + len("</row>")
+		head := dimension.ReplaceAll(xmlText[:start], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, s.lastCol[m], s.lastRow[m]))
+		if _, err := w.Write(head); err != nil {
+			return err
+		}
+		if err := rows(w); err != nil {
+			return err
+		}
+		_, err := w.Write(xmlText[end:])
+		return err
+	}
+	_, err = w.Write(xmlText)
+	return err
+}
+
+// rowWriter writes rows of cells in the sheet XML excelize's stream
+// writer would write.
+type rowWriter struct {
+	w   *bufio.Writer
+	row int
+	ref []byte // scratch for a cell reference
+}
+
+func (x *rowWriter) start(row int, height float64) {
+	x.row = row
+	x.w.WriteString(`<row r="`)
+	x.w.WriteString(strconv.Itoa(row))
+	x.w.WriteByte('"')
+	if height > 0 {
+		x.w.WriteString(` ht="`)
+		x.w.WriteString(strconv.FormatFloat(height, 'f', -1, 64))
+		x.w.WriteString(`" customHeight="1"`)
+	}
+	x.w.WriteByte('>')
+}
+
+func (x *rowWriter) end() { x.w.WriteString(`</row>`) }
+
+// open starts a cell: its reference, style and type.
+func (x *rowWriter) open(col, style int, typ string) {
+	x.ref = append(colAppend(x.ref[:0], col), strconv.Itoa(x.row)...)
+	x.w.WriteString(`<c r="`)
+	x.w.Write(x.ref)
+	x.w.WriteByte('"')
+	if style != 0 {
+		x.w.WriteString(` s="`)
+		x.w.WriteString(strconv.Itoa(style))
+		x.w.WriteByte('"')
+	}
+	if typ != "" {
+		x.w.WriteString(` t="`)
+		x.w.WriteString(typ)
+		x.w.WriteByte('"')
+	}
+	x.w.WriteByte('>')
+}
+
+func (x *rowWriter) formula(f string) {
+	if f != "" {
+		x.w.WriteString(`<f>`)
+		xml.EscapeText(x.w, []byte(f))
+		x.w.WriteString(`</f>`)
+	}
+}
+
+// text is a string cell (an inline string, as excelize writes it).
+func (x *rowWriter) text(col, style int, s string) {
+	x.open(col, style, "inlineStr")
+	x.w.WriteString(`<is><t`)
+	if preserve(s) {
+		x.w.WriteString(` xml:space="preserve"`)
+	}
+	x.w.WriteByte('>')
+	writeText(x.w, s)
+	x.w.WriteString(`</t></is></c>`)
+}
+
+// formulaText is a formula with its text value stored.
+func (x *rowWriter) formulaText(col, style int, f, v string) {
+	x.open(col, style, "str")
+	x.formula(f)
+	x.w.WriteString(`<v>`)
+	writeText(x.w, v)
+	x.w.WriteString(`</v></c>`)
+}
+
+// number is a number, with the formula that computes it if any.
+func (x *rowWriter) number(col, style int, v float64, f string) {
+	x.open(col, style, "")
+	x.formula(f)
+	x.w.WriteString(`<v>`)
+	x.w.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+	x.w.WriteString(`</v></c>`)
+}
+
+// preserve: leading or trailing white space, which XML readers drop.
+func preserve(s string) bool {
+	if s == "" {
+		return false
+	}
+	return strings.ContainsRune("\t\n\r ", rune(s[0])) || strings.ContainsRune("\t\n\r ", rune(s[len(s)-1]))
+}
+
+// escapedBstr is text Excel would read as an escaped character (_x000D_):
+// its underscore is escaped itself (_x005F_), as excelize does.
+var escapedBstr = regexp.MustCompile(`_x[0-9A-Fa-f]{4}_`)
+
+func writeText(w *bufio.Writer, s string) {
+	if strings.Contains(s, "_x") {
+		s = escapedBstr.ReplaceAllString(s, "_x005F$0")
+	}
+	xml.EscapeText(w, []byte(s))
+}
+
+// colAppend appends a column's letters (1 = A).
+func colAppend(b []byte, col int) []byte {
+	var letters [4]byte
+	i := len(letters)
+	for col > 0 {
+		col--
+		i--
+		letters[i] = byte('A' + col%26)
+		col /= 26
+	}
+	return append(b, letters[i:]...)
+}
