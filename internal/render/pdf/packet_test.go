@@ -108,3 +108,33 @@ func writeTemp(t *testing.T, b []byte) string {
 	}
 	return p
 }
+
+// TestAttachmentWithObjectStreams: a file whose objects sit in compressed
+// object streams behind a cross-reference stream (what current writers
+// make; qpdf rewrites one so) is read and placed like any other.
+func TestAttachmentWithObjectStreams(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	if err := os.WriteFile(in, pdftest.Numbered("Kompakt fil", 3), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("qpdf", "--object-streams=generate", "--compress-streams=y", in, out).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("/ObjStm")) {
+		t.Fatal("qpdf wrote no object stream: the test would prove nothing")
+	}
+	doc := &Document{Markdown: "Tekst.\n\n<!-- attachment k -->\n", Attachments: []*Attachment{{Key: "k", Stamp: "Bilag 1.1 · Kompakt", Source: readSource(t, b)}}}
+	var buf bytes.Buffer
+	if _, err := Render(context.Background(), &buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	pages := pdftest.Pages(t, buf.Bytes())
+	if len(pages) != 4 || !strings.Contains(pdftest.Squash(pages[3]), "Kompakt fil page 3 of 3") {
+		t.Errorf("pages %q", pages)
+	}
+}
