@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"protokol/examples"
+	"protokol/internal/pdftest"
 )
 
 var screenshots = flag.String("screenshots", "", "directory to write the browser test's screenshots to (docs/ for the README)")
@@ -368,11 +369,51 @@ func TestWebPage(t *testing.T) {
 		}
 	}
 	shoot(t, ctx, "web-page.png")
+	if st := eval(`document.getElementById("status").textContent`); !strings.Contains(st, "Bilagenes filer er ikke valgt") {
+		t.Errorf("the example names attachment files none of which is chosen; the status says %q", st)
+	}
+	agendaPages, _ := strconv.Atoi(fmt.Sprint(res.Headers["X-Page-Count"]))
+
+	// choose one attachment's PDF: the preview is the packet, with it
+	bilag := filepath.Join(dir, "forlig-beskaeftigelsesreform.pdf") // the name the example gives it
+	if err := os.WriteFile(bilag, pdftest.Numbered("Forligsteksten", 3), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	attachment := `//fieldset[legend[contains(., "Orientering om reform")]]//fieldset[legend[normalize-space()="Bilag 1"]]`
+	run("choosing an attachment's PDF", chromedp.SetUploadFiles(chromedp.Search(attachment+`//input[@type="file"]`), []string{bilag}),
+		chromedp.WaitVisible(chromedp.Search(attachment+`//span[contains(., "forlig-beskaeftigelsesreform.pdf · ")]`)))
+	run("previewing the packet", chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#status[data-state="ready"]`)))
+	_, req, res = bl.last("/v1/agenda")
+	if ct, _ := req.Headers["Content-Type"].(string); !strings.HasPrefix(ct, "multipart/form-data") {
+		t.Errorf("the packet was posted as %q", ct)
+	}
+	if n, _ := strconv.Atoi(fmt.Sprint(res.Headers["X-Page-Count"])); n != agendaPages+3 {
+		t.Errorf("the packet has %d pages; the agenda %d and the file 3", n, agendaPages)
+	}
+	run("showing the attachment", chromedp.ScrollIntoView(chromedp.Search(attachment)))
+	shoot(t, ctx, "web-page-packet.png")
+	if st := eval(`document.getElementById("status").textContent`); !strings.Contains(st, "Bilag uden valgt fil er ikke vedlagt") {
+		t.Errorf("the other named files are not chosen; the status says %q", st)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		cmd := exec.Command("pdftotext", "-", "-")
+		cmd.Stdin = bytes.NewReader(readBlob(t, ctx, ts.URL, attr("#pdf", "src")))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := strings.Join(strings.Fields(string(out)), " "); !strings.Contains(text, "Forligsteksten page 3 of 3") || !strings.Contains(text, "Bilag 2.1 · Forlig om reform") {
+			t.Errorf("the previewed packet lacks the attachment's pages or stamp")
+		}
+	}
 
 	// a reload brings the edit back
 	run("reloading", chromedp.Reload(), ready, chromedp.WaitVisible(firstItem))
 	if got := value(byLabel("Udvalg")); got != edited {
 		t.Fatalf("after a reload Udvalg shows %q, want %q", got, edited)
+	}
+	if n := count(attachment + `//span[contains(., "forlig-beskaeftigelsesreform.pdf er ikke valgt i denne browser")]`); n != 1 {
+		t.Error("after a reload the form does not say the attachment's file must be chosen again")
 	}
 
 	// export: the edit, every item, and every field the form does not show

@@ -25,6 +25,9 @@ const TEXT = {
     summary: "Sagsresumé", sections: "Afsnit", section: "Afsnit", heading: "Overskrift", body: "Tekst", addSection: "Tilføj afsnit",
     recommendation: "Indstilling", idecision: "Beslutning", attachments: "Bilag", attachment: "Bilag", atitle: "Titel",
     anumber: "Nummer", addAttachment: "Tilføj bilag", none: "–",
+    pdfFile: "PDF-fil", removeFile: "Fjern fil", noFile: "Ingen fil: bilaget nævnes, men vedlægges ikke.",
+    fileNotLoaded: "{file} er ikke valgt i denne browser: vælg den igen for at vedlægge den.",
+    filesMissing: " Bilag uden valgt fil er ikke vedlagt.", aloneNote: " Bilagenes filer er ikke valgt: dagsordenen alene.",
     working: "Danner …", ready: "PDF dannet: {pages} ({size}).", failed: "Ikke dannet: {detail}",
     fieldErrors: "Dokumentet har fejl: se felterne markeret med rødt.", network: "Serveren svarer ikke: {detail}",
     imported: "{file} er indlæst.", badJSON: "{file} er ikke gyldig JSON: {detail}", notObject: "{file} er ikke et JSON-objekt.",
@@ -49,6 +52,9 @@ const TEXT = {
     summary: "Summary", sections: "Sections", section: "Section", heading: "Heading", body: "Text", addSection: "Add section",
     recommendation: "Recommendation", idecision: "Decision", attachments: "Attachments", attachment: "Attachment", atitle: "Title",
     anumber: "Number", addAttachment: "Add attachment", none: "–",
+    pdfFile: "PDF file", removeFile: "Remove file", noFile: "No file: the attachment is listed, not included.",
+    fileNotLoaded: "{file} is not chosen in this browser: choose it again to include it.",
+    filesMissing: " Attachments without a chosen file are not included.", aloneNote: " The attachments' files are not chosen: the document alone.",
     working: "Rendering …", ready: "PDF ready: {pages} ({size}).", failed: "Not rendered: {detail}",
     fieldErrors: "The document has errors: see the fields marked in red.", network: "The server does not answer: {detail}",
     imported: "{file} is loaded.", badJSON: "{file} is not valid JSON: {detail}", notObject: "{file} is not a JSON object.",
@@ -64,6 +70,10 @@ const T = TEXT[lang];
 let model = {};          // the meeting document
 let budget = null;       // the budget document, as imported
 let previewURL = null;   // the object URL of the last good preview
+// the attachments' PDFs chosen in this session, by file name: a page
+// cannot keep files, so after a reload the document still names them
+// (its file fields) and they are chosen again
+const files = new Map();
 
 function pickLanguage() {
   const q = new URLSearchParams(location.search).get("lang");
@@ -186,6 +196,45 @@ function field(path, label, opts = {}) {
     el("label", { for: id, text: label }), input, el("span", { class: "error", id: errId }));
 }
 
+// fileField chooses an attachment's PDF: the document keeps its name (the
+// attachment's file), the session the file. Problems with the file are
+// answered for the attachment's path, so they show here.
+function fileField(path, redraw) {
+  const errId = "f" + ++uid + "-error";
+  const name = getPath(path + ".file");
+  const chosen = name ? files.get(name) : undefined;
+  const input = el("input", { type: "file", accept: "application/pdf,.pdf", "aria-describedby": errId });
+  input.dataset.field = path;
+  input.addEventListener("change", () => {
+    const f = input.files && input.files[0];
+    if (!f) return;
+    files.set(f.name, f);
+    setPath(path + ".file", f.name);
+    redraw();
+  });
+  const state = !name ? T.noFile : chosen ? `${name} · ${size(chosen.size)}` : fmt(T.fileNotLoaded, { file: name });
+  return el("div", { class: "field wide attach" },
+    el("label", { class: "file" }, el("span", { text: T.pdfFile }), input),
+    el("span", { class: "filestate", text: state }),
+    name ? button(T.removeFile, () => { setPath(path + ".file", ""); redraw(); }, { "aria-label": T.removeFile + ": " + name }) : null,
+    el("span", { class: "error", id: errId }));
+}
+
+// chosenFiles are the chosen files the document names, and whether it
+// names any it has not got.
+function chosenFiles() {
+  const out = new Map();
+  let missing = false;
+  for (const it of getPath("items") || []) {
+    for (const a of (it && it.attachments) || []) {
+      if (!a || !a.file) continue;
+      if (files.has(a.file)) out.set(a.file, files.get(a.file));
+      else missing = true;
+    }
+  }
+  return { out, missing };
+}
+
 function choices(keys, withDefault) {
   const o = keys.map((k) => [k, T[k] || k]);
   return withDefault ? [["", T.none], ...o] : o;
@@ -260,6 +309,7 @@ function renderItems() {
           field(`${at}.attachments[${j}].title`, T.atitle, { required: true }),
           field(`${at}.attachments[${j}].number`, T.anumber),
           field(`${at}.attachments[${j}].access`, T.access, { options: [["open", T.open], ["closed", T.closed]] }),
+          fileField(`${at}.attachments[${j}]`, drawAttachments),
         ], drawAttachments)),
       button(T.addAttachment, () => { list(at + ".attachments").push({ title: "" }); save(); drawAttachments(); }));
     };
@@ -319,10 +369,19 @@ function showProblem(p, scope) {
 
 // ---- talking to the API ----
 
-async function post(path, doc, params) {
+// post sends a document; with attachment files, as the packet upload
+// (multipart: the JSON as the part "meeting", each file under its name).
+async function post(path, doc, params, attached) {
   const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== false));
   const url = path + (q.toString() ? "?" + q : "");
-  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(doc) });
+  let init = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(doc) };
+  if (attached && attached.size) {
+    const form = new FormData();
+    form.append("meeting", init.body); // a string: a Blob would be sent as a file named "blob"
+    for (const [name, f] of attached) form.append("file", f, name);
+    init = { method: "POST", body: form };
+  }
+  const res = await fetch(url, init);
   if (res.ok) return { res, blob: await res.blob() };
   let problem;
   try { problem = await res.json(); } catch { problem = { status: res.status, title: res.statusText }; }
@@ -356,9 +415,17 @@ async function preview() {
   clearErrors();
   status.textContent = T.working;
   status.dataset.state = "working";
+  // the packet is for agendas and minutes; a decision record has no attachments
+  const { out: attached, missing } = o.document === "decisions" ? { out: new Map(), missing: false } : chosenFiles();
+  let doc = model;
+  if (attached.size && missing) {
+    // a packet of the files at hand: the others are listed, not included
+    doc = JSON.parse(JSON.stringify(model));
+    for (const it of doc.items || []) for (const a of (it && it.attachments) || []) if (a && a.file && !attached.has(a.file)) delete a.file;
+  }
   let r;
   try {
-    r = await post("/v1/" + o.document, model, { template: o.template, lang: o.lang, public: o.public ? "true" : "" });
+    r = await post("/v1/" + o.document, doc, { template: o.template, lang: o.lang, public: o.public ? "true" : "" }, attached);
   } catch (e) {
     status.textContent = fmt(T.network, { detail: String(e) });
     status.dataset.state = "error";
@@ -381,7 +448,9 @@ async function preview() {
   a.download = filenameOf(r.res, o.document + ".pdf");
   a.hidden = false;
   const pages = r.res.headers.get("X-Page-Count");
-  status.textContent = fmt(T.ready, { pages: pages ? pages + (lang === "da" ? " sider" : " pages") : a.download, size: size(r.blob.size) });
+  let note = "";
+  if (missing) note = attached.size ? T.filesMissing : T.aloneNote;
+  status.textContent = fmt(T.ready, { pages: pages ? pages + (lang === "da" ? " sider" : " pages") : a.download, size: size(r.blob.size) }) + note;
   status.dataset.state = "ready";
 }
 
