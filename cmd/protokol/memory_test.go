@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"protokol/examples"
 )
 
 // runEnv, when set, makes the test binary run the command its value
@@ -23,29 +24,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// budgetJSON is a budget of groups × lines rows, three columns, one
-// computed.
-func budgetJSON(groups, lines int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"title":"Stort budget","municipality":"Aarhus Kommune","tables":[{"title":"Alle konti","unit":"1.000 kr.","decimals":1,` +
-		`"columns":[{"key":"budget","label":"Budget"},{"key":"spent","label":"Forbrug"},{"key":"diff","label":"Afvigelse","formula":"budget - spent"}],"rows":[`)
-	for g := range groups {
-		if g > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"label":"Område %d","rows":[`, g+1)
-		for l := range lines {
-			if l > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, `{"label":"Konto %d.%d","values":{"budget":%d.25,"spent":%d.5}}`, g+1, l+1, 1000+g*7+l, 900+l*3)
-		}
-		b.WriteString(`]}`)
-	}
-	b.WriteString(`]}]}`)
-	return b.Bytes()
-}
-
 // TestWorkbookOf100000LinesPeaksUnder80MB renders a 100,000-line budget
 // (7 MB of JSON) to a workbook as a process of its own, under Go's
 // default GC, and reads its peak resident memory: at most 80 MB. (The
@@ -56,7 +34,7 @@ func TestWorkbookOf100000LinesPeaksUnder80MB(t *testing.T) {
 	}
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "b.json"), filepath.Join(dir, "b.xlsx")
-	if err := os.WriteFile(in, budgetJSON(2000, 50), 0o644); err != nil {
+	if err := os.WriteFile(in, examples.LargeBudget(2000, 50), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0])

@@ -1,37 +1,16 @@
 package render_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"testing"
 
+	"protokol/examples"
 	"protokol/internal/data"
 	"protokol/internal/render"
 )
 
-// bigBudget is a budget of groups × lines rows with three columns, one
-// computed, as JSON.
-func bigBudget(groups, lines int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"title":"Stort budget","municipality":"Aarhus Kommune","tables":[{"title":"Alle konti","unit":"1.000 kr.","decimals":1,` +
-		`"columns":[{"key":"budget","label":"Budget"},{"key":"spent","label":"Forbrug"},{"key":"diff","label":"Afvigelse","formula":"budget - spent"}],"rows":[`)
-	for g := range groups {
-		if g > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"label":"Område %d","rows":[`, g+1)
-		for l := range lines {
-			if l > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, `{"label":"Konto %d.%d","values":{"budget":%d.25,"spent":%d.5}}`, g+1, l+1, 1000+g*7+l, 900+l*3)
-		}
-		b.WriteString(`]}`)
-	}
-	b.WriteString(`]}]}`)
-	return b.Bytes()
-}
+// bigBudget is examples.LargeBudget.
+func bigBudget(groups, lines int) []byte { return examples.LargeBudget(groups, lines) }
 
 // BenchmarkBudgetXLSX100k: 100,000 lines (2,000 groups of 50) from JSON to
 // a workbook. Goal: 1 s and 100 MB peak.

@@ -212,40 +212,39 @@ func codeHex(b *strings.Builder, c int) {
 // encodingCMap maps the codes to the glyphs they draw (CIDs, which are
 // glyph numbers: CIDToGIDMap is the identity).
 func encodingCMap(name string, glyphs []uint16) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n/CMapName /%s def\n/CMapType 1 def\n/WMode 0 def\n", name)
-	b.WriteString(codespace(len(glyphs)))
-	for i := 0; i < len(glyphs); i += 100 {
-		chunk := glyphs[i:min(i+100, len(glyphs))]
-		fmt.Fprintf(&b, "%d begincidchar\n", len(chunk))
-		for k, g := range chunk {
-			codeHex(&b, i+k)
-			fmt.Fprintf(&b, " %d\n", g)
-		}
-		b.WriteString("endcidchar\n")
-	}
-	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
-	return b.String()
+	head := fmt.Sprintf("%%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n/CMapName /%s def\n/CMapType 1 def\n/WMode 0 def\n", name)
+	return cmap(head, "cidchar", glyphs, func(b *strings.Builder, g uint16) { fmt.Fprintf(b, " %d", g) })
 }
 
 // toUnicode is the CMap from codes to the characters their glyphs
 // stood for.
 func toUnicode(glyphs []uint16, chars []rune) string {
+	head := "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	return cmap(head, "bfchar", glyphs, func(b *strings.Builder, g uint16) {
+		b.WriteString(" <")
+		for _, u := range utf16.Encode([]rune{chars[g]}) {
+			fmt.Fprintf(b, "%04X", u)
+		}
+		b.WriteString(">")
+	})
+}
+
+// cmap writes a CMap of fontUse's codes: head, the code space, then for
+// each code (the glyph glyphs[code]) its entry in blocks of 100, as the
+// CMap format allows.
+func cmap(head, block string, glyphs []uint16, entry func(*strings.Builder, uint16)) string {
 	var b strings.Builder
-	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n")
+	b.WriteString(head)
 	b.WriteString(codespace(len(glyphs)))
 	for i := 0; i < len(glyphs); i += 100 {
 		chunk := glyphs[i:min(i+100, len(glyphs))]
-		fmt.Fprintf(&b, "%d beginbfchar\n", len(chunk))
+		fmt.Fprintf(&b, "%d begin%s\n", len(chunk), block)
 		for k, g := range chunk {
 			codeHex(&b, i+k)
-			b.WriteString(" <")
-			for _, u := range utf16.Encode([]rune{chars[g]}) {
-				fmt.Fprintf(&b, "%04X", u)
-			}
-			b.WriteString(">\n")
+			entry(&b, g)
+			b.WriteByte('\n')
 		}
-		b.WriteString("endbfchar\n")
+		fmt.Fprintf(&b, "end%s\n", block)
 	}
 	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
 	return b.String()

@@ -8,32 +8,20 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"protokol/internal/pdftest"
 )
 
 // chain is a PDF whose one page reaches n objects, each referring to
 // the next: cheap to write, costly to read (pdfcpu takes about 8 KB of
 // allocation per object) and to copy.
 func chain(n int) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	offs := make([]int, n+1)
-	head := []string{"<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
+	objs := []string{"<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
 		"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</X [4 0 R]>>>>"}
-	for i := 1; i <= n; i++ {
-		offs[i] = b.Len()
-		if i <= len(head) {
-			fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i, head[i-1])
-		} else {
-			fmt.Fprintf(&b, "%d 0 obj\n[%d 0 R]\nendobj\n", i, i+1)
-		}
+	for i := len(objs) + 1; i <= n; i++ {
+		objs = append(objs, fmt.Sprintf("[%d 0 R]", i+1))
 	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", n+1)
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "%010d 00000 n \n", offs[i])
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", n+1, x)
-	return b.Bytes()
+	return pdftest.Objects(objs...)
 }
 
 // TestCostlyAttachmentSeesTheDeadline: a file of 300,000 objects (16 MB,
