@@ -41,3 +41,27 @@ func TestConcurrentRendersAgree(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestConcurrentPacketsAgree: packets read their files with pdfcpu at
+// once (run with -race): nothing of one file reaches another's packet.
+func TestConcurrentPacketsAgree(t *testing.T) {
+	r := newRenderer(t)
+	want := renderMeeting(t, r, data.DocAgenda, meeting(t), render.Options{Files: exampleFiles(t)}).Body
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Go(func() {
+			res, err := r.Meeting(context.Background(), data.DocAgenda, meeting(t), render.Options{Files: exampleFiles(t)})
+			if err != nil {
+				errs <- err.Error()
+			} else if !bytes.Equal(res.Body, want) {
+				errs <- "a concurrent packet differs"
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
