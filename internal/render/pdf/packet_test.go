@@ -138,3 +138,12 @@ func TestAttachmentWithObjectStreams(t *testing.T) {
 		t.Errorf("pages %q", pages)
 	}
 }
+
+// TestAttachmentWithBytesBeforeItsHeader: readers find the header within
+// the first 1,024 bytes, and so does ours.
+func TestAttachmentWithBytesBeforeItsHeader(t *testing.T) {
+	b := append([]byte("Content-Type: application/pdf\r\n\r\n"), pdftest.Numbered("Forskudt", 1)...)
+	if s := readSource(t, b); s.Pages() != 1 {
+		t.Errorf("%d pages", s.Pages())
+	}
+}

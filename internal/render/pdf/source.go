@@ -73,7 +73,9 @@ const maxTreeDepth = 64 // page tree levels; real files have two or three
 // *SourceError or *TooManySourcePagesError; a cancelled ctx stops the
 // reading.
 func ReadSource(ctx context.Context, b []byte, lim SourceLimits) (src *Source, err error) {
-	if !bytes.HasPrefix(bytes.TrimLeft(b[:min(len(b), 1024)], "\x00\t\n\f\r "), []byte("%PDF-")) {
+	// readers look for the header in the first 1,024 bytes: some systems
+	// put a few bytes before it
+	if !bytes.Contains(b[:min(len(b), 1024)], []byte("%PDF-")) {
 		if len(b) == 0 {
 			return nil, &SourceError{"is empty"}
 		}
