@@ -187,6 +187,10 @@ func attr(n ast.Node, name string) (string, bool) {
 		return string(v), true
 	case string:
 		return v, true
+	case float64: // goldmark reads an unquoted number (outline=1) as one
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case int:
+		return strconv.Itoa(v), true
 	}
 	return "", false
 }

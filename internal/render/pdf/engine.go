@@ -69,11 +69,12 @@ type engine struct {
 	tags        *tagger
 
 	// the packet's attachments (packet.go)
-	attachments map[string]*Attachment
-	placedKeys  map[string]bool
-	placed      []placed // attachment pages drawn, in page order
-	attachPages int      // pages that are attachment pages
-	lastAttach  bool     // the last bookmark is an attachment's
+	attachments   map[string]*Attachment
+	placedKeys    map[string]bool
+	placed        []placed // attachment pages drawn, in page order
+	attachPages   int      // pages that are attachment pages
+	lastAttach    bool     // the last bookmark is an attachment's (or one of its own)
+	attachOutline int      // the outline level of the last attachment's bookmark
 
 	w, h  float64      // the current page's size: A4, portrait or landscape
 	sizes [][2]float64 // every page's, by page number

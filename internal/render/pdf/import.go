@@ -17,7 +17,7 @@ import (
 // decoded, joined and compressed anew) with its resources, drawn on one
 // of our pages inside a transformation that rotates and scales it. The
 // objects the resources reach are copied once per attachment file, with
-// new numbers; the rest of the file (its outline, annotations, structure
+// new numbers; the rest of the file (annotations, structure
 // tree, metadata) is not carried over.
 
 // placed is one attachment page drawn on one of our pages.

@@ -12,7 +12,8 @@ import (
 // portrait or landscape as it is shown, scaled into the space between a
 // stamp in the top margin and the running footer, so the stamp and the
 // footer never cover its text. Its first page is a link target and gets
-// a bookmark one level below the previous one (the item's); the pages
+// a bookmark one level below the previous one (the item's), with the
+// file's own bookmarks under it (source.go reads them); the pages
 // are one Figure in the structure tree, with the attachment's name as
 // its alternate text, since their own text is not tagged.
 type Attachment struct {
@@ -69,12 +70,14 @@ func (e *engine) attach(key string) {
 			}
 			level := e.bookmarkDepth()
 			if e.lastAttach {
-				level = e.lastOutline // a sibling of the attachment before
+				level = e.attachOutline // a sibling of the attachment before
 			}
 			e.pdf.Bookmark(utf16BE(stamp), level, 0)
 			e.bookmark++
 			e.lastOutline = level
+			e.attachOutline = level
 		}
+		e.sourceBookmarks(a.Source, i)
 		// the stamp: pagination, like a running header
 		e.artifact(func() {
 			e.drawText(attachSide, stampBase, bold, smallSize, grey, e.fit(stamp, bold, smallSize, e.w-2*attachSide))
@@ -97,6 +100,21 @@ func (e *engine) attach(key string) {
 	e.tags.close()
 	e.lastAttach = true
 	e.y = bottom + 1 // what follows starts on a page of its own
+}
+
+// sourceBookmarks adds the attachment's own bookmarks that open its page
+// i, under the attachment's bookmark, never more than one level below
+// the bookmark before (a file's outline need not follow its pages).
+func (e *engine) sourceBookmarks(src *Source, i int) {
+	for _, b := range src.outline {
+		if b.page != i {
+			continue
+		}
+		level := min(e.attachOutline+1+b.level, e.bookmarkDepth())
+		e.pdf.Bookmark(utf16BE(e.clean.clean(b.title)), level, 0)
+		e.bookmark++
+		e.lastOutline = level
+	}
 }
 
 // attachPage starts a page for an attachment page: A4 in its

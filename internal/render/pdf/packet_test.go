@@ -147,3 +147,27 @@ func TestAttachmentWithBytesBeforeItsHeader(t *testing.T) {
 		t.Errorf("%d pages", s.Pages())
 	}
 }
+
+// TestAttachmentKeepsItsOwnBookmarks: a file's own bookmarks come along,
+// under the attachment's, each opening its page in the packet.
+func TestAttachmentKeepsItsOwnBookmarks(t *testing.T) {
+	var file bytes.Buffer
+	if _, err := Render(context.Background(), &file, &Document{Lang: "da",
+		Markdown: "# Kapitel 1 {#k1}\n\nTekst.\n\n## Afsnit 1.1 {#a11 outline=1}\n\nMere.\n\n<!-- pagebreak -->\n\n# Kapitel 2 {#k2}\n\nSidst.\n"}); err != nil {
+		t.Fatal(err)
+	}
+	doc := &Document{
+		Markdown:    "## Punkt 1 {#p1}\n\nTekst.\n\n<!-- attachment k -->\n\n## Punkt 2 {#p2}\n\nMere.\n",
+		Attachments: []*Attachment{{Key: "k", Stamp: "Bilag 1.1 · Rapport", Source: readSource(t, file.Bytes())}},
+	}
+	var buf bytes.Buffer
+	if _, err := Render(context.Background(), &buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []pdftest.Bookmark{{Title: "Punkt 1", Page: 1}, {Title: "Bilag 1.1 · Rapport", Page: 2, Level: 1},
+		{Title: "Kapitel 1", Page: 2, Level: 2}, {Title: "Afsnit 1.1", Page: 2, Level: 3}, {Title: "Kapitel 2", Page: 3, Level: 2},
+		{Title: "Punkt 2", Page: 4}}
+	if got := pdftest.Outline(t, buf.Bytes()); !slices.Equal(got, want) {
+		t.Errorf("bookmarks\n %v\nwant\n %v", got, want)
+	}
+}

@@ -40,7 +40,21 @@ type Source struct {
 	pages []srcPage
 	limit int64 // SourceLimits.MaxDecodeBytes
 	bytes int64 // the file's size
+	// the file's own bookmarks, in order, each with its page (0-based)
+	// and its level below the attachment's bookmark (0 at the top)
+	outline []srcBookmark
 }
+
+type srcBookmark struct {
+	title       string
+	page, level int
+}
+
+// Bounds of an attachment's own bookmarks carried into the packet.
+const (
+	maxOutline      = 1_000
+	maxOutlineLevel = 3
+)
 
 type srcPage struct {
 	dict      types.Dict
@@ -125,7 +139,42 @@ func ReadSource(ctx context.Context, b []byte, lim SourceLimits) (src *Source, e
 	if len(s.pages) == 0 {
 		return nil, &SourceError{"has no pages"}
 	}
+	s.readOutline(pc)
 	return s, nil
+}
+
+// readOutline keeps the file's bookmarks that open one of its pages, the
+// first levels of them. A broken outline is no reason to refuse a file:
+// it is left out.
+func (s *Source) readOutline(pc *model.Context) {
+	pc.PageCount = len(s.pages)
+	// pdfcpu finds the outline when it validates a file, which we do not
+	cat, err := pc.XRefTable.Catalog()
+	if err != nil {
+		return
+	}
+	if pc.Outlines, err = pc.XRefTable.DereferenceDict(cat["Outlines"]); err != nil || pc.Outlines == nil {
+		return
+	}
+	bms, err := pdfcpu.Bookmarks(pc)
+	if err != nil {
+		return
+	}
+	var walk func([]pdfcpu.Bookmark, int)
+	walk = func(bms []pdfcpu.Bookmark, level int) {
+		for _, b := range bms {
+			if len(s.outline) >= maxOutline {
+				return
+			}
+			if b.PageFrom >= 1 && b.PageFrom <= len(s.pages) && strings.TrimSpace(b.Title) != "" {
+				s.outline = append(s.outline, srcBookmark{title: b.Title, page: b.PageFrom - 1, level: level})
+			}
+			if level+1 < maxOutlineLevel {
+				walk(b.Kids, level+1)
+			}
+		}
+	}
+	walk(bms, 0)
 }
 
 func shortError(err error) string {
