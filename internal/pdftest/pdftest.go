@@ -19,13 +19,35 @@ func need(t testing.TB, tool string) {
 	}
 }
 
-func write(t testing.TB, pdf []byte) string {
+func write(t testing.TB, pdf []byte) string { t.Helper(); return File(t, pdf) }
+
+// File writes a PDF to a file of the test's and returns its path, for
+// tools that read files.
+func File(t testing.TB, pdf []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(p, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// QPDF is the PDF as qpdf rewrites it with flags (--qdf, --encrypt …,
+// --object-streams=generate): the file decompressed for a search, or
+// made the way another writer makes it.
+func QPDF(t testing.TB, pdf []byte, flags ...string) []byte {
+	t.Helper()
+	need(t, "qpdf")
+	out := filepath.Join(t.TempDir(), "qpdf.pdf")
+	args := append(append(flags[:len(flags):len(flags)], File(t, pdf)), out)
+	if b, err := exec.Command("qpdf", args...).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf %s: %v\n%s", strings.Join(flags, " "), err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // Pages returns the text of every page, in reading order.

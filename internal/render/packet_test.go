@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -188,18 +187,7 @@ func TestPublicPacketHoldsNothingOfClosedAttachments(t *testing.T) {
 // where a name or title would be found whatever stream held it.
 func uncompressed(t *testing.T, pdf []byte) []byte {
 	t.Helper()
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := exec.Command("qpdf", "--qdf", "--object-streams=disable", in, out).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf --qdf: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := pdftest.QPDF(t, pdf, "--qdf", "--object-streams=disable")
 	// text strings are UTF-16 in hex: decode them too
 	hexes := regexp.MustCompile(`<FEFF([0-9A-Fa-f]+)>`)
 	for _, h := range hexes.FindAllSubmatch(b, -1) {
@@ -213,22 +201,10 @@ func uncompressed(t *testing.T, pdf []byte) []byte {
 	return b
 }
 
+// encrypt: no user password, an owner password; it opens in any viewer.
 func encrypt(t *testing.T, pdf []byte) []byte {
 	t.Helper()
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// no user password, an owner password: it opens in any viewer
-	if b, err := exec.Command("qpdf", "--encrypt", "", "owner", "256", "--", in, out).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf --encrypt: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return pdftest.QPDF(t, pdf, "--encrypt", "", "owner", "256", "--")
 }
 
 // deflated is b compressed as a FlateDecode stream holds it.

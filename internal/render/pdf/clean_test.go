@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
+	"protokol/internal/pdftest"
 	"regexp"
 	"strings"
 	"testing"
@@ -89,18 +88,7 @@ func contentStreams(t *testing.T, pdf []byte) []string {
 	if _, err := exec.LookPath("qpdf"); err != nil {
 		t.Skip("qpdf is needed (apt-get install qpdf; .ci/run installs it)")
 	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := exec.Command("qpdf", "--qdf", "--object-streams=disable", in, out).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf: %v %s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := pdftest.QPDF(t, pdf, "--qdf", "--object-streams=disable")
 	parts := regexp.MustCompile(`%% Contents for page \d+\n`).Split(string(b), -1)[1:]
 	for i, p := range parts {
 		if j := strings.Index(p, "endstream"); j >= 0 {

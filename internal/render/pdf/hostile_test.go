@@ -52,7 +52,7 @@ func TestLongObjectChainIsCopied(t *testing.T) {
 	if _, err := Render(context.Background(), &out, d); err != nil {
 		t.Fatal(err)
 	}
-	xref, err := exec.Command("qpdf", "--show-xref", writeTemp(t, out.Bytes())).Output()
+	xref, err := exec.Command("qpdf", "--show-xref", pdftest.File(t, out.Bytes())).Output()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,7 @@ package pdf
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,7 +24,7 @@ func readSource(t *testing.T, b []byte) *Source {
 // pageSizes are pdfinfo's "W x H" of every page, in whole points.
 func pageSizes(t *testing.T, b []byte) []string {
 	t.Helper()
-	out, err := exec.Command("pdfinfo", "-f", "1", "-l", "9999", writeTemp(t, b)).Output()
+	out, err := exec.Command("pdfinfo", "-f", "1", "-l", "9999", pdftest.File(t, b)).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,36 +93,16 @@ func TestAttachmentPagesArePlacedStampedAndBookmarked(t *testing.T) {
 	if !slices.Contains(tagged.Types, "Figure") {
 		t.Errorf("the attachment's pages are no Figure: %v", tagged.Types)
 	}
-	if out, err := exec.Command("qpdf", "--check", writeTemp(t, b)).CombinedOutput(); err != nil {
+	if out, err := exec.Command("qpdf", "--check", pdftest.File(t, b)).CombinedOutput(); err != nil {
 		t.Errorf("qpdf --check: %v\n%s", err, out)
 	}
-}
-
-func writeTemp(t *testing.T, b []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // TestAttachmentWithObjectStreams: a file whose objects sit in compressed
 // object streams behind a cross-reference stream (what current writers
 // make; qpdf rewrites one so) is read and placed like any other.
 func TestAttachmentWithObjectStreams(t *testing.T) {
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
-	if err := os.WriteFile(in, pdftest.Numbered("Kompakt fil", 3), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := exec.Command("qpdf", "--object-streams=generate", "--compress-streams=y", in, out).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := pdftest.QPDF(t, pdftest.Numbered("Kompakt fil", 3), "--object-streams=generate", "--compress-streams=y")
 	if !bytes.Contains(b, []byte("/ObjStm")) {
 		t.Fatal("qpdf wrote no object stream: the test would prove nothing")
 	}
