@@ -76,11 +76,10 @@ var Units = map[string]decimal.Decimal{
 }
 
 const (
-	maxCellText   = 32_767 // characters in one spreadsheet cell
-	maxGroupDepth = MaxGroupDepth
-	maxColumns    = 50
-	maxRows       = 1_000_000
-	maxDecimals   = 4
+	maxCellText = 32_767 // characters in one spreadsheet cell
+	maxColumns  = 50
+	maxRows     = 1_000_000
+	maxDecimals = 4
 )
 
 // maxAmount keeps amounts within the 15 significant digits a spreadsheet
@@ -221,8 +220,8 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 	required(p, dot(path, "label"), r.Label)
 	short(p, dot(path, "note"), r.Note)
 	if r.IsGroup() {
-		if depth > maxGroupDepth {
-			p.add(path, "groups are nested more than %d deep", maxGroupDepth)
+		if depth > MaxGroupDepth {
+			p.add(path, "groups are nested more than %d deep", MaxGroupDepth)
 			return
 		}
 		if len(r.Values) > 0 {

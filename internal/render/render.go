@@ -202,6 +202,8 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 			return nil, err
 		}
 		doc.Attachments = atts
+		// the packet says what it is: what is ours, and what is not
+		doc.Subject = " – " + v.L.WithAttachments + "; " + v.L.PacketNote
 	}
 	res, err := r.document(ctx, o, document, v, doc)
 	if err != nil {
@@ -248,18 +250,17 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 		return nil, &TemplateError{Err: fmt.Errorf("template %s/%s.md.tmpl wrote lists or quotes nested %d deep; at most %d are allowed", setName(o), kind, d, maxTemplateNesting)}
 	}
 	doc.Markdown = out.Body
-	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"], out.Parts["keywords"]
-	if len(doc.Attachments) > 0 {
-		// the packet says what it is: what is ours, and what is not
-		if mv, ok := v.(*view.Meeting); ok {
-			doc.Subject += " – " + mv.L.WithAttachments + "; " + mv.L.PacketNote
-		}
-	}
+	// doc.Subject may already hold what follows the template's subject
+	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"]+doc.Subject, out.Parts["keywords"]
 	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
 	doc.Plain = o.Plain
 	doc.Fonts, _ = r.templates.SetAssets(setName(o)).(*pdf.Fonts)
-	doc.Set = setName(o)
-	return r.pdf(ctx, &doc)
+	res, err := r.pdf(ctx, &doc)
+	var ue *pdf.UnplacedError
+	if errors.As(err, &ue) {
+		return nil, &TemplateError{Err: fmt.Errorf("template set %q: %w; write {{.Place}} of each attachment where its pages go", setName(o), err)}
+	}
+	return res, err
 }
 
 func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) {
@@ -276,10 +277,6 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	var ae *pdf.AttachmentError
 	if errors.As(err, &ae) {
 		return nil, attachmentProblem(ae, doc.Attachments)
-	}
-	var ue *pdf.UnplacedError
-	if errors.As(err, &ue) {
-		return nil, &TemplateError{Err: fmt.Errorf("template set %q: %w; write {{.Place}} of each attachment where its pages go", doc.Set, err)}
 	}
 	if err != nil {
 		return nil, err

@@ -50,7 +50,6 @@ type Document struct {
 	// with attachments makes no PDF/A or PDF/UA claim: their pages are
 	// the files' own.
 	Attachments []*Attachment
-	Set         string // the template set, for messages
 }
 
 // TooManyPagesError: the document would have more pages than its

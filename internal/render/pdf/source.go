@@ -263,17 +263,8 @@ func (s *Source) walk(ctx context.Context, ref types.Object, inh inherited, dept
 }
 
 func (s *Source) number(o types.Object) (float64, bool) {
-	o, err := s.xref.Dereference(o)
-	if err != nil {
-		return 0, false
-	}
-	switch v := o.(type) {
-	case types.Integer:
-		return float64(v), true
-	case types.Float:
-		return float64(v), true
-	}
-	return 0, false
+	f, err := s.xref.DereferenceNumber(o)
+	return f, err == nil && o != nil
 }
 
 // box reads a rectangle, normalised so the first corner is the lower left.

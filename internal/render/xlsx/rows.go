@@ -33,17 +33,20 @@ func marker(table int) string { return fmt.Sprintf("\u27e6protokol:rows:%d\u27e7
 
 // splicer is the zip writer excelize writes the workbook with.
 type splicer struct {
-	zw      *zip.Writer
-	rows    map[string]func(io.Writer) error // marker -> writes that table's rows
-	lastRow map[string]int                   // marker -> the sheet's last row
-	lastCol map[string]string                // marker -> its last column's name
-	name    string                           // the sheet entry being held, if any
-	held    bytes.Buffer
+	zw     *zip.Writer
+	tables map[string]*spliced // by marker
+	name   string              // the sheet entry being held, if any
+	held   bytes.Buffer
 }
 
-func newSplicer() *splicer {
-	return &splicer{rows: map[string]func(io.Writer) error{}, lastRow: map[string]int{}, lastCol: map[string]string{}}
+// spliced is a table whose rows the splicer writes.
+type spliced struct {
+	rows    func(io.Writer) error
+	lastRow int    // the sheet's last row
+	lastCol string // its last column's name
 }
+
+func newSplicer() *splicer { return &splicer{tables: map[string]*spliced{}} }
 
 // writeTo makes the splicer the zip writer of the workbook written to w.
 func (s *splicer) writeTo(w io.Writer) excelize.ZipWriter {
@@ -60,7 +63,7 @@ func (s *splicer) Create(name string) (io.Writer, error) {
 	if err := s.finish(); err != nil {
 		return nil, err
 	}
-	if strings.HasPrefix(name, "xl/worksheets/sheet") && len(s.rows) > 0 {
+	if strings.HasPrefix(name, "xl/worksheets/sheet") && len(s.tables) > 0 {
 		s.name = name
 		s.held.Reset()
 		return &s.held, nil
@@ -96,7 +99,7 @@ func (s *splicer) finish() error {
 		return err
 	}
 	xmlText := s.held.Bytes()
-	for m, rows := range s.rows {
+	for m, t := range s.tables {
 		at := bytes.Index(xmlText, []byte(m))
 		if at < 0 {
 			continue
@@ -107,11 +110,11 @@ func (s *splicer) finish() error {
 			return fmt.Errorf("workbook: the marker row of %s is not a row", name)
 		}
 		end += at + len("</row>")
-		head := dimension.ReplaceAll(xmlText[:start], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, s.lastCol[m], s.lastRow[m]))
+		head := dimension.ReplaceAll(xmlText[:start], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, t.lastCol, t.lastRow))
 		if _, err := w.Write(head); err != nil {
 			return err
 		}
-		if err := rows(w); err != nil {
+		if err := t.rows(w); err != nil {
 			return err
 		}
 		_, err := w.Write(xmlText[end:])

@@ -87,11 +87,13 @@ func (p *Planner) Plan() *Plan {
 
 // NewPlan measures a validated budget's rows.
 func NewPlan(b *data.Budget, lang locale.Lang) *Plan {
-	p := &Plan{sizes: make([]colWidths, len(b.Tables))}
+	p := NewPlanner(b, lang)
 	for i := range b.Tables {
-		p.sizes[i] = measure(&b.Tables[i], lang)
+		for j := range b.Tables[i].Rows {
+			p.Add(i, &b.Tables[i].Rows[j])
+		}
 	}
-	return p
+	return p.Plan()
 }
 
 // WriteStream writes a workbook whose rows come from rows, one table at a
@@ -386,8 +388,7 @@ func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, n
 	if extras := len(texts(t)); extras > 0 {
 		last += 1 + extras
 	}
-	sp.lastRow[m], sp.lastCol[m] = last, colName(s.lastCol)
-	sp.rows[m] = func(w io.Writer) error {
+	sp.tables[m] = &spliced{lastRow: last, lastCol: colName(s.lastCol), rows: func(w io.Writer) error {
 		x := &rowWriter{w: bufio.NewWriterSize(w, 64<<10)}
 		if err := t.WalkRows(s.labels, top, func(r *data.CalcRow) error {
 			// a large table takes a while: see the deadline every 1,024 rows
@@ -402,7 +403,7 @@ func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, n
 			return fmt.Errorf("table %q: %w", t.Title, err)
 		}
 		return x.w.Flush()
-	}
+	}}
 	if err := s.texts(); err != nil {
 		return err
 	}
@@ -655,19 +656,13 @@ type colWidths struct {
 	rows        int
 }
 
-// measure sizes the columns to their content without computing the table:
-// labels and notes from the rows, amounts from the largest total possible
-// (the sum of absolute values), which no printed amount exceeds.
-func measure(t *data.BudgetTable, lang locale.Lang) colWidths {
-	m := newMeasurer(t, lang)
-	for i := range t.Rows {
-		m.add(&t.Rows[i])
-	}
-	return m.done()
-}
-
-// measurer measures a table's rows as they come, one top-level row at a
-// time (NewPlan from a budget decoded whole; PlanRows from a stream).
+// A measurer sizes a table's columns to their content without computing
+// the table: labels and notes from the rows, amounts from the largest
+// total possible (the sum of absolute values), which no printed amount
+// exceeds.
+//
+// It measures the rows as they come, one top-level row at a time (NewPlan
+// from a budget decoded whole, a Planner from a stream).
 type measurer struct {
 	t    *data.BudgetTable
 	lang locale.Lang
