@@ -41,6 +41,101 @@ func TableRows(body []byte, table int) iter.Seq2[*Row, error] {
 	}
 }
 
+// TablesRows gives each table's rows as TableRows does, but in one pass
+// over the body when the tables are asked for in order (0, 1, …), as the
+// workbook validates and writes them: TableRows reads from the start for
+// every table, a pass per table, which for a budget of a thousand small
+// tables is a thousand passes that cannot see the deadline. A table asked
+// for out of order, or after an error, is read by TableRows.
+func TablesRows(body []byte) func(table int) iter.Seq2[*Row, error] {
+	r := &tablesReader{body: TrimBOM(body)}
+	return r.rows
+}
+
+type tablesReader struct {
+	body   []byte
+	dec    *jsontext.Decoder
+	next   int  // the table the decoder reads next
+	inRows bool // the previous table's rows array is not read to its end
+	broken bool
+}
+
+func (r *tablesReader) rows(table int) iter.Seq2[*Row, error] {
+	if r.broken || table != r.next {
+		return TableRows(r.body, table)
+	}
+	return func(yield func(*Row, error) bool) {
+		err := r.advance()
+		if err == nil {
+			r.next++
+			r.inRows = true
+			for err == nil && r.dec.PeekKind() != ']' {
+				var row Row
+				if err = json.UnmarshalDecode(r.dec, &row, decodeOptions); err == nil && !yield(&row, nil) {
+					return
+				}
+			}
+			if err == nil {
+				err = expect(r.dec, ']')
+				r.inRows = false
+			}
+		}
+		if err != nil {
+			r.broken = true
+			yield(nil, fmt.Errorf("tables[%d].rows: %w", table, err))
+		}
+	}
+}
+
+// advance moves the decoder into the next table's rows array: past the
+// rest of the table before, or from the start to the first.
+func (r *tablesReader) advance() error {
+	if r.dec == nil {
+		r.dec = jsontext.NewDecoder(bytes.NewReader(r.body))
+		if err := seekMember(r.dec, "tables"); err != nil {
+			return err
+		}
+		if err := expect(r.dec, '['); err != nil {
+			return err
+		}
+	} else {
+		if r.inRows {
+			if err := skipTo(r.dec, ']'); err != nil {
+				return err
+			}
+		}
+		// the members after the previous table's rows
+		for r.dec.PeekKind() != '}' {
+			if _, err := r.dec.ReadToken(); err != nil {
+				return err
+			}
+			if err := r.dec.SkipValue(); err != nil {
+				return err
+			}
+		}
+		if err := expect(r.dec, '}'); err != nil {
+			return err
+		}
+	}
+	if r.dec.PeekKind() != '{' {
+		return fmt.Errorf("no element %d", r.next)
+	}
+	if err := seekMember(r.dec, "rows"); err != nil {
+		return err
+	}
+	return expect(r.dec, '[')
+}
+
+// skipTo skips the values of the array being read and its end.
+func skipTo(dec *jsontext.Decoder, end jsontext.Kind) error {
+	for dec.PeekKind() != end {
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+	}
+	return expect(dec, end)
+}
+
 func expect(dec *jsontext.Decoder, kind jsontext.Kind) error {
 	tok, err := dec.ReadToken()
 	if err == nil && tok.Kind() != kind {
@@ -97,7 +192,7 @@ var skipRows = json.JoinOptions(
 
 // DecodeBudgetRows decodes and validates a budget as DecodeBudget does,
 // without keeping its rows: the tables' rows are read one top-level row
-// at a time (TableRows), each validated and given to visit (with the
+// at a time (TablesRows), each validated and given to visit (with the
 // budget, its tables' other fields decoded and validated), then dropped;
 // the budget returned has no rows. A budget of 100,000 lines so never
 // stands decoded in memory (36 MB of rows for 7 MB of JSON). When
@@ -133,10 +228,11 @@ func DecodeBudgetRows(body []byte, visit func(b *Budget, table int, r *Row)) (*B
 	if len(p.list) > 0 {
 		return whole()
 	}
+	tables := TablesRows(body)
 	for i, byKey := range cols {
 		rows := at("tables", i) + ".rows"
 		count, n := 0, 0
-		for r, err := range TableRows(body, i) {
+		for r, err := range tables(i) {
 			if err != nil {
 				return whole()
 			}

@@ -1,7 +1,9 @@
 package data
 
 import (
+	"iter"
 	"reflect"
+	"slices"
 	"testing"
 
 	"protokol/examples"
@@ -89,6 +91,43 @@ func TestDecodeBudgetRowsAgreesWithDecodeBudget(t *testing.T) {
 		_, got := DecodeBudgetRows([]byte(body), func(*Budget, int, *Row) {})
 		if want == nil || got == nil || got.Error() != want.Error() {
 			t.Errorf("%s:\n got  %v\n want %v", body, got, want)
+		}
+	}
+}
+
+// TestTablesRowsReadsAsTableRows: the one-pass reader gives every table
+// the rows TableRows gives it, whether a table is read to its end or
+// left early, its rows come first or last, or tables are asked for out
+// of order.
+func TestTablesRowsReadsAsTableRows(t *testing.T) {
+	body := []byte(` {"title":"B","tables":[
+	  {"rows":[{"label":"a1","values":{"a":1}},{"label":"a2","values":{"a":2}}],"title":"A","columns":[{"key":"a","label":"A"}]},
+	  {"title":"B \"]}","columns":[{"key":"a","label":"A"}],"\u0072ows":[{"label":"b1","rows":[{"label":"b1.1","values":{"a":3}}]}],"notes":["[x]"]},
+	  {"title":"C","columns":[{"key":"a","label":"A"}],"rows":[{"label":"c1","values":{"a":4}},{"label":"c2","values":{"a":5}}]}]} `)
+	labels := func(seq iter.Seq2[*Row, error], most int) []string {
+		var out []string
+		for r, err := range seq {
+			if err != nil {
+				out = append(out, "error: "+err.Error())
+				break
+			}
+			if out = append(out, r.Label); len(out) == most {
+				break
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name  string
+		order []int
+		most  int // rows taken from each table (0: all)
+	}{{"in order, whole", []int{0, 1, 2}, 0}, {"in order, left early", []int{0, 1, 2}, 1}, {"out of order", []int{2, 0, 1, 0}, 0}, {"past the end", []int{0, 1, 2, 3}, 0}} {
+		tables := TablesRows(body)
+		for _, i := range c.order {
+			got, want := labels(tables(i), c.most), labels(TableRows(body, i), c.most)
+			if !slices.Equal(got, want) || len(want) == 0 {
+				t.Errorf("%s: table %d: %q, want %q", c.name, i, got, want)
+			}
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"iter"
 
 	"protokol/internal/data"
 	"protokol/internal/locale"
@@ -36,7 +35,7 @@ func (r *Renderer) budgetFromJSON(ctx context.Context, body []byte, o Options) (
 		plan = xlsx.NewPlanner(b, o.Lang.Or(locale.Lang(b.Language)))
 	}
 	return r.workbook(ctx, b, o, func(w *bytes.Buffer, lang locale.Lang) error {
-		return xlsx.WriteStream(ctx, w, b, lang, plan.Plan(), func(table int) iter.Seq2[*data.Row, error] { return data.TableRows(body, table) })
+		return xlsx.WriteStream(ctx, w, b, lang, plan.Plan(), data.TablesRows(body))
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,14 +30,20 @@ import (
 // stored formula values), so a reader sees no difference.
 
 // marker is the text of the row a table's rows replace.
-func marker(table int) string { return fmt.Sprintf("\u27e6protokol:rows:%d\u27e7", table) }
+func marker(table int) string { return markerOpen + strconv.Itoa(table) + markerClose }
+
+const markerOpen, markerClose = "\u27e6protokol:rows:", "\u27e7"
 
 // splicer is the zip writer excelize writes the workbook with.
 type splicer struct {
 	zw     *zip.Writer
 	tables map[string]*spliced // by marker
-	name   string              // the sheet entry being held, if any
-	held   bytes.Buffer
+	held   []heldSheet         // sheet entries not yet written
+}
+
+type heldSheet struct {
+	name string
+	xml  *bytes.Buffer
 }
 
 // spliced is a table whose rows the splicer writes.
@@ -60,13 +67,16 @@ func (s *splicer) writeTo(w io.Writer) excelize.ZipWriter {
 }
 
 func (s *splicer) Create(name string) (io.Writer, error) {
+	if strings.HasPrefix(name, "xl/worksheets/sheet") && len(s.tables) > 0 {
+		// held, small (their rows are not in them yet), until the other
+		// parts come: excelize writes sheets in its map's order, and they
+		// go into the zip sorted, so a workbook is the same file each time
+		b := &bytes.Buffer{}
+		s.held = append(s.held, heldSheet{name, b})
+		return b, nil
+	}
 	if err := s.finish(); err != nil {
 		return nil, err
-	}
-	if strings.HasPrefix(name, "xl/worksheets/sheet") && len(s.tables) > 0 {
-		s.name = name
-		s.held.Reset()
-		return &s.held, nil
 	}
 	return s.zw.Create(name)
 }
@@ -85,42 +95,54 @@ func (s *splicer) Close() error {
 	return s.zw.Close()
 }
 
-var dimension = regexp.MustCompile(`<dimension ref="[^"]*"/>`)
+var (
+	dimension = regexp.MustCompile(`<dimension ref="[^"]*"/>`)
+	markerRe  = regexp.MustCompile(markerOpen + `\d+` + markerClose)
+)
 
-// finish writes the sheet entry held, its rows spliced in.
+// finish writes the sheets held, in name order, each with its table's
+// rows spliced in where its marker row is.
 func (s *splicer) finish() error {
-	if s.name == "" {
-		return nil
+	held := s.held
+	s.held = nil
+	slices.SortFunc(held, func(a, b heldSheet) int { return strings.Compare(a.name, b.name) })
+	for _, h := range held {
+		if err := s.writeSheet(h.name, h.xml.Bytes()); err != nil {
+			return err
+		}
 	}
-	name := s.name
-	s.name = ""
+	return nil
+}
+
+func (s *splicer) writeSheet(name string, xmlText []byte) error {
 	w, err := s.zw.Create(name)
 	if err != nil {
 		return err
 	}
-	xmlText := s.held.Bytes()
-	for m, t := range s.tables {
-		at := bytes.Index(xmlText, []byte(m))
-		if at < 0 {
-			continue
-		}
-		start := bytes.LastIndex(xmlText[:at], []byte("<row "))
-		end := bytes.Index(xmlText[at:], []byte("</row>"))
-		if start < 0 || end < 0 {
-			return fmt.Errorf("workbook: the marker row of %s is not a row", name)
-		}
-		end += at + len("</row>")
-		head := dimension.ReplaceAll(xmlText[:start], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, t.lastCol, t.lastRow))
-		if _, err := w.Write(head); err != nil {
-			return err
-		}
-		if err := t.rows(w); err != nil {
-			return err
-		}
-		_, err := w.Write(xmlText[end:])
+	var t *spliced
+	loc := markerRe.FindIndex(xmlText)
+	if loc != nil {
+		t = s.tables[string(xmlText[loc[0]:loc[1]])]
+	}
+	if t == nil {
+		_, err = w.Write(xmlText) // a sheet without a table's rows
 		return err
 	}
-	_, err = w.Write(xmlText)
+	at := loc[0]
+	start := bytes.LastIndex(xmlText[:at], []byte("<row "))
+	end := bytes.Index(xmlText[at:], []byte("</row>"))
+	if start < 0 || end < 0 {
+		return fmt.Errorf("workbook: the marker row of %s is not a row", name)
+	}
+	end += at + len("</row>")
+	head := dimension.ReplaceAll(xmlText[:start], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, t.lastCol, t.lastRow))
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if err := t.rows(w); err != nil {
+		return err
+	}
+	_, err = w.Write(xmlText[end:])
 	return err
 }
 

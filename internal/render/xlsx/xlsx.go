@@ -110,6 +110,11 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 	f.SetZipWriter(sp.writeTo)
 	names := sheetNames(b.Tables)
 	for i := range b.Tables {
+		// a thousand tables take a while (excelize's defined names cost
+		// more with each sheet): see the deadline between them
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		t := &b.Tables[i]
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", names[0]); err != nil {

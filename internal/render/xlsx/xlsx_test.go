@@ -256,3 +256,26 @@ func TestRowTextIsKeptExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkbookIsTheSameFileEachTime: excelize writes a workbook's sheets
+// in its map's order; the splicer puts them in name order, so a workbook
+// of many tables is the same bytes every time.
+func TestWorkbookIsTheSameFileEachTime(t *testing.T) {
+	var tables []string
+	for i := range 30 {
+		tables = append(tables, fmt.Sprintf(`{"title":"Tabel %d","columns":[{"key":"a","label":"A"}],"rows":[{"label":"r","values":{"a":%d}}]}`, i, i))
+	}
+	b := decode(t, []byte(`{"title":"Mange","tables":[`+strings.Join(tables, ",")+`]}`))
+	var first []byte
+	for i := range 5 {
+		var buf bytes.Buffer
+		if err := Write(context.Background(), &buf, b, locale.Danish); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = buf.Bytes()
+		} else if !bytes.Equal(buf.Bytes(), first) {
+			t.Fatalf("render %d differs from the first", i+1)
+		}
+	}
+}
