@@ -43,9 +43,19 @@ func PacketCost(jsonLen, fileBytes, files int) int64 {
 // a file sent but not named, one that is not a readable PDF, and the
 // limits (pages and bytes, for all files together).
 func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Meeting, files *Files) ([]*pdf.Attachment, error) {
+	// at most data.MaxProblems listed, as for any document: a million
+	// attachments naming files not sent must not make a million lines
 	var errs []data.FieldError
+	more := 0
+	problem := func(field, msg string) {
+		if len(errs) < data.MaxProblems {
+			errs = append(errs, data.FieldError{Field: field, Message: msg})
+		} else {
+			more++
+		}
+	}
 	bad := func(field, file, format string, args ...any) {
-		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf("file %q ", file) + fmt.Sprintf(format, args...)})
+		problem(field, fmt.Sprintf("file %q ", file)+fmt.Sprintf(format, args...))
 	}
 	named := map[string]bool{} // every name the meeting has, closed or left out of this document or not
 	for i := range m.Items {
@@ -106,12 +116,12 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 	if files.Sent != nil {
 		for _, name := range slices.Sorted(maps.Keys(files.Sent)) {
 			if !named[name] {
-				errs = append(errs, data.FieldError{Field: name, Message: "was sent, but no attachment names it in its file field"})
+				problem(name, "was sent, but no attachment names it in its file field")
 			}
 		}
 	}
 	if len(errs) > 0 {
-		return nil, &data.ValidationError{Errors: errs}
+		return nil, &data.ValidationError{Errors: errs, More: more}
 	}
 	return out, nil
 }

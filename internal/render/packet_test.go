@@ -347,3 +347,19 @@ func TestTemplateMustPlaceEveryAttachment(t *testing.T) {
 		t.Errorf("err = %v; want a template error naming the attachment left out", err)
 	}
 }
+
+// TestAttachmentProblemsAreBounded: a meeting naming a thousand files
+// not sent gets the first hundred problems and a count, like any document.
+func TestAttachmentProblemsAreBounded(t *testing.T) {
+	m := meeting(t)
+	clearFiles(m)
+	m.Items[1].Attachments = nil
+	for j := range 1000 {
+		m.Items[1].Attachments = append(m.Items[1].Attachments, data.Attachment{Title: "Bilag", File: fmt.Sprintf("b%d.pdf", j)})
+	}
+	_, err := newRenderer(t).Meeting(context.Background(), data.DocAgenda, m, render.Options{Files: &render.Files{Sent: map[string][]byte{}}})
+	var ve *data.ValidationError
+	if !errors.As(err, &ve) || len(ve.Errors) != data.MaxProblems || ve.More != 1000-data.MaxProblems {
+		t.Fatalf("err = %v; want %d problems and %d more", err, data.MaxProblems, 1000-data.MaxProblems)
+	}
+}

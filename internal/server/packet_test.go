@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"protokol/examples"
+	"protokol/internal/data"
 )
 
 // part is one part of a multipart upload: a form field or, with a file
@@ -127,4 +129,19 @@ func TestPacketUploadProblems(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestUploadProblemsAreBounded: an upload of many stray parts gets the
+// first hundred named and the count.
+func TestUploadProblemsAreBounded(t *testing.T) {
+	parts := []part{{name: "meeting", body: examples.Read(examples.Meeting)}}
+	for i := range 500 {
+		parts = append(parts, part{name: fmt.Sprintf("x%d", i), body: []byte("?")})
+	}
+	body, ct := upload(t, parts...)
+	w := do(t, newServer(t, testConfig()), "POST", "/v1/agenda", body, "Content-Type", ct)
+	p := problem(t, w)
+	if w.Code != 400 || len(p.Errors) != data.MaxProblems || !strings.Contains(p.Detail, "500 problems") {
+		t.Errorf("status %d, %d errors listed, detail %q", w.Code, len(p.Errors), p.Detail)
+	}
 }

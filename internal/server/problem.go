@@ -37,8 +37,8 @@ type httpError struct{ p *Problem }
 
 func (e *httpError) Error() string { return e.p.Title + ": " + e.p.Detail }
 
-// badRequests answers 400 for bad query parameters, naming each; nil
-// for none.
+// badRequests answers 400 for bad query parameters or upload parts,
+// naming each (at most data.MaxProblems); nil for none.
 func badRequests(errs []data.FieldError) error {
 	if len(errs) == 0 {
 		return nil
@@ -46,6 +46,11 @@ func badRequests(errs []data.FieldError) error {
 	detail := errs[0].Error()
 	if len(errs) > 1 {
 		detail = fmt.Sprintf("%d problems; see errors", len(errs))
+	}
+	if len(errs) > data.MaxProblems {
+		// an upload of ten thousand stray parts gets a hundred lines
+		detail = fmt.Sprintf("%d problems; the first %d are listed", len(errs), data.MaxProblems)
+		errs = errs[:data.MaxProblems]
 	}
 	return &httpError{&Problem{Type: problemBase + "bad-request", Title: "Bad request", Status: http.StatusBadRequest,
 		Detail: detail, Errors: errs, class: "bad_request"}}
