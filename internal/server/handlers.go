@@ -47,6 +47,10 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if !slices.Contains(allowed, name) {
 			bad(name, "is not a parameter of %s; it takes %s", c.FullPath(), strings.Join(allowed, ", "))
+		} else if len(q[name]) > 1 {
+			// a proxy that appends public=true must not be overridden by
+			// a client's public=false before it
+			bad(name, "is given %d times; give it once", len(q[name]))
 		}
 	}
 	o.Template = q.Get("template")
@@ -59,9 +63,15 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 		name string
 		v    *bool
 	}{{"public", &o.Public}, {"addendum", &o.Addendum}, {"signatures", &o.Signatures}} {
-		switch p := q.Get(f.name); p {
-		case "", "false", "0":
-		case "true", "1":
+		vs, given := q[f.name]
+		if !given {
+			continue
+		}
+		// exactly true or false: "?public" or "public=" must not quietly
+		// render the full, non-public document
+		switch p := vs[0]; p {
+		case "false":
+		case "true":
 			*f.v = true
 		default:
 			bad(f.name, "must be true or false, not %q", truncate(p))

@@ -250,15 +250,18 @@ func signers(present []Person) []Person {
 }
 
 // people sorts the participants into members, absent, others and guests.
-// A public version leaves out guests who attended only closed items: who
-// attended a closed item is part of its content.
+// A public version leaves out anyone who attended only closed items (a
+// guest, an official, a member named for some items): who attended a
+// closed item is part of its content.
 func (v *Meeting) people(m *data.Meeting, public bool) {
 	closed := map[string]bool{}
 	for _, it := range m.Items {
 		closed[it.Number] = it.Closed()
 	}
 	for _, p := range m.Participants {
-		if public && p.Role == data.RoleGuest && len(p.Items) > 0 {
+		if public && len(p.Items) > 0 {
+			// anyone placed by the items they attend, whatever their
+			// role: one who attends only closed items is not named
 			var open []string
 			for _, n := range p.Items {
 				if !closed[n] {
@@ -371,10 +374,7 @@ func person(p data.Participant, lb *locale.Labels) Person {
 
 func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[string]string, document data.Document) *Item {
 	lb := l.Labels()
-	iv := &Item{
-		Index: index, Number: it.Number, Title: it.Title, Anchor: "punkt-" + strconv.Itoa(index),
-		Kind: it.Kind, Closed: it.Closed(), Group: it.Group, GroupTitle: groupTitle[it.Group], Addendum: it.Addendum,
-	}
+	iv := &Item{Index: index, Number: it.Number, Title: it.Title, Anchor: "punkt-" + strconv.Itoa(index), Closed: it.Closed()}
 	sep := ". "
 	if strings.HasSuffix(it.Number, ".") || strings.HasSuffix(it.Number, ")") {
 		sep = " "
@@ -385,13 +385,17 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 	if iv.Closed {
 		iv.AccessLabel = lb.Closed
 	}
-	iv.KindLabel = map[string]string{data.KindDecision: lb.KindDecision, data.KindInformation: lb.KindInformation,
-		data.KindDiscussion: lb.KindDiscussion}[it.Kind]
 	if v.Public && iv.Closed {
-		// nothing of a closed item's content may reach a public version
+		// A closed item in a public version is built from the three
+		// fields it may show (number, title, "Lukket") and nothing else:
+		// not its kind, group or addendum mark, so a template cannot
+		// print what it is never given.
 		iv.Redacted = true
 		return iv
 	}
+	iv.Kind, iv.Group, iv.GroupTitle, iv.Addendum = it.Kind, it.Group, groupTitle[it.Group], it.Addendum
+	iv.KindLabel = map[string]string{data.KindDecision: lb.KindDecision, data.KindInformation: lb.KindInformation,
+		data.KindDiscussion: lb.KindDiscussion}[it.Kind]
 	iv.CaseNumber, iv.DecidedBy, iv.Duration = it.CaseNumber, it.DecidedBy, it.DurationMinutes
 	iv.Summary = Demote(it.Summary, bodyLevel)
 	iv.Recommendation = Demote(it.Recommendation, bodyLevel)

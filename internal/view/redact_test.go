@@ -1,0 +1,71 @@
+package view
+
+import (
+	"reflect"
+	"testing"
+
+	"protokol/internal/data"
+)
+
+// A closed item in a public version is built from number, title and
+// access alone: every other field of its view is the zero value, so no
+// template can show its kind, group or addendum mark ("– Tillæg").
+func TestRedactedItemHoldsOnlyItsThreeFields(t *testing.T) {
+	m := &data.Meeting{Language: "da",
+		Groups: []data.Group{{Code: "G", Title: "Gruppen"}},
+		Items: []data.Item{{Number: "7", Title: "Personalesag", Access: data.AccessClosed, Kind: data.KindDecision,
+			Group: "G", Addendum: true, CaseNumber: "2014-1", DecidedBy: "Byrådet", DurationMinutes: 10,
+			Summary: "x", Recommendation: "x", Decision: "x", Absent: []string{"A"},
+			Sections:    []data.Section{{Heading: "h", Body: "b"}},
+			Attachments: []data.Attachment{{Title: "t", File: "f.pdf"}},
+			Dissents:    []data.Dissent{{By: []string{"A"}, Text: "x"}}}},
+	}
+	for _, doc := range []data.Document{data.DocAgenda, data.DocMinutes, data.DocDecisions} {
+		full := NewMeeting(m, MeetingOptions{Document: doc, Packet: true})
+		if !full.Items[0].Addendum || full.Items[0].KindLabel == "" || full.Items[0].GroupTitle == "" {
+			t.Fatalf("%s: the full version lacks the item's fields; the test proves nothing", doc)
+		}
+		v := NewMeeting(m, MeetingOptions{Document: doc, Public: true, Packet: true})
+		got := *v.Items[0]
+		want := Item{Index: 1, Number: "7", Title: "Personalesag", Anchor: "punkt-1", Label: "7. Personalesag",
+			Heading: "Punkt 7. Personalesag", Closed: true, AccessLabel: "Lukket", Redacted: true}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the redacted item is\n%+v\nwant\n%+v", doc, got, want)
+		}
+		if len(v.Attachments) != 0 || len(v.Groups) != 0 {
+			t.Errorf("%s: a public version lists the closed item's attachments or group", doc)
+		}
+	}
+}
+
+// Anyone placed only by closed items is left out of a public version,
+// whatever their role; one placed by an open item too is named with the
+// open items alone.
+func TestPublicVersionPlacesPeopleByTheirItems(t *testing.T) {
+	m := &data.Meeting{Language: "da",
+		Items: []data.Item{{Number: "1", Title: "Åben"}, {Number: "2", Title: "Lukket", Access: data.AccessClosed}},
+	}
+	for _, role := range []string{data.RoleGuest, data.RoleOfficial, data.RoleMember, data.RoleMinuteTaker, data.RoleChair} {
+		m.Participants = append(m.Participants,
+			data.Participant{Name: "only-closed-" + role, Role: role, Attendance: data.AttendancePresent, Items: []string{"2"}},
+			data.Participant{Name: "both-" + role, Role: role, Attendance: data.AttendancePresent, Items: []string{"1", "2"}})
+	}
+	v := NewMeeting(m, MeetingOptions{Document: data.DocMinutes, Public: true})
+	named := map[string][]string{}
+	for _, group := range [][]Person{v.Members, v.Others, v.Guests, v.Absent, v.Apologies} {
+		for _, p := range group {
+			named[p.Name] = p.Items
+		}
+	}
+	for _, role := range []string{data.RoleGuest, data.RoleOfficial, data.RoleMember, data.RoleMinuteTaker, data.RoleChair} {
+		if _, ok := named["only-closed-"+role]; ok {
+			t.Errorf("a %s who attended only the closed item is named", role)
+		}
+		if items, ok := named["both-"+role]; !ok || !reflect.DeepEqual(items, []string{"1"}) {
+			t.Errorf("a %s who attended both items: named %v with items %v, want the open item alone", role, ok, items)
+		}
+	}
+	if v.MinuteTaker != nil && v.MinuteTaker.Name == "only-closed-minute_taker" {
+		t.Error("the minute-taker of the closed item alone is named")
+	}
+}
