@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"protokol/internal/attach"
 	"syscall"
 
 	"protokol/internal/config"
@@ -24,6 +25,7 @@ import (
 )
 
 func main() {
+	attach.ServeWorker() // this program, started again to read attachment files
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -94,8 +96,9 @@ func usageError(stderr io.Writer, err error) int {
 }
 
 func renderer(cfg *config.Config) (*render.Renderer, error) {
+	// attachment files, an outsider's, are read in a worker process
 	return render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir,
-		TemplateLimits: cfg.TemplateLimits, Limits: cfg.RenderLimits})
+		TemplateLimits: cfg.TemplateLimits, Limits: cfg.RenderLimits, Worker: &attach.Worker{Memory: cfg.AttachmentMemory}})
 }
 
 // renderJob reads, validates, renders and writes one document.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"protokol/internal/attach"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,6 +19,7 @@ import (
 const runEnv = "PROTOKOL_TEST_RUN"
 
 func TestMain(m *testing.M) {
+	attach.ServeWorker() // renders' attachment files are read by this binary, started again
 	if args, ok := os.LookupEnv(runEnv); ok {
 		os.Exit(run(strings.Split(args, "\n"), os.Stdin, os.Stdout, os.Stderr))
 	}

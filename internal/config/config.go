@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"protokol/internal/attach"
 	"protokol/internal/data"
 	"protokol/internal/locale"
 	"protokol/internal/render"
@@ -46,6 +47,9 @@ type Config struct {
 	MemoryBudget    int64         // bytes the bodies and renders in hand may take together
 	TemplateLimits  tmpl.Limits
 	RenderLimits    render.Limits
+	// AttachmentMemory is the memory of the worker process that reads a
+	// packet's attachment files (attach.Worker).
+	AttachmentMemory int64
 }
 
 // Job is one command-line render.
@@ -160,6 +164,7 @@ func (s *settings) common(c *Config) {
 	s.num(&c.RenderLimits.MaxPDFRows, "max-pdf-rows", "PROTOKOL_MAX_PDF_ROWS", r.MaxPDFRows, "budget table rows in one PDF; a larger budget is refused (413), as a workbook it is not")
 	s.num(&c.RenderLimits.MaxAttachmentPages, "max-attachment-pages", "PROTOKOL_MAX_ATTACHMENT_PAGES", r.MaxAttachmentPages, "pages of a packet's attachments, all files together; more are refused (422)")
 	s.bytes(&c.RenderLimits.MaxAttachmentBytes, "max-attachment-bytes", "PROTOKOL_MAX_ATTACHMENT_BYTES", r.MaxAttachmentBytes, "bytes of a packet's attachment files together; more are refused (422)")
+	s.bytes(&c.AttachmentMemory, "attachment-memory", "PROTOKOL_ATTACHMENT_MEMORY", attach.DefaultWorkerMemory, "memory of the process that reads a packet's attachment files (beyond its runtime's); a file that needs more is refused (422), the service unharmed")
 	s.afterParse = append(s.afterParse, func() {
 		c.TemplateLimits.MaxOutput = int(maxOut)
 		c.TemplateLimits.MaxString = int(maxString)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"protokol/internal/attach"
 	"protokol/internal/data"
 	"protokol/internal/render/pdf"
 	"protokol/internal/view"
@@ -63,8 +64,14 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 			named[a.File] = true
 		}
 	}
-	var out []*pdf.Attachment
-	pages, size := 0, int64(0)
+	// the files first (each problem named), then read all together: in
+	// the worker, one process for the packet
+	type wanted struct {
+		a    view.Attachment
+		data []byte
+	}
+	var want []wanted
+	size := int64(0)
 	for _, it := range v.Items {
 		for _, a := range it.Attachments {
 			if !a.Included() {
@@ -88,30 +95,45 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 				continue
 			}
 			size += int64(len(b))
-			src, err := pdf.ReadSource(ctx, b, pdf.SourceLimits{MaxPages: r.lim.MaxAttachmentPages - pages, MaxDecodeBytes: maxDecode})
-			var se *pdf.SourceError
-			var tp *pdf.TooManySourcePagesError
-			switch {
-			case ctx.Err() != nil:
-				return nil, ctx.Err()
-			case errors.As(err, &tp):
-				bad(a.Key, a.File, "takes the attachments past %d pages together (--max-attachment-pages)", r.lim.MaxAttachmentPages)
-				pages = r.lim.MaxAttachmentPages
-				continue
-			case errors.As(err, &se):
-				bad(a.Key, a.File, "%s", se.Reason)
-				continue
-			case err != nil:
-				return nil, err
-			}
-			pages += src.Pages()
-			n := src.Pages()
-			alt := fmt.Sprintf("%s · %s (%d %s)", a.Label, a.Title, n, v.L.PagesWord)
-			if n == 1 {
-				alt = fmt.Sprintf("%s · %s (1 %s)", a.Label, a.Title, v.L.PageWord)
-			}
-			out = append(out, &pdf.Attachment{Key: a.Key, Anchor: a.Anchor, Stamp: a.Label + " · " + a.Title, Alt: alt, Source: src, File: a.File})
+			want = append(want, wanted{a, b})
 		}
+	}
+	datas := make([][]byte, len(want))
+	for i, w := range want {
+		datas[i] = w.data
+	}
+	// every file may have the pages left by those before it: a file
+	// over the limit is found by its count, whichever file it is
+	results, err := r.readFiles(ctx, datas, attach.Limits{MaxPages: r.lim.MaxAttachmentPages})
+	if err != nil {
+		return nil, err
+	}
+	var out []*pdf.Attachment
+	pages := 0
+	for i, w := range want {
+		a, res := w.a, results[i]
+		var se *attach.Error
+		var tp *attach.TooManyPagesError
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.As(res.Err, &tp) || res.Err == nil && pages+len(res.File.Pages) > r.lim.MaxAttachmentPages:
+			bad(a.Key, a.File, "takes the attachments past %d pages together (--max-attachment-pages)", r.lim.MaxAttachmentPages)
+			pages = r.lim.MaxAttachmentPages
+			continue
+		case errors.As(res.Err, &se):
+			bad(a.Key, a.File, "%s", se.Reason)
+			continue
+		case res.Err != nil:
+			return nil, res.Err
+		}
+		n := len(res.File.Pages)
+		pages += n
+		alt := fmt.Sprintf("%s · %s (%d %s)", a.Label, a.Title, n, v.L.PagesWord)
+		if n == 1 {
+			alt = fmt.Sprintf("%s · %s (1 %s)", a.Label, a.Title, v.L.PageWord)
+		}
+		out = append(out, &pdf.Attachment{Key: a.Key, Anchor: a.Anchor, Stamp: a.Label + " · " + a.Title, Alt: alt, Source: res.File, File: a.File})
 	}
 	if files.Sent != nil {
 		for _, name := range slices.Sorted(maps.Keys(files.Sent)) {
@@ -126,16 +148,19 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 	return out, nil
 }
 
-// attachmentProblem is a file found bad while the packet is written,
-// answered as the files found bad before it.
-func attachmentProblem(ae *pdf.AttachmentError, atts []*pdf.Attachment) error {
-	file := ""
-	for _, a := range atts {
-		if a.Key == ae.Key {
-			file = a.File
+// readFiles reads attachment files, in the worker when there is one.
+func (r *Renderer) readFiles(ctx context.Context, files [][]byte, lim attach.Limits) ([]attach.Result, error) {
+	if r.worker != nil {
+		return r.worker.ReadAll(ctx, files, lim)
+	}
+	out := make([]attach.Result, len(files))
+	for i, b := range files {
+		out[i].File, out[i].Err = attach.Read(ctx, b, lim)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 	}
-	return &data.ValidationError{Errors: []data.FieldError{{Field: ae.Key, Message: fmt.Sprintf("file %q %s", file, ae.Err.Reason)}}}
+	return out, nil
 }
 
 // readError says why a file could not be read, without the path
@@ -150,10 +175,6 @@ func readError(err error) string {
 	}
 	return err.Error()
 }
-
-// maxDecode bounds one stream of an attachment decoded (object streams,
-// and page contents split in several streams, which are joined).
-const maxDecode = 64 << 20
 
 type fileTooLarge struct{ size int64 }
 

@@ -237,7 +237,7 @@ func TestBadAttachmentsAreNamed(t *testing.T) {
 			"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</X "+deep+">>>>"), render.Limits{}, "items[1].attachments[0]", `"bilag.pdf" is damaged`},
 		{"a decompression bomb", pdftest.Objects("<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
 			"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 4 0 R]>>",
-			fmt.Sprintf("<</Filter /FlateDecode /Length %d>>\nstream\n%s\nendstream", len(bomb), bomb)), render.Limits{}, "items[1].attachments[0]", `"bilag.pdf" has page content that cannot be decoded within the limits`},
+			fmt.Sprintf("<</Filter /FlateDecode /Length %d>>\nstream\n%s\nendstream", len(bomb), bomb)), render.Limits{}, "items[1].attachments[0]", `"bilag.pdf" has a stream that decodes to more than 64 MiB`},
 		{"too many pages", good, render.Limits{MaxAttachmentPages: 2}, "items[1].attachments[0]", `"bilag.pdf" takes the attachments past 2 pages together`},
 		{"too many bytes", good, render.Limits{MaxAttachmentBytes: 1000}, "items[1].attachments[0]", `"bilag.pdf" is`},
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/template"
 
+	"protokol/internal/attach"
 	"protokol/internal/data"
 	"protokol/internal/locale"
 	"protokol/internal/render/pdf"
@@ -59,6 +60,7 @@ const (
 type Renderer struct {
 	templates *tmpl.Registry
 	lim       Limits
+	worker    *attach.Worker
 }
 
 // Limits bound the size of what a renderer makes. The zero value of a
@@ -134,6 +136,11 @@ type Config struct {
 	TemplateDir    string      // sets on disk, added to and overriding those ("" for none)
 	TemplateLimits tmpl.Limits // bounds of one template execution
 	Limits         Limits      // bounds of what is made
+	// Worker, when set, reads a packet's attachment files in a child
+	// process with its own limits (attach.Worker); nil reads them in
+	// this process, which a library user or a test may choose, but a
+	// service should not: the reader's memory is bounded only per stream.
+	Worker *attach.Worker
 }
 
 // docFuncs are the helpers templates get from the layout: the page number
@@ -163,7 +170,7 @@ func New(c Config) (*Renderer, error) {
 	if err := pdf.Prepare(); err != nil {
 		return nil, fmt.Errorf("fonts: %w", err)
 	}
-	return &Renderer{templates: t, lim: c.Limits.withDefaults()}, nil
+	return &Renderer{templates: t, lim: c.Limits.withDefaults(), worker: c.Worker}, nil
 }
 
 func setName(o Options) string {
@@ -273,10 +280,6 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	var tm *pdf.TooManyPagesError
 	if errors.As(err, &tm) {
 		return nil, &TooLargeError{tm.Error()}
-	}
-	var ae *pdf.AttachmentError
-	if errors.As(err, &ae) {
-		return nil, attachmentProblem(ae, doc.Attachments)
 	}
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"protokol/internal/attach"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,6 +34,7 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	attach.ServeWorker() // the child's attachment files are read by this binary, started again
 	if dir, ok := os.LookupEnv(childEnv); ok {
 		os.Exit(runChild(dir))
 	}
@@ -40,7 +42,11 @@ func TestMain(m *testing.M) {
 }
 
 func runChild(dir string) int {
-	lim := syscall.Rlimit{Cur: childMemory, Max: childMemory}
+	mem := uint64(childMemory)
+	if v, err := strconv.ParseUint(os.Getenv("PROTOKOL_TEST_CHILD_AS"), 10, 64); err == nil {
+		mem = v
+	}
+	lim := syscall.Rlimit{Cur: mem, Max: mem}
 	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
 		fmt.Fprintln(os.Stderr, "rlimit:", err)
 		return 3
@@ -54,7 +60,9 @@ func runChild(dir string) int {
 	cfg.RenderTimeout = 30 * time.Second
 	cfg.QueueWait = 20 * time.Second
 	cfg.TemplateLimits = tmpl.Limits{Timeout: time.Second}
-	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir, TemplateLimits: cfg.TemplateLimits})
+	// as the service runs: attachment files read in a worker
+	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir, TemplateLimits: cfg.TemplateLimits,
+		Worker: &attach.Worker{}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3

@@ -103,8 +103,8 @@ func truncate(s string) string {
 }
 
 // readBody reads the body within the configured limit, counting its bytes
-// against the memory budget as they arrive (held is what it took; free it
-// when the request is done). It runs before the request takes a queue
+// against the memory budget as they arrive, at most twice what arrived
+// (held is what it took; free it when the request is done). It runs before the request takes a queue
 // place, so a slow upload holds only the bytes it sent, and the server's
 // read timeout ends it with 408.
 func (s *Server) readBody(c *gin.Context) (body []byte, held int64, err error) {
@@ -113,10 +113,14 @@ func (s *Server) readBody(c *gin.Context) (body []byte, held int64, err error) {
 		return nil, 0, &http.MaxBytesError{Limit: limit}
 	}
 	r := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
-	size := int64(64 << 10)
+	// what a body declares is not reserved up front: a client that
+	// declares 16 MiB and sends a byte holds 64 KiB, and the buffer (and
+	// what it reserves) doubles only as the bytes arrive
+	end := limit + 1 // one more, to see the end
 	if c.Request.ContentLength > 0 {
-		size = c.Request.ContentLength + 1 // one more, to see the end
+		end = c.Request.ContentLength + 1
 	}
+	size := min(int64(64<<10), end)
 	for {
 		if int64(cap(body)) < size {
 			if err := s.lim.reserve(c.Request.Context(), size-held); err != nil {
@@ -138,7 +142,7 @@ func (s *Server) readBody(c *gin.Context) (body []byte, held int64, err error) {
 			return nil, held, err
 		}
 		if len(body) == cap(body) {
-			size = min(2*size, limit+1)
+			size = min(2*size, end)
 		}
 	}
 }

@@ -229,3 +229,35 @@ func peakRSS(t *testing.T, pid int) int64 {
 	t.Fatal("no VmHWM")
 	return 0
 }
+
+// What a body declares is not reserved before it arrives: idle clients
+// that each declare a 16 MiB upload and send one byte (together far over
+// the memory budget) hold 64 KiB each, and a whole request is served at
+// once among them. (Reserved as declared, they left too little for it.)
+func TestDeclaredBodiesReserveOnlyWhatArrives(t *testing.T) {
+	cfg := testConfig()
+	cfg.MemoryBudget, cfg.BodyLimit = 244<<20, 16<<20 // fifteen declared bodies would leave 4 MiB of it
+	cfg.QueueWait, cfg.ReadTimeout = 300*time.Millisecond, 3*time.Second
+	s := newServer(t, cfg)
+	addr, _, _ := serve(t, s)
+	const idle = 16
+	var conns []net.Conn
+	for range idle {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST /v1/agenda HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n-", 16<<20)
+		conns = append(conns, conn)
+	}
+	time.Sleep(200 * time.Millisecond)
+	resp, err := http.Post("http://"+addr+"/v1/agenda", "application/json", bytes.NewReader(fixture(t, "odense-2012-05-22.minutes.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("a whole request among %d idle 16 MiB uploads: %d, want 200", idle, resp.StatusCode)
+	}
+}

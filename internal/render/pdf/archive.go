@@ -163,9 +163,7 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 	} else {
 		res.dict = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>") + "/Font <<" + fonts + ">>\n>>"
 	}
-	if err := importPages(ctx, att, pages, byNum, res, rm[0], newObj); err != nil {
-		return err
-	}
+	importPages(att, pages, byNum, res, rm[0], newObj)
 	for _, num := range pages {
 		if cm := contentsRef.FindStringSubmatch(byNum[num].dict); cm != nil {
 			cn, _ := strconv.Atoi(cm[1])

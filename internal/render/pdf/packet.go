@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"protokol/internal/attach"
 )
 
 // Attachment is an attachment's PDF, placed where the template writes
@@ -13,16 +15,16 @@ import (
 // stamp in the top margin and the running footer, so the stamp and the
 // footer never cover its text. Its first page is a link target and gets
 // a bookmark one level below the previous one (the item's), with the
-// file's own bookmarks under it (source.go reads them); the pages
+// file's own bookmarks under it (package attach reads them); the pages
 // are one Figure in the structure tree, with the attachment's name as
 // its alternate text, since their own text is not tagged.
 type Attachment struct {
-	Key    string // as the directive names it
-	Anchor string // link target of its first page, for contents lines
-	Stamp  string // on every page, e.g. "Bilag 5.1 · Budget 2015"
-	Alt    string // alternate text of its pages
-	Source *Source
-	File   string // its file's name, for messages
+	Key    string       // as the directive names it
+	Anchor string       // link target of its first page, for contents lines
+	Stamp  string       // on every page, e.g. "Bilag 5.1 · Budget 2015"
+	Alt    string       // alternate text of its pages
+	Source *attach.File // the file as package attach read it
+	File   string       // its file's name, for messages
 }
 
 // Where an attachment page goes, in millimetres from the page's edges.
@@ -54,9 +56,9 @@ func (e *engine) attach(key string) {
 	fig := e.tags.open("Figure")
 	fig.attrs = "/Alt " + textString(e.clean.clean(a.Alt))
 	stamp := e.clean.clean(a.Stamp)
-	for i := range a.Source.pages {
-		sp := &a.Source.pages[i]
-		dw, dh := sp.size()
+	for i := range a.Source.Pages {
+		sp := &a.Source.Pages[i]
+		dw, dh := sp.Size()
 		orient := "P"
 		if dw > dh {
 			orient = "L"
@@ -87,7 +89,7 @@ func (e *engine) attach(key string) {
 		bw, bh := (e.w-2*attachSide)*ptPerMM, (e.h-attachTop-attachBottom)*ptPerMM
 		s := min(bw/dw, bh/dh)
 		x, y := bx+(bw-s*dw)/2, by+bh-s*dh
-		m := sp.placement(s, x, y)
+		m := sp.Placement(s, x, y)
 		name := "Bl" + strconv.Itoa(len(e.placed))
 		e.placed = append(e.placed, placed{key: a.Key, page: e.pages, name: name, src: a.Source, index: i})
 		b := e.begin(nil)
@@ -105,13 +107,13 @@ func (e *engine) attach(key string) {
 // sourceBookmarks adds the attachment's own bookmarks that open its page
 // i, under the attachment's bookmark, never more than one level below
 // the bookmark before (a file's outline need not follow its pages).
-func (e *engine) sourceBookmarks(src *Source, i int) {
-	for _, b := range src.outline {
-		if b.page != i {
+func (e *engine) sourceBookmarks(src *attach.File, i int) {
+	for _, b := range src.Outline {
+		if b.Page != i {
 			continue
 		}
-		level := min(e.attachOutline+1+b.level, e.bookmarkDepth())
-		e.pdf.Bookmark(utf16BE(e.clean.clean(b.title)), level, 0)
+		level := min(e.attachOutline+1+b.Level, e.bookmarkDepth())
+		e.pdf.Bookmark(utf16BE(e.clean.clean(b.Title)), level, 0)
 		e.bookmark++
 		e.lastOutline = level
 	}

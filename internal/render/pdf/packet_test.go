@@ -9,12 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"protokol/internal/attach"
 	"protokol/internal/pdftest"
 )
 
-func readSource(t *testing.T, b []byte) *Source {
+func readSource(t *testing.T, b []byte) *attach.File {
 	t.Helper()
-	s, err := ReadSource(context.Background(), b, SourceLimits{MaxPages: 100, MaxDecodeBytes: 1 << 20})
+	s, err := attach.Read(context.Background(), b, attach.Limits{MaxPages: 100, MaxStreamBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +122,8 @@ func TestAttachmentWithObjectStreams(t *testing.T) {
 // the first 1,024 bytes, and so does ours.
 func TestAttachmentWithBytesBeforeItsHeader(t *testing.T) {
 	b := append([]byte("Content-Type: application/pdf\r\n\r\n"), pdftest.Numbered("Forskudt", 1)...)
-	if s := readSource(t, b); s.Pages() != 1 {
-		t.Errorf("%d pages", s.Pages())
+	if s := readSource(t, b); len(s.Pages) != 1 {
+		t.Errorf("%d pages", len(s.Pages))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // face is one TrueType font, parsed once per process: what the layout
@@ -111,12 +112,21 @@ func parseTTF(b []byte) (*face, error) {
 	if err := f.readCmap(glyphs); err != nil {
 		return nil, err
 	}
-	f.name = f.nameString(6)
+	f.name = psName(f.nameString(6))
+	if err := f.checkComposites(); err != nil {
+		return nil, err
+	}
 	if f.name == "" {
 		f.name = "Font"
 	}
 	return f, nil
 }
+
+// maxCmapSteps bounds the mappings a character map may list: twice the
+// code points Unicode has (a real font lists each once).
+const maxCmapSteps = 2 * 0x110000
+
+var errCmapTooLarge = errors.New("its character map (cmap) lists more mappings than Unicode has characters twice over; its ranges overlap")
 
 // readCmap reads the Unicode subtable: format 12 (3,10) or format 4 (3,1).
 func (f *face) readCmap(glyphs int) error {
@@ -143,7 +153,11 @@ func (f *face) readCmap(glyphs int) error {
 		}
 	}
 	f.cmap = map[rune]uint16{}
+	// ranges may overlap: a font's mappings are counted, and more than
+	// Unicode has twice over is a font built to take the loading's time
+	steps := 0
 	add := func(r rune, g int) {
+		steps++
 		if g > 0 && g < glyphs {
 			f.cmap[r] = uint16(g)
 		}
@@ -156,6 +170,9 @@ func (f *face) readCmap(glyphs int) error {
 			start, end, gid := binary.BigEndian.Uint32(g), binary.BigEndian.Uint32(g[4:]), binary.BigEndian.Uint32(g[8:])
 			for r := start; r <= end && r < 0x110000 && r-start < 0x10000; r++ {
 				add(rune(r), int(gid+r-start))
+			}
+			if steps > maxCmapSteps {
+				return errCmapTooLarge
 			}
 		}
 	case len(fmt4) >= 14:
@@ -178,6 +195,9 @@ func (f *face) readCmap(glyphs int) error {
 						add(rune(r), int(g+delta))
 					}
 				}
+			}
+			if steps > maxCmapSteps {
+				return errCmapTooLarge
 			}
 		}
 	default:
@@ -260,19 +280,24 @@ func (f *face) components(g uint16) []uint16 {
 // made of) and no others. Glyph numbers stay as they are (so a CID is its
 // glyph, CIDToGIDMap /Identity); the glyphs not used are empty.
 func (f *face) subset(used []uint16) []byte {
+	// the glyphs used and those they are made of: a worklist with a
+	// visited set, so a composite that names itself (checked at load
+	// too) cannot recurse
 	keep := map[uint16]bool{0: true}
-	var visit func(g uint16)
-	visit = func(g uint16) {
-		if keep[g] && g != 0 {
-			return
+	work := slices.Clone(used)
+	work = append(work, f.components(0)...)
+	for len(work) > 0 {
+		g := work[len(work)-1]
+		work = work[:len(work)-1]
+		if keep[g] && g != 0 || int(g) >= len(f.loca)-1 {
+			continue
 		}
 		keep[g] = true
 		for _, c := range f.components(g) {
-			visit(c)
+			if !keep[c] {
+				work = append(work, c)
+			}
 		}
-	}
-	for _, g := range used {
-		visit(g)
 	}
 	n := len(f.loca) - 1
 	var glyf []byte
@@ -351,4 +376,73 @@ func checksum(b []byte) uint32 {
 		s += binary.BigEndian.Uint32(w[:])
 	}
 	return s
+}
+
+// psName keeps of a PostScript name what a PDF name may hold as it is
+// written: printable ASCII but the delimiters, #, and white space; at
+// most 63 characters (the PostScript limit).
+func psName(s string) string {
+	var b []byte
+	for i := 0; i < len(s) && len(b) < 63; i++ {
+		c := s[i]
+		if c > ' ' && c < 0x7F && !strings.ContainsRune("()<>[]{}/%#", rune(c)) {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// maxComponentDepth bounds how deep composite glyphs nest: TrueType
+// fonts use one or two levels.
+const maxComponentDepth = 16
+
+// checkComposites refuses a font whose composite glyphs refer to
+// themselves, directly or round about, or nest too deep: each glyph is
+// resolved once (a depth per glyph, memoised), so the check is linear
+// in the glyphs and their components.
+func (f *face) checkComposites() error {
+	n := len(f.loca) - 1
+	depth := make([]int8, n) // 0: not yet, -1: being resolved, d: resolved at depth d-1
+	type frame struct {
+		g    uint16
+		kids []uint16
+		i    int
+	}
+	for root := range n {
+		if depth[root] != 0 {
+			continue
+		}
+		stack := []frame{{g: uint16(root), kids: f.components(uint16(root))}}
+		depth[root] = -1
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if top.i == len(top.kids) {
+				d := int8(1)
+				for _, k := range top.kids {
+					if int(k) < n {
+						d = max(d, depth[k]+1)
+					}
+				}
+				if d > maxComponentDepth {
+					return fmt.Errorf("glyph %d nests composite glyphs more than %d deep", top.g, maxComponentDepth)
+				}
+				depth[top.g] = d
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			k := top.kids[top.i]
+			top.i++
+			if int(k) >= n {
+				continue
+			}
+			switch depth[k] {
+			case -1:
+				return fmt.Errorf("glyph %d is a composite that contains itself", k)
+			case 0:
+				depth[k] = -1
+				stack = append(stack, frame{g: k, kids: f.components(k)})
+			}
+		}
+	}
+	return nil
 }
