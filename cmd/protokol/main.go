@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -148,23 +149,74 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 	return 0
 }
 
+// maxInput bounds a document read from a file or standard input: far
+// above the contract's limits, so -i /dev/zero ends with an answer.
+const maxInput = 256 << 20
+
 func readInput(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(stdin)
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
 	}
-	return os.ReadFile(name)
+	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err == nil && len(b) > maxInput {
+		return nil, fmt.Errorf("%s is larger than %d MiB; no document of the contract is", displayName(name), maxInput>>20)
+	}
+	return b, err
 }
 
+func displayName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}
+
+// writeOutput writes a document where -o says. A regular file (or a new
+// one) is written beside the target and renamed, so a failed write
+// leaves no half file, keeping the mode of the file it replaces (a new
+// file follows the umask: minutes with closed items stay as private as
+// the directory's files are made). A FIFO, a character device (a
+// terminal, /dev/null) or /dev/fd/N is written into as it is, never
+// replaced; any other kind of path is refused by name.
 func writeOutput(name string, stdout io.Writer, body []byte) error {
 	if name == "-" {
 		_, err := stdout.Write(body)
 		return err
 	}
-	// write beside the target and rename, so a failed write leaves no half
-	// file; a temporary name of its own, so two renders to one file do not
+	mode := fs.FileMode(0o666) // less the umask, as for any new file
+	keep := false
+	if info, err := os.Stat(name); err == nil {
+		switch m := info.Mode(); {
+		case m.IsRegular():
+			mode, keep = m.Perm(), true
+		case m&(fs.ModeNamedPipe|fs.ModeCharDevice) != 0:
+			f, err := os.OpenFile(name, os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			if _, err := f.Write(body); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		default:
+			return fmt.Errorf("%s is not a file (%s); write to a file, a pipe or -", name, kindOf(m))
+		}
+	}
+	// a temporary name of its own, so two renders to one file do not
 	// write into each other
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("cannot write %s: %w", name, pe.Err) // not the temporary name
+		}
 		return err
 	}
 	defer os.Remove(f.Name()) // fails once renamed, as it should
@@ -172,7 +224,12 @@ func writeOutput(name string, stdout io.Writer, body []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Chmod(0o644); err != nil {
+	// CreateTemp makes 0600; a new file gets what the umask allows
+	if !keep {
+		mask := umask()
+		mode &^= mask
+	}
+	if err := f.Chmod(mode); err != nil {
 		f.Close()
 		return err
 	}
@@ -180,6 +237,25 @@ func writeOutput(name string, stdout io.Writer, body []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), name)
+}
+
+// umask is the process's file mode creation mask.
+func umask() fs.FileMode {
+	m := syscall.Umask(0)
+	syscall.Umask(m)
+	return fs.FileMode(m)
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "not a regular file"
 }
 
 // written says what a render wrote, for the one line a success prints:

@@ -278,7 +278,10 @@ func send(c *gin.Context, res *render.Result) {
 // (æ -> ae, ø -> oe, å -> aa) and the exact UTF-8 name (RFC 6266, 5987).
 func contentDisposition(name string) string {
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7F || r == '/' || r == '\\' {
+		// controls, and the bidi controls that make a name read other
+		// than it is ("invoice\u202Efdp.exe")
+		if r < 0x20 || r == 0x7F || r == '/' || r == '\\' || r == 0x200E || r == 0x200F ||
+			r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
 			return '_'
 		}
 		return r

@@ -261,3 +261,14 @@ func TestDeclaredBodiesReserveOnlyWhatArrives(t *testing.T) {
 		t.Errorf("a whole request among %d idle 16 MiB uploads: %d, want 200", idle, resp.StatusCode)
 	}
 }
+
+// A file name cannot carry bidi controls that make it read other than
+// it is, nor control characters, into Content-Disposition.
+func TestFileNameHasNoBidiControls(t *testing.T) {
+	for _, name := range []string{"Referat\u202Efdp.exe", "a\u2067b\u2069c", "x\u200Fy", "line\nbreak"} {
+		cd := contentDisposition(name)
+		if strings.ContainsAny(cd, "\u202E\u2067\u2069\u200F\n") || strings.Contains(cd, "%E2%80%AE") || strings.Contains(cd, "%E2%81%A7") || strings.Contains(cd, "%0A") {
+			t.Errorf("%q gives %q", name, cd)
+		}
+	}
+}
