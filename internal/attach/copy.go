@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zlib"
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
@@ -632,8 +633,17 @@ func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // streams.
 func deflate(b []byte) []byte {
 	var buf bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&buf, 3)
+	buf.Grow(len(b)/4 + 64)
+	w, _ := writers.Get().(*zlib.Writer)
+	w.Reset(&buf)
 	w.Write(b)
 	w.Close()
+	writers.Put(w)
 	return buf.Bytes()
 }
+
+// writers are kept across streams: a writer's state is about a megabyte.
+var writers = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(io.Discard, 3)
+	return w
+}}
