@@ -241,7 +241,6 @@ func TestDeclaredBodiesReserveOnlyWhatArrives(t *testing.T) {
 	s := newServer(t, cfg)
 	addr, _, _ := serve(t, s)
 	const idle = 16
-	var conns []net.Conn
 	for range idle {
 		conn, err := net.Dial("tcp", addr)
 		if err != nil {
@@ -249,7 +248,6 @@ func TestDeclaredBodiesReserveOnlyWhatArrives(t *testing.T) {
 		}
 		defer conn.Close()
 		fmt.Fprintf(conn, "POST /v1/agenda HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n-", 16<<20)
-		conns = append(conns, conn)
 	}
 	time.Sleep(200 * time.Millisecond)
 	resp, err := http.Post("http://"+addr+"/v1/agenda", "application/json", bytes.NewReader(fixture(t, "odense-2012-05-22.minutes.json")))
