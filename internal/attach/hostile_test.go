@@ -19,22 +19,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// zipped is b compressed as FlateDecode expects.
-func zipped(b []byte) []byte {
-	var buf bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&buf, zlib.BestSpeed)
-	w.Write(b)
-	w.Close()
-	return buf.Bytes()
-}
-
-// stream is an object holding a compressed stream.
-func stream(dict string, data []byte) string {
-	z := zipped(data)
-	return fmt.Sprintf("<<%s /Filter /FlateDecode /Length %d>>\nstream\n%s\nendstream", dict, len(z), z)
-}
-
 const page = "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <<>> /Contents 4 0 R>>"
+
+var stream = pdftest.Stream
 
 func read(t *testing.T, b []byte) (*File, error) {
 	t.Helper()
@@ -48,8 +35,6 @@ func read(t *testing.T, b []byte) (*File, error) {
 // embedded file, form, XFA or metadata reaches the copy.
 func TestOnlyWhatAPageDrawsIsCopied(t *testing.T) {
 	secret := "Fortroligxyzzy"
-	catalog := "<</Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /Names <</EmbeddedFiles <</Names [(a) 6 0 R]>> /JavaScript <</Names [(j) 5 0 R]>>>>" +
-		" /AcroForm <</Fields [8 0 R] /XFA 9 0 R>> /Metadata 10 0 R /Outlines 11 0 R>>"
 	for name, res := range map[string]string{
 		"font":        "/Font <</F1 1 0 R>>",
 		"xobject":     "/XObject <</X 1 0 R /Y 7 0 R>>",
@@ -62,19 +47,7 @@ func TestOnlyWhatAPageDrawsIsCopied(t *testing.T) {
 		"direct":      "/Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica /A 5 0 R /Parent 1 0 R>>>>",
 	} {
 		t.Run(name, func(t *testing.T) {
-			b := pdftest.Objects(catalog,
-				"<</Type /Pages /Kids [3 0 R] /Count 1>>",
-				"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <<"+res+">> /Contents 4 0 R /Annots [8 0 R] /AA <</O 5 0 R>>>>",
-				stream("", []byte("BT /F1 12 Tf 72 700 Td (Hello) Tj ET")),
-				"<</S /JavaScript /JS ("+secret+" app.alert)>>",
-				"<</Type /Filespec /F (a.txt) /EF <</F 12 0 R>>>>",
-				stream(" /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources <</Font <</Z 1 0 R>>>> /Metadata 10 0 R", []byte("0 0 m 10 10 l S")),
-				"<</FT /Tx /T ("+secret+" field) /V ("+secret+" value) /Subtype /Widget /A 5 0 R>>",
-				stream("", []byte("<xdp>"+secret+" xfa</xdp>")),
-				stream(" /Type /Metadata /Subtype /XML", []byte(secret+" metadata")),
-				"<</Type /Outlines>>",
-				stream(" /Type /EmbeddedFile", []byte(secret+" embedded")),
-			)
+			b := pdftest.CatalogReach(res, secret)
 			f, err := read(t, b)
 			if err != nil {
 				t.Fatal(err)
@@ -112,36 +85,12 @@ func inflate(t *testing.T, b []byte) []byte {
 	return out.Bytes()
 }
 
-// dag is a page tree of the given depth whose nodes share their kids: at
-// each level two nodes, both with the same list of the next level's two
-// (shared as one Kids array, or as the same node twice).
-func dag(depth int, sharedArray bool) []byte {
-	objs := []string{"<</Type /Catalog /Pages 3 0 R>>", stream("", []byte("0 0 m 1 1 l S"))}
-	// level i's nodes are objects 3+3i and 4+3i; its kids array 5+3i
-	for i := range depth {
-		a, b, kids := 3+3*i, 4+3*i, 5+3*i
-		next := fmt.Sprintf("[%d 0 R %d 0 R]", a+3, b+3)
-		if i == depth-1 {
-			next = "[]"
-		}
-		kidsRef := fmt.Sprintf("%d 0 R", kids)
-		if !sharedArray {
-			kidsRef = next // the same nodes, listed twice
-		}
-		objs = append(objs,
-			fmt.Sprintf("<</Type /Pages /Kids %s /Count 1>>", kidsRef),
-			fmt.Sprintf("<</Type /Pages /Kids %s /Count 1>>", kidsRef),
-			next)
-	}
-	return pdftest.Objects(objs...)
-}
-
 // A page tree whose nodes share their kids (60 levels: 2^60 paths) or
 // that loops is refused as damaged at once, not walked path by path.
 func TestPageTreeThatSharesOrLoopsIsRefused(t *testing.T) {
 	for name, b := range map[string][]byte{
-		"shared kids arrays": dag(60, true),
-		"shared nodes":       dag(60, false),
+		"shared kids arrays": pdftest.DAG(60, true),
+		"shared nodes":       pdftest.DAG(60, false),
 		"a loop": pdftest.Objects("<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
 			"<</Type /Pages /Kids [2 0 R] /Count 1>>"),
 		"a page twice": pdftest.Objects("<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R 3 0 R] /Count 2>>", page,
@@ -162,21 +111,8 @@ func TestPageTreeThatSharesOrLoopsIsRefused(t *testing.T) {
 // resources, it is one form; as an array per page, the budget of decoded
 // bytes stops the reading after a few pages, with an answer.
 func TestSharedContentIsBounded(t *testing.T) {
-	big := stream("", bytes.Repeat([]byte("0 0 m 1 1 l S\n"), 1<<20/14))
-	refs := strings.TrimSpace(strings.Repeat("4 0 R ", 63))
 	for _, shared := range []bool{true, false} {
-		objs := []string{"<</Type /Catalog /Pages 2 0 R>>", "", "[" + refs + "]", big, "<<>>"}
-		var kids []string
-		for i := range 300 {
-			contents := "3 0 R"
-			if !shared {
-				contents = "[" + refs + "]"
-			}
-			objs = append(objs, "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 5 0 R /Contents "+contents+">>")
-			kids = append(kids, fmt.Sprintf("%d 0 R", 6+i))
-		}
-		objs[1] = fmt.Sprintf("<</Type /Pages /Kids [%s] /Count 300>>", strings.Join(kids, " "))
-		f, err := read(t, pdftest.Objects(objs...))
+		f, err := read(t, pdftest.SharedContent(300, 63, 1<<20, shared))
 		if shared {
 			if err != nil {
 				t.Fatalf("shared content: %v", err)
@@ -201,12 +137,7 @@ func TestSharedContentIsBounded(t *testing.T) {
 // within the limits is decoded and compressed anew, so the packet holds
 // nothing a reader must decompress beyond what we did.
 func TestContentBombIsRefused(t *testing.T) {
-	form := func(n int) []byte {
-		return pdftest.Objects("<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
-			"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</XObject <</X 5 0 R>>>> /Contents 4 0 R>>",
-			stream("", []byte("/X Do")),
-			stream(" /Type /XObject /Subtype /Form /BBox [0 0 1 1]", make([]byte, n)))
-	}
+	form := pdftest.FormBomb
 	_, err := read(t, form(80<<20))
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(e.Reason, "more than 64 MiB") {
@@ -230,12 +161,7 @@ func TestContentBombIsRefused(t *testing.T) {
 // An image whose data decodes to more than its pixels can take is a
 // bomb, not an image: left out; a real one is kept.
 func TestImageBombIsLeftOut(t *testing.T) {
-	img := func(n int) []byte {
-		return pdftest.Objects("<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
-			"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</XObject <</I 5 0 R>>>> /Contents 4 0 R>>",
-			stream("", []byte("q 100 0 0 100 0 0 cm /I Do Q")),
-			stream(" /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceRGB /BitsPerComponent 8", make([]byte, n)))
-	}
+	img := pdftest.ImageBomb
 	_, err := read(t, img(50<<20))
 	var e *Error
 	if !errors.As(err, &e) {
@@ -254,53 +180,23 @@ func TestImageBombIsLeftOut(t *testing.T) {
 	}
 }
 
-// outline is a file with n bookmarks, each opening the one page, the
-// last one's /Next pointing back at the first when loop.
-func outline(n int, loop bool) []byte {
-	objs := []string{"<</Type /Catalog /Pages 2 0 R /Outlines 5 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>", page,
-		stream("", []byte("0 0 m")), fmt.Sprintf("<</Type /Outlines /First 6 0 R /Last %d 0 R /Count %d>>", 5+n, n)}
-	for i := range n {
-		next := fmt.Sprintf(" /Next %d 0 R", 7+i)
-		if i == n-1 {
-			next = ""
-			if loop {
-				next = " /Next 6 0 R"
-			}
-		}
-		objs = append(objs, fmt.Sprintf("<</Title (Bogmaerke %d) /Parent 5 0 R /Dest [3 0 R /Fit]%s>>", i, next))
-	}
-	return pdftest.Objects(objs...)
-}
-
 // 100,000 bookmarks: the first MaxOutline are kept, the rest not read; a
 // list of bookmarks that loops ends where it began.
 func TestBookmarksAreBounded(t *testing.T) {
-	f, err := read(t, outline(100_000, false))
+	f, err := read(t, pdftest.Bookmarked(100_000, false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(f.Outline) != MaxOutline || f.Outline[0].Title != "Bogmaerke 0" {
 		t.Errorf("%d bookmarks kept, want %d", len(f.Outline), MaxOutline)
 	}
-	f, err = read(t, outline(5, true))
+	f, err = read(t, pdftest.Bookmarked(5, true))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(f.Outline) != 5 {
 		t.Errorf("a looping outline gave %d bookmarks, want 5", len(f.Outline))
 	}
-}
-
-// chain is a PDF whose one page reaches n objects, each referring to
-// the next: cheap to write, costly to read (pdfcpu takes about 8 KB of
-// allocation per object).
-func chain(n int) []byte {
-	objs := []string{"<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>",
-		"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</ColorSpace <</C 4 0 R>>>>>>"}
-	for i := len(objs) + 1; i <= n; i++ {
-		objs = append(objs, fmt.Sprintf("[/Indexed %d 0 R 1 <00>]", i+1))
-	}
-	return pdftest.Objects(objs...)
 }
 
 // TestCostlyAttachmentSeesTheDeadline: a file of 300,000 objects (16 MB,
@@ -310,7 +206,7 @@ func TestCostlyAttachmentSeesTheDeadline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads a 16 MB file")
 	}
-	b := chain(300_000)
+	b := pdftest.Chain(300_000)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := Read(ctx, b, Limits{})
@@ -322,52 +218,11 @@ func TestCostlyAttachmentSeesTheDeadline(t *testing.T) {
 // A chain of colour spaces 20,000 deep is refused as nested too deep,
 // never copied by recursion without end.
 func TestDeepChainIsRefused(t *testing.T) {
-	_, err := read(t, chain(20_000))
+	_, err := read(t, pdftest.Chain(20_000))
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(e.Reason, "nested too deep") {
 		t.Fatalf("err = %v", err)
 	}
-}
-
-// objStreams is a file whose objects sit in n object streams, each
-// decoding to size bytes (a cross-reference stream lists them).
-func objStreams(n, size int) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	type entry struct{ typ, a, b int }
-	entries := []entry{{0, 0, 65535}}
-	obj := func(s string) {
-		entries = append(entries, entry{1, b.Len(), 0})
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(entries)-1, s)
-	}
-	obj("<</Type /Catalog /Pages 2 0 R>>")
-	obj("<</Type /Pages /Kids [3 0 R] /Count 1>>")
-	first := len(entries) + 1 // object streams first..first+n-1, their objects after
-	var cs []string
-	for i := range n {
-		cs = append(cs, fmt.Sprintf("/C%d %d 0 R", i, first+n+i))
-	}
-	obj("<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</ColorSpace <<" + strings.Join(cs, " ") + ">>>>>>")
-	for i := range n {
-		prolog := fmt.Sprintf("%d 0 ", first+n+i)
-		data := append([]byte(prolog), bytes.Repeat([]byte(" "), size)...)
-		data = append(data, "null"...)
-		obj(stream(fmt.Sprintf(" /Type /ObjStm /N 1 /First %d", len(prolog)), data))
-	}
-	for i := range n {
-		entries = append(entries, entry{2, first + i, 0})
-	}
-	xrefNum := len(entries)
-	entries = append(entries, entry{1, b.Len(), 0})
-	var rows []byte
-	for _, e := range entries {
-		rows = append(rows, byte(e.typ), byte(e.a>>24), byte(e.a>>16), byte(e.a>>8), byte(e.a), byte(e.b>>8), byte(e.b))
-	}
-	off := b.Len()
-	fmt.Fprintf(&b, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d>>\nstream\n", xrefNum, len(entries), len(rows))
-	b.Write(rows)
-	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", off)
-	return b.Bytes()
 }
 
 // An object stream over what pdfcpu may decode of one is refused, and
@@ -380,12 +235,12 @@ func TestWorkerContainsWhatCannotBeBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes hundreds of MiB")
 	}
-	_, err := read(t, objStreams(1, 20<<20))
+	_, err := read(t, pdftest.ObjectStreams(1, 20<<20))
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(e.Reason, "more than 16 MiB") {
 		t.Errorf("a 20 MiB object stream: err = %v, want it refused", err)
 	}
-	many := objStreams(40, 15<<20)
+	many := pdftest.ObjectStreams(40, 15<<20)
 	_, err = read(t, many)
 	if !errors.As(err, &e) || !strings.Contains(e.Reason, "256 MiB together") {
 		t.Errorf("40 object streams of 15 MiB: err = %v, want the budget", err)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"protokol/internal/attach"
+	"protokol/internal/pdftest"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,7 +47,9 @@ func TestMain(m *testing.M) {
 func runChild(dir string) int {
 	mem := uint64(childMemory)
 	if v, err := strconv.ParseUint(os.Getenv("PROTOKOL_TEST_CHILD_AS"), 10, 64); err == nil {
-		mem = v
+		// v more than what the runtime has mapped so far (1.7 GB of
+		// reservations, next to 37 MB resident, for this test binary)
+		mem = v + mapped()
 	}
 	lim := syscall.Rlimit{Cur: mem, Max: mem}
 	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
@@ -58,6 +63,9 @@ func runChild(dir string) int {
 		cfg.MemoryBudget = b
 	}
 	cfg.RenderTimeout = 30 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("PROTOKOL_TEST_CHILD_TIMEOUT")); err == nil {
+		cfg.RenderTimeout = d
+	}
 	cfg.QueueWait = 20 * time.Second
 	cfg.TemplateLimits = tmpl.Limits{Timeout: time.Second}
 	// as the service runs: attachment files read in a worker
@@ -74,6 +82,16 @@ func runChild(dir string) int {
 		return 1
 	}
 	return 0
+}
+
+// mapped is the address space this process has mapped (VmSize).
+func mapped() uint64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	pages, _ := strconv.ParseUint(strings.Fields(string(b))[0], 10, 64)
+	return pages * uint64(os.Getpagesize())
 }
 
 // child is the service running as a child process.
@@ -185,4 +203,60 @@ func TestHostileTemplatesCannotCrashTheService(t *testing.T) {
 		}
 		c.alive(t)
 	}
+}
+
+// Hostile attachment files, each in a packet posted to the service as a
+// child process capped at 1 GiB of address space beyond what its runtime
+// reserved at start (its attachment worker has its own limits): every one is answered within the render deadline
+// and a second, with a 422 naming the file, and the service lives on and
+// renders a good packet after them all.
+func TestHostileAttachmentsCannotCrashTheService(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("the race detector's address space is not under a 1 GiB cap")
+	}
+	const deadline = 10 * time.Second
+	c := startChild(t, t.TempDir(), "PROTOKOL_TEST_CHILD_AS="+strconv.Itoa(1<<30), "PROTOKOL_TEST_CHILD_TIMEOUT="+deadline.String())
+	hostile := map[string][]byte{
+		"page tree sharing its kids (a DAG of 60 levels)": pdftest.DAG(60, true),
+		"page tree sharing its nodes":                     pdftest.DAG(60, false),
+		"300 pages of 63 MiB content each":                pdftest.SharedContent(300, 63, 1<<20, false),
+		"40 object streams of 15 MiB":                     pdftest.ObjectStreams(40, 15<<20),
+		"an object stream of 20 MiB":                      pdftest.ObjectStreams(1, 20<<20),
+		"a form that is a decompression bomb":             pdftest.FormBomb(100 << 20),
+		"a chain of 20,000 colour spaces":                 pdftest.Chain(20_000),
+	}
+	good := exampleUpload(t)
+	client := &http.Client{Timeout: deadline + 5*time.Second}
+	post := func(parts []part) (*http.Response, Problem, time.Duration) {
+		t.Helper()
+		body, ct := upload(t, parts...)
+		start := time.Now()
+		resp, err := client.Post("http://"+c.addr+"/v1/agenda", ct, bytes.NewReader(body))
+		if err != nil {
+			c.alive(t) // says how it died
+			t.Fatal(err)
+		}
+		var p Problem
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		return resp, p, time.Since(start)
+	}
+	for name, file := range hostile {
+		parts := slices.Clone(good)
+		victim := parts[1].file
+		parts[1].body = file
+		resp, p, took := post(parts)
+		if resp.StatusCode != 422 || len(p.Errors) == 0 || !strings.Contains(p.Errors[0].Message, victim) {
+			t.Errorf("%s: %d %+v", name, resp.StatusCode, p)
+		}
+		if took > deadline+time.Second {
+			t.Errorf("%s: answered after %v; the deadline is %v", name, took, deadline)
+		}
+		c.alive(t)
+	}
+	resp, p, _ := post(good)
+	if resp.StatusCode != 200 {
+		t.Errorf("a good packet after them: %d %+v", resp.StatusCode, p)
+	}
+	c.alive(t)
 }
