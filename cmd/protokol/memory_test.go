@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"protokol/internal/attach"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
 	"protokol/examples"
+	"protokol/internal/attach"
+	"protokol/internal/data"
+	"protokol/internal/render"
 )
 
 // runEnv, when set, makes the test binary run the command its value
@@ -50,5 +55,81 @@ func TestWorkbookOf100000LinesPeaksUnder80MB(t *testing.T) {
 	t.Logf("peak resident memory %d MB; %s", peak>>20, strings.TrimSpace(errs.String()))
 	if peak > 80<<20 {
 		t.Errorf("a 100,000-line workbook peaked at %d MB; the goal is at most 80 MB", peak>>20)
+	}
+}
+
+// shaped is a meeting of about size bytes whose items' text is body
+// repeated.
+func shaped(t *testing.T, size int, body string) []byte {
+	t.Helper()
+	var items []string
+	n := 0
+	for total := 0; total < size; n++ {
+		b, _ := json.Marshal(body)
+		item := fmt.Sprintf(`{"number":"%d","title":"Punkt %d","sections":[{"heading":"Afsnit","body":%s}]}`, n+1, n+1, b)
+		items = append(items, item)
+		total += len(item)
+	}
+	return []byte(`{"municipality":"Aalborg Kommune","committee":"Udvalget","start":"2014-08-19T13:00:00+02:00","location":"Sted","items":[` +
+		strings.Join(items, ",") + `]}`)
+}
+
+func table(cols, rows int, cell func(int) string) string {
+	var b strings.Builder
+	for r := -2; r < rows; r++ {
+		b.WriteString("|")
+		for c := range cols {
+			switch r {
+			case -2:
+				fmt.Fprintf(&b, "Kolonne %d|", c)
+			case -1:
+				b.WriteString("---|")
+			default:
+				b.WriteString(cell(c) + "|")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// TestCostBoundsTheWorstShapes renders the shapes the memory cost model
+// is fitted to (wide and narrow Markdown tables, nested lists, plain
+// text), each as a process of its own under Go's default GC, and holds
+// its peak resident memory under render.Cost: the server admits renders
+// by it, so a shape that costs more would take the service past its
+// budget.
+func TestCostBoundsTheWorstShapes(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("renders megabytes of tables; memory is not comparable under -race")
+	}
+	number := func(c int) string { return strconv.Itoa(c*1000) + ".000" }
+	shapes := map[string]string{
+		"40 narrow columns": table(40, 200, number),
+		"12 columns":        table(12, 400, strconv.Itoa),
+		"5 columns":         table(5, 400, number),
+		"nested lists":      strings.Repeat("- punkt med tekst\n  - underpunkt med mere tekst\n", 300),
+		"paragraphs":        strings.Repeat(strings.Repeat("En almindelig sætning i et referat om beskæftigelse. ", 8)+"\n\n", 60),
+	}
+	dir := t.TempDir()
+	for name, body := range shapes {
+		in := filepath.Join(dir, "m.json")
+		doc := shaped(t, 500_000, body)
+		if err := os.WriteFile(in, doc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), runEnv+"=render\nminutes\n-i\n"+in+"\n-o\n"+filepath.Join(dir, "m.pdf"), "GOGC=", "GOMEMLIMIT=")
+		var errs bytes.Buffer
+		cmd.Stderr = &errs
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s: %v: %s", name, err, errs.String())
+		}
+		peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+		cost := render.Cost(data.DocMinutes, render.FormatPDF, len(doc))
+		t.Logf("%s: %d KB of JSON, peak %d MB, cost %d MB; %s", name, len(doc)>>10, peak>>20, cost>>20, strings.TrimSpace(errs.String()))
+		if peak > cost {
+			t.Errorf("%s: peak %d MB over its cost %d MB", name, peak>>20, cost>>20)
+		}
 	}
 }

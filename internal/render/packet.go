@@ -28,13 +28,15 @@ type Files struct {
 	Sent map[string][]byte
 }
 
-// PacketCost is about the memory a packet takes at its peak: the
-// meeting's document (Cost), and for its attachment files (fileBytes in
-// all, files of them) what reading and copying them takes. Measured: a
-// file of images takes about 4 times its bytes (its streams are copied,
-// not decoded), a file of text 1 MiB besides (pdfcpu's objects), and one
-// made of 110,000 tiny objects (5.4 MB) a heap of 50 MB at the end of
-// its reading, 9 times; 12 times and 1 MiB a file cover them all.
+// PacketCost is about the memory a packet takes at its peak in this
+// process: the meeting's document (Cost), and for its attachment files
+// (fileBytes in all, files of them) what reading and copying them takes.
+// Measured when pdfcpu read them in this process: a file of images about
+// 4 times its bytes, a file of text 1 MiB besides, one of 110,000 tiny
+// objects (5.4 MB) a heap of 50 MB, 9 times; 12 times and 1 MiB a file
+// cover them all. With a worker (render.Config.Worker) the reading is
+// the worker's, bounded by its own memory limit, and this process holds
+// the upload, the copies and the packet: less than that.
 func PacketCost(jsonLen, fileBytes, files int) int64 {
 	return Cost(data.DocAgenda, FormatPDF, jsonLen) + 12*int64(fileBytes) + int64(files)<<20
 }
