@@ -126,6 +126,21 @@ func (s *settings) dur(p *time.Duration, name, variable string, def time.Duratio
 	}, time.Duration.String)
 }
 
+// posDur is a duration that must be more than 0: a timeout of 0 would
+// stop every render at once (or, for the server's own, mean none).
+func (s *settings) posDur(p *time.Duration, name, variable string, def time.Duration, usage string) {
+	setting(s, p, name, "duration", variable, def, usage, func(v string) (time.Duration, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration (e.g. 30s)", v)
+		}
+		if d <= 0 {
+			return 0, fmt.Errorf("%q: must be more than 0", v)
+		}
+		return d, nil
+	}, time.Duration.String)
+}
+
 func (s *settings) num(p *int, name, variable string, def int, usage string) {
 	setting(s, p, name, "number", variable, def, usage, func(v string) (int, error) {
 		n, err := strconv.Atoi(v)
@@ -150,7 +165,7 @@ func newSettings(name string, getenv env, out io.Writer) *settings {
 func (s *settings) common(c *Config) {
 	s.str(&c.TemplateDir, "templates", "PROTOKOL_TEMPLATES", "", "directory of template sets, added to and overriding the embedded ones")
 	d := tmpl.DefaultLimits
-	s.dur(&c.TemplateLimits.Timeout, "template-timeout", "PROTOKOL_TEMPLATE_TIMEOUT", d.Timeout, "time one template execution may take")
+	s.posDur(&c.TemplateLimits.Timeout, "template-timeout", "PROTOKOL_TEMPLATE_TIMEOUT", d.Timeout, "time one template execution may take")
 	var maxOut int64
 	s.bytes(&maxOut, "template-max-output", "PROTOKOL_TEMPLATE_MAX_OUTPUT", int64(d.MaxOutput), "bytes one template execution may write")
 	s.num(&c.TemplateLimits.MaxLoops, "template-max-loops", "PROTOKOL_TEMPLATE_MAX_LOOPS", d.MaxLoops, "range iterations in one template execution")
@@ -189,14 +204,14 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.common(c)
 	s.dur(&c.TemplatePoll, "template-poll", "PROTOKOL_TEMPLATE_POLL", 2*time.Second, "how often the template directory is checked for changes (0: only on SIGHUP)")
 	s.bytes(&c.BodyLimit, "body-limit", "PROTOKOL_BODY_LIMIT", 16<<20, "largest request body")
-	s.dur(&c.RenderTimeout, "render-timeout", "PROTOKOL_RENDER_TIMEOUT", 30*time.Second, "time one render may take")
+	s.posDur(&c.RenderTimeout, "render-timeout", "PROTOKOL_RENDER_TIMEOUT", 30*time.Second, "time one render may take")
 	s.num(&c.MaxConcurrent, "max-concurrent", "PROTOKOL_MAX_CONCURRENT", runtime.NumCPU(), "renders at once (default: the CPUs)")
 	s.num(&c.QueueLength, "queue", "PROTOKOL_QUEUE", 64, "requests that may wait for a render slot (their bodies are held); more are refused with 503")
 	s.dur(&c.QueueWait, "queue-wait", "PROTOKOL_QUEUE_WAIT", 5*time.Second, "how long a request may wait for a render slot")
-	s.dur(&c.ReadTimeout, "read-timeout", "PROTOKOL_READ_TIMEOUT", 30*time.Second, "time to read a request")
-	s.dur(&c.WriteTimeout, "write-timeout", "PROTOKOL_WRITE_TIMEOUT", 60*time.Second, "time to answer a request")
-	s.dur(&c.IdleTimeout, "idle-timeout", "PROTOKOL_IDLE_TIMEOUT", 120*time.Second, "how long an idle keep-alive connection stays open")
-	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "PROTOKOL_SHUTDOWN_TIMEOUT", 30*time.Second, "time in-flight requests get to finish after SIGTERM")
+	s.posDur(&c.ReadTimeout, "read-timeout", "PROTOKOL_READ_TIMEOUT", 30*time.Second, "time to read a request")
+	s.posDur(&c.WriteTimeout, "write-timeout", "PROTOKOL_WRITE_TIMEOUT", 60*time.Second, "time to answer a request")
+	s.posDur(&c.IdleTimeout, "idle-timeout", "PROTOKOL_IDLE_TIMEOUT", 120*time.Second, "how long an idle keep-alive connection stays open")
+	s.posDur(&c.ShutdownTimeout, "shutdown-timeout", "PROTOKOL_SHUTDOWN_TIMEOUT", 30*time.Second, "time in-flight requests get to finish after SIGTERM")
 	s.dur(&c.ShutdownDelay, "shutdown-delay", "PROTOKOL_SHUTDOWN_DELAY", 5*time.Second, "after SIGTERM, how long the service goes on serving while /readyz says 503, so load balancers stop sending first")
 	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the bodies and renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); a render is admitted by its expected cost")
 	if err := s.parse(args); err != nil {
@@ -312,7 +327,7 @@ func registerRender(s *settings, c *Config, j *Job) {
 		j.Options.Lang, err = locale.Parse(v)
 		return err
 	})
-	s.dur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the whole render may take")
+	s.posDur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the whole render may take")
 	s.fs.StringVar(&j.Attachments, "attachments", "", "agenda packet: the directory of the attachments' PDFs, each looked up by the name in its file field (never outside the directory)")
 	s.common(c)
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"io"
+	"strings"
 	"testing"
 	"time"
 )
@@ -48,5 +49,24 @@ func TestSizes(t *testing.T) {
 	}
 	if FormatSize(16<<20) != "16MiB" || FormatSize(1000) != "1000" {
 		t.Error("FormatSize")
+	}
+}
+
+// A timeout of 0 (or less) is refused by name: it would stop every
+// render at once and then blame the template's limit.
+func TestTimeoutsMustBePositive(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	for _, args := range [][]string{{"--timeout", "0s"}, {"--timeout", "-1s"}, {"--template-timeout", "0"}} {
+		if _, _, err := ParseRender(append([]string{"agenda", "-i", "a", "-o", "b.pdf"}, args...), noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), "must be more than 0") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	for _, flag := range []string{"--render-timeout", "--read-timeout", "--write-timeout", "--idle-timeout", "--shutdown-timeout"} {
+		if _, err := ParseServe([]string{flag, "0s"}, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), "must be more than 0") {
+			t.Errorf("%s 0s: %v", flag, err)
+		}
+	}
+	if _, err := ParseServe([]string{"--template-poll", "0s", "--shutdown-delay", "0s"}, noEnv, io.Discard); err != nil {
+		t.Errorf("a poll or delay of 0 means none: %v", err)
 	}
 }

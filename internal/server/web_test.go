@@ -458,6 +458,20 @@ func TestWebPage(t *testing.T) {
 		t.Errorf("the alert list says %q, want groups[0].title", alert)
 	}
 
+	// a document of the wrong shape (items an object, participants a
+	// string) is shown as far as it can be and named by the service; the
+	// page works on, and after a reload too (it was kept as it came)
+	if err := os.WriteFile(meetingFile, []byte(`{"municipality":"M","committee":"U","items":{"number":"1"},"participants":"x"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("importing a document of the wrong shape", chromedp.SetUploadFiles(fileInput("Importér JSON"), []string{meetingFile}),
+		chromedp.WaitVisible(chromedp.Search(`//*[@id="status"][contains(., "indlæst")]`)),
+		chromedp.Reload(), chromedp.WaitVisible(button("Forhåndsvis")),
+		chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#alerts li`)))
+	if alert := eval(`document.getElementById("alerts").textContent`); !strings.Contains(alert, "items") || !strings.Contains(alert, "participants") {
+		t.Errorf("after a wrong-shaped import the alert list says %q, want items and participants named", alert)
+	}
+
 	// the budget tab: import and download the workbook
 	run("the budget tab", chromedp.Click(chromedp.Search(`//button[@role="tab"][normalize-space()="Budget"]`)),
 		chromedp.SetUploadFiles(fileInput("Importér budget (JSON)"), []string{budgetFile}),

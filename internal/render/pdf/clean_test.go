@@ -32,6 +32,7 @@ func TestClean(t *testing.T) {
 		{"soft\u00adhyphen zero\u200bwidth", "softhyphen zerowidth", 0},
 		{"Łódź Ἀθῆναι Київ", "Łódź Ἀθῆναι Київ", 0},
 		{"\U0001D518", "\uFFFD", 1},
+		{"Referat\u202Efdp.exe \u2067x\u2069 \u200Fy\u200E", "Referatfdp.exe x y", 0}, // bidi controls: dropped, not drawn or replaced
 	} {
 		c := &cleaner{fs: fs}
 		if got := c.clean(tt.in); got != tt.want || c.replaced != tt.replaced {

@@ -129,6 +129,12 @@ function save() {
   try { localStorage.setItem(STORE, JSON.stringify(model)); } catch (e) { showAlerts([String(e)]); }
 }
 
+// arrayOf is a list the form can show: what a document has there if it
+// is a list, else none (the value stays in the document as it was, for
+// the service to name; an imported "items": {} must not break the page).
+function arrayOf(v) { return Array.isArray(v) ? v : []; }
+function arrayAt(p) { return arrayOf(getPath(p)); }
+
 function list(p) {
   let a = getPath(p);
   if (!Array.isArray(a)) { a = []; setPath(p, a); }
@@ -225,8 +231,8 @@ function fileField(path, redraw) {
 function chosenFiles() {
   const out = new Map();
   let missing = false;
-  for (const it of getPath("items") || []) {
-    for (const a of (it && it.attachments) || []) {
+  for (const it of arrayAt("items")) {
+    for (const a of arrayOf(it && it.attachments)) {
       if (!a || !a.file) continue;
       if (files.has(a.file)) out.set(a.file, files.get(a.file));
       else missing = true;
@@ -272,7 +278,7 @@ function row(listPath, i, n, legend, kids, rerender) {
 
 function renderParticipants() {
   const box = document.getElementById("participants");
-  const ps = getPath("participants") || [];
+  const ps = arrayAt("participants");
   box.replaceChildren(...ps.map((p, i) => {
     const at = `participants[${i}]`;
     return row("participants", i, ps.length, `${T.participant} ${i + 1}${p && p.name ? ": " + p.name : ""}`, [
@@ -288,13 +294,13 @@ function renderParticipants() {
 
 function renderItems() {
   const box = document.getElementById("items");
-  const items = getPath("items") || [];
+  const items = arrayAt("items");
   box.replaceChildren(...items.map((it, i) => {
     const at = `items[${i}]`;
     const sections = el("div", { class: "sub" });
     const attachments = el("div", { class: "sub" });
     const drawSections = () => {
-      const ss = getPath(at + ".sections") || [];
+      const ss = arrayAt(at + ".sections");
       sections.replaceChildren(el("h4", { text: T.sections }), ...ss.map((s, j) =>
         row(at + ".sections", j, ss.length, `${T.section} ${j + 1}`, [
           field(`${at}.sections[${j}].heading`, T.heading, { required: true }),
@@ -303,7 +309,7 @@ function renderItems() {
       button(T.addSection, () => { list(at + ".sections").push({ heading: "", body: "" }); save(); drawSections(); }));
     };
     const drawAttachments = () => {
-      const as = getPath(at + ".attachments") || [];
+      const as = arrayAt(at + ".attachments");
       attachments.replaceChildren(el("h4", { text: T.attachments }), ...as.map((a, j) =>
         row(at + ".attachments", j, as.length, `${T.attachment} ${j + 1}`, [
           field(`${at}.attachments[${j}].title`, T.atitle, { required: true }),
@@ -421,7 +427,7 @@ async function preview() {
   if (attached.size && missing) {
     // a packet of the files at hand: the others are listed, not included
     doc = JSON.parse(JSON.stringify(model));
-    for (const it of doc.items || []) for (const a of (it && it.attachments) || []) if (a && a.file && !attached.has(a.file)) delete a.file;
+    for (const it of arrayOf(doc.items)) for (const a of arrayOf(it && it.attachments)) if (a && a.file && !attached.has(a.file)) delete a.file;
   }
   let r;
   try {
