@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,6 +42,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 	files = map[string][]byte{}
 	r := multipart.NewReader(bytes.NewReader(body), boundary)
 	seenMeeting := false
+	var arrived []string // what came, for a message that says what is missing
 	for n := 0; ; n++ {
 		p, err := r.NextRawPart() // raw: the file name as sent, a path not cut to its last element
 		if errors.Is(err, io.EOF) {
@@ -54,6 +56,13 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		}
 		_, disp, derr := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
 		name, file := disp["name"], disp["filename"]
+		if len(arrived) < 10 {
+			desc := fmt.Sprintf("%q", name)
+			if file != "" {
+				desc += fmt.Sprintf(" (file %q)", file)
+			}
+			arrived = append(arrived, desc)
+		}
 		content, rerr := io.ReadAll(p) // bounded by the body, already in memory
 		if rerr != nil {
 			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: "is not a well-formed multipart body: " + rerr.Error()}})
@@ -61,7 +70,9 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		switch {
 		case derr != nil:
 			bad(fmt.Sprintf("part %d", n+1), "has no readable Content-Disposition: %v", derr)
-		case name == "meeting" && file == "":
+		case name == "meeting":
+			// the JSON by its name, with a file name or without: curl's
+			// -F 'meeting=@file.json' sends one
 			if seenMeeting {
 				bad("meeting", "is sent twice; send the meeting's JSON in one part")
 			}
@@ -81,7 +92,11 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		}
 	}
 	if !seenMeeting {
-		bad("meeting", "is missing: send the meeting's JSON as the part named \"meeting\"")
+		got := "no parts"
+		if len(arrived) > 0 {
+			got = "the parts " + strings.Join(arrived, ", ")
+		}
+		bad("meeting", "is missing: send the meeting's JSON as the part named \"meeting\"; the upload has %s", got)
 	}
 	if len(errs) > 0 {
 		return nil, nil, 0, badRequests(errs)

@@ -97,6 +97,7 @@ func TestPacketUploadProblems(t *testing.T) {
 		want   string
 	}{
 		{"no meeting", []part{{name: "file", file: "a.pdf", body: pdf}}, 400, "meeting", "is missing"},
+		{"no meeting says what came", []part{{name: "meetng", body: meeting}, {name: "file", file: "a.pdf", body: pdf}}, 400, "meeting", `the upload has the parts "meetng", "file" (file "a.pdf")`},
 		{"the meeting twice", []part{{name: "meeting", body: meeting}, {name: "meeting", body: meeting}}, 400, "meeting", "twice"},
 		{"a part that is neither", []part{{name: "meeting", body: meeting}, {name: "note", body: []byte("hej")}}, 400, "note", "is not a part of this upload"},
 		{"a file twice", []part{{name: "meeting", body: meeting}, {name: "file", file: "forlig-beskaeftigelsesreform.pdf", body: pdf}, {name: "file", file: "forlig-beskaeftigelsesreform.pdf", body: pdf}}, 400, "forlig-beskaeftigelsesreform.pdf", "twice"},
@@ -121,6 +122,14 @@ func TestPacketUploadProblems(t *testing.T) {
 			t.Errorf("problems %v; want %s: …%s…", p.Errors, c.field, c.want)
 		})
 	}
+	t.Run("the meeting part with a file name, as curl -F meeting=@file.json sends it", func(t *testing.T) {
+		parts := exampleUpload(t)
+		parts[0].file = "aalborg-2014-08-19.meeting.json"
+		body, ct := upload(t, parts...)
+		if w := do(t, s, "POST", "/v1/agenda", body, "Content-Type", ct); w.Code != 200 {
+			t.Errorf("status %d: %s", w.Code, w.Body)
+		}
+	})
 	t.Run("a budget and a decision record take no files", func(t *testing.T) {
 		body, ct := upload(t, part{name: "meeting", body: examples.Read(examples.Budget)})
 		for _, path := range []string{"/v1/budget", "/v1/decisions"} {
