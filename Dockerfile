@@ -7,9 +7,11 @@ COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/protokol ./cmd/protokol
 
 # Run: distroless static, non-root. The binary is its own health check.
+# The user is numeric (distroless's nonroot is 65532), so Kubernetes can
+# verify runAsNonRoot without a name it cannot look up.
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/protokol /protokol
-USER nonroot:nonroot
+USER 65532:65532
 EXPOSE 8080
 ENV PROTOKOL_ADDR=:8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 CMD ["/protokol", "health"]

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// TestKubernetesManifests decodes every document of the Kubernetes
+// example strictly into the API's own types (an unknown or misplaced
+// field fails, as kubectl's server-side validation would), and checks
+// what makes it start and stay up: the image's numeric user is the pod's
+// runAsUser (a name cannot be verified non-root), a pinned image, probes
+// that do not flap, and an autoscaler and a disruption budget that point
+// at the Deployment.
+func TestKubernetesManifests(t *testing.T) {
+	root := filepath.Join("..", "..")
+	b, err := os.ReadFile(filepath.Join(root, "deploy", "kubernetes.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dep *appsv1.Deployment
+	var svc *corev1.Service
+	var hpa *autoscalingv2.HorizontalPodAutoscaler
+	var pdb *policyv1.PodDisruptionBudget
+	for _, doc := range regexp.MustCompile(`(?m)^---$`).Split(string(b), -1) {
+		var head struct{ Kind string }
+		if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+			t.Fatal(err)
+		}
+		var into any
+		switch head.Kind {
+		case "Deployment":
+			dep = &appsv1.Deployment{}
+			into = dep
+		case "Service":
+			svc = &corev1.Service{}
+			into = svc
+		case "HorizontalPodAutoscaler":
+			hpa = &autoscalingv2.HorizontalPodAutoscaler{}
+			into = hpa
+		case "PodDisruptionBudget":
+			pdb = &policyv1.PodDisruptionBudget{}
+			into = pdb
+		default:
+			t.Fatalf("a document of kind %q", head.Kind)
+		}
+		if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
+			t.Errorf("%s: %v", head.Kind, err)
+		}
+	}
+	if dep == nil || svc == nil || hpa == nil || pdb == nil {
+		t.Fatalf("the example lacks a Deployment, Service, HorizontalPodAutoscaler or PodDisruptionBudget")
+	}
+
+	docker, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^USER (\d+):(\d+)$`).FindStringSubmatch(string(docker))
+	if m == nil {
+		t.Fatal("the Dockerfile's USER is not numeric: the kubelet cannot verify runAsNonRoot")
+	}
+	uid, _ := strconv.ParseInt(m[1], 10, 64)
+	sc := dep.Spec.Template.Spec.SecurityContext
+	if sc == nil || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot || sc.RunAsUser == nil || *sc.RunAsUser != uid || uid == 0 {
+		t.Errorf("the pod's securityContext %+v does not run as the image's user %d, non-root", sc, uid)
+	}
+	c := dep.Spec.Template.Spec.Containers[0]
+	if strings.HasSuffix(c.Image, ":latest") || !strings.Contains(c.Image, ":") || c.ImagePullPolicy != corev1.PullIfNotPresent {
+		t.Errorf("image %q, pull policy %q: pin a version", c.Image, c.ImagePullPolicy)
+	}
+	for name, p := range map[string]*corev1.Probe{"readiness": c.ReadinessProbe, "liveness": c.LivenessProbe} {
+		if p == nil || p.FailureThreshold < 2 || p.TimeoutSeconds < 2 {
+			t.Errorf("%s probe %+v flaps on a busy pod: give it a timeout and more than one failure", name, p)
+		}
+	}
+	limit := c.Resources.Limits.Memory().Value()
+	var gomem, attach int64
+	for _, e := range c.Env {
+		switch e.Name {
+		case "GOMEMLIMIT":
+			gomem = mustSize(t, e.Value)
+		case "PROTOKOL_ATTACHMENT_MEMORY":
+			attach = mustSize(t, e.Value)
+		}
+	}
+	if gomem == 0 || gomem+2*(attach+40<<20) > limit {
+		t.Errorf("GOMEMLIMIT %d and two attachment workers of %d do not fit the memory limit %d", gomem, attach, limit)
+	}
+	if hpa.Spec.ScaleTargetRef.Kind != "Deployment" || hpa.Spec.ScaleTargetRef.Name != dep.Name {
+		t.Errorf("the autoscaler scales %+v, not the Deployment", hpa.Spec.ScaleTargetRef)
+	}
+	labels := dep.Spec.Template.Labels
+	for k, v := range pdb.Spec.Selector.MatchLabels {
+		if labels[k] != v {
+			t.Errorf("the disruption budget selects %s=%s, which the pods do not have", k, v)
+		}
+	}
+	for k, v := range svc.Spec.Selector {
+		if labels[k] != v {
+			t.Errorf("the Service selects %s=%s, which the pods do not have", k, v)
+		}
+	}
+}
+
+func mustSize(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(strings.TrimSuffix(s, "MiB"), 10, 64)
+	if err != nil || !strings.HasSuffix(s, "MiB") {
+		t.Fatalf("%q is not a size in MiB", s)
+	}
+	return n << 20
+}
