@@ -310,7 +310,9 @@ func checkValue(v any, t reflect.Type, path string, p *problems) any {
 				msg := "unknown field"
 				// past the listed problems one is only counted: spare the suggestion
 				if !p.full() {
-					if near := nearest(k, fields); near != "" {
+					if hint, ok := fieldHints[t.Name()+"."+k]; ok {
+						msg += " (" + hint + ")"
+					} else if near := nearest(k, fields); near != "" {
 						msg += fmt.Sprintf(" (did you mean %q?)", near)
 					}
 				}
@@ -400,6 +402,19 @@ func jsonFields(t reflect.Type) map[string]reflect.StructField {
 }
 
 // nearest suggests the known field closest to a misspelt one.
+// fieldHints answer the fields senders write by mistake, by type and
+// name, better than the nearest name could.
+var fieldHints = map[string]string{
+	"Item.closed":       `use "access": "closed"`,
+	"Item.open":         `use "access": "open"`,
+	"Item.public":       `use "access": "open" or "closed"`,
+	"Item.lukket":       `use "access": "closed"`,
+	"Attachment.closed": `use "access": "closed"`,
+	"Attachment.public": `use "access": "open" or "closed"`,
+	"Participant.absent": `use "attendance": "absent"`,
+	"Meeting.date":      `use "start", an RFC 3339 time with its offset`,
+}
+
 func nearest(k string, fields map[string]reflect.StructField) string {
 	if len(k) > 64 {
 		return "" // no field name is that long; spare the distance

@@ -1,14 +1,16 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // FieldError is one problem with one field, named by its JSON path
 // (for example "items[3].number"; "" is the document itself).
 type FieldError struct {
-	Field   string `json:"field"`
+	Field   string `json:"field,omitempty"` // none for the document as a whole (malformed JSON)
 	Message string `json:"message"`
 }
 
@@ -79,7 +81,40 @@ func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
+	// in the document's order, not the order of the checks
+	slices.SortStableFunc(p.list, func(a, b FieldError) int { return comparePaths(a.Field, b.Field) })
 	return &ValidationError{Errors: p.list, More: p.more}
+}
+
+// comparePaths orders JSON paths as the document has them: field by
+// field, indexes as numbers (items[2] before items[10]).
+func comparePaths(a, b string) int {
+	for a != "" && b != "" {
+		if a[0] >= '0' && a[0] <= '9' && b[0] >= '0' && b[0] <= '9' {
+			i, j := digits(a), digits(b)
+			if c := cmp.Compare(len(strings.TrimLeft(a[:i], "0")), len(strings.TrimLeft(b[:j], "0"))); c != 0 {
+				return c
+			}
+			if c := strings.Compare(strings.TrimLeft(a[:i], "0"), strings.TrimLeft(b[:j], "0")); c != 0 {
+				return c
+			}
+			a, b = a[i:], b[j:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digits(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // path helpers keep JSON paths uniform: "items[3].number".

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -224,7 +225,12 @@ func (m *Meeting) Validate() error {
 	}
 
 	m.validateParticipants(&p, numbers)
-	m.validateDissents(&p)
+	who := map[string]int{} // a participant's index by name, the first of a name
+	for i := len(m.Participants) - 1; i >= 0; i-- {
+		who[m.Participants[i].Name] = i
+	}
+	m.validatePresence(&p, who)
+	m.validateDissents(&p, who)
 	return p.err()
 }
 
@@ -250,12 +256,55 @@ func (m *Meeting) validateParticipants(p *problems, numbers map[string]bool) {
 	}
 }
 
-// validateDissents checks that each statement names participants.
-func (m *Meeting) validateDissents(p *problems) {
-	names := map[string]bool{}
-	for _, pt := range m.Participants {
-		names[pt.Name] = true
+// validatePresence checks what only a whole meeting shows: one chair and
+// one vice chair at most, and items' absent lists naming participants.
+func (m *Meeting) validatePresence(p *problems, who map[string]int) {
+	first := map[string]int{}
+	for i, pt := range m.Participants {
+		if pt.Role != RoleChair && pt.Role != RoleViceChair {
+			continue
+		}
+		if j, ok := first[pt.Role]; ok {
+			p.add(dot(at("participants", i), "role"), "%s is a second %s: %s (participants[%d]) is one already",
+				truncate(pt.Name), pt.Role, truncate(m.Participants[j].Name), j)
+			continue
+		}
+		first[pt.Role] = i
 	}
+	for i := range m.Items {
+		for j, n := range m.Items[i].Absent {
+			if _, ok := who[n]; n != "" && !ok {
+				p.add(at(dot(at("items", i), "absent"), j), "%s", m.notAParticipant(p, n))
+			}
+		}
+	}
+}
+
+// notAParticipant says a name is nobody's, with the nearest name when a
+// slip of a letter or two explains it (not past the listed problems).
+func (m *Meeting) notAParticipant(p *problems, n string) string {
+	msg := fmt.Sprintf("%q is not the name of a participant", truncate(n))
+	if len(n) > 64 || len(p.list) >= 20 { // the distances cost: the first few get them
+		return msg
+	}
+	best, bestD := "", 3
+	for _, pt := range m.Participants {
+		if len(pt.Name) > 64 {
+			continue
+		}
+		if d := editDistance(strings.ToLower(n), strings.ToLower(pt.Name)); d < bestD {
+			best, bestD = pt.Name, d
+		}
+	}
+	if best != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return msg
+}
+
+// validateDissents checks that each statement names participants who
+// were there: present at the meeting, and not absent from the item.
+func (m *Meeting) validateDissents(p *problems, who map[string]int) {
 	for i := range m.Items {
 		path := dot(at("items", i), "dissents")
 		limit(p, path, len(m.Items[i].Dissents), maxListLength)
@@ -265,8 +314,14 @@ func (m *Meeting) validateDissents(p *problems) {
 				p.add(dot(dp, "by"), "names no one; give the names of the members behind the statement")
 			}
 			for k, n := range d.By {
-				if !names[n] {
-					p.add(at(dot(dp, "by"), k), "%q is not the name of a participant", truncate(n))
+				pi, ok := who[n]
+				switch {
+				case !ok:
+					p.add(at(dot(dp, "by"), k), "%s", m.notAParticipant(p, n))
+				case m.Participants[pi].Attendance != "" && m.Participants[pi].Attendance != AttendancePresent:
+					p.add(at(dot(dp, "by"), k), "%q was not at the meeting (attendance %q): only those present make statements for the record", truncate(n), m.Participants[pi].Attendance)
+				case slices.Contains(m.Items[i].Absent, n):
+					p.add(at(dot(dp, "by"), k), "%q is absent from this item (its absent list): only those present make statements for the record", truncate(n))
 				}
 			}
 			if strings.TrimSpace(d.Text) == "" {

@@ -76,6 +76,11 @@ func TestAddendum(t *testing.T) {
 	if _, err := r.Meeting(t.Context(), "minutes", odense(t), render.Options{Addendum: true}); !errors.As(err, &oe) || oe.Option != "addendum" {
 		t.Errorf("addendum on minutes: %v", err)
 	}
+	// a meeting with no addendum item has no supplementary agenda: said,
+	// not an empty contents page
+	if _, err := r.Meeting(t.Context(), "agenda", meeting(t), render.Options{Addendum: true}); !errors.As(err, &oe) || !strings.Contains(oe.Message, "no item is marked addendum") {
+		t.Errorf("a supplementary agenda of no items: %v", err)
+	}
 }
 
 func TestDissents(t *testing.T) {

@@ -95,7 +95,7 @@ func newRedactionDoc(seed uint64) *redactionDoc {
 			"sections":         []map[string]any{{"heading": d.mark(c), "body": d.mark(c) + "\n\n| " + d.mark(c) + " | x |\n|---|---|\n| " + d.mark(c) + " | 1 |"}},
 			"decision":         d.mark(c),
 			"absent":           []string{members[2]["name"].(string)},
-			"addendum":         d.rng.IntN(3) == 0,
+			"addendum":         i == 1 || d.rng.IntN(3) == 0,
 			"duration_minutes": 5 + d.rng.IntN(30),
 			"dissents":         []map[string]any{{"by": []string{members[0]["name"].(string)}, "text": d.mark(c)}},
 			"budget_tables": []map[string]any{{

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -190,6 +191,9 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	}
 	if o.Signatures && document != data.DocMinutes {
 		return nil, &OptionError{"signatures", "is for minutes"}
+	}
+	if o.Addendum && !slices.ContainsFunc(m.Items, func(it data.Item) bool { return it.Addendum }) {
+		return nil, &OptionError{"addendum", "asks for the supplementary agenda, but no item is marked addendum: it would be empty"}
 	}
 	if o.Files != nil && document == data.DocDecisions {
 		return nil, &OptionError{"attachments", "are for agendas and minutes; a decision record has none"}
