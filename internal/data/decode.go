@@ -405,14 +405,14 @@ func jsonFields(t reflect.Type) map[string]reflect.StructField {
 // fieldHints answer the fields senders write by mistake, by type and
 // name, better than the nearest name could.
 var fieldHints = map[string]string{
-	"Item.closed":       `use "access": "closed"`,
-	"Item.open":         `use "access": "open"`,
-	"Item.public":       `use "access": "open" or "closed"`,
-	"Item.lukket":       `use "access": "closed"`,
-	"Attachment.closed": `use "access": "closed"`,
-	"Attachment.public": `use "access": "open" or "closed"`,
+	"Item.closed":        `use "access": "closed"`,
+	"Item.open":          `use "access": "open"`,
+	"Item.public":        `use "access": "open" or "closed"`,
+	"Item.lukket":        `use "access": "closed"`,
+	"Attachment.closed":  `use "access": "closed"`,
+	"Attachment.public":  `use "access": "open" or "closed"`,
 	"Participant.absent": `use "attendance": "absent"`,
-	"Meeting.date":      `use "start", an RFC 3339 time with its offset`,
+	"Meeting.date":       `use "start", an RFC 3339 time with its offset`,
 }
 
 func nearest(k string, fields map[string]reflect.StructField) string {
