@@ -6,6 +6,7 @@
 package main
 
 import (
+	"github.com/mattn/go-isatty"
 	"context"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd, args := args[0], args[1:]
 	switch cmd {
 	case "render":
-		cfg, job, err := config.ParseRender(args, os.Getenv, stderr)
+		cfg, job, err := config.ParseRender(args, os.Getenv, stdout)
 		if err != nil {
 			return usageError(stderr, err)
 		}
@@ -53,18 +54,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return renderJob(r, job, stdin, stdout, stderr)
 	case "serve":
-		cfg, err := config.ParseServe(args, os.Getenv, stderr)
+		cfg, err := config.ParseServe(args, os.Getenv, stdout)
 		if err != nil {
 			return usageError(stderr, err)
 		}
-		log := slog.New(slog.NewJSONHandler(stderr, nil))
+		log := logger(cfg.LogFormat, stderr)
 		r, err := renderer(cfg)
 		if err != nil {
 			log.Error("start-up failed", "err", err)
 			return 1
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-		defer stop()
+		// SIGTERM (an orchestrator) drains: not ready, still serving for
+		// the shutdown delay; Ctrl-C (a person) does not wait for load
+		// balancers that are not there
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		go func() {
+			if sig := <-sigs; sig == syscall.SIGINT {
+				cancel(server.ErrInterrupted)
+			} else {
+				cancel(nil)
+			}
+		}()
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		if err := server.Run(ctx, cfg, r, log, hup); err != nil {
@@ -74,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	case "health":
 		// for container health checks: the image has no shell or curl
-		addr, err := config.ParseHealth(args, os.Getenv, stderr)
+		addr, err := config.ParseHealth(args, os.Getenv, stdout)
 		if err != nil {
 			return usageError(stderr, err)
 		}
@@ -86,6 +100,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "protokol: unknown command %q\n\n%s", cmd, config.Usage)
 	return 2
+}
+
+// logger writes the service's log: text for a person at a terminal, JSON
+// lines for a collector.
+func logger(format string, w io.Writer) *slog.Logger {
+	if format == "text" || format == "auto" && isTerminal(w) {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
 }
 
 func usageError(stderr io.Writer, err error) int {

@@ -57,9 +57,9 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs.String())
 		}
 	}
-	var errs bytes.Buffer
-	if code := run([]string{"serve", "--help"}, nil, nil, &errs); code != 0 || !strings.Contains(errs.String(), "PROTOKOL_BODY_LIMIT") {
-		t.Errorf("serve --help: %d %s", code, errs.String())
+	var out, errs bytes.Buffer
+	if code := run([]string{"serve", "--help"}, nil, &out, &errs); code != 0 || !strings.Contains(out.String(), "PROTOKOL_BODY_LIMIT") || errs.Len() > 0 {
+		t.Errorf("serve --help: %d %s %s", code, out.String(), errs.String())
 	}
 }
 
@@ -82,8 +82,11 @@ func TestNewcomerMessages(t *testing.T) {
 		{"unknown set lists the sets", []string{"render", "agenda", "-i", in, "-o", out, "--template", "helsingor"}, 1, `unknown template set "helsingor"; the sets are compact, default`},
 		{"missing template directory", []string{"render", "agenda", "-i", in, "-o", out, "--templates", filepath.Join(dir, "nonexistent")}, 1,
 			"template directory " + filepath.Join(dir, "nonexistent") + " does not exist"},
-		{"render help documents the timeout", []string{"render", "--help"}, 0, "PROTOKOL_TIMEOUT"},
-		{"health has its own flags", []string{"health", "--help"}, 0, "-addr"},
+		{"positional input among flags", []string{"render", "agenda", "tmu.json", "-o", "x.pdf"}, 2, "input and output are given with -i and -o: protokol render agenda -i tmu.json -o x.pdf"},
+		{"a bad flag is said once, briefly", []string{"render", "agenda", "-i", in, "-o", out, "--bogus"}, 2, "flag provided but not defined: -bogus (protokol render --help lists the flags)"},
+		{"an extension that names no format", []string{"render", "budget", "-i", in, "-o", filepath.Join(dir, "budget.txt")}, 2, "the format follows the extension, .pdf or .xlsx"},
+		{"public on a budget", []string{"render", "budget", "-i", in, "-o", filepath.Join(dir, "b.xlsx"), "--public"}, 2, "--public is for agendas, minutes and decision records"},
+		{"attachments on a budget", []string{"render", "budget", "-i", in, "-o", filepath.Join(dir, "b.xlsx"), "--attachments", dir}, 2, "(a budget has none)"},
 		{"Latin-1 input", []string{"render", "agenda", "-i", "-", "-o", out}, 1, "is it saved as Latin-1?"},
 	}
 	for _, tt := range tests {
@@ -96,6 +99,9 @@ func TestNewcomerMessages(t *testing.T) {
 			if !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("standard error lacks %q:\n%s", tt.want, stderr.String())
 			}
+			if strings.Count(stderr.String(), "\n") > 3 && tt.code == 2 {
+				t.Errorf("a wrong command line answered with %d lines:\n%s", strings.Count(stderr.String(), "\n"), stderr.String())
+			}
 			if strings.Contains(stderr.String(), "body") {
 				t.Errorf("the command line speaks of a body: %s", stderr.String())
 			}
@@ -105,9 +111,21 @@ func TestNewcomerMessages(t *testing.T) {
 	if code := run([]string{"--help"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "protokol render") {
 		t.Errorf("protokol --help: exit %d, %q", code, stdout.String())
 	}
-	stderr.Reset()
-	if code := run([]string{"health", "--help"}, nil, &stdout, &stderr); code != 0 || strings.Contains(stderr.String(), "body-limit") {
-		t.Errorf("health --help shows serve's flags: %s", stderr.String())
+	// help is printed to standard output (| less shows it), the command's
+	// form first, then -i and -o before the limits
+	for _, args := range [][]string{{"render", "--help"}, {"render", "agenda", "--help"}, {"serve", "--help"}, {"health", "--help"}} {
+		stdout.Reset()
+		stderr.Reset()
+		if code := run(args, nil, &stdout, &stderr); code != 0 || stderr.Len() > 0 || !strings.HasPrefix(stdout.String(), "Usage: protokol "+args[0]) {
+			t.Errorf("%v: exit %d, stdout %.80q, stderr %q", args, code, stdout.String(), stderr.String())
+		}
+		if args[0] == "render" && (!strings.Contains(stdout.String(), "PROTOKOL_TIMEOUT") ||
+			strings.Index(stdout.String(), "  -o ") > strings.Index(stdout.String(), "--template-max-loops")) {
+			t.Errorf("%v: -i and -o are not listed first, or the timeout is missing:\n%s", args, stdout.String())
+		}
+		if args[0] == "health" && strings.Contains(stdout.String(), "body-limit") {
+			t.Errorf("health --help shows serve's flags: %s", stdout.String())
+		}
 	}
 }
 
@@ -160,5 +178,22 @@ func TestOtherPapers(t *testing.T) {
 		if code := run(append([]string{"render", args[0], "-i", in, "-o", filepath.Join(dir, "x.pdf")}, args[1:]...), nil, nil, &stderr); code != 2 || !strings.Contains(stderr.String(), args[1]) {
 			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
 		}
+	}
+}
+
+// The service logs text for a person and JSON for a collector: auto is
+// JSON when standard error is not a terminal (a pipe, a file), and
+// --log-format chooses.
+func TestLogFormat(t *testing.T) {
+	for format, want := range map[string]string{"json": `{"time":`, "text": "time=", "auto": `{"time":`} {
+		var b bytes.Buffer
+		logger(format, &b).Info("listening", "addr", ":8080")
+		if !strings.HasPrefix(b.String(), want) {
+			t.Errorf("%s: %q", format, b.String())
+		}
+	}
+	var errs bytes.Buffer
+	if code := run([]string{"serve", "--log-format", "xml"}, nil, nil, &errs); code != 2 || !strings.Contains(errs.String(), "--log-format must be auto, text or json") {
+		t.Errorf("exit %d: %s", code, errs.String())
 	}
 }

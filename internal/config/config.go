@@ -32,6 +32,7 @@ var ErrHelp = flag.ErrHelp
 // command-line render uses).
 type Config struct {
 	Addr            string        // listen address
+	LogFormat       string        // "auto" (text on a terminal, else JSON), "text" or "json"
 	TemplateDir     string        // directory of template sets on disk ("" for the embedded ones only)
 	TemplatePoll    time.Duration // how often the template directory is checked for changes (0: only on SIGHUP)
 	BodyLimit       int64         // bytes of one request body
@@ -86,6 +87,9 @@ type settings struct {
 	env        env
 	err        error
 	afterParse []func()
+	out        io.Writer // where --help prints: standard output
+	synopsis   string    // the command's form, first in --help
+	first      []string  // flags --help lists first, before the limits
 }
 
 // setting registers a flag whose default its environment variable
@@ -155,10 +159,53 @@ func (s *settings) bytes(p *int64, name, variable string, def int64, usage strin
 	setting(s, p, name, "size", variable, def, usage, ParseSize, FormatSize)
 }
 
-func newSettings(name string, getenv env, out io.Writer) *settings {
+func newSettings(name, synopsis string, getenv env, out io.Writer) *settings {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(out)
-	return &settings{fs: fs, env: getenv}
+	// the flag package's own printing is off: an error is said once, by
+	// the caller, and --help prints help() to out
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &settings{fs: fs, env: getenv, out: out, synopsis: synopsis}
+}
+
+// help prints the command's form and its flags: the ones a user of the
+// command gives first, then the limits and templates an operator sets.
+func (s *settings) help() {
+	fmt.Fprintf(s.out, "Usage: %s\n\n", s.synopsis)
+	var rest []*flag.Flag
+	s.fs.VisitAll(func(f *flag.Flag) {
+		if !slices.Contains(s.first, f.Name) {
+			rest = append(rest, f)
+		}
+	})
+	for _, name := range s.first {
+		if f := s.fs.Lookup(name); f != nil {
+			printFlag(s.out, f)
+		}
+	}
+	if len(rest) > 0 && len(s.first) > 0 {
+		fmt.Fprintf(s.out, "\nTemplates and limits:\n")
+	}
+	for _, f := range rest {
+		printFlag(s.out, f)
+	}
+}
+
+func printFlag(w io.Writer, f *flag.Flag) {
+	kind, usage := flag.UnquoteUsage(f)
+	dash := "--"
+	if len(f.Name) == 1 {
+		dash = "-"
+	}
+	line := "  " + dash + f.Name
+	if kind != "" && kind != "value" {
+		line += " " + kind
+	}
+	fmt.Fprintf(w, "%s\n      %s", line, usage)
+	if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != `""` && !strings.Contains(usage, "(default") {
+		fmt.Fprintf(w, " (default %s)", f.DefValue)
+	}
+	fmt.Fprintln(w)
 }
 
 // common registers the template settings both commands use.
@@ -199,8 +246,10 @@ func defaultMemoryBudget() int64 {
 // ParseServe reads the service's configuration.
 func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Config, error) {
 	c := &Config{}
-	s := newSettings("serve", getenv, out)
+	s := newSettings("serve", "protokol serve [flags]", getenv, out)
+	s.first = []string{"addr", "log-format"}
 	s.str(&c.Addr, "addr", "PROTOKOL_ADDR", ":8080", "listen address HOST:PORT")
+	s.str(&c.LogFormat, "log-format", "PROTOKOL_LOG_FORMAT", "auto", "logs as text or json; auto: text on a terminal, JSON otherwise")
 	s.common(c)
 	s.dur(&c.TemplatePoll, "template-poll", "PROTOKOL_TEMPLATE_POLL", 2*time.Second, "how often the template directory is checked for changes (0: only on SIGHUP)")
 	s.bytes(&c.BodyLimit, "body-limit", "PROTOKOL_BODY_LIMIT", 16<<20, "largest request body")
@@ -217,6 +266,9 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	if err := s.parse(args); err != nil {
 		return nil, err
 	}
+	if !slices.Contains([]string{"auto", "text", "json"}, c.LogFormat) {
+		return nil, fmt.Errorf("--log-format must be auto, text or json, not %q", c.LogFormat)
+	}
 	if c.MaxConcurrent < 1 || c.QueueLength < 0 || c.BodyLimit < 1 || c.MemoryBudget < 1 {
 		return nil, errors.New("--max-concurrent, --body-limit and --memory-budget must be at least 1, --queue at least 0")
 	}
@@ -230,10 +282,9 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 	c := &Config{}
 	j := &Job{}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		fmt.Fprintf(out, "Usage: %s\n\n", renderUsage)
-		s := newSettings("render", getenv, out)
+		s := newSettings("render", renderUsage, getenv, out)
 		registerRender(s, c, j)
-		s.fs.PrintDefaults()
+		s.help()
 		return nil, nil, ErrHelp
 	}
 	doc, err := data.ParseDocument(first(args))
@@ -241,12 +292,12 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 		return nil, nil, renderFormError(args)
 	}
 	j.Document, args = doc, args[1:]
-	s := newSettings("render "+string(j.Document), getenv, out)
+	s := newSettings("render "+string(j.Document), renderUsage, getenv, out)
 	registerRender(s, c, j)
 	if err := s.parse(args); err != nil {
 		var pe *positionalError
-		if errors.As(err, &pe) && j.Input == "" && j.Output == "" {
-			return nil, nil, positionalFiles(j.Document, pe.args)
+		if errors.As(err, &pe) {
+			return nil, nil, positionalFiles(j, pe.args)
 		}
 		return nil, nil, err
 	}
@@ -255,7 +306,11 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 	}
 	if j.Format == "" {
 		j.Format = render.DefaultFormat(j.Document)
-		if f, err := render.ParseFormat(strings.TrimPrefix(strings.ToLower(filepath.Ext(j.Output)), ".")); err == nil {
+		if ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(j.Output)), "."); ext != "" && j.Output != "-" {
+			f, err := render.ParseFormat(ext)
+			if err != nil {
+				return nil, nil, fmt.Errorf("-o %s: the format follows the extension, .pdf or .xlsx; name the file so, or give --format", j.Output)
+			}
 			j.Format = f
 		}
 	}
@@ -269,7 +324,10 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 		return nil, nil, errors.New("--signatures is for minutes")
 	}
 	if j.Attachments != "" && j.Document != data.DocAgenda && j.Document != data.DocMinutes {
-		return nil, nil, errors.New("--attachments is for agendas and minutes: it makes the packet with the attachments' PDFs (a decision record has none)")
+		return nil, nil, fmt.Errorf("--attachments is for agendas and minutes: it makes the packet with the attachments' PDFs (a %s has none)", docName(j.Document))
+	}
+	if j.Options.Public && j.Document == data.DocBudget {
+		return nil, nil, errors.New("--public is for agendas, minutes and decision records: a budget has no closed items to leave out")
 	}
 	return c, j, nil
 }
@@ -289,19 +347,35 @@ func renderFormError(args []string) error {
 	return fmt.Errorf("cannot render %q: agenda, minutes, decisions or budget: %s", args[0], renderUsage)
 }
 
-// positionalFiles answers "render agenda in.json out.pdf" with the flags.
-func positionalFiles(document data.Document, args []string) error {
-	in, out := "in.json", "out."+string(render.DefaultFormat(document))
-	if len(args) > 0 {
-		in = args[0]
+// positionalFiles answers "render agenda in.json out.pdf" (or "render
+// agenda in.json -o out.pdf") with the command as it should be.
+func positionalFiles(j *Job, args []string) error {
+	in, out := j.Input, j.Output
+	for _, a := range args {
+		switch {
+		case in == "":
+			in = a
+		case out == "":
+			out = a
+		default:
+			return fmt.Errorf("unexpected argument %q: protokol render %s -i %s -o %s", a, j.Document, in, out)
+		}
 	}
-	if len(args) > 1 {
-		out = args[1]
+	if out == "" {
+		out = "out." + string(render.DefaultFormat(j.Document))
 	}
-	return fmt.Errorf("input and output are given with -i and -o: protokol render %s -i %s -o %s", document, in, out)
+	return fmt.Errorf("input and output are given with -i and -o: protokol render %s -i %s -o %s", j.Document, in, out)
+}
+
+func docName(d data.Document) string {
+	if d == data.DocDecisions {
+		return "decision record"
+	}
+	return string(d)
 }
 
 func registerRender(s *settings, c *Config, j *Job) {
+	s.first = []string{"i", "o", "format", "template", "public", "lang", "pdf", "addendum", "signatures", "attachments", "timeout"}
 	s.fs.StringVar(&j.Input, "i", "", "input JSON file (- for standard input)")
 	s.fs.StringVar(&j.Output, "o", "", "output file (- for standard output)")
 	s.fs.Func("format", "pdf or xlsx (default: from the output's extension)", func(v string) (err error) {
@@ -335,7 +409,7 @@ func registerRender(s *settings, c *Config, j *Job) {
 // ParseHealth reads the health check's one flag.
 func ParseHealth(args []string, getenv func(string) string, out io.Writer) (string, error) {
 	var addr string
-	s := newSettings("health", getenv, out)
+	s := newSettings("health", "protokol health [--addr HOST:PORT]", getenv, out)
 	s.str(&addr, "addr", "PROTOKOL_ADDR", ":8080", "address of the service to ask, HOST:PORT")
 	return addr, s.parse(args)
 }
@@ -356,11 +430,26 @@ func (s *settings) parse(args []string) error {
 	if s.err != nil {
 		return s.err
 	}
-	if err := s.fs.Parse(args); err != nil {
-		return err
+	// flags may come after an argument too: parse on past each one, so
+	// "render agenda in.json -o out.pdf" is read whole
+	var positional []string
+	for {
+		err := s.fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			s.help()
+			return ErrHelp
+		}
+		if err != nil {
+			return fmt.Errorf("%w (protokol %s --help lists the flags)", err, strings.SplitN(s.fs.Name(), " ", 2)[0])
+		}
+		if s.fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, s.fs.Arg(0))
+		args = s.fs.Args()[1:]
 	}
-	if s.fs.NArg() > 0 {
-		return &positionalError{s.fs.Args()}
+	if len(positional) > 0 {
+		return &positionalError{positional}
 	}
 	for _, f := range s.afterParse {
 		f()

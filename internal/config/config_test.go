@@ -23,8 +23,8 @@ func TestEnvironmentMirrorsAndFlags(t *testing.T) {
 
 func TestRenderJob(t *testing.T) {
 	noEnv := func(string) string { return "" }
-	_, j, err := ParseRender([]string{"budget", "-i", "b.json", "-o", "out.PDF", "--public"}, noEnv, io.Discard)
-	if err != nil || j.Format != "pdf" || !j.Options.Public || j.Document != "budget" {
+	_, j, err := ParseRender([]string{"budget", "-i", "b.json", "-o", "out.PDF", "--lang", "en"}, noEnv, io.Discard)
+	if err != nil || j.Format != "pdf" || j.Options.Lang != "en" || j.Document != "budget" {
 		t.Fatalf("%+v %v", j, err)
 	}
 	_, j, err = ParseRender([]string{"budget", "-i", "-", "-o", "-"}, noEnv, io.Discard)

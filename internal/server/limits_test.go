@@ -15,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"log/slog"
+
 	"protokol/internal/render"
+	"protokol/templates"
 )
 
 // serve runs s on a loopback listener until the test ends.
@@ -269,4 +272,65 @@ func TestFileNameHasNoBidiControls(t *testing.T) {
 			t.Errorf("%q gives %q", name, cd)
 		}
 	}
+}
+
+// Ctrl-C (ErrInterrupted as the cause) stops without the shutdown delay
+// meant for load balancers; SIGTERM keeps it. The log says which, and
+// where the web page is when the service starts.
+func TestInterruptSkipsTheShutdownDelay(t *testing.T) {
+	for _, tt := range []struct {
+		cause error
+		delay string
+	}{{ErrInterrupted, `delay=0s`}, {nil, `delay=5s`}} {
+		cfg := testConfig()
+		cfg.ShutdownDelay = 5 * time.Second
+		var logs syncBuffer
+		r, err := render.New(render.Config{Templates: templates.FS})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(cfg, r, slog.New(slog.NewTextHandler(&logs, nil)))
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancelCause(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- s.Serve(ctx, ln, nil) }()
+		for !strings.Contains(logs.String(), "listening") {
+			time.Sleep(time.Millisecond)
+		}
+		cancel(tt.cause)
+		if tt.cause != nil {
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for !strings.Contains(logs.String(), "shutting down: not ready") {
+			time.Sleep(time.Millisecond)
+		}
+		if !strings.Contains(logs.String(), tt.delay) || !strings.Contains(logs.String(), "web_page=http://127.0.0.1:") {
+			t.Errorf("cause %v: the log says\n%s\nwant %s and the web page", tt.cause, logs.String(), tt.delay)
+		}
+	}
+	if got := pageURL(&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}); got != "http://localhost:8080/" {
+		t.Errorf("pageURL of [::]:8080 = %q", got)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

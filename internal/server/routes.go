@@ -33,7 +33,7 @@ func (s *Server) chain(r route) []gin.HandlerFunc {
 // The query parameters of the render endpoints; options refuses others.
 var (
 	meetingQuery = []string{"template", "public", "lang", "pdf", "addendum", "signatures"}
-	budgetQuery  = []string{"template", "public", "lang", "pdf", "format"}
+	budgetQuery  = []string{"template", "lang", "pdf", "format"} // a budget has no closed items: public is refused, not ignored
 )
 
 // routes is every endpoint of the service, in one table.

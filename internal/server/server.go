@@ -93,6 +93,23 @@ func Run(ctx context.Context, cfg *config.Config, r *render.Renderer, log *slog.
 	return s.Serve(ctx, ln, hup)
 }
 
+// ErrInterrupted, as the cause of Serve's context, stops the service
+// without the shutdown delay: Ctrl-C at a terminal.
+var ErrInterrupted = errors.New("interrupted")
+
+// pageURL is where a person opens the web page: the listening address,
+// with localhost for an address that listens on all interfaces.
+func pageURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
 // Serve serves on ln until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, hup <-chan os.Signal) error {
 	srv := &http.Server{
@@ -107,7 +124,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, hup <-chan os.Signa
 	go s.watchTemplates(ctx, hup)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.log.Info("listening", "addr", ln.Addr().String(), "max_concurrent", s.cfg.MaxConcurrent, "queue", s.cfg.QueueLength)
+	s.log.Info("listening", "addr", ln.Addr().String(), "web_page", pageURL(ln.Addr()), "max_concurrent", s.cfg.MaxConcurrent, "queue", s.cfg.QueueLength)
 	select {
 	case err := <-errc:
 		return err
@@ -117,9 +134,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, hup <-chan os.Signa
 	// queue still send requests for a while, and closing the listener at
 	// once would reset them
 	s.SetReady(false)
-	s.log.Info("shutting down: not ready, still serving", "delay", s.cfg.ShutdownDelay.String())
+	delay := s.cfg.ShutdownDelay
+	if errors.Is(context.Cause(ctx), ErrInterrupted) {
+		delay = 0 // a person at a terminal, not a load balancer, stopped it
+	}
+	s.log.Info("shutting down: not ready, still serving", "delay", delay.String())
 	select {
-	case <-time.After(s.cfg.ShutdownDelay):
+	case <-time.After(delay):
 	case err := <-errc:
 		return err
 	}

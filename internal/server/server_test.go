@@ -211,6 +211,7 @@ func TestErrorResponses(t *testing.T) {
 		{"template twice", "POST", "/v1/agenda?template=default&template=compact", valid, 400, []string{"template"}, ""},
 		{"lang twice", "POST", "/v1/budget?lang=da&lang=en", `{}`, 400, []string{"lang"}, ""},
 		{"bad format", "POST", "/v1/budget?format=csv", `{}`, 400, []string{"format"}, ""},
+		{"public on a budget is refused, not ignored", "POST", "/v1/budget?public=true", `{}`, 400, []string{"public"}, ""},
 		{"invalid budget", "POST", "/v1/budget", `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A","formula":"a + b"}],"rows":[]}]}`, 422,
 			[]string{"tables[0].columns[0].formula", "tables[0].columns", "tables[0].rows"}, ""},
 		{"wrong method", "GET", "/v1/agenda", ``, 405, nil, ""},
