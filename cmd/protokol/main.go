@@ -6,10 +6,15 @@
 package main
 
 import (
-	"github.com/mattn/go-isatty"
+	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/mattn/go-isatty"
+	"golang.org/x/crypto/bcrypt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -17,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"protokol/internal/attach"
+	"strings"
 	"syscall"
 
 	"protokol/internal/config"
@@ -88,15 +94,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	case "health":
 		// for container health checks: the image has no shell or curl
-		addr, err := config.ParseHealth(args, os.Getenv, stdout)
+		addr, useTLS, err := config.ParseHealth(args, os.Getenv, stdout)
 		if err != nil {
 			return usageError(stderr, err)
 		}
-		if err := server.Probe(addr, "/healthz"); err != nil {
+		if err := server.Probe(addr, "/healthz", useTLS); err != nil {
 			fmt.Fprintln(stderr, "protokol: unhealthy:", err)
 			return 1
 		}
 		return 0
+	}
+	if cmd == "auth" {
+		return authCommand(args, stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "protokol: unknown command %q\n\n%s", cmd, config.Usage)
 	return 2
@@ -307,4 +316,41 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// authCommand makes the lines of the authentication files:
+//
+//	protokol auth token       a new token (first line: give it to the client)
+//	                          and its line for --auth-tokens-file
+//	protokol auth user NAME   the line for --auth-users-file, the password
+//	                          read from standard input
+func authCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 1 && args[0] == "token":
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			fmt.Fprintln(stderr, "protokol:", err)
+			return 1
+		}
+		token := base64.RawURLEncoding.EncodeToString(b[:])
+		sum := sha256.Sum256([]byte(token))
+		fmt.Fprintf(stdout, "%s\nsha256:%x\n", token, sum)
+		return 0
+	case len(args) == 2 && args[0] == "user" && args[1] != "" && !strings.Contains(args[1], ":"):
+		line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+		pass := strings.TrimRight(line, "\r\n")
+		if err != nil && err != io.EOF || pass == "" {
+			fmt.Fprintln(stderr, "protokol: give the password on standard input")
+			return 2
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.DefaultCost)
+		if err != nil {
+			fmt.Fprintln(stderr, "protokol:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s:%s\n", args[1], hash)
+		return 0
+	}
+	fmt.Fprintln(stderr, "protokol: usage: protokol auth token | protokol auth user NAME < password")
+	return 2
 }

@@ -39,7 +39,10 @@ func TestPacketCommandLineEqualsHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := server.New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := server.New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	mw, _ := w.CreateFormField("meeting")

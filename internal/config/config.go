@@ -33,6 +33,10 @@ var ErrHelp = flag.ErrHelp
 type Config struct {
 	Addr            string        // listen address
 	LogFormat       string        // "auto" (text on a terminal, else JSON), "text" or "json"
+	AuthTokensFile  string        // bearer tokens' SHA-256, one a line ("" for none)
+	AuthUsersFile   string        // name:bcrypt-hash lines for basic auth ("" for none)
+	AuthMetrics     bool          // /metrics asks for credentials too
+	TLSCert, TLSKey string        // PEM files: serve HTTPS, reloaded when they change
 	TemplateDir     string        // directory of template sets on disk ("" for the embedded ones only)
 	TemplatePoll    time.Duration // how often the template directory is checked for changes (0: only on SIGHUP)
 	BodyLimit       int64         // bytes of one request body
@@ -145,6 +149,18 @@ func (s *settings) posDur(p *time.Duration, name, variable string, def time.Dura
 	}, time.Duration.String)
 }
 
+func (s *settings) boolean(p *bool, name, variable string, def bool, usage string) {
+	if v := s.env(variable); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			s.err = fmt.Errorf("$%s: %q is not true or false", variable, v)
+		}
+		def = b
+	}
+	*p = def
+	s.fs.BoolVar(p, name, def, fmt.Sprintf("%s ($%s)", usage, variable))
+}
+
 func (s *settings) num(p *int, name, variable string, def int, usage string) {
 	setting(s, p, name, "number", variable, def, usage, func(v string) (int, error) {
 		n, err := strconv.Atoi(v)
@@ -247,9 +263,14 @@ func defaultMemoryBudget() int64 {
 func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Config, error) {
 	c := &Config{}
 	s := newSettings("serve", "protokol serve [flags]", getenv, out)
-	s.first = []string{"addr", "log-format"}
+	s.first = []string{"addr", "log-format", "auth-tokens-file", "auth-users-file", "auth-metrics", "tls-cert", "tls-key"}
 	s.str(&c.Addr, "addr", "PROTOKOL_ADDR", ":8080", "listen address HOST:PORT")
 	s.str(&c.LogFormat, "log-format", "PROTOKOL_LOG_FORMAT", "auto", "logs as text or json; auto: text on a terminal, JSON otherwise")
+	s.str(&c.AuthTokensFile, "auth-tokens-file", "PROTOKOL_AUTH_TOKENS_FILE", "", "bearer tokens for services: a file of sha256:<hex> lines (protokol auth token makes one); read again when it changes")
+	s.str(&c.AuthUsersFile, "auth-users-file", "PROTOKOL_AUTH_USERS_FILE", "", "basic auth for people (the web page): a file of name:bcrypt-hash lines (protokol auth user NAME, or htpasswd -nB); read again when it changes")
+	s.boolean(&c.AuthMetrics, "auth-metrics", "PROTOKOL_AUTH_METRICS", false, "with authentication on, /metrics asks for credentials too (the probes never do)")
+	s.str(&c.TLSCert, "tls-cert", "PROTOKOL_TLS_CERT", "", "serve HTTPS with this certificate chain (PEM); read again when it changes")
+	s.str(&c.TLSKey, "tls-key", "PROTOKOL_TLS_KEY", "", "the certificate's private key (PEM)")
 	s.common(c)
 	s.dur(&c.TemplatePoll, "template-poll", "PROTOKOL_TEMPLATE_POLL", 2*time.Second, "how often the template directory is checked for changes (0: only on SIGHUP)")
 	s.bytes(&c.BodyLimit, "body-limit", "PROTOKOL_BODY_LIMIT", 16<<20, "largest request body")
@@ -265,6 +286,9 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the bodies and renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); a render is admitted by its expected cost")
 	if err := s.parse(args); err != nil {
 		return nil, err
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, errors.New("--tls-cert and --tls-key go together")
 	}
 	if !slices.Contains([]string{"auto", "text", "json"}, c.LogFormat) {
 		return nil, fmt.Errorf("--log-format must be auto, text or json, not %q", c.LogFormat)
@@ -407,11 +431,13 @@ func registerRender(s *settings, c *Config, j *Job) {
 }
 
 // ParseHealth reads the health check's one flag.
-func ParseHealth(args []string, getenv func(string) string, out io.Writer) (string, error) {
-	var addr string
+func ParseHealth(args []string, getenv func(string) string, out io.Writer) (addr string, useTLS bool, err error) {
 	s := newSettings("health", "protokol health [--addr HOST:PORT]", getenv, out)
 	s.str(&addr, "addr", "PROTOKOL_ADDR", ":8080", "address of the service to ask, HOST:PORT")
-	return addr, s.parse(args)
+	var cert string
+	s.str(&cert, "tls-cert", "PROTOKOL_TLS_CERT", "", "set when the service serves HTTPS: the probe speaks TLS")
+	err = s.parse(args)
+	return addr, cert != "", err
 }
 
 func first(args []string) string {

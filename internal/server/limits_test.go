@@ -289,7 +289,10 @@ func TestInterruptSkipsTheShutdownDelay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := New(cfg, r, slog.New(slog.NewTextHandler(&logs, nil)))
+		s, err := New(cfg, r, slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -313,7 +316,7 @@ func TestInterruptSkipsTheShutdownDelay(t *testing.T) {
 			t.Errorf("cause %v: the log says\n%s\nwant %s and the web page", tt.cause, logs.String(), tt.delay)
 		}
 	}
-	if got := pageURL(&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}); got != "http://localhost:8080/" {
+	if got := pageURL(&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, false); got != "http://localhost:8080/" {
 		t.Errorf("pageURL of [::]:8080 = %q", got)
 	}
 }

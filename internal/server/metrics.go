@@ -15,6 +15,9 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	refusals prometheus.Counter
 	replaced prometheus.Counter
+	// authFailures: requests refused for their credentials, by reason
+	// (missing, bad_token, bad_password, wrong_scheme, malformed)
+	authFailures *prometheus.CounterVec
 }
 
 func newMetrics(inFlight func() float64) *metrics {
@@ -43,8 +46,11 @@ func newMetrics(inFlight func() float64) *metrics {
 		replaced: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "protokol_replaced_characters_total", Help: "Characters the font could not draw, printed as a replacement character.",
 		}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_auth_failures_total", Help: "Requests refused 401 for their credentials, by reason (missing, bad_token, bad_password, wrong_scheme, malformed).",
+		}, []string{"reason"}),
 	}
-	m.reg.MustRegister(m.duration, m.pages, m.bytes, m.errors, m.requests, m.refusals, m.replaced,
+	m.reg.MustRegister(m.duration, m.pages, m.bytes, m.errors, m.requests, m.refusals, m.replaced, m.authFailures,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "protokol_renders_in_flight", Help: "Renders running now."}, inFlight),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

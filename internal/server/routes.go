@@ -19,11 +19,16 @@ type route struct {
 	body         bool // it reads a JSON body: other content types are refused
 	multipart    bool // it also takes multipart/form-data: the JSON and the attachments' files (an agenda packet)
 	quiet        bool // probes and scrapes: logged at debug level only
+	open         bool // answered without credentials when authentication is on (probes)
+	metrics      bool // /metrics: open unless --auth-metrics
 }
 
 // handlers is the route's chain: its checks, then its handler.
 func (s *Server) chain(r route) []gin.HandlerFunc {
 	var hs []gin.HandlerFunc
+	if s.auth != nil && !r.open && !(r.metrics && !s.cfg.AuthMetrics) {
+		hs = append(hs, s.authenticate) // before the body is read
+	}
 	if r.body {
 		hs = append(hs, s.handle(contentType(r.multipart)))
 	}
@@ -45,16 +50,16 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true},
 		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
 		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
-		{method: "GET", path: "/healthz", handler: health, quiet: true},
-		{method: "HEAD", path: "/healthz", handler: health, quiet: true},
-		{method: "GET", path: "/readyz", handler: s.readyz, quiet: true},
-		{method: "HEAD", path: "/readyz", handler: s.readyz, quiet: true},
+		{method: "GET", path: "/healthz", handler: health, quiet: true, open: true},
+		{method: "HEAD", path: "/healthz", handler: health, quiet: true, open: true},
+		{method: "GET", path: "/readyz", handler: s.readyz, quiet: true, open: true},
+		{method: "HEAD", path: "/readyz", handler: s.readyz, quiet: true, open: true},
 		{method: "GET", path: "/openapi.json", handler: s.openapi},
 		{method: "GET", path: "/", handler: webFile("index.html", "text/html; charset=utf-8")},
 		{method: "HEAD", path: "/", handler: webFile("index.html", "text/html; charset=utf-8")},
 		{method: "GET", path: "/web/app.js", handler: webFile("app.js", "text/javascript; charset=utf-8")},
 		{method: "GET", path: "/web/style.css", handler: webFile("style.css", "text/css; charset=utf-8")},
-		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{})), quiet: true},
+		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{})), quiet: true, metrics: true},
 	}
 	return rs
 }

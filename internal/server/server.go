@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -33,12 +34,18 @@ type Server struct {
 	ready   atomic.Bool
 	handler http.Handler
 	quiet   map[string]bool // routes logged at debug level only
+	auth    *authenticator  // nil: no authentication
 }
 
-// New builds the service; it is ready once returned.
-func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) *Server {
+// New builds the service; it is ready once returned. An authentication
+// file that cannot be read is an error.
+func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, r: r, log: log, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength, cfg.QueueWait, cfg.MemoryBudget)}
+	var err error
+	if s.auth, err = newAuthenticator(cfg.AuthTokensFile, cfg.AuthUsersFile, log.Warn); err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
+	}
 	s.m = newMetrics(func() float64 { return float64(s.lim.inFlight()) })
 	s.ready.Store(true)
 
@@ -67,7 +74,7 @@ func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) *Server {
 		}
 		g.ServeHTTP(w, r)
 	})
-	return s
+	return s, nil
 }
 
 // Handler is the service as an http.Handler.
@@ -80,7 +87,10 @@ func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 // readiness turns 503 at once, in-flight requests get ShutdownTimeout to
 // finish. A signal on hup reloads the templates.
 func Run(ctx context.Context, cfg *config.Config, r *render.Renderer, log *slog.Logger, hup <-chan os.Signal) error {
-	s := New(cfg, r, log)
+	s, err := New(cfg, r, log)
+	if err != nil {
+		return err
+	}
 	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
 		// no GOMEMLIMIT: without a limit the collector lets the heap grow to
 		// twice what is live, and the budget would be spent twice over
@@ -89,6 +99,14 @@ func Run(ctx context.Context, cfg *config.Config, r *render.Renderer, log *slog.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.TLSCert != "" {
+		cert, err := newCertificate(cfg.TLSCert, cfg.TLSKey, log.Warn)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("TLS: %w", err)
+		}
+		ln = tls.NewListener(ln, cert.tlsConfig())
 	}
 	return s.Serve(ctx, ln, hup)
 }
@@ -99,7 +117,7 @@ var ErrInterrupted = errors.New("interrupted")
 
 // pageURL is where a person opens the web page: the listening address,
 // with localhost for an address that listens on all interfaces.
-func pageURL(a net.Addr) string {
+func pageURL(a net.Addr, useTLS bool) string {
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
 		return ""
@@ -107,7 +125,11 @@ func pageURL(a net.Addr) string {
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
+	scheme := "http://"
+	if useTLS {
+		scheme = "https://"
+	}
+	return scheme + net.JoinHostPort(host, port) + "/"
 }
 
 // Serve serves on ln until ctx ends.
@@ -124,7 +146,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, hup <-chan os.Signa
 	go s.watchTemplates(ctx, hup)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.log.Info("listening", "addr", ln.Addr().String(), "web_page", pageURL(ln.Addr()), "max_concurrent", s.cfg.MaxConcurrent, "queue", s.cfg.QueueLength)
+	s.log.Info("listening", "addr", ln.Addr().String(), "web_page", pageURL(ln.Addr(), s.cfg.TLSCert != ""), "auth", s.auth != nil, "max_concurrent", s.cfg.MaxConcurrent, "queue", s.cfg.QueueLength)
 	select {
 	case err := <-errc:
 		return err
@@ -277,7 +299,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 
 // Probe asks a running service on addr for path and reports whether it
 // answered 200; a wildcard host (":8080") is asked on loopback.
-func Probe(addr, path string) error {
+func Probe(addr, path string, useTLS bool) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return err
@@ -286,7 +308,14 @@ func Probe(addr, path string) error {
 		host = "127.0.0.1"
 	}
 	c := &http.Client{Timeout: 3 * time.Second}
-	resp, err := c.Get("http://" + net.JoinHostPort(host, port) + path)
+	scheme := "http://"
+	if useTLS {
+		// the service's own certificate, on this host: whether it answers
+		// is the question, not who it is
+		c.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}} //nolint:gosec
+		scheme = "https://"
+	}
+	resp, err := c.Get(scheme + net.JoinHostPort(host, port) + path)
 	if err != nil {
 		return err
 	}

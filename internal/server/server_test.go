@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"io"
 	"log/slog"
 	"net"
@@ -12,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,7 +44,11 @@ func newServer(t testing.TB, cfg *config.Config) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func fixture(_ testing.TB, name string) []byte { return examples.Read(name) }
@@ -53,7 +62,62 @@ func do(t testing.TB, s *Server, method, target string, body []byte, header ...s
 	}
 	w := httptest.NewRecorder()
 	s.Handler().ServeHTTP(w, req)
+	checkAgainstOpenAPI(t, req, w)
 	return w
+}
+
+// The OpenAPI document, read once, and a router over it.
+var (
+	apiOnce   sync.Once
+	apiRouter routers.Router
+	apiErr    error
+)
+
+// checkAgainstOpenAPI validates every answer a server test receives
+// against the OpenAPI document, as a generated client would read it: the
+// status is declared for the operation, the content type and (JSON) body
+// match the schema. A path the document does not describe (a 404 of an
+// unknown endpoint, the web page's files) is not checked.
+func checkAgainstOpenAPI(t testing.TB, req *http.Request, w *httptest.ResponseRecorder) {
+	t.Helper()
+	apiOnce.Do(func() {
+		doc, err := openapi3.NewLoader().LoadFromData(openapiDoc)
+		if err == nil {
+			doc.Servers = nil
+			apiRouter, err = gorillamux.NewRouter(doc)
+		}
+		apiErr = err
+	})
+	if apiErr != nil {
+		t.Fatalf("the OpenAPI document: %v", apiErr)
+	}
+	r := req.Clone(context.Background())
+	r.URL.Path = strings.TrimRight(r.URL.Path, "/")
+	if r.URL.Path == "" {
+		r.URL.Path = "/"
+	}
+	route, params, err := apiRouter.FindRoute(r)
+	if err != nil {
+		return // not described: an unknown path or method, answered 404 or 405
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}},
+		Status: w.Code, Header: w.Header(),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	in.SetBodyBytes(w.Body.Bytes())
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s answered %d, which the OpenAPI document does not describe: %v", req.Method, req.URL, w.Code, shortErr(err))
+	}
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 600 {
+		s = s[:600] + "…"
+	}
+	return s
 }
 
 func problem(t *testing.T, w *httptest.ResponseRecorder) Problem {

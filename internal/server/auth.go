@@ -1,0 +1,263 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Authentication is optional and off by default. With it on, every route
+// but the probes (and /metrics, unless --auth-metrics) asks for one of:
+//
+//   - a bearer token (services): --auth-tokens-file holds one SHA-256 of
+//     a token a line ("sha256:<hex>", a comment after it), so the file
+//     holds no secret; a token presented is hashed and compared with
+//     every line in constant time;
+//   - basic auth (people, so the web page works behind it):
+//     --auth-users-file holds "name:bcrypt-hash" lines (htpasswd -B).
+//
+// Both files are read again when they change (checked at most once a
+// second, on a request): a revoked token stops working without a
+// restart. A file that fails to read keeps the last good set and is
+// logged. Failures answer 401 with WWW-Authenticate, are counted by
+// reason and logged without the secret.
+
+type authenticator struct {
+	tokensFile, usersFile string
+
+	mu        sync.Mutex
+	tokens    [][sha256.Size]byte
+	users     map[string][]byte          // name -> bcrypt hash
+	verified  map[[sha256.Size]byte]bool // name and password already checked, until a reload
+	stamps    map[string]fileStamp
+	lastCheck time.Time
+
+	slots chan struct{} // bcrypt comparisons at once: each costs tens of milliseconds
+	log   func(msg string, args ...any)
+}
+
+type fileStamp struct {
+	mod  time.Time
+	size int64
+}
+
+// newAuthenticator loads the files; nil when neither is set (auth off).
+func newAuthenticator(tokensFile, usersFile string, log func(string, ...any)) (*authenticator, error) {
+	if tokensFile == "" && usersFile == "" {
+		return nil, nil
+	}
+	a := &authenticator{tokensFile: tokensFile, usersFile: usersFile, slots: make(chan struct{}, 2), log: log}
+	if err := a.reload(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// reload reads both files; on an error nothing changes.
+func (a *authenticator) reload() error {
+	var tokens [][sha256.Size]byte
+	users := map[string][]byte{}
+	stamps := map[string]fileStamp{}
+	if a.tokensFile != "" {
+		err := readLines(a.tokensFile, stamps, func(n int, line string) error {
+			field := strings.Fields(line)[0]
+			hexed, ok := strings.CutPrefix(field, "sha256:")
+			b, err := hex.DecodeString(hexed)
+			if !ok || err != nil || len(b) != sha256.Size {
+				return fmt.Errorf("line %d is not sha256:<64 hex digits> (make one with: protokol auth token)", n)
+			}
+			tokens = append(tokens, [sha256.Size]byte(b))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if a.usersFile != "" {
+		err := readLines(a.usersFile, stamps, func(n int, line string) error {
+			name, hash, ok := strings.Cut(line, ":")
+			if _, err := bcrypt.Cost([]byte(hash)); !ok || name == "" || err != nil {
+				return fmt.Errorf("line %d is not name:bcrypt-hash (make one with: protokol auth user NAME, or htpasswd -nB NAME)", n)
+			}
+			users[name] = []byte(hash)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	a.tokens, a.users, a.stamps, a.verified = tokens, users, stamps, map[[sha256.Size]byte]bool{}
+	a.mu.Unlock()
+	return nil
+}
+
+// readLines calls line for each line that is not blank or a # comment.
+func readLines(path string, stamps map[string]fileStamp, line func(int, string) error) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	stamps[path] = fileStamp{info.ModTime(), info.Size()}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for n := 1; sc.Scan(); n++ {
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if err := line(n, t); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return sc.Err()
+}
+
+// maybeReload reads the files again when one changed, at most once a
+// second.
+func (a *authenticator) maybeReload() {
+	a.mu.Lock()
+	if time.Since(a.lastCheck) < time.Second {
+		a.mu.Unlock()
+		return
+	}
+	a.lastCheck = time.Now()
+	changed := false
+	for path, st := range a.stamps {
+		info, err := os.Stat(path)
+		if err != nil || info.ModTime() != st.mod || info.Size() != st.size {
+			changed = true
+		}
+	}
+	a.mu.Unlock()
+	if changed {
+		if err := a.reload(); err != nil {
+			a.log("authentication files not reloaded; the last good ones stay in force", "err", err.Error())
+		} else {
+			a.log("authentication files reloaded")
+		}
+	}
+}
+
+// errAuthBusy: too many password checks at once (a guessing attack).
+var errAuthBusy = errors.New("busy")
+
+// check says why a request's credentials are not good ("" when they are).
+func (a *authenticator) check(ctx context.Context, r *http.Request) (reason string, err error) {
+	a.maybeReload()
+	h := r.Header.Get("Authorization")
+	scheme, cred, _ := strings.Cut(h, " ")
+	switch {
+	case h == "":
+		return "missing", nil
+	case strings.EqualFold(scheme, "Bearer") && a.tokensFile != "":
+		sum := sha256.Sum256([]byte(strings.TrimSpace(cred)))
+		a.mu.Lock()
+		tokens := a.tokens
+		a.mu.Unlock()
+		found := 0
+		for _, t := range tokens { // every line, whatever matched: no timing to learn from
+			found |= subtle.ConstantTimeCompare(sum[:], t[:])
+		}
+		if found == 1 {
+			return "", nil
+		}
+		return "bad_token", nil
+	case strings.EqualFold(scheme, "Basic") && a.usersFile != "":
+		name, pass, ok := r.BasicAuth()
+		if !ok {
+			return "malformed", nil
+		}
+		return a.checkUser(ctx, name, pass)
+	}
+	return "wrong_scheme", nil
+}
+
+func (a *authenticator) checkUser(ctx context.Context, name, pass string) (string, error) {
+	key := sha256.Sum256([]byte(name + "\x00" + pass))
+	a.mu.Lock()
+	hash, known := a.users[name]
+	ok := a.verified[key]
+	a.mu.Unlock()
+	if ok {
+		return "", nil // checked before: a page's every request must not cost a bcrypt
+	}
+	if !known {
+		hash = dummyHash // the same work for an unknown name: no timing to learn names from
+	}
+	select {
+	case a.slots <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-time.After(time.Second):
+		return "", errAuthBusy
+	}
+	err := bcrypt.CompareHashAndPassword(hash, []byte(pass))
+	<-a.slots
+	if err != nil || !known {
+		return "bad_password", nil
+	}
+	a.mu.Lock()
+	if len(a.verified) < 10_000 {
+		a.verified[key] = true
+	}
+	a.mu.Unlock()
+	return "", nil
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+
+// challenge is the WWW-Authenticate header of a 401: the schemes on.
+func (a *authenticator) challenge() []string {
+	var out []string
+	if a.tokensFile != "" {
+		out = append(out, `Bearer realm="protokol"`)
+	}
+	if a.usersFile != "" {
+		out = append(out, `Basic realm="protokol", charset="UTF-8"`)
+	}
+	return out
+}
+
+// authenticate is the middleware of every route that is not open.
+func (s *Server) authenticate(c *gin.Context) {
+	reason, err := s.auth.check(c.Request.Context(), c.Request)
+	if errors.Is(err, errAuthBusy) {
+		writeProblem(c, problemFor(overloaded(1, "too many password checks at once; try again shortly")))
+		c.Abort()
+		return
+	}
+	if err != nil || reason == "" {
+		if err == nil {
+			c.Next()
+			return
+		}
+		c.Abort()
+		return
+	}
+	s.m.authFailures.WithLabelValues(reason).Inc()
+	c.Set(ctxClass, "unauthorized")
+	c.Set(ctxLogErr, "authentication failed: "+reason) // the reason, never the credentials
+	for _, ch := range s.auth.challenge() {
+		c.Writer.Header().Add("WWW-Authenticate", ch)
+	}
+	writeProblem(c, &Problem{Type: problemBase + "unauthorized", Title: "Unauthorized", Status: http.StatusUnauthorized,
+		Detail: "this service asks for credentials: " + strings.Join(s.auth.challenge(), " or "), class: "unauthorized"})
+	c.Abort()
+}
