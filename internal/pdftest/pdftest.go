@@ -5,11 +5,14 @@ package pdftest
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func need(t testing.TB, tool string) {
@@ -69,7 +72,48 @@ func pages(t testing.TB, pdf []byte, flags ...string) []string {
 	if len(pages) > 0 && strings.TrimSpace(pages[len(pages)-1]) == "" {
 		pages = pages[:len(pages)-1]
 	}
+	sameTextInMuPDF(t, pdf, string(out))
 	return pages
+}
+
+// sameTextInMuPDF checks that MuPDF (mutool: the reader behind
+// SumatraPDF, PyMuPDF and the search indexers built on it) extracts the
+// same text as poppler from every PDF a test reads: the same count of
+// every letter and digit (and of U+FFFD), whatever order the two lay
+// them out in and however they join a word broken at a line's end.
+// Poppler alone once passed text MuPDF read as "Besk\uFFFDftigelsesudvalget".
+func sameTextInMuPDF(t testing.TB, pdf []byte, poppler string) {
+	t.Helper()
+	need(t, "mutool")
+	out, err := exec.Command("mutool", "draw", "-q", "-F", "txt", "-o", "-", write(t, pdf)).Output()
+	if err != nil {
+		t.Fatalf("mutool draw: %v", err)
+	}
+	count := func(s string) map[rune]int {
+		m := map[rune]int{}
+		for _, r := range s {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\uFFFD' {
+				m[r]++
+			}
+		}
+		return m
+	}
+	p, u := count(poppler), count(string(out))
+	var diff []string
+	for r, n := range p {
+		if u[r] != n {
+			diff = append(diff, fmt.Sprintf("%q poppler %d, MuPDF %d", r, n, u[r]))
+		}
+	}
+	for r, n := range u {
+		if _, ok := p[r]; !ok {
+			diff = append(diff, fmt.Sprintf("%q poppler 0, MuPDF %d", r, n))
+		}
+	}
+	if len(diff) > 0 {
+		sort.Strings(diff)
+		t.Errorf("MuPDF and poppler read different text (%d characters differ): %s", len(diff), strings.Join(diff[:min(len(diff), 12)], "; "))
+	}
 }
 
 // Info returns pdfinfo's fields (Title, Author, Pages, …).

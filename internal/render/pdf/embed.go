@@ -114,16 +114,18 @@ func embedFonts(newObj func(string, []byte) *object, fs *fontSet, used *fontUse)
 		name := subsetTag(gids) + "+" + f.name
 		file := deflate(f.subset(gids))
 		ff := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(file)), file)
-		set := cidSet(gids)
+		set := cidSet(len(codes))
 		cs := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(set)), set)
 		scale := 1000 / f.upem
 		desc := newObj(fmt.Sprintf("<</Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %g /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R /CIDSet %d 0 R>>",
 			name, descriptorFlags(f), int(float64(f.bbox[0])*scale), int(float64(f.bbox[1])*scale), int(float64(f.bbox[2])*scale), int(float64(f.bbox[3])*scale),
 			f.italic, int(float64(f.ascent)*scale), int(float64(f.descent)*scale), int(float64(f.capH)*scale), ff.num, cs.num), nil)
-		cid := newObj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap /Identity>>",
-			name, desc.num, widthArray(f, gids)), nil)
+		gidMap := cidToGID(codes)
+		gm := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(gidMap)), gidMap)
+		cid := newObj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap %d 0 R>>",
+			name, desc.num, widthArray(f, codes), gm.num), nil)
 		cmapName := fmt.Sprintf("Protokol-%s-F%d", name[:6], st)
-		enc := deflate([]byte(encodingCMap(cmapName, codes)))
+		enc := deflate([]byte(encodingCMap(cmapName, len(codes))))
 		em := newObj(fmt.Sprintf("<</Type /CMap /CMapName /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /WMode 0 /Filter /FlateDecode /Length %d>>", cmapName, len(enc)), enc)
 		cmap := deflate([]byte(toUnicode(codes, used.chars[st])))
 		tu := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(cmap)), cmap)
@@ -158,36 +160,59 @@ func subsetTag(gids []uint16) string {
 	return string(tag)
 }
 
-// widthArray is the /W array: runs of consecutive glyphs with their widths.
-func widthArray(f *face, gids []uint16) string {
+// A code's CID is its value: 00-7F, and 8000-FFFF for the two-byte ones.
+// (The CID could be the glyph, with CIDToGIDMap /Identity, but MuPDF
+// reads a ToUnicode map through the encoding's code space by CID, and
+// drops every CID outside it: "Besk\uFFFDftigelsesudvalget". With CIDs
+// equal to codes, every reader finds them.)
+func cidOf(code int) int {
+	if code < oneByte {
+		return code
+	}
+	return code - oneByte + twoByte
+}
+
+// widthArray is the /W array: the widths of the CIDs, in their two runs.
+func widthArray(f *face, codes []uint16) string {
 	var b strings.Builder
 	b.WriteByte('[')
-	for i := 0; i < len(gids); {
-		j := i + 1
-		for j < len(gids) && gids[j] == gids[j-1]+1 {
-			j++
+	for start := 0; start < len(codes); {
+		end := min(len(codes), max(start+1, oneByte))
+		if start >= oneByte {
+			end = len(codes)
 		}
-		fmt.Fprintf(&b, "%d [", gids[i])
-		for k := i; k < j; k++ {
-			if k > i {
+		fmt.Fprintf(&b, "%d [", cidOf(start))
+		for c := start; c < end; c++ {
+			if c > start {
 				b.WriteByte(' ')
 			}
-			b.WriteString(strconv.Itoa(int(f.width(gids[k]) + 0.5)))
+			b.WriteString(strconv.Itoa(int(f.width(codes[c]) + 0.5)))
 		}
 		b.WriteString("] ")
-		i = j
+		start = end
 	}
 	b.WriteByte(']')
 	return b.String()
 }
 
+// cidToGID is the CIDToGIDMap stream: the glyph of each CID, two bytes a
+// CID from 0 to the last.
+func cidToGID(codes []uint16) []byte {
+	m := make([]byte, 2*(cidOf(len(codes)-1)+1))
+	for c, g := range codes {
+		i := 2 * cidOf(c)
+		m[i], m[i+1] = byte(g>>8), byte(g)
+	}
+	return deflate(m)
+}
+
 // cidSet is the bit string of the CIDs the subset has (PDF/A-1 wants it
-// for subsets; PDF/A-2 allows it when right).
-func cidSet(gids []uint16) []byte {
-	set := make([]byte, int(gids[len(gids)-1])/8+1)
-	set[0] |= 0x80 // .notdef
-	for _, g := range gids {
-		set[g/8] |= 0x80 >> (g % 8)
+// for subsets; PDF/A-2 allows it when right): those of the n codes.
+func cidSet(n int) []byte {
+	set := make([]byte, cidOf(n-1)/8+1)
+	for c := range n {
+		cid := cidOf(c)
+		set[cid/8] |= 0x80 >> (cid % 8)
 	}
 	return deflate(set)
 }
@@ -209,11 +234,23 @@ func codeHex(b *strings.Builder, c int) {
 	}
 }
 
-// encodingCMap maps the codes to the glyphs they draw (CIDs, which are
-// glyph numbers: CIDToGIDMap is the identity).
-func encodingCMap(name string, glyphs []uint16) string {
-	head := fmt.Sprintf("%%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n/CMapName /%s def\n/CMapType 1 def\n/WMode 0 def\n", name)
-	return cmap(head, "cidchar", glyphs, func(b *strings.Builder, g uint16) { fmt.Fprintf(b, " %d", g) })
+// encodingCMap maps the codes to their CIDs, the same numbers: a range
+// for the one-byte codes and one for the two-byte ones.
+func encodingCMap(name string, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n/CMapName /%s def\n/CMapType 1 def\n/WMode 0 def\n", name)
+	b.WriteString(codespace(n))
+	if n > oneByte {
+		b.WriteString("2 begincidrange\n")
+	} else {
+		b.WriteString("1 begincidrange\n")
+	}
+	fmt.Fprintf(&b, "<00> <%02X> 0\n", min(n, oneByte)-1)
+	if n > oneByte {
+		fmt.Fprintf(&b, "<8000> <%04X> %d\n", cidOf(n-1), twoByte)
+	}
+	b.WriteString("endcidrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+	return b.String()
 }
 
 // toUnicode is the CMap from codes to the characters their glyphs
