@@ -628,9 +628,12 @@ type Problem struct {
 	Detail   *string       `json:"detail,omitempty"`
 	Errors   *[]FieldError `json:"errors,omitempty"`
 	Instance *string       `json:"instance,omitempty"`
-	Status   int           `json:"status"`
-	Title    string        `json:"title"`
-	Type     string        `json:"type"`
+
+	// More problems found beyond the first 100 listed in errors
+	More   *int   `json:"more,omitempty"`
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Type   string `json:"type"`
 }
 
 // Row A line (label, note, values) or, with rows, a group with a subtotal (at most 4 deep).

@@ -282,8 +282,12 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	doc.MaxPages = r.lim.MaxPages
 	st, err := pdf.Render(ctx, &buf, doc)
 	var tm *pdf.TooManyPagesError
+	var tg *pdf.TooManyGlyphsError
 	if errors.As(err, &tm) {
 		return nil, &TooLargeError{tm.Error()}
+	}
+	if errors.As(err, &tg) {
+		return nil, &TooLargeError{tg.Error()}
 	}
 	if err != nil {
 		return nil, err

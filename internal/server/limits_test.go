@@ -337,3 +337,46 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// The queue at its edge: max-concurrent renders and queue waiting are
+// admitted, one more is refused at once.
+func TestQueueAtItsEdge(t *testing.T) {
+	l := newLimiter(2, 3, time.Second, 1<<20)
+	for i := range 5 {
+		if err := l.admit(); err != nil {
+			t.Fatalf("ticket %d of 5: %v", i+1, err)
+		}
+	}
+	if err := l.admit(); err == nil {
+		t.Error("a sixth ticket with 2 slots and a queue of 3")
+	}
+	l.leave()
+	if err := l.admit(); err != nil {
+		t.Errorf("a ticket after one left: %v", err)
+	}
+}
+
+// A body whose declared size alone costs more than the memory budget is
+// refused with 413 from its headers, before a byte of it is read (the
+// client below never sends it, and the read timeout is far away).
+func TestTooCostlyBodyIsRefusedBeforeItIsRead(t *testing.T) {
+	cfg := testConfig()
+	cfg.MemoryBudget, cfg.BodyLimit, cfg.ReadTimeout = 64<<20, 16<<20, 30*time.Second
+	s := newServer(t, cfg)
+	addr, _, _ := serve(t, s)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "POST /v1/agenda HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 1<<20)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", resp.StatusCode)
+	}
+}

@@ -154,3 +154,18 @@ func TestUploadProblemsAreBounded(t *testing.T) {
 		t.Errorf("status %d, %d errors listed, detail %q", w.Code, len(p.Errors), p.Detail)
 	}
 }
+
+// A document with more problems than are listed says how many more, in
+// the detail and as a number (the contract's "and N more").
+func TestInvalidDocumentSaysHowManyMore(t *testing.T) {
+	var items []string
+	for i := range 150 {
+		items = append(items, fmt.Sprintf(`{"number":"%d","title":"T","kind":"vote"}`, i+1))
+	}
+	doc := `{"municipality":"M","committee":"U","start":"2014-08-19T13:00:00+02:00","location":"L","items":[` + strings.Join(items, ",") + `]}`
+	w := do(t, newServer(t, testConfig()), "POST", "/v1/agenda", []byte(doc))
+	p := problem(t, w)
+	if w.Code != 422 || len(p.Errors) != data.MaxProblems || p.More != 50 || !strings.Contains(p.Detail, "150 problems; errors lists the first 100 (and 50 more problems)") {
+		t.Errorf("status %d, %d listed, more %d, detail %q", w.Code, len(p.Errors), p.More, p.Detail)
+	}
+}

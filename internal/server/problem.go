@@ -22,6 +22,7 @@ type Problem struct {
 	Detail   string            `json:"detail,omitempty"`
 	Instance string            `json:"instance,omitempty"`
 	Errors   []data.FieldError `json:"errors,omitempty"`
+	More     int               `json:"more,omitempty"` // problems found beyond those listed in errors
 
 	retryAfter int    // seconds, for 503
 	class      string // for metrics and logs
@@ -97,10 +98,10 @@ func problemFor(err error) *Problem {
 			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), class: "too_large"}
 	case errors.As(err, &ve) && ve.Syntax:
 		return &Problem{Type: problemBase + "malformed", Title: "Malformed document", Status: http.StatusBadRequest,
-			Detail: summary(ve), Errors: ve.Errors, class: "malformed"}
+			Detail: summary(ve), Errors: ve.Errors, More: ve.More, class: "malformed"}
 	case errors.As(err, &ve):
 		return &Problem{Type: problemBase + "invalid", Title: "Invalid document", Status: http.StatusUnprocessableEntity,
-			Detail: summary(ve), Errors: ve.Errors, class: "invalid"}
+			Detail: summary(ve), Errors: ve.Errors, More: ve.More, class: "invalid"}
 	case render.IsNotFound(err):
 		return &Problem{Type: problemBase + "unknown-template", Title: "Unknown template", Status: http.StatusNotFound,
 			Detail: err.Error(), class: "unknown_template"}
@@ -121,7 +122,10 @@ func internalProblem(err error) *Problem {
 }
 
 func summary(ve *data.ValidationError) string {
-	if len(ve.Errors) == 1 {
+	switch {
+	case ve.More > 0:
+		return fmt.Sprintf("%d problems; errors lists the first %d (%s)", len(ve.Errors)+ve.More, len(ve.Errors), ve.MoreText())
+	case len(ve.Errors) == 1:
 		return ve.Errors[0].Error()
 	}
 	return fmt.Sprintf("%d problems; see errors", len(ve.Errors))

@@ -1,0 +1,151 @@
+package render_test
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"protokol/examples"
+	"protokol/internal/data"
+	"protokol/internal/pdftest"
+	"protokol/internal/render"
+	"protokol/internal/tmpl"
+	"protokol/internal/view"
+	"protokol/templates"
+)
+
+// Limits at their edges: a document of exactly the limit renders, one
+// past it is refused.
+func TestPageLimitAtItsEdge(t *testing.T) {
+	m := meeting(t)
+	pages := renderMeeting(t, newRenderer(t), data.DocMinutes, m, render.Options{}).Pages
+	for _, c := range []struct {
+		max int
+		ok  bool
+	}{{pages - 1, false}, {pages, true}, {pages + 1, true}} {
+		r, err := render.New(render.Config{Templates: templates.FS, Limits: render.Limits{MaxPages: c.max}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Meeting(context.Background(), data.DocMinutes, meeting(t), render.Options{})
+		var tl *render.TooLargeError
+		if c.ok != (err == nil) || !c.ok && !errors.As(err, &tl) {
+			t.Errorf("%d pages with a limit of %d: %v", pages, c.max, err)
+		}
+	}
+}
+
+// The attachments' page limit holds for all files together, not per file.
+func TestAttachmentPagesLimitIsForAllFiles(t *testing.T) {
+	m := meeting(t)
+	files := map[string][]byte{"a.pdf": pdftest.Numbered("A", 3), "b.pdf": pdftest.Numbered("B", 3)}
+	for i := range m.Items {
+		m.Items[i].Attachments = nil
+	}
+	m.Items[1].Attachments = []data.Attachment{{Title: "A", File: "a.pdf"}, {Title: "B", File: "b.pdf"}}
+	for _, c := range []struct {
+		max int
+		ok  bool
+	}{{5, false}, {6, true}} {
+		r, err := render.New(render.Config{Templates: templates.FS, Limits: render.Limits{MaxAttachmentPages: c.max}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Meeting(context.Background(), data.DocAgenda, m, render.Options{Files: &render.Files{Sent: files}})
+		if c.ok != (err == nil) || !c.ok && !strings.Contains(err.Error(), "items[1].attachments[1]") {
+			t.Errorf("two files of 3 pages with a limit of %d: %v", c.max, err)
+		}
+	}
+}
+
+// The template loop limit at its edge: a template that ranges exactly
+// MaxLoops times renders, one more is refused.
+func TestTemplateLoopLimitAtItsEdge(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "loops"), 0o755)
+	os.WriteFile(filepath.Join(dir, "loops", "agenda.md.tmpl"), []byte("# x\n{{range until 100}}{{end}}"), 0o644)
+	for _, c := range []struct {
+		max int
+		ok  bool
+	}{{99, false}, {100, true}, {101, true}} {
+		r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: dir, TemplateLimits: tmpl.Limits{MaxLoops: c.max}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Meeting(context.Background(), data.DocAgenda, meeting(t), render.Options{Template: "loops"})
+		if c.ok != (err == nil) {
+			t.Errorf("100 iterations with a limit of %d: %v", c.max, err)
+		}
+	}
+}
+
+// "&" in every place text goes: the XMP stays well-formed XML with the
+// ampersand as written, and the workbook's header and footer print it
+// (Excel reads a lone & in them as a code).
+func TestAmpersandThroughEveryChannel(t *testing.T) {
+	m := meeting(t)
+	m.Committee = "Social- & Sundhedsudvalget <A> \"B\" 'C'"
+	res := renderMeeting(t, newRenderer(t), data.DocAgenda, m, render.Options{})
+	raw := uncompressed(t, res.Body)
+	x := regexp.MustCompile(`(?s)<x:xmpmeta.*?</x:xmpmeta>`).Find(raw)
+	if x == nil {
+		t.Fatal("no XMP")
+	}
+	var v any
+	if err := xml.Unmarshal(x, &v); err != nil {
+		t.Errorf("the XMP is not well-formed: %v", err)
+	}
+	if !strings.Contains(pdftest.Info(t, res.Body)["Title"], "Social- & Sundhedsudvalget <A>") {
+		t.Errorf("title %q", pdftest.Info(t, res.Body)["Title"])
+	}
+	b := strings.Replace(string(examples.Read(examples.Budget)), `"title": "`, `"title": "Budget & regnskab – `, 1)
+	book, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatXLSX, []byte(b), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(string(book.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hf, err := f.GetHeaderFooter(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{hf.OddHeader, hf.OddFooter} {
+		if strings.Contains(s, "Budget & regnskab") {
+			t.Errorf("a header or footer has a lone &, which Excel reads as a code: %q", s)
+		}
+	}
+	if !strings.Contains(hf.OddHeader+hf.OddFooter, "Budget && regnskab") {
+		t.Errorf("the header and footer lack the title with && (Excel's escape): %q %q", hf.OddHeader, hf.OddFooter)
+	}
+}
+
+// What each document kind's view may see: an agenda never the decision,
+// the statements for the record or who was absent from an item.
+func TestAgendaViewHasNoDecisions(t *testing.T) {
+	m := meeting(t)
+	for i := range m.Items {
+		m.Items[i].Decision, m.Items[i].Absent = "Besluttet.", []string{"Per Clausen"}
+		m.Items[i].Dissents = []data.Dissent{{By: []string{"Per Clausen"}, Text: "Imod."}}
+	}
+	for _, doc := range []data.Document{data.DocAgenda, data.DocMinutes, data.DocDecisions} {
+		v := view.NewMeeting(m, view.MeetingOptions{Document: doc})
+		decided := doc != data.DocAgenda
+		for _, it := range v.Items {
+			if (it.Decision != "") != decided || (len(it.Dissents) > 0) != decided {
+				t.Errorf("%s: item %s has decision %q, %d statements", doc, it.Number, it.Decision, len(it.Dissents))
+			}
+			if (len(it.Absent) > 0) != (doc == data.DocMinutes) {
+				t.Errorf("%s: item %s lists absent %v", doc, it.Number, it.Absent)
+			}
+		}
+	}
+}
