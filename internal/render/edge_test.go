@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,4 +150,56 @@ func TestAgendaViewHasNoDecisions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A long committee name in the running footer is cut with an ellipsis,
+// never drawn over the page number: on every page the footer's words
+// keep apart (read back with their boxes), and "Side N af M" is whole.
+func TestFooterPartsNeverOverlap(t *testing.T) {
+	m := meeting(t)
+	m.Committee = "Udvalget for Beskæftigelse, Integration, Uddannelse, Erhverv, Klima og Bæredygtig Byudvikling i Aalborg"
+	res := renderMeeting(t, newRenderer(t), data.DocAgenda, m, render.Options{})
+	out, err := exec.Command("pdftotext", "-bbox", pdftest.File(t, res.Body), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
+	for i, page := range strings.Split(string(out), "<page ")[1:] {
+		// the footer: the words on the lowest line
+		var low float64
+		ws := word.FindAllStringSubmatch(page, -1)
+		for _, w := range ws {
+			low = max(low, atof(w[2]))
+		}
+		var left, right []float64 // xMax of the left part's words, xMin of "Side"
+		footer := ""
+		for _, w := range ws {
+			if atof(w[2]) < low-1 {
+				continue
+			}
+			footer += w[4] + " "
+			if w[4] == "Side" {
+				right = append(right, atof(w[1]))
+			} else if len(right) == 0 {
+				left = append(left, atof(w[3]))
+			}
+		}
+		if len(right) != 1 || !regexp.MustCompile(`Side \d+ af \d+ $`).MatchString(footer) || !strings.Contains(footer, "…") {
+			t.Errorf("page %d: the footer reads %q", i+1, footer)
+			continue
+		}
+		for _, x := range left {
+			if x > right[0]-10 {
+				t.Errorf("page %d: the footer's left part reaches %.1f, the page number starts at %.1f: %q", i+1, x, right[0], footer)
+			}
+		}
+	}
+	if !strings.Contains(pdftest.Info(t, res.Body)["Title"], m.Committee) {
+		t.Error("the full name is not in the title")
+	}
+}
+
+func atof(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
 }

@@ -215,6 +215,23 @@ func (e *engine) leader(from, to, baseline float64) {
 	e.pdf.RawWriteStr(string(e.begin(nil)) + b.String() + "\nEMC")
 }
 
+// footerGap is the least space between a footer's two parts, in mm.
+const footerGap = 6.0
+
+// fitSpans cuts spans to one line of width with an ellipsis: the text of
+// them all, in the first span's style.
+func (e *engine) fitSpans(spans []span, width float64) []span {
+	var b strings.Builder
+	for _, s := range spans {
+		b.WriteString(s.text)
+	}
+	first := spans[0]
+	st := styleOf(first.bold, first.italic)
+	text := e.fit(e.clean.clean(strings.Join(strings.Fields(b.String()), " ")), st, footerSize, width)
+	// no break inside it: spaces made unbreakable, so it stays one line
+	return []span{{text: strings.ReplaceAll(text, " ", "\u00A0"), bold: first.bold, italic: first.italic}}
+}
+
 // footers draws the running footer on every page.
 func (e *engine) footers(d *Document) {
 	if d.FooterLeft == "" && d.FooterRight == "" {
@@ -249,13 +266,22 @@ func (e *engine) footers(d *Document) {
 		width := e.w - marginL - marginR
 		e.rule(marginL, e.w-marginR, y-4, 0.2, ruleGrey)
 		num := strconv.Itoa(p)
-		if len(left) > 0 {
-			l := e.breakLines(e.measure(subst(left, num), footerSize, false), width, footerSize)
-			e.drawLine(l[0], marginL, y, width, footerSize, alignLeft, grey)
-		}
+		// the right part (the page number) is kept whole; the left one
+		// gets what is left and is cut with an ellipsis, never drawn
+		// over it (the full text stays in the document's metadata)
+		room := width
 		if len(right) > 0 {
 			l := e.breakLines(e.measure(subst(right, num), footerSize, false), width, footerSize)
 			e.drawLine(l[0], marginL, y, width, footerSize, alignRight, grey)
+			room = width - l[0].w - footerGap
+		}
+		if len(left) > 0 && room > 0 {
+			spans := subst(left, num)
+			if l := e.breakLines(e.measure(spans, footerSize, false), room, footerSize); len(l) > 1 {
+				spans = e.fitSpans(spans, room)
+			}
+			l := e.breakLines(e.measure(spans, footerSize, false), room, footerSize)
+			e.drawLine(l[0], marginL, y, room, footerSize, alignLeft, grey)
 		}
 	}
 }
