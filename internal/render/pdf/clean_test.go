@@ -118,3 +118,27 @@ func TestTextAfterAFillSetsItsColour(t *testing.T) {
 		t.Errorf("the first text after the fill does not set its colour:\n%.300s", rest)
 	}
 }
+
+// Danish typography: a number keeps its unit on its line ("24,2 %",
+// "5 mio. kr.", "1.000 kr."), and the font draws the no-break space.
+func TestNumbersKeepTheirUnits(t *testing.T) {
+	for in, want := range map[string]string{
+		"steg 24,2 % i alt":   "steg 24,2\u00A0% i alt",
+		"5 mio. kr. til":      "5\u00A0mio.\u00A0kr. til",
+		"(1.000 kr.)":         "(1.000\u00A0kr.)",
+		"i 3 år og 12 uger":   "i 3\u00A0år og 12\u00A0uger",
+		"kr. 5 er ikke en":    "kr. 5 er ikke en",
+		"ingen tal her, nej.": "ingen tal her, nej.",
+	} {
+		if got := keepTogether(in); got != want {
+			t.Errorf("keepTogether(%q) = %q, want %q", in, got, want)
+		}
+	}
+	fs, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fs.drawable('\u00A0') {
+		t.Error("the font cannot draw a no-break space")
+	}
+}

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,6 +39,22 @@ type line struct {
 	w      float64
 }
 
+// unitAfter are the words Danish typography keeps on the line of the
+// number before them ("24,2 %", "5 mio. kr."), and within a unit.
+var unitAfter = regexp.MustCompile(`(\d|mio\.|mia\.|t\.|1\.000) (%|‰|kr\.|kr\b|mio\.|mia\.|pct\.|procent|kroner|mio\b|mia\b|timer|dage|uger|måneder|år|km|m²|m|cm|mm|kg|t\b)`)
+
+// keepTogether joins a number and its unit with no-break spaces, so a
+// line never ends between them.
+func keepTogether(s string) string {
+	if !strings.Contains(s, " ") || !strings.ContainsAny(s, "0123456789.") {
+		return s
+	}
+	for range 2 { // "5 mio. kr.": the number and mio., then mio. and kr.
+		s = unitAfter.ReplaceAllString(s, "$1\u00A0$2")
+	}
+	return s
+}
+
 // measure cleans spans and cuts them into pieces at spaces.
 func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 	// about a word and a space per six bytes: one allocation, not a
@@ -53,7 +70,7 @@ func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 			continue
 		}
 		st := styleOf(sp.bold || forceBold, sp.italic)
-		text := e.clean.clean(sp.text)
+		text := keepTogether(e.clean.clean(sp.text))
 		spaceW := e.width(st, size, " ")
 		for text != "" {
 			i := strings.IndexByte(text, ' ')
