@@ -183,3 +183,17 @@ func CatalogReach(res, secret string) []byte {
 		Stream(" /Type /EmbeddedFile", []byte(secret+" embedded")),
 	)
 }
+
+// TinyObjects is a one-page file whose page names n tiny objects (optional
+// content groups, in one array): a file of many objects, each cheap to
+// write and costly to read and copy.
+func TinyObjects(n int) []byte {
+	objs := []string{"<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [3 0 R] /Count 1>>", "", Stream("", []byte("0 0 m"))}
+	var refs strings.Builder
+	for i := range n {
+		fmt.Fprintf(&refs, "%d 0 R ", 5+i)
+		objs = append(objs, "<</Type /OCG /Name (g)>>")
+	}
+	objs[2] = "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources <</Properties <</P <</Type /OCMD /OCGs [" + refs.String() + "]>>>>>>>>"
+	return Objects(objs...)
+}

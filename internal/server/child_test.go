@@ -215,7 +215,8 @@ func TestHostileAttachmentsCannotCrashTheService(t *testing.T) {
 		t.Skip("the race detector's address space is not under a 1 GiB cap")
 	}
 	const deadline = 10 * time.Second
-	c := startChild(t, t.TempDir(), "PROTOKOL_TEST_CHILD_AS="+strconv.Itoa(1<<30), "PROTOKOL_TEST_CHILD_TIMEOUT="+deadline.String())
+	c := startChild(t, t.TempDir(), "PROTOKOL_TEST_CHILD_AS="+strconv.Itoa(1<<30), "PROTOKOL_TEST_CHILD_TIMEOUT="+deadline.String(),
+		"PROTOKOL_TEST_CHILD_BUDGET="+strconv.Itoa(300<<20))
 	hostile := map[string][]byte{
 		"page tree sharing its kids (a DAG of 60 levels)": pdftest.DAG(60, true),
 		"page tree sharing its nodes":                     pdftest.DAG(60, false),
@@ -254,9 +255,51 @@ func TestHostileAttachmentsCannotCrashTheService(t *testing.T) {
 		}
 		c.alive(t)
 	}
+	// files that are costly but not wrong: answered in time (rendered, or
+	// refused by name or by their cost)
+	for name, file := range map[string][]byte{
+		"100,000 bookmarks":          pdftest.Bookmarked(100_000, false),
+		"a catalog behind the fonts": pdftest.CatalogReach("/Font <</F1 1 0 R>>", "Fortroligxyzzy"),
+		"400,000 tiny objects":       pdftest.TinyObjects(400_000),
+	} {
+		parts := slices.Clone(good)
+		parts[1].body = file
+		resp, p, took := post(parts)
+		if resp.StatusCode != 200 && resp.StatusCode != 422 && resp.StatusCode != 413 {
+			t.Errorf("%s: %d %+v", name, resp.StatusCode, p)
+		}
+		if took > deadline+time.Second {
+			t.Errorf("%s: answered after %v; the deadline is %v", name, took, deadline)
+		}
+		c.alive(t)
+	}
 	resp, p, _ := post(good)
 	if resp.StatusCode != 200 {
 		t.Errorf("a good packet after them: %d %+v", resp.StatusCode, p)
 	}
 	c.alive(t)
+	// with the Kubernetes example's budget (300 MiB), no input here took
+	// the service past 512 MiB resident
+	if peak := c.peakRSS(t); peak > 512<<20 {
+		t.Errorf("the service peaked at %d MiB resident", peak>>20)
+	} else {
+		t.Logf("the service peaked at %d MiB resident", peak>>20)
+	}
+}
+
+// peakRSS is the child's peak resident memory (VmHWM).
+func (c *child) peakRSS(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM")
+	return 0
 }
