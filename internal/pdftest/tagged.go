@@ -27,7 +27,8 @@ type Tagged struct {
 // on a page; every MCID in the structure tree exactly once, and the
 // parent tree pointing at the element that holds it; every link
 // annotation printable, with Contents, owned by a Link element through
-// an OBJR and its StructParent; tables with header cells; the XMP
+// an OBJR and its StructParent; tables with header cells; headings that
+// never skip a level; the XMP
 // metadata saying what the Info dictionary says.
 func CheckTagged(t testing.TB, pdf []byte) Tagged {
 	t.Helper()
@@ -134,6 +135,18 @@ func CheckTagged(t testing.TB, pdf []byte) Tagged {
 		}
 	}
 	walk(root["/K"])
+	// headings in reading order never skip a level (Matterhorn 14-003)
+	last := 0
+	for _, typ := range c.types {
+		if len(typ) == 2 && typ[0] == 'H' && typ[1] >= '1' && typ[1] <= '6' {
+			if l := int(typ[1] - '0'); l > last+1 {
+				c.bad("heading %s follows H%d: a level is skipped", typ, last)
+				break
+			} else {
+				last = l
+			}
+		}
+	}
 	tables := 0
 	for _, typ := range c.types {
 		if typ == "Table" {

@@ -203,3 +203,15 @@ func atof(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
 	return f
 }
+
+// Headings in the structure tree never skip a level, whatever the
+// Markdown of an item does (# then ###, or #### first).
+func TestHeadingLevelsNeverSkip(t *testing.T) {
+	m := meeting(t)
+	m.Items[0].Sections[0].Body = "# Første\n\ntekst\n\n### Tredje\n\ntekst\n\n###### Sjette\n\ntekst"
+	m.Items[1].Summary = "#### Dybt først\n\ntekst"
+	res := renderMeeting(t, newRenderer(t), data.DocMinutes, m, render.Options{})
+	if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 {
+		t.Errorf("%v", tg.Problems)
+	}
+}

@@ -192,6 +192,7 @@ func memberList(l locale.Lang, ps []Person) string {
 			others = append(others, p)
 		}
 	}
+	others = byParty(others)
 	for i := 0; i < len(others); {
 		j := i + 1
 		for others[i].Party != "" && others[i].Role != data.RoleSubstitute && j < len(others) &&
@@ -220,6 +221,34 @@ func memberList(l locale.Lang, ps []Person) string {
 		parts = append(parts, strings.Join(rest, ", "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// byParty orders members by party, the parties in the order they first
+// appear and each party's members as given, so a front page names a
+// party once ("John Calberg, Per Tærsbøl og Philip Læborg (C)") however
+// the participants were listed; substitutes come after their party's.
+func byParty(ps []Person) []Person {
+	first := map[string]int{}
+	for i, p := range ps {
+		if _, ok := first[p.Party]; !ok {
+			first[p.Party] = i
+		}
+	}
+	out := slices.Clone(ps)
+	slices.SortStableFunc(out, func(a, b Person) int {
+		if c := first[a.Party] - first[b.Party]; c != 0 {
+			return c
+		}
+		return boolInt(a.Role == data.RoleSubstitute) - boolInt(b.Role == data.RoleSubstitute)
+	})
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // signers are the members present in the signature sheet's order: the
@@ -416,10 +445,13 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 		}
 		av := Attachment{Number: a.Number, Title: a.Title, Reference: a.Reference, Closed: a.Closed(), File: a.File}
 		n := strings.TrimRight(a.Number, ".)")
-		if n == "" {
-			n = strconv.Itoa(j + 1)
+		switch {
+		case n == "":
+			n = itemNo + "." + strconv.Itoa(j+1)
+		case !strings.HasPrefix(n, itemNo+"."):
+			n = itemNo + "." + n // "1" under item 5 is 5.1; "5.1" is 5.1 already, never 5.5.1
 		}
-		av.Label = lb.Attachment + " " + itemNo + "." + n
+		av.Label = lb.Attachment + " " + n
 		if v.Packet && a.File != "" {
 			av.Key = fmt.Sprintf("items[%d].attachments[%d]", index-1, j)
 			av.Anchor = fmt.Sprintf("bilag-%d-%d", index, j+1)

@@ -69,3 +69,39 @@ func TestPublicVersionPlacesPeopleByTheirItems(t *testing.T) {
 		t.Error("the minute-taker of the closed item alone is named")
 	}
 }
+
+// A front page names each party once, its members together, whatever
+// order the participants came in.
+func TestMembersAreGroupedByParty(t *testing.T) {
+	m := &data.Meeting{Language: "da", Items: []data.Item{{Number: "1", Title: "T"}}}
+	for _, p := range []data.Participant{
+		{Name: "John Calberg", Party: "C"}, {Name: "Betina Svinggaard", Party: "A"}, {Name: "Per Tærsbøl", Party: "C"},
+		{Name: "Mads Bech", Party: "C", Role: data.RoleSubstitute}, {Name: "Philip Læborg", Party: "C"}, {Name: "Duygu A. Ngotho", Party: "A"},
+	} {
+		p.Attendance = data.AttendancePresent
+		if p.Role == "" {
+			p.Role = data.RoleMember
+		}
+		m.Participants = append(m.Participants, p)
+	}
+	v := NewMeeting(m, MeetingOptions{Document: data.DocAgenda})
+	want := "John Calberg, Per Tærsbøl og Philip Læborg (C), Mads Bech (C, stedfortræder), Betina Svinggaard og Duygu A. Ngotho (A)"
+	if v.MemberList != want {
+		t.Errorf("members:\n%s\nwant\n%s", v.MemberList, want)
+	}
+}
+
+// An attachment numbered "2.1" under item 2 is Bilag 2.1, not 2.2.1; one
+// numbered "1" is Bilag 2.1 too; one without a number takes its place.
+func TestAttachmentLabelsArePrefixedOnce(t *testing.T) {
+	m := &data.Meeting{Language: "da", Items: []data.Item{{Number: "2", Title: "T", Attachments: []data.Attachment{
+		{Title: "a", Number: "2.1"}, {Title: "b", Number: "2"}, {Title: "c"}, {Title: "d", Number: "12.1"}}}}}
+	v := NewMeeting(m, MeetingOptions{Document: data.DocAgenda})
+	var got []string
+	for _, a := range v.Items[0].Attachments {
+		got = append(got, a.Label)
+	}
+	if want := []string{"Bilag 2.1", "Bilag 2.2", "Bilag 2.3", "Bilag 2.12.1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("labels %q, want %q", got, want)
+	}
+}

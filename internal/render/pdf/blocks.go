@@ -39,7 +39,7 @@ func (e *engine) gap(mm float64) {
 func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 	switch n := n.(type) {
 	case *ast.Heading:
-		e.block(headingTag(n.Level, e.inTOC), func() { e.heading(n, src) })
+		e.block(e.headingRole(n.Level), func() { e.heading(n, src) })
 	case *ast.Paragraph:
 		if e.inTOC && e.tocLine(n, src) {
 			return
@@ -89,6 +89,19 @@ func headingTag(level int, inTOC bool) string {
 		return "TOCI"
 	}
 	return "H" + strconv.Itoa(min(max(level-1, 1), 6))
+}
+
+// headingRole is headingTag, never more than one level below the
+// heading before it in the structure tree, whatever the Markdown skips
+// (# then ### in an item's text would be H3 then H5).
+func (e *engine) headingRole(level int) string {
+	tag := headingTag(level, e.inTOC)
+	if tag == "TOCI" {
+		return tag
+	}
+	h := min(int(tag[1]-'0'), e.lastHeading+1)
+	e.lastHeading = h
+	return "H" + strconv.Itoa(h)
 }
 
 // directive handles the layout comments templates write:

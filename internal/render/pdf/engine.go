@@ -66,6 +66,7 @@ type engine struct {
 	inTOC       bool
 	bookmark    int // bookmarks made
 	lastOutline int // outline level of the last bookmark
+	lastHeading int // level of the last heading in the structure tree (H1 = 1)
 	tags        *tagger
 
 	// the packet's attachments (packet.go)
