@@ -215,3 +215,30 @@ func TestHeadingLevelsNeverSkip(t *testing.T) {
 		t.Errorf("%v", tg.Problems)
 	}
 }
+
+// The signature sheet is headed with the meeting it signs (committee,
+// date and time, place), and its space for each signature is space, not
+// empty paragraphs a screen reader announces.
+func TestSignatureSheetNamesTheMeeting(t *testing.T) {
+	for _, set := range []string{"default", "compact"} {
+		with := renderMeeting(t, newRenderer(t), data.DocMinutes, odense(t), render.Options{Template: set, Signatures: true})
+		without := renderMeeting(t, newRenderer(t), data.DocMinutes, odense(t), render.Options{Template: set})
+		pages := pdftest.Pages(t, with.Body)
+		last := pdftest.Squash(pages[len(pages)-1])
+		if !strings.Contains(last, "Arbejdsmarkedsudvalget · Tirsdag den 22. maj 2012 kl. 08:30–09:30 · Mødelokale") {
+			t.Errorf("%s: the signature sheet reads %q", set, last)
+		}
+		count := func(types []string) (n int) {
+			for _, typ := range types {
+				if typ == "P" {
+					n++
+				}
+			}
+			return n
+		}
+		signers := strings.Count(last, "________")
+		if extra := count(pdftest.CheckTagged(t, with.Body).Types) - count(pdftest.CheckTagged(t, without.Body).Types); extra > signers+2 {
+			t.Errorf("%s: the sheet adds %d paragraphs for %d signers", set, extra, signers)
+		}
+	}
+}

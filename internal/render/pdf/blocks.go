@@ -44,6 +44,12 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 		if e.inTOC && e.tocLine(n, src) {
 			return
 		}
+		if strings.TrimSpace(strings.ReplaceAll(plainText(n, src), "\u00A0", " ")) == "" {
+			// a paragraph of (no-break) spaces is vertical space, not an
+			// empty paragraph for a screen reader to announce
+			e.y += lineHeight(bodySize) * 1.5
+			return
+		}
 		e.block("P", func() { e.paragraph(inlines(n, src, span{}, nil), bodySize, false, alignLeft, black) })
 		if e.inTOC {
 			e.y += lineHeight(bodySize) * 0.25 // spaced as the entries with a page number around it
