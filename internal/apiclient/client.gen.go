@@ -441,7 +441,10 @@ type BudgetTable struct {
 	// OverLabel default Overdisponering
 	OverLabel *string `json:"over_label,omitempty"`
 	Rows      []Row   `json:"rows"`
-	Title     string  `json:"title"`
+
+	// Sheet the workbook's sheet name (default: made from the title, cut at a word)
+	Sheet *string `json:"sheet,omitempty"`
+	Title string  `json:"title"`
 
 	// TotalLabel default I alt / Total
 	TotalLabel *string `json:"total_label,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -21,6 +22,7 @@ type Budget struct {
 // kroner; Unit only scales what is shown.
 type BudgetTable struct {
 	Title       string           `json:"title"`                  // required
+	Sheet       string           `json:"sheet,omitempty"`        // the workbook's sheet name (default: cut from the title), at most 31 characters
 	Unit        string           `json:"unit,omitempty"`         // "kr." (default), "1.000 kr.", "mio. kr."
 	Decimals    int              `json:"decimals,omitempty"`     // shown decimals, 0-4, default 0
 	Columns     []Column         `json:"columns"`                // required, at least one
@@ -123,6 +125,16 @@ func (t *BudgetTable) validate(p *problems, path string) {
 
 func (t *BudgetTable) validateHead(p *problems, path string) map[string]*Column {
 	required(p, dot(path, "title"), t.Title)
+	if t.Sheet != "" {
+		switch units := len(utf16.Encode([]rune(t.Sheet))); {
+		case units > 31:
+			p.add(dot(path, "sheet"), "is %d characters long (UTF-16 units); a sheet name holds at most 31", units)
+		case strings.ContainsAny(t.Sheet, `[]:*?/\`):
+			p.add(dot(path, "sheet"), "has one of []:*?/\\, which a sheet name cannot hold")
+		case strings.HasPrefix(t.Sheet, "'") || strings.HasSuffix(t.Sheet, "'") || strings.TrimSpace(t.Sheet) == "" || strings.EqualFold(t.Sheet, "History"):
+			p.add(dot(path, "sheet"), "%q cannot be a sheet name (blank, an apostrophe at either end, or History)", t.Sheet)
+		}
+	}
 	oneOf(p, dot(path, "unit"), &t.Unit, "kr.", "kr.", "1.000 kr.", "mio. kr.")
 	if t.Decimals < 0 || t.Decimals > maxDecimals {
 		p.add(dot(path, "decimals"), "must be between 0 and %d, not %d", maxDecimals, t.Decimals)

@@ -99,7 +99,7 @@ func newRedactionDoc(seed uint64) *redactionDoc {
 			"duration_minutes": 5 + d.rng.IntN(30),
 			"dissents":         []map[string]any{{"by": []string{members[0]["name"].(string)}, "text": d.mark(c)}},
 			"budget_tables": []map[string]any{{
-				"title": d.mark(c), "columns": []map[string]any{{"key": "a", "label": d.mark(c)}},
+				"title": d.mark(c), "sheet": d.mark(c), "columns": []map[string]any{{"key": "a", "label": d.mark(c)}},
 				"rows": []map[string]any{{"label": d.mark(c), "note": d.mark(c), "values": map[string]any{"a": 100 + i}},
 					{"label": d.mark(c), "rows": []map[string]any{{"label": d.mark(c), "note": d.mark(c), "values": map[string]any{"a": 7}}}}},
 				"total_label": d.mark(c), "legend": d.mark(c), "notes": []string{d.mark(c)},

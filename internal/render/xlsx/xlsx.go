@@ -12,6 +12,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"bufio"
 	"context"
 	"fmt"
@@ -155,7 +156,7 @@ func sheetNames(tables []data.BudgetTable) []string {
 				return ' '
 			}
 			return r
-		}, t.Title)
+		}, cmp.Or(t.Sheet, t.Title))
 		base = strings.Trim(strings.TrimSpace(base), "'")
 		if base == "" || strings.EqualFold(base, "History") {
 			base = fmt.Sprintf("Tabel %d", i+1)
@@ -192,8 +193,9 @@ func cutName(s string, n int) string {
 	if sp := strings.LastIndexAny(cut, " -–"); sp > len(cut)/2 {
 		cut = cut[:sp]
 	}
-	// no dangling joiner, variation selector, space or apostrophe
-	return strings.TrimRight(cut, " '-–\u200d\ufe0f")
+	// no dangling joiner, variation selector, space, apostrophe or
+	// punctuation ("Forventet regnskab 2012,")
+	return strings.TrimRight(cut, " '-–,.;:!\u200d\ufe0f")
 }
 
 // numberFormat is the format code of a table: US separators (Excel shows
@@ -256,6 +258,10 @@ func (s *styles) all() {
 	s.made = true
 }
 
+// workbookFont is the font of every cell: excelize's default, which
+// Excel and LibreOffice both have or substitute metrically.
+const workbookFont = "Calibri"
+
 func (s *styles) get(kind style, depth int) int {
 	key := [2]int{int(kind), depth}
 	if id, ok := s.cache[key]; ok {
@@ -317,6 +323,15 @@ func (s *styles) get(kind style, depth int) int {
 	}
 	if st.Alignment.Indent > 0 {
 		st.Alignment.Horizontal = "left" // an indent shows only on left-aligned cells
+	}
+	// every style names the workbook's font: a style without one is set
+	// in whatever the reader takes for a default (LibreOffice: a serif)
+	if st.Font == nil {
+		st.Font = &excelize.Font{}
+	}
+	st.Font.Family = workbookFont
+	if st.Font.Size == 0 {
+		st.Font.Size = 11
 	}
 	id, err := s.f.NewStyle(st)
 	if err != nil {
@@ -489,7 +504,7 @@ func (s *sheet) head() error {
 	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: t.Title, StyleID: s.st.get(styleTitle, 0)}}, excelize.RowOpts{Height: 21}); err != nil {
 		return err
 	}
-	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[s.lang] + t.Unit
+	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[s.lang] + strings.ReplaceAll(t.Unit, " ", "\u00a0")
 	if err := sw.SetRow(cell(1, unitRow), []any{excelize.Cell{Value: unitText, StyleID: s.st.get(styleUnit, 0)}}); err != nil {
 		return err
 	}
@@ -500,7 +515,7 @@ func (s *sheet) head() error {
 	}
 	headerLines := 1.0
 	for i, c := range t.Columns {
-		text := c.Label + " (" + t.Unit + ")"
+		text := c.Label + " (" + strings.ReplaceAll(t.Unit, " ", "\u00a0") + ")" // no line break inside a unit
 		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: s.st.get(styleHeaderNum, 0)}
 		// the header wraps; readers do not refit row heights, so set it
 		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(s.widths.values[i]-1)))

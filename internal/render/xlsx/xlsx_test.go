@@ -204,11 +204,13 @@ func TestSheetNames(t *testing.T) {
 		{Title: emoji},
 		{Title: emoji},
 		{Title: "Beskæftigelsesudvalgetsbudgetopfølgning2016"},
+		{Title: "Forventet regnskab 2012, Beskæftigelsesudvalget"},
+		{Title: "Ignoreret titel", Sheet: "Eget navn"},
 	}
 	got := sheetNames(tables)
 	want := []string{"Budget -2016-- drift-anlæg", "Budget -2016-- drift-anlæg (2)", "Tabel 3", "Tabel 4", "budget -2016-- drift-anlæg (3)",
 		"Fordeling af aktiveringsrammen", strings.Repeat("\U0001F600", 15), strings.Repeat("\U0001F600", 13) + " (2)",
-		"Beskæftigelsesudvalgetsbudgetop"}
+		"Beskæftigelsesudvalgetsbudgetop", "Forventet regnskab 2012", "Eget navn"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("sheet %d: %q, want %q", i, got[i], want[i])
@@ -276,6 +278,38 @@ func TestWorkbookIsTheSameFileEachTime(t *testing.T) {
 			first = buf.Bytes()
 		} else if !bytes.Equal(buf.Bytes(), first) {
 			t.Fatalf("render %d differs from the first", i+1)
+		}
+	}
+}
+
+// Every cell's style names the workbook's font (LibreOffice set every
+// style without one in a serif), and a header's unit never breaks
+// inside ("(1.000 / kr.)").
+func TestEveryStyleNamesTheFont(t *testing.T) {
+	f := open(t, decode(t, examples.Read(examples.Budget)), locale.Danish)
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				id, err := f.GetCellStyle(sheet, cell)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := f.GetStyle(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Font == nil || st.Font.Family != "Calibri" {
+					t.Fatalf("%s!%s: style %d names no font (%+v)", sheet, cell, id, st.Font)
+				}
+				if v, _ := f.GetCellValue(sheet, cell); strings.Contains(v, "1.000 kr.") || strings.Contains(v, "mio. kr.") {
+					t.Errorf("%s!%s: %q may break inside its unit", sheet, cell, v)
+				}
+			}
 		}
 	}
 }
