@@ -12,8 +12,8 @@
 package xlsx
 
 import (
-	"cmp"
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
