@@ -108,6 +108,9 @@ func CheckTagged(t testing.TB, pdf []byte) Tagged {
 		typ, _ := el["/S"].(string)
 		typ = strings.TrimPrefix(typ, "/")
 		c.types = append(c.types, typ)
+		if typ == "Table" {
+			c.checkTableRows(el)
+		}
 		if typ == "TH" {
 			c.th++
 		}
@@ -188,6 +191,65 @@ type checker struct {
 	types    []string
 	th       int
 	problems []string
+}
+
+// checkTableRows: every row of a table has as many cells as its first
+// (a cell spanning n columns counts n), so each cell sits under its
+// header (Matterhorn 15-003 needs the headers; regular rows need this).
+func (c *checker) checkTableRows(table map[string]any) {
+	var widths []int
+	var rows func(el map[string]any, depth int)
+	rows = func(el map[string]any, depth int) {
+		kids, ok := el["/K"].([]any)
+		if !ok {
+			kids = []any{el["/K"]}
+		}
+		if depth > 4 {
+			return
+		}
+		for _, k := range kids {
+			ref, ok := k.(string)
+			if !ok {
+				continue
+			}
+			kd := c.dict(ref)
+			typ, _ := kd["/S"].(string)
+			switch typ {
+			case "/THead", "/TBody", "/TFoot":
+				rows(kd, depth+1)
+			case "/TR":
+				n := 0
+				cells, ok := kd["/K"].([]any)
+				if !ok {
+					cells = []any{kd["/K"]}
+				}
+				for _, cell := range cells {
+					cr, ok := cell.(string)
+					if !ok {
+						continue
+					}
+					cd := c.dict(cr)
+					if s, _ := cd["/S"].(string); s == "/TD" || s == "/TH" {
+						span := 1
+						if a := c.dict(cd["/A"]); a != nil {
+							if cs, ok := a["/ColSpan"].(float64); ok {
+								span = int(cs)
+							}
+						}
+						n += span
+					}
+				}
+				widths = append(widths, n)
+			}
+		}
+	}
+	rows(table, 0)
+	for i, w := range widths {
+		if w != widths[0] {
+			c.bad("a table's row %d has %d cells, its first row %d: cells are announced under the wrong header", i+1, w, widths[0])
+			return
+		}
+	}
 }
 
 func (c *checker) bad(format string, a ...any) {

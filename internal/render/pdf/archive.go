@@ -373,7 +373,9 @@ func pruneEmpty(el *elem) bool {
 		}
 	}
 	el.kids = kept
-	return len(kept) > 0 || el.parent == nil
+	// an empty table cell stays: every row keeps as many cells as its
+	// header, so a screen reader announces each amount under its column
+	return len(kept) > 0 || el.parent == nil || el.typ == "TD" || el.typ == "TH"
 }
 
 // countOutlines gives every outline item with children, and the root,
