@@ -272,10 +272,11 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align, color rgb) []line {
 	lines := e.breakLines(e.measure(spans, size, forceBold), e.right-e.left, size)
 	lh := lineHeight(size)
-	if len(lines) > 1 && e.room() < 2*lh {
-		e.ensure(2 * lh)
-	}
-	for _, l := range lines {
+	split := e.splitAt(len(lines), lh)
+	for i, l := range lines {
+		if i == split {
+			e.newPage()
+		}
 		e.ensure(lh)
 		base := e.y + e.baselineOffset(size)
 		if m := e.marker; m != nil {
@@ -286,6 +287,29 @@ func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align,
 		e.y += lh
 	}
 	return lines
+}
+
+// Widows and orphans: a paragraph split over two pages leaves at least
+// two lines on each, and one of up to shortBlock lines is not split.
+const shortBlock = 6
+
+// splitAt is the line of a paragraph of n lines that starts a new page,
+// so that no page holds one line of it alone: 0 moves it whole to the
+// next page, -1 lets it run as the lines fall.
+func (e *engine) splitAt(n int, lh float64) int {
+	if e.pages == 0 || n < 2 {
+		return -1
+	}
+	fit := int((e.room() + 0.01) / lh)
+	switch {
+	case fit >= n:
+		return -1 // it fits
+	case (n <= shortBlock || fit < 2) && e.y > marginT+lh:
+		return 0 // short, or an orphan: all of it on the next page
+	case n-fit < 2 && n-2 >= 2:
+		return n - 2 // a widow: its last two lines on the next page
+	}
+	return -1
 }
 
 // safeURL reports whether a link may become a clickable URI in the PDF:
