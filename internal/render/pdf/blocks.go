@@ -44,7 +44,7 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 		if e.inTOC && e.tocLine(n, src) {
 			return
 		}
-		if strings.TrimSpace(strings.ReplaceAll(plainText(n, src), "\u00A0", " ")) == "" {
+		if blankParagraph(n, src) {
 			// a paragraph of (no-break) spaces is vertical space, not an
 			// empty paragraph for a screen reader to announce
 			e.y += lineHeight(bodySize) * 1.5
@@ -95,6 +95,20 @@ func headingTag(level int, inTOC bool) string {
 		return "TOCI"
 	}
 	return "H" + strconv.Itoa(min(max(level-1, 1), 6))
+}
+
+// blankParagraph reports a paragraph of only (no-break) spaces: looked
+// at only when its source is short, as every paragraph passes here.
+func blankParagraph(n *ast.Paragraph, src []byte) bool {
+	size := 0
+	for i := range n.Lines().Len() {
+		seg := n.Lines().At(i)
+		size += seg.Stop - seg.Start
+	}
+	if size > 32 {
+		return false
+	}
+	return strings.TrimSpace(strings.ReplaceAll(plainText(n, src), "\u00A0", " ")) == ""
 }
 
 // headingRole is headingTag, never more than one level below the

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,20 +38,52 @@ type line struct {
 	w      float64
 }
 
-// unitAfter are the words Danish typography keeps on the line of the
-// number before them ("24,2 %", "5 mio. kr."), and within a unit.
-var unitAfter = regexp.MustCompile(`(\d|mio\.|mia\.|t\.|1\.000) (%|‰|kr\.|kr\b|mio\.|mia\.|pct\.|procent|kroner|mio\b|mia\b|timer|dage|uger|måneder|år|km|m²|m|cm|mm|kg|t\b)`)
+// units are the words Danish typography keeps on the line of the number
+// before them ("24,2 %", "5 mio. kr."), and within a unit.
+var units = []string{"%", "‰", "kr.", "kr", "mio.", "mia.", "mio", "mia", "pct.", "procent", "kroner",
+	"timer", "dage", "uger", "måneder", "år", "km", "m²", "m", "cm", "mm", "kg", "t"}
 
 // keepTogether joins a number and its unit with no-break spaces, so a
-// line never ends between them.
+// line never ends between them. It runs on every span the layout
+// measures: one pass over the bytes, no allocation when nothing changes.
 func keepTogether(s string) string {
-	if !strings.Contains(s, " ") || !strings.ContainsAny(s, "0123456789.") {
+	var b []byte
+	last := 0
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] != ' ' || !numberEnds(s[:i]) || !unitStarts(s[i+1:]) {
+			continue
+		}
+		b = append(append(b, s[last:i]...), "\u00a0"...)
+		last = i + 1
+	}
+	if b == nil {
 		return s
 	}
-	for range 2 { // "5 mio. kr.": the number and mio., then mio. and kr.
-		s = unitAfter.ReplaceAllString(s, "$1\u00A0$2")
+	return string(append(b, s[last:]...))
+}
+
+// numberEnds reports whether s ends with a digit, or with "mio." or
+// "mia." (a unit that takes one after it: "mio. kr.").
+func numberEnds(s string) bool {
+	c := s[len(s)-1]
+	return c >= '0' && c <= '9' || strings.HasSuffix(s, "mio.") || strings.HasSuffix(s, "mia.")
+}
+
+// unitStarts reports whether s starts with a unit, as a whole word.
+func unitStarts(s string) bool {
+	for _, u := range units {
+		if !strings.HasPrefix(s, u) {
+			continue
+		}
+		rest := s[len(u):]
+		if rest == "" || strings.HasSuffix(u, ".") || u == "%" || u == "‰" {
+			return true
+		}
+		if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return true
+		}
 	}
-	return s
+	return false
 }
 
 // measure cleans spans and cuts them into pieces at spaces.
