@@ -338,20 +338,16 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 			j.Format = f
 		}
 	}
-	if j.Format == render.FormatXLSX && j.Document != data.DocBudget {
-		return nil, nil, fmt.Errorf("%s renders to PDF only", j.Document)
+	o := j.Options
+	if j.Attachments != "" {
+		o.Files = &render.Files{} // the directory is opened later; the rule is the same
 	}
-	if j.Options.Addendum && j.Document != data.DocAgenda {
-		return nil, nil, errors.New("--addendum is for agendas: it renders the supplementary agenda")
-	}
-	if j.Options.Signatures && j.Document != data.DocMinutes {
-		return nil, nil, errors.New("--signatures is for minutes")
-	}
-	if j.Attachments != "" && j.Document != data.DocAgenda && j.Document != data.DocMinutes {
-		return nil, nil, fmt.Errorf("--attachments is for agendas and minutes: it makes the packet with the attachments' PDFs (a %s has none)", docName(j.Document))
-	}
-	if j.Options.Public && j.Document == data.DocBudget {
-		return nil, nil, errors.New("--public is for agendas, minutes and decision records: a budget has no closed items to leave out")
+	var oe *render.OptionError
+	if err := o.Check(j.Document, j.Format); errors.As(err, &oe) {
+		if oe.Option == "format" {
+			return nil, nil, errors.New(oe.Message)
+		}
+		return nil, nil, fmt.Errorf("--%s %s", oe.Option, oe.Message)
 	}
 	return c, j, nil
 }
@@ -389,13 +385,6 @@ func positionalFiles(j *Job, args []string) error {
 		out = "out." + string(render.DefaultFormat(j.Document))
 	}
 	return fmt.Errorf("input and output are given with -i and -o: protokol render %s -i %s -o %s", j.Document, in, out)
-}
-
-func docName(d data.Document) string {
-	if d == data.DocDecisions {
-		return "decision record"
-	}
-	return string(d)
 }
 
 func registerRender(s *settings, c *Config, j *Job) {

@@ -1,5 +1,5 @@
 // Package data is Protokol's domain: the Meeting and Budget documents of the
-// public JSON contract (shared CONTRACT.md), their strict decoding, and their
+// public JSON contract (docs/contract.md), their strict decoding, and their
 // validation. It imports nothing else of Protokol.
 //
 // Decoding is strict: an unknown field, a value of the wrong JSON type or

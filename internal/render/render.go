@@ -36,8 +36,33 @@ type Options struct {
 	Files *Files
 }
 
-// OptionError is an option that does not fit the document.
+// OptionError is an option that does not fit the document. Message reads
+// after the option's name: "addendum is for agendas: …" on the command
+// line (--addendum), "addendum: is for agendas: …" over HTTP.
 type OptionError struct{ Option, Message string }
+
+// Check says whether the options fit a document and format: the one
+// place these rules live, for the command line, the service (before a
+// body is read) and the renderer alike.
+func (o Options) Check(d data.Document, f Format) error {
+	switch {
+	case o.Addendum && d != data.DocAgenda:
+		return &OptionError{"addendum", "is for agendas: it renders the supplementary agenda"}
+	case o.Signatures && d != data.DocMinutes:
+		return &OptionError{"signatures", "is for minutes: it ends them with a signature sheet"}
+	case o.Files != nil && d != data.DocAgenda && d != data.DocMinutes:
+		name := string(d)
+		if d == data.DocDecisions {
+			name = "decision record"
+		}
+		return &OptionError{"attachments", "is for agendas and minutes: it makes the packet with the attachments' PDFs (a " + name + " has none)"}
+	case o.Public && d == data.DocBudget:
+		return &OptionError{"public", "is for agendas, minutes and decision records: a budget has no closed items to leave out"}
+	case f == FormatXLSX && d != data.DocBudget:
+		return &OptionError{"format", fmt.Sprintf("%s renders to PDF only", d)}
+	}
+	return nil
+}
 
 func (e *OptionError) Error() string { return e.Option + ": " + e.Message }
 
@@ -186,17 +211,11 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	if !document.FromMeeting() {
 		return nil, fmt.Errorf("%s is not made from a meeting", document)
 	}
-	if o.Addendum && document != data.DocAgenda {
-		return nil, &OptionError{"addendum", "is for agendas: the supplementary agenda"}
-	}
-	if o.Signatures && document != data.DocMinutes {
-		return nil, &OptionError{"signatures", "is for minutes"}
+	if err := o.Check(document, FormatPDF); err != nil {
+		return nil, err
 	}
 	if o.Addendum && !slices.ContainsFunc(m.Items, func(it data.Item) bool { return it.Addendum }) {
 		return nil, &OptionError{"addendum", "asks for the supplementary agenda, but no item is marked addendum: it would be empty"}
-	}
-	if o.Files != nil && document == data.DocDecisions {
-		return nil, &OptionError{"attachments", "are for agendas and minutes; a decision record has none"}
 	}
 	if n := meetingRows(m); n > r.lim.MaxPDFRows {
 		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows)}

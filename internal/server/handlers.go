@@ -209,6 +209,13 @@ func (s *Server) budget(c *gin.Context) error {
 
 // serve checks the template, reads the body, renders and sends.
 func (s *Server) serve(c *gin.Context, document data.Document, format render.Format, label string, o render.Options) error {
+	check := o
+	if isMultipart(c) {
+		check.Files = &render.Files{}
+	}
+	if err := check.Check(document, format); err != nil {
+		return err // before the body is read
+	}
 	if format == render.FormatPDF {
 		if err := s.r.Check(o.Template, document); err != nil {
 			return err

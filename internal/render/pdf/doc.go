@@ -38,7 +38,7 @@ type Document struct {
 	Author      string
 	Keywords    string
 	Lang        string    // e.g. "da"
-	MaxPages    int       // the layout stops with ErrTooManyPages past this many pages (0: no limit)
+	MaxPages    int       // the layout stops with a *TooManyPagesError past this many pages (0: no limit)
 	Plain       bool      // skip the structure tree and the PDF/A parts (see archive.go)
 	Fonts       *Fonts    // a template set's own typeface; nil for Noto Sans
 	Watermark   string    // drawn large and light across every page (UDKAST), an artifact
