@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -239,6 +241,47 @@ func TestSignatureSheetNamesTheMeeting(t *testing.T) {
 		signers := strings.Count(last, "________")
 		if extra := count(pdftest.CheckTagged(t, with.Body).Types) - count(pdftest.CheckTagged(t, without.Body).Types); extra > signers+2 {
 			t.Errorf("%s: the sheet adds %d paragraphs for %d signers", set, extra, signers)
+		}
+	}
+}
+
+// No page ends with a heading or a label line: "Protokoltilførsel" and
+// its author ("Per Clausen (Ø):"), "Beslutning" or "Indstilling" go with
+// what they introduce. Random lengths of text move them over every
+// position on a page.
+func TestHeadingsAndLabelsAreNeverStranded(t *testing.T) {
+	for seed := range uint64(6) {
+		headingsAndLabels(t, seed)
+	}
+}
+
+func headingsAndLabels(t *testing.T, seed uint64) {
+	m := odense(t)
+	rng := rand.New(rand.NewPCG(seed, 9))
+	base := m.Items[0]
+	m.Items = nil
+	for i := range 40 {
+		it := base
+		it.Number, it.Title, it.Access, it.Addendum = strconv.Itoa(i+1), fmt.Sprintf("Sag %d", i+1), "", false
+		it.Attachments = nil
+		it.Summary = strings.Repeat("Forvaltningen orienterer om sagen og dens baggrund i udvalget. ", 30+rng.IntN(60))
+		it.Recommendation = strings.Repeat("Forvaltningen indstiller, at udvalget godkender. ", 1+rng.IntN(5))
+		it.Decision = strings.Repeat("Godkendt. ", 1+rng.IntN(12))
+		it.Dissents = []data.Dissent{{By: []string{m.Participants[0].Name}, Text: strings.Repeat("Jeg kan ikke støtte indstillingen. ", 1+rng.IntN(8))}}
+		m.Items = append(m.Items, it)
+	}
+	res := renderMeeting(t, newRenderer(t), data.DocMinutes, m, render.Options{})
+	pages := pdftest.Pages(t, res.Body)
+	footer := regexp.MustCompile(`Side \d+ af \d+|Møde den`)
+	for i, p := range pages[:len(pages)-1] {
+		var last string
+		for line := range strings.Lines(p) {
+			if l := strings.TrimSpace(line); l != "" && !footer.MatchString(l) {
+				last = l
+			}
+		}
+		if last == "Protokoltilførsel" || last == "Beslutning" || last == "Indstilling" || last == "Sagsresumé" || strings.HasSuffix(last, ":") {
+			t.Errorf("seed %d: page %d ends with %q", seed, i+1, last)
 		}
 	}
 }

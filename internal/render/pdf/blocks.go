@@ -44,6 +44,11 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 		if e.inTOC && e.tocLine(n, src) {
 			return
 		}
+		if isLabel(n) {
+			// "**Per Clausen (Ø):**" or "**Ikke til stede:** …": a
+			// label line goes with what it introduces
+			e.ensure(lineHeight(bodySize)*1.5 + e.keepNeed(n.NextSibling(), src, 0))
+		}
 		if blankParagraph(n, src) {
 			// a paragraph of (no-break) spaces is vertical space, not an
 			// empty paragraph for a screen reader to announce
@@ -95,6 +100,46 @@ func headingTag(level int, inTOC bool) string {
 		return "TOCI"
 	}
 	return "H" + strconv.Itoa(min(max(level-1, 1), 6))
+}
+
+// keepNeed is the height the block n needs at the foot of a page to
+// begin there, by the same rules the layout keeps: a paragraph of up to
+// shortBlock lines whole, a longer one two lines, a label line with what
+// follows it, a heading with what follows it, a table's header and four
+// rows, a list's first entry's first lines.
+func (e *engine) keepNeed(n ast.Node, src []byte, depth int) float64 {
+	lh := lineHeight(bodySize)
+	if n == nil || depth > 3 {
+		return 0
+	}
+	switch n := n.(type) {
+	case *ast.Paragraph:
+		lines := len(e.breakLines(e.measure(inlines(n, src, span{}, nil), bodySize, false), e.right-e.left, bodySize))
+		if isLabel(n) {
+			return float64(lines)*lh + lh*0.5 + e.keepNeed(n.NextSibling(), src, depth+1)
+		}
+		if lines > shortBlock {
+			lines = 2
+		}
+		return float64(lines) * lh
+	case *ast.Heading:
+		size := headingSize[min(max(n.Level, 1), 6)]
+		return lineHeight(size) + headingBefore[min(max(n.Level, 1), 6)] + e.keepNeed(n.NextSibling(), src, depth+1)
+	case *extast.Table:
+		return 5 * lineHeight(tableSize)
+	}
+	return 2 * lh
+}
+
+// isLabel reports a paragraph that begins with bold text ending in a
+// colon and is short: "**Per Clausen (Ø):**", "**Ikke til stede:** …".
+func isLabel(n *ast.Paragraph) bool {
+	em, ok := n.FirstChild().(*ast.Emphasis)
+	if !ok || em.Level != 2 || n.Lines().Len() != 1 {
+		return false
+	}
+	seg := n.Lines().At(0)
+	return seg.Stop-seg.Start <= 200
 }
 
 // blankParagraph reports a paragraph of only (no-break) spaces: looked
@@ -165,13 +210,10 @@ func (e *engine) heading(n *ast.Heading, src []byte) {
 	lines := e.breakLines(e.measure(spans, size, true), e.right-e.left, size)
 	h := float64(len(lines)) * lineHeight(size)
 	e.gap(headingBefore[lvl])
-	// keep the heading with the first lines of what follows: a table
-	// starts only where its header and a few rows fit
-	after := 2 * lineHeight(bodySize)
-	if _, ok := n.NextSibling().(*extast.Table); ok {
-		after = 5 * lineHeight(tableSize)
-	}
-	e.ensure(h + after + 1)
+	// keep the heading with what follows: the first lines of a long
+	// paragraph, a short one whole, a label with what it introduces, a
+	// table's header and a few rows
+	e.ensure(h + e.keepNeed(n.NextSibling(), src, 0) + 1)
 	top := e.y
 	if id, ok := attr(n, "id"); ok {
 		if a, ok := e.anchors[id]; ok && a.page == 0 {
