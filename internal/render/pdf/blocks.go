@@ -113,6 +113,12 @@ func (e *engine) keepNeed(n ast.Node, src []byte, depth int) float64 {
 		return 0
 	}
 	switch n := n.(type) {
+	case *ast.TextBlock: // an entry of a tight list
+		lines := len(e.breakLines(e.measure(inlines(n, src, span{}, nil), bodySize, false), e.right-e.left, bodySize))
+		if lines > shortBlock {
+			lines = 2
+		}
+		return float64(lines) * lh
 	case *ast.Paragraph:
 		lines := len(e.breakLines(e.measure(inlines(n, src, span{}, nil), bodySize, false), e.right-e.left, bodySize))
 		if isLabel(n) {
@@ -284,6 +290,16 @@ func (e *engine) list(l *ast.List, src []byte, depth int) {
 			text = strconv.Itoa(num) + string(l.Marker)
 			num++
 		}
+		// an entry with sub-entries keeps its first: never its text at
+		// the foot of a page and its sub-items over the page
+		if first, sub := item.FirstChild(), subList(item); first != nil && sub != nil && sub.FirstChild() != nil {
+			lines := len(e.breakLines(e.measure(inlines(first, src, span{}, nil), bodySize, false), e.right-saved-indent, bodySize))
+			saveLeft := e.left
+			e.left = saved + 2*indent // the sub-entry's width, for its need
+			need := float64(lines)*lineHeight(bodySize) + e.keepNeed(sub.FirstChild().FirstChild(), src, 0)
+			e.left = saveLeft
+			e.ensure(need + 1)
+		}
 		e.tags.open("LI")
 		e.marker = &marker{text: text, x: saved + 1, lbl: e.tags.open("Lbl")}
 		e.tags.close()
@@ -299,6 +315,16 @@ func (e *engine) list(l *ast.List, src []byte, depth int) {
 			e.gap(lineHeight(bodySize) * 0.3)
 		}
 	}
+}
+
+// subList is the list a list entry holds, or nil.
+func subList(item ast.Node) *ast.List {
+	for k := item.FirstChild(); k != nil; k = k.NextSibling() {
+		if l, ok := k.(*ast.List); ok {
+			return l
+		}
+	}
+	return nil
 }
 
 func (e *engine) quote(n *ast.Blockquote, src []byte, depth int) {

@@ -79,3 +79,42 @@ func widowsAndOrphans(t *testing.T, seed uint64) {
 		t.Errorf("%d paragraphs split over %d pages: the test proves little", split, st.Pages)
 	}
 }
+
+// A list entry with sub-entries is never left at the foot of a page with
+// its sub-entries over it: entries of random lengths, each page's last
+// line read back.
+func TestListEntryKeepsItsFirstSubEntry(t *testing.T) {
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		var md strings.Builder
+		for e := range 150 {
+			fmt.Fprintf(&md, "- Hovedpunkt%d %s\n", e, strings.Repeat("tekst ", rng.IntN(8)))
+			for s := range 1 + rng.IntN(3) {
+				fmt.Fprintf(&md, "  - Underpunkt%d.%d %s\n", e, s, strings.Repeat("mere ", rng.IntN(12)))
+			}
+		}
+		var out bytes.Buffer
+		if _, err := Render(context.Background(), &out, &Document{Markdown: md.String(), Plain: true}); err != nil {
+			t.Fatal(err)
+		}
+		pages := pdftest.Pages(t, out.Bytes())
+		for i, p := range pages[:len(pages)-1] {
+			lines := strings.Split(strings.TrimSpace(p), "\n")
+			first := ""
+			for _, l := range strings.Split(strings.TrimSpace(pages[i+1]), "\n") {
+				if l = strings.Trim(l, " •–◦"); l != "" {
+					first = l // the first line that is more than a list marker
+					break
+				}
+			}
+			if strings.Contains(first, "Underpunkt") {
+				// the page starts with a sub-entry: its entry's text must
+				// not have ended the page before
+				last := lines[len(lines)-1]
+				if strings.Contains(last, "Hovedpunkt") || strings.Contains(last, "tekst") && !strings.Contains(last, "Underpunkt") && !strings.Contains(last, "mere") {
+					t.Errorf("seed %d: page %d ends with an entry %q whose sub-entries start the next page", seed, i+1, last)
+				}
+			}
+		}
+	}
+}
