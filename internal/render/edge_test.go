@@ -285,3 +285,41 @@ func headingsAndLabels(t *testing.T, seed uint64) {
 		}
 	}
 }
+
+// A budget table's labels get what they need (up to half the width)
+// while the amounts get their amounts' width and their headers wrap; a
+// wrapped label keeps its group's indent.
+func TestBudgetLabelColumn(t *testing.T) {
+	long := "Udgifter til lægeerklæringer, lægekonsulenter og andre helbredsoplysninger i sager om fleksjob og ressourceforløb"
+	doc := `{"title":"Opfølgning","tables":[{"title":"Forbrug","unit":"1.000 kr.","columns":[` +
+		`{"key":"a","label":"Korrigeret budget 2012"},{"key":"b","label":"Forventet regnskab 2012"},{"key":"c","label":"Afvigelse","formula":"a - b"}],` +
+		`"rows":[{"label":"6.1 Beskæftigelsesindsatser i alt","values":{"a":1000,"b":900}},` +
+		`{"label":"Gruppe","rows":[{"label":"` + long + `","values":{"a":5,"b":6}}]}]}]}`
+	res, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatPDF, []byte(doc), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Pages(t, res.Body)[0]
+	if !strings.Contains(text, "6.1 Beskæftigelsesindsatser i alt") {
+		t.Errorf("the short label is broken:\n%s", text)
+	}
+	out, err := exec.Command("pdftotext", "-bbox", pdftest.File(t, res.Body), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>`)
+	var udgiftX, nextLineX float64
+	var udgiftY float64
+	for _, w := range word.FindAllStringSubmatch(string(out), -1) {
+		x, y := atof(w[1]), atof(w[2])
+		if w[3] == "Udgifter" {
+			udgiftX, udgiftY = x, y
+		}
+		if udgiftY > 0 && y > udgiftY+1 && nextLineX == 0 && x < 300 {
+			nextLineX = x // the first word of the label's second line
+		}
+	}
+	if udgiftX == 0 || nextLineX == 0 || nextLineX < udgiftX-0.5 {
+		t.Errorf("the wrapped label's second line starts at %.1f, its first at %.1f: the indent is lost", nextLineX, udgiftX)
+	}
+}

@@ -2,6 +2,9 @@ package pdf
 
 import (
 	extast "github.com/yuin/goldmark/extension/ast"
+	"slices"
+	"strings"
+	"unicode/utf8"
 )
 
 const (
@@ -15,7 +18,8 @@ type cell struct {
 	pieces []piece
 	lines  []line
 	align  align
-	el     *elem // its TH or TD; nil draws it as an artifact (a repeated header)
+	el     *elem   // its TH or TD; nil draws it as an artifact (a repeated header)
+	hang   float64 // the indent its wrapped lines keep, in mm
 }
 
 // table lays out a GitHub table. The header row repeats on every page the
@@ -93,6 +97,7 @@ func (e *engine) tableCells(t *extast.Table, src []byte) (header []*cell, rows [
 				continue
 			}
 			cl := &cell{pieces: e.measure(inlines(tc, src, span{}, nil), tableSize, isHead)}
+			cl.hang = leadingIndent(cl.pieces)
 			switch tc.Alignment {
 			case extast.AlignRight:
 				cl.align = alignRight
@@ -114,6 +119,23 @@ func (e *engine) tableCells(t *extast.Table, src []byte) (header []*cell, rows [
 		header = nil
 	}
 	return header, rows, keyValue
+}
+
+// leadingIndent is the width of the no-break spaces a cell's text starts
+// with: the indent budget labels are nested by.
+func leadingIndent(ps []piece) float64 {
+	if len(ps) == 0 || ps[0].kind != word {
+		return 0
+	}
+	t := ps[0].text
+	n := len(t) - len(strings.TrimLeft(t, "\u00a0"))
+	switch n {
+	case 0:
+		return 0
+	case len(t):
+		return ps[0].w // the indent alone, before a bold label
+	}
+	return ps[0].w * float64(utf8.RuneCountInString(t[:n])) / float64(utf8.RuneCountInString(t))
 }
 
 // tableLayout draws one table's rows, repeating the header on every page.
@@ -142,7 +164,7 @@ func tableRow(e *engine, row []*cell, typ, attrs string) {
 func (tl *tableLayout) height(row []*cell) float64 {
 	n := 1
 	for i, c := range row {
-		c.lines = tl.e.breakLines(c.pieces, tl.widths[i]-2*cellPadX, tableSize)
+		c.lines = tl.e.breakLines(c.pieces, tl.widths[i]-2*cellPadX-c.hang, tableSize)
 		n = max(n, len(c.lines))
 	}
 	return float64(n)*lineHeight(tableSize) + 2*cellPadY
@@ -209,8 +231,14 @@ func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float6
 		}
 		y := top + cellPadY
 		for j := from; j < end; j++ {
+			// a wrapped line keeps the indent of the first (a group's
+			// label): a hanging indent
+			hang := 0.0
+			if j > 0 {
+				hang = c.hang
+			}
 			draw := func() {
-				e.drawLine(c.lines[j], x+cellPadX, y+e.baselineOffset(tableSize), widths[i]-2*cellPadX, tableSize, c.align, black)
+				e.drawLine(c.lines[j], x+cellPadX+hang, y+e.baselineOffset(tableSize), widths[i]-2*cellPadX-hang, tableSize, c.align, black)
 			}
 			if c.el != nil {
 				e.tags.within(c.el, draw)
@@ -252,6 +280,11 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 	}
 	// widest unwrapped body cell per column (headers may wrap)
 	visit(header)
+	for i := range prefW {
+		if i < len(right) && right[i] {
+			prefW[i] = 0 // a column of amounts needs its amounts' width, its header wraps
+		}
+	}
 	bodyW := make([]float64, ncols)
 	for _, r := range rows {
 		visit(r)
@@ -276,6 +309,11 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 			// amounts are not wrapped: a right-aligned column gets its
 			// widest body cell
 			minW[i] = min(max(minW[i], bodyW[i]+2*cellPadX), avail*0.4)
+		}
+		if i == 0 && !keyValue && slices.Contains(right, true) && !(len(right) > 0 && right[0]) {
+			// the labels of a table of amounts get what they need, up to
+			// half the width, before the other text columns share the rest
+			minW[i] = max(minW[i], min(prefW[i], avail*0.5))
 		}
 		sumMin += minW[i]
 		sumPref += prefW[i]
