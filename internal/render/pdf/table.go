@@ -9,8 +9,10 @@ import (
 
 const (
 	tableSize = 9.0
-	cellPadX  = 1.6
-	cellPadY  = 1.1
+	// minTableSize is the smallest a wide table is set in, in points
+	minTableSize = 7.0
+	cellPadX     = 1.6
+	cellPadY     = 1.1
 )
 
 // cell is one laid-out table cell.
@@ -43,7 +45,25 @@ func (e *engine) table(t *extast.Table, src []byte) {
 	}
 	e.tags.open("TBody")
 	defer e.tags.close()
-	tl.widths = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
+	tl.size = tableSize
+	var need float64
+	tl.widths, need = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
+	if avail := e.right - e.left; need > avail {
+		// a table too wide for its words is set smaller, down to
+		// minTableSize, before its words are broken
+		pads := float64(ncols) * 2 * cellPadX // the cells' padding does not shrink
+		f := max(minTableSize/tableSize, 0.995*(avail-pads)/(need-pads))
+		for _, row := range append([][]*cell{header}, rows...) {
+			for _, c := range row {
+				for k := range c.pieces {
+					c.pieces[k].w *= f
+				}
+				c.hang *= f
+			}
+		}
+		tl.size = tableSize * f
+		tl.widths, _ = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
+	}
 	if header != nil {
 		tl.headH = tl.height(header)
 	}
@@ -53,7 +73,7 @@ func (e *engine) table(t *extast.Table, src []byte) {
 	for _, row := range rows[:min(3, len(rows))] {
 		start += tl.height(row)
 	}
-	start = min(start, 8*lineHeight(tableSize))
+	start = min(start, 8*lineHeight(tl.size))
 	for i, row := range rows {
 		if keyValue {
 			// a key-value block: its first column names each row
@@ -143,6 +163,7 @@ type tableLayout struct {
 	e        *engine
 	header   []*cell
 	widths   []float64
+	size     float64 // the table's type size: tableSize, or smaller for a wide table
 	headH    float64
 	keyValue bool
 
@@ -164,10 +185,10 @@ func tableRow(e *engine, row []*cell, typ, attrs string) {
 func (tl *tableLayout) height(row []*cell) float64 {
 	n := 1
 	for i, c := range row {
-		c.lines = tl.e.breakLines(c.pieces, tl.widths[i]-2*cellPadX-c.hang, tableSize)
+		c.lines = tl.e.breakLines(c.pieces, tl.widths[i]-2*cellPadX-c.hang, tl.size)
 		n = max(n, len(c.lines))
 	}
-	return float64(n)*lineHeight(tableSize) + 2*cellPadY
+	return float64(n)*lineHeight(tl.size) + 2*cellPadY
 }
 
 func (tl *tableLayout) drawHeader() {
@@ -179,7 +200,7 @@ func (tl *tableLayout) drawHeader() {
 		e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
 		e.pdf.Rect(e.left, e.y, e.right-e.left, tl.headH, "F")
 	})
-	e.drawRow(tl.header, tl.widths, 0, -1, e.y)
+	e.drawRow(tl.header, tl.widths, 0, -1, e.y, tl.size)
 	if !tl.headerDrawn {
 		// the header's later copies, on following pages, are artifacts
 		tl.headerDrawn = true
@@ -194,7 +215,7 @@ func (tl *tableLayout) drawHeader() {
 // drawRow draws a row whose lines are broken; a row taller than the room
 // left is split across pages, the header repeated above its rest.
 func (tl *tableLayout) drawRow(row []*cell) {
-	e, lh := tl.e, lineHeight(tableSize)
+	e, lh := tl.e, lineHeight(tl.size)
 	first := 0
 	for {
 		fit := int((bottom - e.y - 2*cellPadY) / lh)
@@ -206,12 +227,12 @@ func (tl *tableLayout) drawRow(row []*cell) {
 		// header: draw it all here rather than page on forever
 		hopeless := fit < 1 && e.y <= marginT+tl.headH
 		if remaining <= fit || hopeless {
-			e.drawRow(row, tl.widths, first, -1, e.y)
+			e.drawRow(row, tl.widths, first, -1, e.y, tl.size)
 			e.y += float64(remaining)*lh + 2*cellPadY
 			return
 		}
 		if fit >= 1 {
-			e.drawRow(row, tl.widths, first, first+fit, e.y)
+			e.drawRow(row, tl.widths, first, first+fit, e.y, tl.size)
 			e.y += float64(fit)*lh + 2*cellPadY
 			first += fit
 		}
@@ -221,9 +242,9 @@ func (tl *tableLayout) drawRow(row []*cell) {
 }
 
 // drawRow draws lines [from, to) of every cell (to < 0: to the end).
-func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float64) {
+func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top, size float64) {
 	x := e.left
-	lh := lineHeight(tableSize)
+	lh := lineHeight(size)
 	for i, c := range row {
 		end := len(c.lines)
 		if to >= 0 {
@@ -238,7 +259,7 @@ func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float6
 				hang = c.hang
 			}
 			draw := func() {
-				e.drawLine(c.lines[j], x+cellPadX+hang, y+e.baselineOffset(tableSize), widths[i]-2*cellPadX-hang, tableSize, c.align, black)
+				e.drawLine(c.lines[j], x+cellPadX+hang, y+e.baselineOffset(size), widths[i]-2*cellPadX-hang, size, c.align, black)
 			}
 			if c.el != nil {
 				e.tags.within(c.el, draw)
@@ -253,7 +274,7 @@ func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top float6
 
 // columnWidths shares the column's width between the columns: each gets
 // at least its longest word, and the rest goes where the text is.
-func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValue bool, right []bool) []float64 {
+func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValue bool, right []bool) (widths []float64, need float64) {
 	minW := make([]float64, ncols)
 	prefW := make([]float64, ncols)
 	visit := func(row []*cell) {
@@ -341,7 +362,7 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 			w[i] = minW[i] + (prefW[i]-minW[i])*(avail-sumMin)/(sumPref-sumMin)
 		}
 	}
-	return w
+	return w, sumMin
 }
 
 // aligns reports which columns are right-aligned.

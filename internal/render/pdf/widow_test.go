@@ -118,3 +118,34 @@ func TestListEntryKeepsItsFirstSubEntry(t *testing.T) {
 		}
 	}
 }
+
+// A table too wide for its words at the body's table size is set
+// smaller (down to 7 pt) before any word or number is broken.
+func TestWideTableIsSetSmallerBeforeBreakingWords(t *testing.T) {
+	var md strings.Builder
+	md.WriteString("|")
+	for c := range 9 {
+		fmt.Fprintf(&md, " Kol%02d |", c)
+	}
+	md.WriteString("\n|" + strings.Repeat("---:|", 9) + "\n")
+	for r := range 5 {
+		md.WriteString("|")
+		for c := range 9 {
+			fmt.Fprintf(&md, " %d2.345.6%d8 |", r, c)
+		}
+		md.WriteString("\n")
+	}
+	var out bytes.Buffer
+	if _, err := Render(context.Background(), &out, &Document{Markdown: md.String(), Plain: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pdftest.Pages(t, out.Bytes()), "\n")
+	for r := range 5 {
+		for c := range 9 {
+			if n := fmt.Sprintf("%d2.345.6%d8", r, c); !strings.Contains(text, n) {
+				t.Errorf("%s is broken:\n%s", n, text)
+				return
+			}
+		}
+	}
+}
