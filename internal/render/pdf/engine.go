@@ -18,7 +18,6 @@ const (
 	marginR = 20.0
 	marginT = 20.0
 	marginB = 22.0
-	bottom  = pageH - marginB
 	ptToMM  = 25.4 / 72
 )
 
@@ -67,6 +66,7 @@ type engine struct {
 	bookmark    int // bookmarks made
 	lastOutline int // outline level of the last bookmark
 	lastHeading int // level of the last heading in the structure tree (H1 = 1)
+	landscape   bool // pages are laid out in landscape (a wide table)
 	tags        *tagger
 
 	// the packet's attachments (packet.go)
@@ -124,9 +124,13 @@ func (e *engine) newPage() {
 		// a page too many: stop here, whatever block is being laid out
 		panic(&TooManyPagesError{Max: e.maxPages})
 	}
-	e.pdf.AddPage()
+	if e.landscape {
+		e.pdf.AddPageFormat("L", fpdf.SizeType{Wd: pageW, Ht: pageH})
+	} else {
+		e.pdf.AddPage()
+	}
 	e.pages++
-	e.setSize(false)
+	e.setSize(e.landscape)
 	e.y = marginT
 	if e.watermark != "" {
 		e.drawWatermark()
@@ -141,7 +145,7 @@ func (e *engine) drawWatermark() {
 	w := e.fs.textWidth(bold, text) * size / 1000 // in points
 	capH := float64(e.fs.faces[bold].capH) * size / e.fs.faces[bold].upem
 	c, s := math.Cos(math.Pi/4), math.Sin(math.Pi/4)
-	cx, cy := pageW*ptPerMM/2, pageH*ptPerMM/2
+	cx, cy := e.w*ptPerMM/2, e.h*ptPerMM/2
 	tx, ty := cx-w/2*c+capH/2*s, cy-w/2*s-capH/2*c
 	b := fmt.Appendf(nil, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q %.4f %.4f %.4f %.4f %.2f %.2f cm BT ", c, s, -s, c, tx, ty)
 	b = appendColor(b, watermarkGrey)
@@ -156,13 +160,29 @@ func (e *engine) drawWatermark() {
 
 // ensure starts a new page unless h millimetres fit below y.
 func (e *engine) ensure(h float64) {
-	if e.pages == 0 || e.y+h > bottom {
+	if e.pages == 0 || e.y+h > e.bottom() {
 		e.newPage()
 	}
 }
 
 // room is the height left on the current page.
-func (e *engine) room() float64 { return bottom - e.y }
+func (e *engine) room() float64 { return e.bottom() - e.y }
+
+// bottom is where the page's content ends: above the footer, on a page
+// in either orientation.
+func (e *engine) bottom() float64 { return e.h - marginB }
+
+// setLandscape starts a page in landscape (a table too wide for a
+// portrait page) or, leaving it, a portrait page again; the content
+// column follows the page's width.
+func (e *engine) setLandscape(on bool) {
+	if e.landscape == on {
+		return
+	}
+	e.landscape = on
+	e.newPage()
+	e.right = e.w - marginR
+}
 
 // width of clean text in millimetres.
 func (e *engine) width(st style, size float64, s string) float64 {

@@ -101,7 +101,7 @@ func (e *engine) attach(key string) {
 	}
 	e.tags.close()
 	e.lastAttach = true
-	e.y = bottom + 1 // what follows starts on a page of its own
+	e.y = e.bottom() + 1 // what follows starts on a page of its own
 }
 
 // sourceBookmarks adds the attachment's own bookmarks that open its page

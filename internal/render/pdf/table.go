@@ -37,33 +37,154 @@ func (e *engine) table(t *extast.Table, src []byte) {
 	if ncols == 0 {
 		return
 	}
+	right := aligns(t)
+	// A table too wide for its words is set smaller, down to
+	// minTableSize; still too wide, on landscape pages of its own; still
+	// too wide there, in groups of columns that each repeat the first.
+	// No word is broken while one of these fits.
+	f, fits := e.shrink(header, rows, ncols, keyValue, right)
+	if fits || keyValue {
+		e.tableGroup(header, rows, ncols, keyValue, right, f)
+		return
+	}
+	e.setLandscape(true)
+	defer e.setLandscape(false)
+	if f, fits = e.shrink(header, rows, ncols, keyValue, right); fits {
+		e.tableGroup(header, rows, ncols, keyValue, right, f)
+		return
+	}
+	type group struct {
+		header []*cell
+		rows   [][]*cell
+		right  []bool
+	}
+	var groups []group
+	gf := 1.0 // the groups share one size, the smallest any needs
+	for _, cols := range e.columnGroups(header, rows, ncols, right) {
+		g := group{header: pick(header, cols), rows: make([][]*cell, len(rows)), right: make([]bool, len(cols))}
+		for i, r := range rows {
+			g.rows[i] = pick(r, cols)
+		}
+		for i, c := range cols {
+			g.right[i] = c < len(right) && right[c]
+		}
+		f, _ := e.shrink(g.header, g.rows, len(cols), false, g.right)
+		gf = min(gf, f)
+		groups = append(groups, g)
+	}
+	for _, g := range groups {
+		e.tableGroup(g.header, g.rows, len(g.right), false, g.right, gf)
+		e.gap(lineHeight(bodySize))
+	}
+}
+
+// shrink is the factor a table's text is set at (1: tableSize; at least
+// minTableSize/tableSize) to fit the column, and whether it fits there
+// without breaking a word.
+func (e *engine) shrink(header []*cell, rows [][]*cell, ncols int, keyValue bool, right []bool) (float64, bool) {
+	_, need := e.columnWidths(header, rows, ncols, keyValue, right)
+	avail := e.right - e.left
+	if need <= avail {
+		return 1, true
+	}
+	pads := float64(ncols) * 2 * cellPadX // the cells' padding does not shrink
+	f := 0.995 * (avail - pads) / (need - pads)
+	return max(f, minTableSize/tableSize), f >= minTableSize/tableSize
+}
+
+// columnGroups splits the columns into groups that fit the width at
+// minTableSize, each beginning with the first column.
+func (e *engine) columnGroups(header []*cell, rows [][]*cell, ncols int, right []bool) [][]int {
+	const f = minTableSize / tableSize
+	avail := e.right - e.left
+	minW := make([]float64, ncols)
+	for _, row := range append([][]*cell{header}, rows...) {
+		for i, c := range row {
+			if i >= ncols {
+				break
+			}
+			wordW, whole := 0.0, 0.0
+			for _, p := range c.pieces {
+				switch p.kind {
+				case word:
+					wordW += p.w
+					whole += p.w
+				default:
+					minW[i], wordW = max(minW[i], wordW), 0
+					whole += p.w
+				}
+			}
+			minW[i] = max(minW[i], wordW)
+			if i < len(right) && right[i] {
+				minW[i] = max(minW[i], whole) // amounts are not wrapped
+			}
+		}
+	}
+	var groups [][]int
+	cur, used := []int{0}, minW[0]*f+2*cellPadX
+	for c := 1; c < ncols; c++ {
+		w := minW[c]*f + 2*cellPadX
+		if used+w > avail && len(cur) > 1 {
+			groups = append(groups, cur)
+			cur, used = []int{0}, minW[0]*f+2*cellPadX
+		}
+		cur, used = append(cur, c), used+w
+	}
+	return append(groups, cur)
+}
+
+// pick is the cells of a row in the columns given (a missing one empty).
+func pick(row []*cell, cols []int) []*cell {
+	if row == nil {
+		return nil
+	}
+	out := make([]*cell, len(cols))
+	for i, c := range cols {
+		if c < len(row) {
+			cp := *row[c]
+			out[i] = &cp
+		} else {
+			out[i] = &cell{}
+		}
+	}
+	return out
+}
+
+// tableGroup lays out a table (or a group of its columns) at factor f of
+// tableSize: its structure elements, header and rows.
+func (e *engine) tableGroup(header []*cell, rows [][]*cell, ncols int, keyValue bool, right []bool, f float64) {
+	if f != 1 {
+		scaled := func(row []*cell) []*cell {
+			out := make([]*cell, len(row))
+			for i, c := range row {
+				cp := *c
+				cp.pieces = slices.Clone(c.pieces)
+				for k := range cp.pieces {
+					cp.pieces[k].w *= f
+				}
+				cp.hang *= f
+				out[i] = &cp
+			}
+			return out
+		}
+		if header != nil {
+			header = scaled(header)
+		}
+		rs := make([][]*cell, len(rows))
+		for i, r := range rows {
+			rs[i] = scaled(r)
+		}
+		rows = rs
+	}
 	e.tags.open("Table")
 	defer e.tags.close()
-	tl := &tableLayout{e: e, header: header, keyValue: keyValue}
+	tl := &tableLayout{e: e, header: header, keyValue: keyValue, size: tableSize * f}
 	if header != nil {
 		e.block("THead", func() { tableRow(e, header, "TH", "/A <</O /Table /Scope /Column>>") })
 	}
 	e.tags.open("TBody")
 	defer e.tags.close()
-	tl.size = tableSize
-	var need float64
-	tl.widths, need = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
-	if avail := e.right - e.left; need > avail {
-		// a table too wide for its words is set smaller, down to
-		// minTableSize, before its words are broken
-		pads := float64(ncols) * 2 * cellPadX // the cells' padding does not shrink
-		f := max(minTableSize/tableSize, 0.995*(avail-pads)/(need-pads))
-		for _, row := range append([][]*cell{header}, rows...) {
-			for _, c := range row {
-				for k := range c.pieces {
-					c.pieces[k].w *= f
-				}
-				c.hang *= f
-			}
-		}
-		tl.size = tableSize * f
-		tl.widths, _ = e.columnWidths(header, rows, ncols, keyValue, aligns(t))
-	}
+	tl.widths, _ = e.columnWidths(header, rows, ncols, keyValue, right)
 	if header != nil {
 		tl.headH = tl.height(header)
 	}
@@ -85,7 +206,7 @@ func (e *engine) table(t *extast.Table, src []byte) {
 			tableRow(e, row, "TD", "")
 		}
 		h := tl.height(row)
-		first, overflows := i == 0, e.y+h > bottom
+		first, overflows := i == 0, e.y+h > e.bottom()
 		if first || overflows {
 			startsLow := first && e.room() < tl.headH+start
 			onFreshPage := e.pages > 0 && e.y <= marginT
@@ -218,7 +339,7 @@ func (tl *tableLayout) drawRow(row []*cell) {
 	e, lh := tl.e, lineHeight(tl.size)
 	first := 0
 	for {
-		fit := int((bottom - e.y - 2*cellPadY) / lh)
+		fit := int((e.bottom() - e.y - 2*cellPadY) / lh)
 		remaining := 0
 		for _, c := range row {
 			remaining = max(remaining, len(c.lines)-first)

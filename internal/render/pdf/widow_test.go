@@ -149,3 +149,56 @@ func TestWideTableIsSetSmallerBeforeBreakingWords(t *testing.T) {
 		}
 	}
 }
+
+// A table too wide even at 7 pt goes on landscape pages of its own, the
+// pages after it portrait again; one too wide for those is split into
+// groups of columns, each repeating the first; no word or number is
+// broken in either.
+func TestWideTablesGoLandscapeThenInColumnGroups(t *testing.T) {
+	table := func(cols int) string {
+		var md strings.Builder
+		md.WriteString("| Navn |")
+		for c := range cols {
+			fmt.Fprintf(&md, " Kolonne %d |", c)
+		}
+		md.WriteString("\n|---|" + strings.Repeat("---:|", cols) + "\n")
+		for r := range 4 {
+			fmt.Fprintf(&md, "| Række%d |", r)
+			for c := range cols {
+				fmt.Fprintf(&md, " %d2.345.6%02d |", r, c)
+			}
+			md.WriteString("\n")
+		}
+		return "Før tabellen.\n\n" + md.String() + "\nEfter tabellen.\n"
+	}
+	for _, c := range []struct {
+		cols   int
+		groups int
+	}{{12, 1}, {40, 3}} {
+		var out bytes.Buffer
+		if _, err := Render(context.Background(), &out, &Document{Markdown: table(c.cols), Lang: "da"}); err != nil {
+			t.Fatal(err)
+		}
+		sizes := pageSizes(t, out.Bytes())
+		if len(sizes) < 3 || sizes[0] != "595x841" || sizes[1] != "841x595" || sizes[len(sizes)-1] != "595x841" {
+			t.Errorf("%d columns: pages %v; want portrait, landscape, portrait", c.cols, sizes)
+		}
+		text := strings.Join(pdftest.Pages(t, out.Bytes()), "\n")
+		for col := range c.cols {
+			for r := range 4 {
+				if n := fmt.Sprintf("%d2.345.6%02d", r, col); !strings.Contains(text, n) {
+					t.Fatalf("%d columns: %s is broken or missing", c.cols, n)
+				}
+			}
+			if !strings.Contains(text, fmt.Sprintf("Kolonne\n%d", col)) && !strings.Contains(text, fmt.Sprintf("Kolonne %d", col)) {
+				t.Fatalf("%d columns: the header Kolonne %d is broken:\n%s", c.cols, col, text[:min(len(text), 600)])
+			}
+		}
+		if got := strings.Count(text, "Række0"); got != c.groups {
+			t.Errorf("%d columns: the first column appears %d times, want %d (one per group)", c.cols, got, c.groups)
+		}
+		if tg := pdftest.CheckTagged(t, out.Bytes()); len(tg.Problems) > 0 {
+			t.Errorf("%d columns: %v", c.cols, tg.Problems)
+		}
+	}
+}
