@@ -142,3 +142,29 @@ func TestNumbersKeepTheirUnits(t *testing.T) {
 		t.Error("the font cannot draw a no-break space")
 	}
 }
+
+// A word cut over lines leaves no piece of fewer than four letters, at
+// every width that takes seven or more (a narrower one cannot always
+// keep four on each line: a table gets more room or column groups).
+func TestCutWordsLeaveNoShortPieces(t *testing.T) {
+	fs, _ := loadFonts()
+	e := newEngine(fs)
+	for n := 8; n < 60; n++ {
+		word := strings.Repeat("abcdefghij", 6)[:n]
+		for _, width := range []float64{14, 17, 22, 30} {
+			lines := e.breakLines(e.measure([]span{{text: word}}, bodySize, false), width, bodySize)
+			if len(lines) < 2 {
+				continue
+			}
+			for i, l := range lines {
+				text := ""
+				for _, p := range l.pieces {
+					text += p.text
+				}
+				if letters := len(strings.TrimSuffix(text, "-")); letters < 4 {
+					t.Errorf("a %d-letter word at %.0f mm: line %d holds %q", n, width, i, text)
+				}
+			}
+		}
+	}
+}

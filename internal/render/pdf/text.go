@@ -215,6 +215,9 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 
 // cut splits a word piece so that its head fits in room millimetres.
 // A cut between two letters gets a hyphen, as a reader expects.
+// minPiece is the fewest letters a cut word leaves on a line.
+const minPiece = 4
+
 func (e *engine) cut(p piece, room, size float64) (piece, string) {
 	if p.w <= room {
 		return p, ""
@@ -225,6 +228,20 @@ func (e *engine) cut(p piece, room, size float64) (piece, string) {
 	for i, r := range p.text {
 		rw := e.fs.runeWidth(p.st, r) * size / 1000 * ptToMM
 		if w+rw+hyphen > room {
+			// no piece of fewer than minPiece letters: the tail takes some
+			// of the head, or the head waits for the next line
+			heads, rests := utf8.RuneCountInString(p.text[:i]), utf8.RuneCountInString(p.text[i:])
+			if rests < minPiece && heads-(minPiece-rests) >= minPiece {
+				for range minPiece - rests {
+					_, n := utf8.DecodeLastRuneInString(p.text[:i])
+					i -= n
+				}
+				w = e.width(p.st, size, p.text[:i])
+				prev, _ = utf8.DecodeLastRuneInString(p.text[:i])
+				r, _ = utf8.DecodeRuneInString(p.text[i:])
+			} else if heads < minPiece && rests > 0 {
+				return piece{st: p.st, link: p.link, kind: p.kind}, p.text
+			}
 			head := p
 			head.text = p.text[:i]
 			head.w = w
