@@ -173,7 +173,7 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 			for _, p := range pieces[i:j] {
 				for p.text != "" {
 					room := width - cur.w
-					head, rest := e.cut(p, room, size)
+					head, rest := e.cut(p, room, size, len(all) == start)
 					if head.text == "" && len(all) > start {
 						flush()
 						continue
@@ -218,7 +218,7 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 // minPiece is the fewest letters a cut word leaves on a line.
 const minPiece = 4
 
-func (e *engine) cut(p piece, room, size float64) (piece, string) {
+func (e *engine) cut(p piece, room, size float64, lineEmpty bool) (piece, string) {
 	if p.w <= room {
 		return p, ""
 	}
@@ -239,7 +239,7 @@ func (e *engine) cut(p piece, room, size float64) (piece, string) {
 				w = e.width(p.st, size, p.text[:i])
 				prev, _ = utf8.DecodeLastRuneInString(p.text[:i])
 				r, _ = utf8.DecodeRuneInString(p.text[i:])
-			} else if heads < minPiece && rests > 0 {
+			} else if heads < minPiece && rests > 0 && !lineEmpty {
 				return piece{st: p.st, link: p.link, kind: p.kind}, p.text
 			}
 			head := p
