@@ -74,6 +74,18 @@ func (p *problems) add(field, format string, args ...any) {
 	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// Problems is the same collector for the service's and the renderer's
+// own lists (a query's parameters, an upload's parts, a packet's files):
+// the cap applies as problems are added, never after all are formatted.
+type Problems = problems
+
+// Add adds a problem, formatted only while it will be listed.
+func (p *problems) Add(field, format string, args ...any) { p.add(field, format, args...) }
+
+// Err is the problems as a *ValidationError in the document's order, or
+// nil when there are none.
+func (p *problems) Err() error { return p.err() }
+
 // full reports whether further problems are only counted.
 func (p *problems) full() bool { return len(p.list) >= MaxProblems }
 

@@ -48,17 +48,10 @@ func PacketCost(jsonLen, fileBytes, files int) int64 {
 func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Meeting, files *Files) ([]*pdf.Attachment, error) {
 	// at most data.MaxProblems listed, as for any document: a million
 	// attachments naming files not sent must not make a million lines
-	var errs []data.FieldError
-	more := 0
-	problem := func(field, msg string) {
-		if len(errs) < data.MaxProblems {
-			errs = append(errs, data.FieldError{Field: field, Message: msg})
-		} else {
-			more++
-		}
-	}
+	var ps data.Problems
+	problem := func(field, msg string) { ps.Add(field, "%s", msg) }
 	bad := func(field, file, format string, args ...any) {
-		problem(field, fmt.Sprintf("file %q ", file)+fmt.Sprintf(format, args...))
+		ps.Add(field, "file %q %s", file, fmt.Sprintf(format, args...))
 	}
 	named := map[string]bool{} // every name the meeting has, closed or left out of this document or not
 	for i := range m.Items {
@@ -144,8 +137,8 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return nil, &data.ValidationError{Errors: errs, More: more}
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -39,10 +39,8 @@ var templateName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // those in allowed, and reports every bad or unknown one at once.
 func options(c *gin.Context, allowed []string) (render.Options, error) {
 	var o render.Options
-	var errs []data.FieldError
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
+	var ps data.Problems
+	bad := ps.Add
 	q := c.Request.URL.Query()
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if !slices.Contains(allowed, name) {
@@ -91,7 +89,7 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 		}
 		o.Lang = lang
 	}
-	return o, badRequests(errs)
+	return o, badRequests(&ps)
 }
 
 // truncate shortens a value quoted back to the client.
@@ -195,7 +193,7 @@ func (s *Server) budget(c *gin.Context) error {
 	format := render.FormatXLSX
 	if q, ok := c.GetQuery("format"); ok {
 		if format, err = render.ParseFormat(q); err != nil {
-			return badRequests([]data.FieldError{{Field: "format", Message: err.Error()}})
+			return badRequest("format", err.Error())
 		}
 	} else if c.NegotiateFormat(render.XLSX, render.PDF) == render.PDF {
 		format = render.FormatPDF

@@ -33,12 +33,10 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 	_, params, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	boundary := params["boundary"]
 	if boundary == "" {
-		return nil, nil, 0, badRequests([]data.FieldError{{Field: "Content-Type", Message: "multipart/form-data needs a boundary parameter"}})
+		return nil, nil, 0, badRequest("Content-Type", "multipart/form-data needs a boundary parameter")
 	}
-	var errs []data.FieldError
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, data.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
+	var ps data.Problems
+	bad := ps.Add
 	files = map[string][]byte{}
 	r := multipart.NewReader(bytes.NewReader(body), boundary)
 	seenMeeting := false
@@ -49,10 +47,10 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 			break
 		}
 		if err != nil {
-			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: "is not a well-formed multipart body: " + err.Error()}})
+			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: " + err.Error())
 		}
 		if n >= maxParts {
-			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: fmt.Sprintf("has more than %d parts", maxParts)}})
+			return nil, nil, 0, badRequest("body", fmt.Sprintf("has more than %d parts", maxParts))
 		}
 		_, disp, derr := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
 		name, file := disp["name"], disp["filename"]
@@ -65,7 +63,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		}
 		content, rerr := io.ReadAll(p) // bounded by the body, already in memory
 		if rerr != nil {
-			return nil, nil, 0, badRequests([]data.FieldError{{Field: "body", Message: "is not a well-formed multipart body: " + rerr.Error()}})
+			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: " + rerr.Error())
 		}
 		switch {
 		case derr != nil:
@@ -98,8 +96,8 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		}
 		bad("meeting", "is missing: send the meeting's JSON as the part named \"meeting\"; the upload has %s", got)
 	}
-	if len(errs) > 0 {
-		return nil, nil, 0, badRequests(errs)
+	if err := badRequests(&ps); err != nil {
+		return nil, nil, 0, err
 	}
 	return meeting, files, total, nil
 }

@@ -40,21 +40,21 @@ func (e *httpError) Error() string { return e.p.Title + ": " + e.p.Detail }
 
 // badRequests answers 400 for bad query parameters or upload parts,
 // naming each (at most data.MaxProblems); nil for none.
-func badRequests(errs []data.FieldError) error {
-	if len(errs) == 0 {
+func badRequests(ps *data.Problems) error {
+	var ve *data.ValidationError
+	if !errors.As(ps.Err(), &ve) {
 		return nil
 	}
-	detail := errs[0].Error()
-	if len(errs) > 1 {
-		detail = fmt.Sprintf("%d problems; see errors", len(errs))
-	}
-	if len(errs) > data.MaxProblems {
-		// an upload of ten thousand stray parts gets a hundred lines
-		detail = fmt.Sprintf("%d problems; the first %d are listed", len(errs), data.MaxProblems)
-		errs = errs[:data.MaxProblems]
-	}
+	detail := summary(ve)
 	return &httpError{&Problem{Type: problemBase + "bad-request", Title: "Bad request", Status: http.StatusBadRequest,
-		Detail: detail, Errors: errs, class: "bad_request"}}
+		Detail: detail, Errors: ve.Errors, More: ve.More, class: "bad_request"}}
+}
+
+// badRequest is one problem of a request (not its document).
+func badRequest(field, message string) error {
+	var ps data.Problems
+	ps.Add(field, "%s", message)
+	return badRequests(&ps)
 }
 
 // bodyTimeout: the client did not send its body within the read timeout.
@@ -82,7 +82,7 @@ func problemFor(err error) *Problem {
 	case errors.As(err, &he):
 		return he.p
 	case errors.As(err, &oe):
-		return badRequests([]data.FieldError{{Field: oe.Option, Message: oe.Message}}).(*httpError).p
+		return badRequest(oe.Option, oe.Message).(*httpError).p
 	case errors.Is(err, context.Canceled):
 		// the client went away; nobody reads this answer, and it is no
 		// fault of the service's (nginx's 499)
