@@ -47,7 +47,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 			break
 		}
 		if err != nil {
-			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: " + err.Error())
+			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: "+err.Error())
 		}
 		if n >= maxParts {
 			return nil, nil, 0, badRequest("body", fmt.Sprintf("has more than %d parts", maxParts))
@@ -63,7 +63,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		}
 		content, rerr := io.ReadAll(p) // bounded by the body, already in memory
 		if rerr != nil {
-			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: " + rerr.Error())
+			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: "+rerr.Error())
 		}
 		switch {
 		case derr != nil:
