@@ -227,7 +227,7 @@ func printFlag(w io.Writer, f *flag.Flag) {
 // common registers the template settings both commands use.
 func (s *settings) common(c *Config) {
 	s.str(&c.TemplateDir, "templates", "PROTOKOL_TEMPLATES", "", "directory of template sets, added to and overriding the embedded ones")
-	d := tmpl.DefaultLimits
+	d := tmpl.DefaultLimits()
 	s.posDur(&c.TemplateLimits.Timeout, "template-timeout", "PROTOKOL_TEMPLATE_TIMEOUT", d.Timeout, "time one template execution may take")
 	var maxOut int64
 	s.bytes(&maxOut, "template-max-output", "PROTOKOL_TEMPLATE_MAX_OUTPUT", int64(d.MaxOutput), "bytes one template execution may write")
@@ -237,7 +237,7 @@ func (s *settings) common(c *Config) {
 	s.bytes(&maxString, "template-max-string", "PROTOKOL_TEMPLATE_MAX_STRING", int64(d.MaxString), "bytes of any string a template helper returns")
 	s.num(&c.TemplateLimits.MaxList, "template-max-list", "PROTOKOL_TEMPLATE_MAX_LIST", d.MaxList, "elements of any list a template helper returns (and of until, seq)")
 	s.num(&c.TemplateLimits.MaxLiteral, "template-max-range-literal", "PROTOKOL_TEMPLATE_MAX_RANGE_LITERAL", d.MaxLiteral, "largest integer literal a template may range over (checked at load)")
-	r := render.DefaultLimits
+	r := render.DefaultLimits()
 	s.num(&c.RenderLimits.MaxPages, "max-pages", "PROTOKOL_MAX_PAGES", r.MaxPages, "pages of one PDF; a larger document is refused (413)")
 	s.num(&c.RenderLimits.MaxPDFRows, "max-pdf-rows", "PROTOKOL_MAX_PDF_ROWS", r.MaxPDFRows, "budget table rows in one PDF; a larger budget is refused (413), as a workbook it is not")
 	s.num(&c.RenderLimits.MaxAttachmentPages, "max-attachment-pages", "PROTOKOL_MAX_ATTACHMENT_PAGES", r.MaxAttachmentPages, "pages of a packet's attachments, all files together; more are refused (422)")

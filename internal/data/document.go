@@ -18,11 +18,11 @@ const (
 )
 
 // Documents lists every document, in the order help texts name them.
-var Documents = []Document{DocAgenda, DocMinutes, DocDecisions, DocBudget}
+func Documents() []Document { return []Document{DocAgenda, DocMinutes, DocDecisions, DocBudget} }
 
 // ParseDocument reads a document's name.
 func ParseDocument(s string) (Document, error) {
-	if d := Document(s); slices.Contains(Documents, d) {
+	if d := Document(s); slices.Contains(Documents(), d) {
 		return d, nil
 	}
 	return "", fmt.Errorf("%q is not a document: agenda, minutes, decisions or budget", s)

@@ -101,20 +101,22 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits used when none are configured.
-var DefaultLimits = Limits{MaxPages: 5_000, MaxPDFRows: 50_000, MaxAttachmentPages: 2_000, MaxAttachmentBytes: 16 << 20}
+func DefaultLimits() Limits {
+	return Limits{MaxPages: 5_000, MaxPDFRows: 50_000, MaxAttachmentPages: 2_000, MaxAttachmentBytes: 16 << 20}
+}
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxPages <= 0 {
-		l.MaxPages = DefaultLimits.MaxPages
+		l.MaxPages = DefaultLimits().MaxPages
 	}
 	if l.MaxPDFRows <= 0 {
-		l.MaxPDFRows = DefaultLimits.MaxPDFRows
+		l.MaxPDFRows = DefaultLimits().MaxPDFRows
 	}
 	if l.MaxAttachmentPages <= 0 {
-		l.MaxAttachmentPages = DefaultLimits.MaxAttachmentPages
+		l.MaxAttachmentPages = DefaultLimits().MaxAttachmentPages
 	}
 	if l.MaxAttachmentBytes <= 0 {
-		l.MaxAttachmentBytes = DefaultLimits.MaxAttachmentBytes
+		l.MaxAttachmentBytes = DefaultLimits().MaxAttachmentBytes
 	}
 	return l
 }

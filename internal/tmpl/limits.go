@@ -20,18 +20,20 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits used when none are configured.
-var DefaultLimits = Limits{
-	Timeout:    2 * time.Second,
-	MaxOutput:  16 << 20,
-	MaxLoops:   1_000_000,
-	MaxDepth:   64,
-	MaxString:  1 << 20,
-	MaxList:    100_000,
-	MaxLiteral: 100_000,
+func DefaultLimits() Limits {
+	return Limits{
+		Timeout:    2 * time.Second,
+		MaxOutput:  16 << 20,
+		MaxLoops:   1_000_000,
+		MaxDepth:   64,
+		MaxString:  1 << 20,
+		MaxList:    100_000,
+		MaxLiteral: 100_000,
+	}
 }
 
 func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
+	d := DefaultLimits()
 	orDefault(&l.Timeout, d.Timeout)
 	for _, f := range []struct{ v, d *int }{{&l.MaxOutput, &d.MaxOutput}, {&l.MaxLoops, &d.MaxLoops},
 		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxString, &d.MaxString}, {&l.MaxList, &d.MaxList}, {&l.MaxLiteral, &d.MaxLiteral}} {

@@ -24,7 +24,7 @@ const DefaultSet = "default"
 
 // Parts are the named templates a kind's template may define besides its
 // body: document metadata and the running footer.
-var Parts = []string{"title", "subject", "keywords", "footer-left", "footer-right"}
+func Parts() []string { return []string{"title", "subject", "keywords", "footer-left", "footer-right"} }
 
 const (
 	tickFunc  = "_protokol_tick"
@@ -208,7 +208,7 @@ func (r *Registry) loadSet(fsys fs.FS, name, source string) (*Set, error) {
 		}
 	}
 	sort.Strings(partials)
-	for _, kind := range data.Documents {
+	for _, kind := range data.Documents() {
 		file := string(kind) + ".md.tmpl"
 		if _, err := fs.Stat(fsys, file); err != nil {
 			continue
@@ -328,7 +328,7 @@ func (r *Registry) Sets() []SetInfo {
 		if s.assets != nil {
 			info.Assets = s.assets.Describe()
 		}
-		for _, k := range data.Documents {
+		for _, k := range data.Documents() {
 			if s.kinds[k] != nil {
 				info.Kinds = append(info.Kinds, k)
 			}
@@ -404,7 +404,7 @@ func (r *Registry) Execute(ctx context.Context, set string, kind data.Document, 
 		return nil, err
 	}
 	out.Body = w.buf.String()
-	for _, p := range Parts {
+	for _, p := range Parts() {
 		pt := t.Lookup(p)
 		if pt == nil {
 			continue
