@@ -323,3 +323,26 @@ func TestBudgetLabelColumn(t *testing.T) {
 		t.Errorf("the wrapped label's second line starts at %.1f, its first at %.1f: the indent is lost", nextLineX, udgiftX)
 	}
 }
+
+// Two languages where there are two: a Danish meeting with English
+// labels says /Lang da-DK for the document (its text) and marks its label
+// headings /Lang en-GB; with Danish labels no element needs its own.
+func TestLabelsInAnotherLanguageAreMarked(t *testing.T) {
+	for _, c := range []struct {
+		lang       render.Options
+		doc, label string
+	}{{render.Options{Lang: "en"}, "/Lang (da-DK)", "/Lang (en-GB)"}, {render.Options{}, "/Lang (da-DK)", ""}} {
+		res := renderMeeting(t, newRenderer(t), data.DocMinutes, odense(t), c.lang)
+		raw := string(uncompressed(t, res.Body))
+		if !strings.Contains(raw, c.doc) {
+			t.Errorf("labels %q: the document is not %s", c.lang.Lang, c.doc)
+		}
+		n := strings.Count(raw, "/Lang (en-GB)")
+		if c.label != "" && n < 5 || c.label == "" && n > 0 {
+			t.Errorf("labels %q: %d elements say /Lang (en-GB)", c.lang.Lang, n)
+		}
+		if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 {
+			t.Errorf("%v", tg.Problems)
+		}
+	}
+}

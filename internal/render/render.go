@@ -3,6 +3,7 @@
 package render
 
 import (
+	"cmp"
 	"bytes"
 	"context"
 	"errors"
@@ -224,7 +225,9 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	}
 	v := view.NewMeeting(m, view.MeetingOptions{Document: document, Public: o.Public, Lang: o.Lang, Addendum: o.Addendum, Signatures: o.Signatures,
 		Packet: o.Files != nil})
-	doc := pdf.Document{Author: m.Municipality, Lang: v.Lang, Date: m.Start.Time}
+	// the document's language is its text's (the meeting's); labels in
+	// another (lang=en on a Danish meeting) mark their headings
+	doc := pdf.Document{Author: m.Municipality, Lang: cmp.Or(m.Language, v.Lang), Date: m.Start.Time}
 	if v.Draft {
 		doc.Watermark = v.L.DraftMark
 	}

@@ -39,7 +39,13 @@ func (e *engine) gap(mm float64) {
 func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 	switch n := n.(type) {
 	case *ast.Heading:
-		e.block(e.headingRole(n.Level), func() { e.heading(n, src) })
+		el := e.block(e.headingRole(n.Level), func() { e.heading(n, src) })
+		if l, ok := attr(n, "lang"); ok {
+			// a label in another language than the document's text
+			if tag := bcp47[l]; tag != "" {
+				el.attrs = strings.TrimSpace(el.attrs + " /Lang (" + tag + ")")
+			}
+		}
 	case *ast.Paragraph:
 		if e.inTOC && e.tocLine(n, src) {
 			return
@@ -101,6 +107,9 @@ func headingTag(level int, inTOC bool) string {
 	}
 	return "H" + strconv.Itoa(min(max(level-1, 1), 6))
 }
+
+// bcp47 are the languages a heading's lang attribute may name.
+var bcp47 = map[string]string{"da": "da-DK", "en": "en-GB"}
 
 // keepNeed is the height the block n needs at the foot of a page to
 // begin there, by the same rules the layout keeps: a paragraph of up to
