@@ -103,18 +103,8 @@ func (e *engine) columnGroups(header []*cell, rows [][]*cell, ncols int, right [
 			if i >= ncols {
 				break
 			}
-			wordW, whole := 0.0, 0.0
-			for _, p := range c.pieces {
-				switch p.kind {
-				case word:
-					wordW += p.w
-					whole += p.w
-				default:
-					minW[i], wordW = max(minW[i], wordW), 0
-					whole += p.w
-				}
-			}
-			minW[i] = max(minW[i], wordW)
+			w, _, whole := c.extent()
+			minW[i] = max(minW[i], w)
 			if i < len(right) && right[i] {
 				minW[i] = max(minW[i], whole) // amounts are not wrapped
 			}
@@ -393,6 +383,27 @@ func (e *engine) drawRow(row []*cell, widths []float64, from, to int, top, size 
 	}
 }
 
+// extent is a cell's longest word, its longest line (a hard break ends
+// one) and its whole width on one line.
+func (c *cell) extent() (longestWord, longestLine, whole float64) {
+	w, l := 0.0, 0.0
+	for _, p := range c.pieces {
+		whole += p.w
+		switch p.kind {
+		case newline:
+			longestWord, longestLine = max(longestWord, w), max(longestLine, l)
+			w, l = 0, 0
+			continue
+		case word:
+			w += p.w
+		default:
+			longestWord, w = max(longestWord, w), 0
+		}
+		l += p.w
+	}
+	return max(longestWord, w), max(longestLine, l), whole
+}
+
 // columnWidths shares the column's width between the columns: each gets
 // at least its longest word, and the rest goes where the text is.
 func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValue bool, right []bool) (widths []float64, need float64) {
@@ -400,24 +411,8 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 	prefW := make([]float64, ncols)
 	visit := func(row []*cell) {
 		for i, c := range row {
-			lineW, wordW := 0.0, 0.0
-			for _, p := range c.pieces {
-				switch p.kind {
-				case word:
-					wordW += p.w
-					lineW += p.w
-				case space:
-					minW[i] = max(minW[i], wordW)
-					wordW = 0
-					lineW += p.w
-				case newline:
-					minW[i] = max(minW[i], wordW)
-					prefW[i] = max(prefW[i], lineW)
-					wordW, lineW = 0, 0
-				}
-			}
-			minW[i] = max(minW[i], wordW)
-			prefW[i] = max(prefW[i], lineW)
+			w, l, _ := c.extent()
+			minW[i], prefW[i] = max(minW[i], w), max(prefW[i], l)
 		}
 	}
 	// widest unwrapped body cell per column (headers may wrap)
@@ -431,11 +426,8 @@ func (e *engine) columnWidths(header []*cell, rows [][]*cell, ncols int, keyValu
 	for _, r := range rows {
 		visit(r)
 		for i, c := range r {
-			w := 0.0
-			for _, p := range c.pieces {
-				w += p.w
-			}
-			bodyW[i] = max(bodyW[i], w)
+			_, _, whole := c.extent()
+			bodyW[i] = max(bodyW[i], whole)
 		}
 	}
 	avail := e.right - e.left
