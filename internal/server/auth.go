@@ -253,7 +253,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	s.m.authFailures.WithLabelValues(reason).Inc()
 	c.Set(ctxClass, "unauthorized")
-	c.Set(ctxLogErr, "authentication failed: "+reason) // the reason, never the credentials
+	c.Set(ctxAuth, reason) // the reason, never the credentials
 	for _, ch := range s.auth.challenge() {
 		c.Writer.Header().Add("WWW-Authenticate", ch)
 	}

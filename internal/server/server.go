@@ -224,6 +224,7 @@ func (s *Server) readyz(c *gin.Context) {
 const (
 	ctxClass    = "protokol.class"
 	ctxLogErr   = "protokol.err"
+	ctxAuth     = "protokol.auth" // why credentials were refused (never the credentials)
 	ctxPages    = "protokol.pages"
 	ctxReplaced = "protokol.replaced"
 	ctxReqID    = "protokol.request_id"
@@ -270,6 +271,10 @@ func (s *Server) observe(c *gin.Context) {
 	if e, ok := c.Get(ctxLogErr); ok {
 		attrs = append(attrs, "err", e)
 		level = slog.LevelError
+	}
+	if reason, ok := c.Get(ctxAuth); ok {
+		attrs = append(attrs, "auth_failure", reason)
+		level = max(level, slog.LevelWarn)
 	}
 	if s.quiet[route] {
 		level = slog.LevelDebug
