@@ -346,3 +346,19 @@ func TestLabelsInAnotherLanguageAreMarked(t *testing.T) {
 		}
 	}
 }
+
+// An item's attachments are a list whose markers are their numbers, in a
+// hanging column (Lbl in the tags), the same numbers as the packet's
+// stamps and the Bilagsliste: no bullet and number both.
+func TestItemAttachmentsAreNumberedOnce(t *testing.T) {
+	res := renderMeeting(t, newRenderer(t), data.DocAgenda, meeting(t), render.Options{})
+	text := strings.Join(pdftest.RawPages(t, res.Body), "\n") // in drawing order: each marker before its text
+	for _, want := range []string{"3.1 Analyse af jobcentrenes ressourceforbrug - hovedrapport", "3.5 Vurdering af analyse af jobcentrenes ressourceforbrug"} {
+		if !strings.Contains(pdftest.Squash(text), want) {
+			t.Errorf("no line %q", want)
+		}
+	}
+	if strings.Contains(text, "• 3.1") || strings.Contains(text, "•\n3.1") {
+		t.Error("a bullet and a number")
+	}
+}

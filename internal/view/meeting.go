@@ -101,6 +101,7 @@ type Attachment struct {
 	Number, Title, Reference string
 	Closed                   bool
 	Label                    string // "Bilag 5.1": the item's number and the attachment's (or its position)
+	Num                      string // "5.1": Label's number, safe as a list marker (letters, digits and . - ( ) only)
 	File                     string // the name of its PDF ("" if none)
 	// In a packet, for an attachment whose file goes in: the path that
 	// names it (items[4].attachments[0]), its first page's link target,
@@ -452,6 +453,7 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 			n = itemNo + "." + n // "1" under item 5 is 5.1; "5.1" is 5.1 already, never 5.5.1
 		}
 		av.Label = lb.Attachment + " " + n
+		av.Num = markerSafe(n, markerSafe(itemNo+"."+strconv.Itoa(j+1), strconv.Itoa(j+1)))
 		if v.Packet && a.File != "" {
 			av.Key = fmt.Sprintf("items[%d].attachments[%d]", index-1, j)
 			av.Anchor = fmt.Sprintf("bilag-%d-%d", index, j+1)
@@ -468,6 +470,17 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 		}
 	}
 	return iv
+}
+
+// markerSafe is s when it is a plain number a layout directive can carry
+// (letters, digits, ".", "-", "(", ")"; at most 16), else fallback.
+func markerSafe(s, fallback string) string {
+	if s == "" || len(s) > 16 || strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '-' || r == '(' || r == ')')
+	}) {
+		return fallback
+	}
+	return s
 }
 
 // dissents names the members behind each statement with their parties.

@@ -105,3 +105,19 @@ func TestAttachmentLabelsArePrefixedOnce(t *testing.T) {
 		t.Errorf("labels %q, want %q", got, want)
 	}
 }
+
+// An attachment's number reaches the layout as a list marker only when it
+// is a plain number: anything else (a comment's end, spaces) falls back
+// to its position.
+func TestAttachmentMarkersAreSafe(t *testing.T) {
+	m := &data.Meeting{Language: "da", Items: []data.Item{{Number: "3", Title: "T", Attachments: []data.Attachment{
+		{Title: "a", Number: "1"}, {Title: "b", Number: "3.2a"}, {Title: "c", Number: "--> <!-- pagebreak"}, {Title: "d"}}}}}
+	v := NewMeeting(m, MeetingOptions{Document: data.DocAgenda})
+	var got []string
+	for _, a := range v.Items[0].Attachments {
+		got = append(got, a.Num)
+	}
+	if want := []string{"3.1", "3.2a", "3.3", "3.4"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("markers %q, want %q", got, want)
+	}
+}

@@ -212,8 +212,12 @@ func (e *engine) directive(n *ast.HTMLBlock, src []byte) {
 		}
 		e.inTOC = false
 	default:
-		if key, ok := strings.CutPrefix(strings.TrimSpace(s[4:len(s)-3]), "attachment "); ok {
+		d := strings.TrimSpace(s[4 : len(s)-3])
+		if key, ok := strings.CutPrefix(d, "attachment "); ok {
 			e.attach(strings.TrimSpace(key))
+		} else if labels, ok := strings.CutPrefix(d, "labels "); ok {
+			// the next list's markers, in a hanging column: "5.1 5.2"
+			e.nextLabels = strings.Fields(labels)
 		}
 	}
 }
@@ -289,16 +293,27 @@ func (e *engine) list(l *ast.List, src []byte, depth int) {
 	num := l.Start
 	saved := e.left
 	indent := listIndent
+	labels := e.nextLabels // a template's own markers (<!-- labels … -->)
+	e.nextLabels = nil
 	if l.IsOrdered() {
 		last := strconv.Itoa(num+l.ChildCount()-1) + "."
 		indent = max(listIndent, e.width(regular, bodySize, last)+2.5)
 	}
+	for _, lb := range labels {
+		indent = max(indent, e.width(regular, bodySize, e.clean.clean(lb))+3)
+	}
+	k := 0
 	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
 		text := bullets[depth%len(bullets)]
 		if l.IsOrdered() {
 			text = strconv.Itoa(num) + string(l.Marker)
 			num++
 		}
+		labelled := k < len(labels)
+		if labelled {
+			text = labels[k]
+		}
+		k++
 		// an entry with sub-entries keeps its first: never its text at
 		// the foot of a page and its sub-items over the page
 		if first, sub := item.FirstChild(), subList(item); first != nil && sub != nil && sub.FirstChild() != nil {
@@ -312,7 +327,7 @@ func (e *engine) list(l *ast.List, src []byte, depth int) {
 		e.tags.open("LI")
 		e.marker = &marker{text: text, x: saved + 1, lbl: e.tags.open("Lbl")}
 		e.tags.close()
-		if l.IsOrdered() {
+		if l.IsOrdered() || labelled {
 			e.marker.x = saved
 		}
 		e.left = saved + indent

@@ -67,6 +67,7 @@ type engine struct {
 	lastOutline int  // outline level of the last bookmark
 	lastHeading int  // level of the last heading in the structure tree (H1 = 1)
 	landscape   bool // pages are laid out in landscape (a wide table)
+	nextLabels  []string // the next list's markers, from a labels directive
 	tags        *tagger
 
 	// the packet's attachments (packet.go)
