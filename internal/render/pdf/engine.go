@@ -63,10 +63,10 @@ type engine struct {
 	anchors     map[string]anchor // anchors the document defines
 	toc         []tocEntry
 	inTOC       bool
-	bookmark    int  // bookmarks made
-	lastOutline int  // outline level of the last bookmark
-	lastHeading int  // level of the last heading in the structure tree (H1 = 1)
-	landscape   bool // pages are laid out in landscape (a wide table)
+	bookmark    int      // bookmarks made
+	lastOutline int      // outline level of the last bookmark
+	lastHeading int      // level of the last heading in the structure tree (H1 = 1)
+	landscape   bool     // pages are laid out in landscape (a wide table)
 	nextLabels  []string // the next list's markers, from a labels directive
 	tags        *tagger
 
