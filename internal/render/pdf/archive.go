@@ -164,14 +164,16 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 		res.dict = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>") + "/Font <<" + fonts + ">>\n>>"
 	}
 	importPages(att, pages, byNum, res, rm[0], newObj)
+	var streams []*object
 	for _, num := range pages {
 		if cm := contentsRef.FindStringSubmatch(byNum[num].dict); cm != nil {
 			cn, _ := strconv.Atoi(cm[1])
 			if c := byNum[cn]; c != nil && c.stream != nil {
-				compressStream(c)
+				streams = append(streams, c)
 			}
 		}
 	}
+	compressStreams(streams)
 	if plain {
 		return write(w, objs, catalog.num, info.num)
 	}

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"strings"
 
@@ -123,13 +124,13 @@ func (e *engine) keepNeed(n ast.Node, src []byte, depth int) float64 {
 	}
 	switch n := n.(type) {
 	case *ast.TextBlock: // an entry of a tight list
-		lines := len(e.breakLines(e.measure(inlines(n, src, span{}, nil), bodySize, false), e.right-e.left, bodySize))
+		lines := e.estimateLines(n, src)
 		if lines > shortBlock {
 			lines = 2
 		}
 		return float64(lines) * lh
 	case *ast.Paragraph:
-		lines := len(e.breakLines(e.measure(inlines(n, src, span{}, nil), bodySize, false), e.right-e.left, bodySize))
+		lines := e.estimateLines(n, src)
 		if isLabel(n) {
 			return float64(lines)*lh + lh*0.5 + e.keepNeed(n.NextSibling(), src, depth+1)
 		}
@@ -144,6 +145,25 @@ func (e *engine) keepNeed(n ast.Node, src []byte, depth int) float64 {
 		return 5 * lineHeight(tableSize)
 	}
 	return 2 * lh
+}
+
+// estimateLines is about the lines a paragraph takes in the column, from
+// its text's width (a little more for the spaces lines end at): keepNeed
+// looks ahead at every heading, so it must not lay the text out twice.
+// Past shortBlock lines the answer only needs to say so.
+func (e *engine) estimateLines(n ast.Node, src []byte) int {
+	w := 0.0
+	for _, sp := range inlines(n, src, span{}, nil) {
+		if sp.br {
+			w = math.Ceil(w/(e.right-e.left)) * (e.right - e.left)
+			continue
+		}
+		w += e.width(styleOf(sp.bold, sp.italic), bodySize, sp.text)
+		if w > float64(shortBlock+1)*(e.right-e.left) {
+			break
+		}
+	}
+	return max(1, int(math.Ceil(w*1.08/(e.right-e.left))))
 }
 
 // isLabel reports a paragraph that begins with bold text ending in a

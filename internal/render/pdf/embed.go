@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"github.com/klauspost/compress/flate"
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -98,6 +100,28 @@ func compressStream(o *object) {
 	}
 	o.stream = deflateWith(pageStreams, o.stream)
 	o.dict = lengthKey.ReplaceAllString(o.dict, "/Filter /FlateDecode /Length "+strconv.Itoa(len(o.stream)))
+}
+
+// compressStreams compresses the pages' streams on up to as many cores
+// as Go may use (the pages are independent; a long document's
+// compression is a tenth of its render).
+func compressStreams(objs []*object) {
+	workers := min(runtime.GOMAXPROCS(0), 4, len(objs)/8+1)
+	if workers <= 1 {
+		for _, o := range objs {
+			compressStream(o)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(objs); i += workers {
+				compressStream(objs[i])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // embedFonts adds the document's fonts and returns the /Font resource

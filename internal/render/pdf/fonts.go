@@ -44,7 +44,8 @@ type fontSet struct {
 	faces       [4]*face
 	ascent      float64 // in 1/1000 of the font size, of the regular face
 	descent     float64
-	replacement rune // what is drawn for characters the faces lack: U+FFFD, or ? if the font has none
+	replacement rune        // what is drawn for characters the faces lack: U+FFFD, or ? if the font has none
+	dense       [4][]uint16 // by style, the glyph of each character below denseRunes (0: none)
 }
 
 // newFontSet makes a set of faces; faces[regular] must be set, and a
@@ -62,6 +63,14 @@ func newFontSet(faces [4]*face) *fontSet {
 		fs.faces[boldItalic] = fs.faces[bold]
 		if faces[bold] == nil {
 			fs.faces[boldItalic] = fs.faces[italic]
+		}
+	}
+	for st, f := range fs.faces {
+		fs.dense[st] = make([]uint16, denseRunes)
+		for r, g := range f.cmap {
+			if r < denseRunes {
+				fs.dense[st][r] = g
+			}
 		}
 	}
 	reg := fs.faces[regular]
@@ -114,19 +123,30 @@ func readFonts() (*fontSet, error) {
 	return fs, nil
 }
 
-// drawable reports whether the font has a glyph for r.
-func (fs *fontSet) drawable(r rune) bool {
-	_, ok := fs.faces[regular].cmap[r]
-	return ok
+// denseRunes: characters below it are looked up in an array (Latin,
+// Greek, Cyrillic, punctuation and symbols: nearly every character a
+// document draws), the rest in the font's map. The lookup is in the
+// layout's innermost loop.
+const denseRunes = 0x3000
+
+// lookup is r's glyph in a style, 0 for none (glyph 0 is never mapped).
+func (fs *fontSet) lookup(st style, r rune) uint16 {
+	if r >= 0 && r < denseRunes {
+		return fs.dense[st][r]
+	}
+	return fs.faces[st].cmap[r]
 }
+
+// drawable reports whether the font has a glyph for r.
+func (fs *fontSet) drawable(r rune) bool { return fs.lookup(regular, r) != 0 }
 
 // glyph is the glyph for r in a style (r must be drawable; a style that
 // lacks it draws the replacement character).
 func (fs *fontSet) glyph(st style, r rune) uint16 {
-	if g, ok := fs.faces[st].cmap[r]; ok {
+	if g := fs.lookup(st, r); g != 0 {
 		return g
 	}
-	return fs.faces[st].cmap[fs.replacement]
+	return fs.lookup(st, fs.replacement)
 }
 
 // runeWidth is r's advance in 1/1000 of the font size; r must be drawable.
