@@ -166,42 +166,7 @@ func (r *reader) value(w *builder, o types.Object, ro role, depth int) (bool, er
 		w.b = append(w.b, v.PDFString()...)
 		return true, nil
 	case types.IndirectRef:
-		t, err := r.deref(v)
-		if err != nil {
-			return false, err
-		}
-		switch t.(type) {
-		case types.Dict, types.StreamDict, types.Array:
-		default:
-			return r.value(w, t, ro, depth+1) // a plain value, written in place
-		}
-		if ro == rXObject {
-			if ro = xobjectRole(t); ro == rNone {
-				return false, nil
-			}
-		}
-		key := copyKey{v.ObjectNumber.Value(), ro}
-		if i, ok := r.copies[key]; ok {
-			if i < 0 {
-				return false, nil // copied before, and dropped
-			}
-			w.ref(i)
-			return true, nil
-		}
-		i := len(r.out.Objects)
-		r.copies[key] = i
-		r.out.Objects = append(r.out.Objects, Object{Dict: []byte("null")})
-		obj, ok, err := r.object(t, ro, depth+1)
-		if err != nil {
-			return false, err
-		}
-		if !ok {
-			r.copies[key] = -1 // the placeholder stays null; nothing refers to it
-			return false, nil
-		}
-		r.out.Objects[i] = obj
-		w.ref(i)
-		return true, nil
+		return r.indirect(w, v, ro, depth)
 	case types.Array:
 		w.b = append(w.b, '[')
 		if ro == rColorSpace && len(v) > 0 {
@@ -236,6 +201,48 @@ func (r *reader) value(w *builder, o types.Object, ro role, depth int) (bool, er
 		return false, nil
 	}
 	return false, nil
+}
+
+// indirect writes a reference in role ro: a plain value in place, a
+// dictionary, array or stream as an object of its own, copied once per
+// object and role.
+func (r *reader) indirect(w *builder, v types.IndirectRef, ro role, depth int) (bool, error) {
+	t, err := r.deref(v)
+	if err != nil {
+		return false, err
+	}
+	switch t.(type) {
+	case types.Dict, types.StreamDict, types.Array:
+	default:
+		return r.value(w, t, ro, depth+1) // a plain value, written in place
+	}
+	if ro == rXObject {
+		if ro = xobjectRole(t); ro == rNone {
+			return false, nil
+		}
+	}
+	key := copyKey{v.ObjectNumber.Value(), ro}
+	if i, ok := r.copies[key]; ok {
+		if i < 0 {
+			return false, nil // copied before, and dropped
+		}
+		w.ref(i)
+		return true, nil
+	}
+	i := len(r.out.Objects)
+	r.copies[key] = i
+	r.out.Objects = append(r.out.Objects, Object{Dict: []byte("null")})
+	obj, ok, err := r.object(t, ro, depth+1)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		r.copies[key] = -1 // the placeholder stays null; nothing refers to it
+		return false, nil
+	}
+	r.out.Objects[i] = obj
+	w.ref(i)
+	return true, nil
 }
 
 // xobjectRole is a form or an image by its subtype; anything else (a

@@ -61,38 +61,7 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 	}
 	// the files first (each problem named), then read all together: in
 	// the worker, one process for the packet
-	type wanted struct {
-		a    view.Attachment
-		data []byte
-	}
-	var want []wanted
-	size := int64(0)
-	for _, it := range v.Items {
-		for _, a := range it.Attachments {
-			if !a.Included() {
-				continue
-			}
-			b, err := files.read(a.File, r.lim.MaxAttachmentBytes-size)
-			var tl *fileTooLarge
-			switch {
-			case errors.As(err, &tl):
-				bad(a.Key, a.File, "is %s; the attachments may take %s together (--max-attachment-bytes)", bytesText(tl.size), bytesText(r.lim.MaxAttachmentBytes))
-				continue
-			case errors.Is(err, fs.ErrNotExist):
-				if files.Sent != nil {
-					bad(a.Key, a.File, "was not sent: add a part with that file name to the upload")
-				} else {
-					bad(a.Key, a.File, "is not in the attachments directory")
-				}
-				continue
-			case err != nil:
-				bad(a.Key, a.File, "cannot be read: %s", readError(err))
-				continue
-			}
-			size += int64(len(b))
-			want = append(want, wanted{a, b})
-		}
-	}
+	want := r.gather(v, files, bad)
 	datas := make([][]byte, len(want))
 	for i, w := range want {
 		datas[i] = w.data
@@ -141,6 +110,47 @@ func (r *Renderer) attachments(ctx context.Context, m *data.Meeting, v *view.Mee
 		return nil, err
 	}
 	return out, nil
+}
+
+// wanted is an attachment placed in the packet, with its file's bytes.
+type wanted struct {
+	a    view.Attachment
+	data []byte
+}
+
+// gather reads the files of the attachments the view places, in order,
+// within the bytes they may take together; a file that cannot be had is
+// a problem (bad), not in the list.
+func (r *Renderer) gather(v *view.Meeting, files *Files, bad func(field, file, format string, args ...any)) []wanted {
+	var want []wanted
+	size := int64(0)
+	for _, it := range v.Items {
+		for _, a := range it.Attachments {
+			if !a.Included() {
+				continue
+			}
+			b, err := files.read(a.File, r.lim.MaxAttachmentBytes-size)
+			var tl *fileTooLarge
+			switch {
+			case errors.As(err, &tl):
+				bad(a.Key, a.File, "is %s; the attachments may take %s together (--max-attachment-bytes)", bytesText(tl.size), bytesText(r.lim.MaxAttachmentBytes))
+				continue
+			case errors.Is(err, fs.ErrNotExist):
+				if files.Sent != nil {
+					bad(a.Key, a.File, "was not sent: add a part with that file name to the upload")
+				} else {
+					bad(a.Key, a.File, "is not in the attachments directory")
+				}
+				continue
+			case err != nil:
+				bad(a.Key, a.File, "cannot be read: %s", readError(err))
+				continue
+			}
+			size += int64(len(b))
+			want = append(want, wanted{a, b})
+		}
+	}
+	return want
 }
 
 // readFiles reads attachment files, in the worker when there is one.

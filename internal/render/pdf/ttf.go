@@ -82,11 +82,30 @@ func parseTTF(b []byte) (*face, error) {
 	if post := f.tables["post"]; len(post) >= 8 {
 		f.italic = float64(int32(binary.BigEndian.Uint32(post[4:]))) / 65536
 	}
+	if err := f.readGlyphs(hhea, glyphs, longLoca); err != nil {
+		return nil, err
+	}
+	if err := f.readCmap(glyphs); err != nil {
+		return nil, err
+	}
+	f.name = psName(f.nameString(6))
+	if err := f.checkComposites(); err != nil {
+		return nil, err
+	}
+	if f.name == "" {
+		f.name = "Font"
+	}
+	return f, nil
+}
+
+// readGlyphs reads the glyphs' advances (hmtx) and where their outlines
+// lie (loca), checking every offset against glyf.
+func (f *face) readGlyphs(hhea []byte, glyphs int, longLoca bool) error {
 	// advances
 	hm := int(binary.BigEndian.Uint16(hhea[34:]))
 	hmtx := f.tables["hmtx"]
 	if hm == 0 || len(hmtx) < 4*hm {
-		return nil, errors.New("truncated hmtx")
+		return errors.New("truncated hmtx")
 	}
 	f.advances = make([]uint16, glyphs)
 	for g := range glyphs {
@@ -103,23 +122,13 @@ func parseTTF(b []byte) (*face, error) {
 		case !longLoca && 2*g+2 <= len(loca):
 			f.loca[g] = 2 * uint32(binary.BigEndian.Uint16(loca[2*g:]))
 		default:
-			return nil, errors.New("truncated loca")
+			return errors.New("truncated loca")
 		}
 		if f.loca[g] > uint32(len(f.tables["glyf"])) || g > 0 && f.loca[g] < f.loca[g-1] {
-			return nil, errors.New("loca points outside glyf")
+			return errors.New("loca points outside glyf")
 		}
 	}
-	if err := f.readCmap(glyphs); err != nil {
-		return nil, err
-	}
-	f.name = psName(f.nameString(6))
-	if err := f.checkComposites(); err != nil {
-		return nil, err
-	}
-	if f.name == "" {
-		f.name = "Font"
-	}
-	return f, nil
+	return nil
 }
 
 // maxCmapSteps bounds the mappings a character map may list: twice the
