@@ -110,83 +110,120 @@ type meta struct {
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
 func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, att []placed, plain bool) error {
-	objs, err := readObjects(b)
+	f, err := readFile(b)
 	if err != nil {
 		return err
 	}
-	byNum := map[int]*object{}
-	next := 0
+	if err := f.resources(fs, used, att); err != nil {
+		return err
+	}
+	f.compressPages()
+	if plain {
+		return write(w, f.objs, f.catalog.num, f.info.num)
+	}
+	root := f.structure(t)
+	f.metadata(m, root)
+	return write(w, f.objs, f.catalog.num, f.info.num)
+}
+
+// file is fpdf's output as objects, while the post-pass adds to it.
+type file struct {
+	objs                    []*object
+	byNum                   map[int]*object
+	next                    int   // the next object number
+	pages                   []int // the pages' object numbers, in order
+	catalog, info, outlines *object
+}
+
+// readFile reads fpdf's output: its objects, pages, catalog, Info
+// dictionary and outline root.
+func readFile(b []byte) (*file, error) {
+	objs, err := readObjects(b)
+	if err != nil {
+		return nil, err
+	}
+	f := &file{objs: objs, byNum: map[int]*object{}}
 	for _, o := range objs {
-		byNum[o.num] = o
-		next = max(next, o.num+1)
+		f.byNum[o.num] = o
+		f.next = max(f.next, o.num+1)
 	}
-	newObj := func(dict string, stream []byte) *object {
-		o := &object{num: next, dict: dict, stream: stream}
-		next++
-		objs = append(objs, o)
-		byNum[o.num] = o
-		return o
+	if f.pages = pageNumbers(f.byNum[1]); len(f.pages) == 0 {
+		return nil, errors.New("pdf: no pages")
 	}
-	pages := pageNumbers(byNum[1])
-	if len(pages) == 0 {
-		return errors.New("pdf: no pages")
-	}
-	var catalog, info, outlines *object
 	for _, o := range objs {
 		switch {
 		case strings.Contains(o.dict, "/Type /Catalog"):
-			catalog = o
+			f.catalog = o
 		case strings.HasPrefix(o.dict, "<<\n/Producer"):
-			info = o
+			f.info = o
 		case strings.HasPrefix(o.dict, "<</Type /Outlines"):
-			outlines = o
+			f.outlines = o
 		}
 	}
-	if catalog == nil || info == nil {
-		return errors.New("pdf: no catalog or info")
+	if f.catalog == nil || f.info == nil {
+		return nil, errors.New("pdf: no catalog or info")
 	}
+	return f, nil
+}
 
-	// fonts and compression
-	first := byNum[pages[0]]
+// newObj adds an object with the next number.
+func (f *file) newObj(dict string, stream []byte) *object {
+	o := &object{num: f.next, dict: dict, stream: stream}
+	f.next++
+	f.objs = append(f.objs, o)
+	f.byNum[o.num] = o
+	return o
+}
+
+// resources embeds the fonts into the pages' shared resources and the
+// attachments' pages into the pages that draw them.
+func (f *file) resources(fs *fontSet, used *fontUse, att []placed) error {
+	first := f.byNum[f.pages[0]]
 	rm := resourcesRef.FindStringSubmatch(first.dict)
 	if rm == nil {
 		return errors.New("pdf: no resources")
 	}
 	rn, _ := strconv.Atoi(rm[1])
-	res := byNum[rn]
+	res := f.byNum[rn]
 	if res == nil {
 		return errors.New("pdf: no resources")
 	}
-	fonts := embedFonts(newObj, fs, used)
+	fonts := embedFonts(f.newObj, fs, used)
 	if i := strings.Index(res.dict, "/Font <<"); i >= 0 {
 		res.dict = res.dict[:i+len("/Font <<")] + fonts + res.dict[i+len("/Font <<"):]
 	} else {
 		res.dict = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>") + "/Font <<" + fonts + ">>\n>>"
 	}
-	importPages(att, pages, byNum, res, rm[0], newObj)
+	importPages(att, f.pages, f.byNum, res, rm[0], f.newObj)
+	return nil
+}
+
+// compressPages compresses the pages' content streams.
+func (f *file) compressPages() {
 	var streams []*object
-	for _, num := range pages {
-		if cm := contentsRef.FindStringSubmatch(byNum[num].dict); cm != nil {
+	for _, num := range f.pages {
+		if cm := contentsRef.FindStringSubmatch(f.byNum[num].dict); cm != nil {
 			cn, _ := strconv.Atoi(cm[1])
-			if c := byNum[cn]; c != nil && c.stream != nil {
+			if c := f.byNum[cn]; c != nil && c.stream != nil {
 				streams = append(streams, c)
 			}
 		}
 	}
 	compressStreams(streams)
-	if plain {
-		return write(w, objs, catalog.num, info.num)
-	}
+}
 
-	// the structure tree: elements get object numbers first, so kids and
-	// the parent tree can refer to them
+// structure writes the structure tree the layout recorded: elements get
+// object numbers first, so kids and the parent tree can refer to them;
+// then the pages' annotations become objects of their own, and the
+// parent tree and the elements are written. It returns the tree's root.
+func (f *file) structure(t *tagger) *object {
 	pruneEmpty(t.root)
-	root := newObj("", nil)
+	root := f.newObj("", nil)
 	var elems []*elem
 	var number func(el *elem)
 	number = func(el *elem) {
-		el.obj = next
-		next++
+		el.obj = f.next
+		f.next++
 		elems = append(elems, el)
 		for _, k := range el.kids {
 			if k.elem != nil {
@@ -195,13 +232,23 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 		}
 	}
 	number(t.root)
+	annotObj, nums, nextKey := f.pageEntries(t)
+	parentTree := f.newObj("<</Nums ["+strings.Join(nums, "\n")+"]>>", nil)
+	root.dict = fmt.Sprintf("<</Type /StructTreeRoot /K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d>>", t.root.obj, parentTree.num, nextKey)
+	f.elements(elems, root, annotObj)
+	return root
+}
 
-	// pages and their annotations, now indirect objects
-	annotObj := map[[2]int]int{}     // page, index -> object
-	structParent := len(pages)       // the parent-tree keys after the pages' are the annotations'
+// pageEntries gives each page its StructParents and its annotations
+// objects of their own (printable, each owned by its Link element), and
+// returns the annotations' objects, the parent tree's entries (pages'
+// keys first, then the annotations') and the next key.
+func (f *file) pageEntries(t *tagger) (annotObj map[[2]int]int, nums []string, nextKey int) {
+	annotObj = map[[2]int]int{}      // page, index -> object
+	structParent := len(f.pages)     // the parent-tree keys after the pages' are the annotations'
 	var pageNums, annotNums []string // the parent tree: pages' keys come first, then the annotations
-	for p, num := range pages {
-		o := byNum[num]
+	for p, num := range f.pages {
+		o := f.byNum[num]
 		dict, annots := splitAnnots(o.dict)
 		dict = strings.TrimSuffix(strings.TrimSpace(dict), ">>")
 		var refsOut []string
@@ -217,7 +264,7 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 				annotNums = append(annotNums, fmt.Sprintf("%d %d 0 R", structParent, owner.obj))
 				structParent++
 			}
-			ao := newObj(a+">>", nil)
+			ao := f.newObj(a+">>", nil)
 			annotObj[[2]int{p + 1, i}] = ao.num
 			refsOut = append(refsOut, fmt.Sprintf("%d 0 R", ao.num))
 		}
@@ -232,8 +279,11 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 		}
 		pageNums = append(pageNums, fmt.Sprintf("%d [%s]", p, strings.Join(mc, " ")))
 	}
-	parentTree := newObj("<</Nums ["+strings.Join(slices.Concat(pageNums, annotNums), "\n")+"]>>", nil)
-	root.dict = fmt.Sprintf("<</Type /StructTreeRoot /K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d>>", t.root.obj, parentTree.num, structParent)
+	return annotObj, slices.Concat(pageNums, annotNums), structParent
+}
+
+// elements writes every structure element's dictionary.
+func (f *file) elements(elems []*elem, root *object, annotObj map[[2]int]int) {
 	var d []byte // one buffer for every element's dictionary
 	ref := func(n int) { d = append(strconv.AppendInt(d, int64(n), 10), " 0 R"...) }
 	for _, el := range elems {
@@ -254,12 +304,12 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 					d = append(d, "<</Type /OBJR /Obj "...)
 					ref(ao)
 					d = append(d, " /Pg "...)
-					ref(pages[k.page-1])
+					ref(f.pages[k.page-1])
 					d = append(d, ">>"...)
 				}
 			default:
 				d = append(d, "<</Type /MCR /Pg "...)
-				ref(pages[k.page-1])
+				ref(f.pages[k.page-1])
 				d = append(strconv.AppendInt(append(d, " /MCID "...), int64(k.mcid), 10), ">>"...)
 			}
 			d = append(d, ' ')
@@ -272,26 +322,30 @@ func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *
 			d = append(append(d, " /Alt "...), textString(el.text)...)
 		}
 		o := &object{num: el.obj, dict: string(append(d, ">>"...))}
-		byNum[o.num] = o
-		objs = append(objs, o)
+		f.byNum[o.num] = o
+		f.objs = append(f.objs, o)
 	}
+}
 
-	if outlines != nil {
-		countOutlines(objs, outlines)
+// metadata writes the PDF/A and PDF/UA parts of the catalog: outline
+// counts, Info, XMP, the sRGB output intent, Lang, MarkInfo, the
+// structure tree and the viewer preferences.
+func (f *file) metadata(m meta, root *object) {
+	if f.outlines != nil {
+		countOutlines(f.objs, f.outlines)
 	}
-	info.dict = infoDict(m)
-	xmp := newObj("", []byte(xmpPacket(m)))
+	f.info.dict = infoDict(m)
+	xmp := f.newObj("", []byte(xmpPacket(m)))
 	xmp.dict = fmt.Sprintf("<</Type /Metadata /Subtype /XML /Length %d>>", len(xmp.stream))
 	iccData := deflate(sRGB)
-	icc := newObj(fmt.Sprintf("<</N 3 /Filter /FlateDecode /Length %d>>", len(iccData)), iccData)
+	icc := f.newObj(fmt.Sprintf("<</N 3 /Filter /FlateDecode /Length %d>>", len(iccData)), iccData)
 	cat := fmt.Sprintf("<</Type /Catalog\n/Pages 1 0 R\n/Lang (%s)\n/MarkInfo <</Marked true>>\n/StructTreeRoot %d 0 R\n/ViewerPreferences <</DisplayDocTitle true>>\n/Metadata %d 0 R\n"+
 		"/OutputIntents [<</Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R>>]",
 		m.lang, root.num, xmp.num, icc.num)
-	if outlines != nil {
-		cat += fmt.Sprintf("\n/Outlines %d 0 R\n/PageMode /UseOutlines", outlines.num)
+	if f.outlines != nil {
+		cat += fmt.Sprintf("\n/Outlines %d 0 R\n/PageMode /UseOutlines", f.outlines.num)
 	}
-	catalog.dict = cat + ">>"
-	return write(w, objs, catalog.num, info.num)
+	f.catalog.dict = cat + ">>"
 }
 
 // pageNumbers lists the page objects of the page tree, in order.
