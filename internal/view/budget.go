@@ -42,26 +42,20 @@ func NewBudget(b *data.Budget, lang locale.Lang) *Budget {
 	return v
 }
 
-// NewBudgetTable computes a table and lays it out as Markdown. Amounts
-// are shown in the table's unit (kroner divided by 1, 1.000 or 1.000.000)
-// with its decimals.
-func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
-	lb := l.Labels()
-	scale := data.Units[t.Unit]
-	v := &BudgetTable{Title: t.Title, Unit: t.Unit, Decimals: t.Decimals, Legend: t.Legend, Notes: t.Notes}
-	format := func(d decimal.Decimal) string { return l.Number(d.Div(scale), t.Decimals) }
-
-	hasNote := false
-	var scan func(rows []data.Row)
-	scan = func(rows []data.Row) {
-		for i := range rows {
-			hasNote = hasNote || rows[i].Note != ""
-			scan(rows[i].Rows)
+// anyNote reports whether a row or a group's row has a note.
+func anyNote(rows []data.Row) bool {
+	for i := range rows {
+		if rows[i].Note != "" || anyNote(rows[i].Rows) {
+			return true
 		}
 	}
-	scan(t.Rows)
+	return false
+}
 
-	var b strings.Builder
+// tableHead writes a budget table's header row and alignment row: the
+// label column, the note column if any row has a note, the amounts with
+// their unit (no line break inside it).
+func tableHead(b *strings.Builder, t *data.BudgetTable, lb *locale.Labels, hasNote bool) {
 	b.WriteString("| ")
 	if hasNote {
 		b.WriteString(" | " + Escape(lb.RowNote))
@@ -77,6 +71,20 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		b.WriteString("|---:")
 	}
 	b.WriteString("|\n")
+}
+
+// NewBudgetTable computes a table and lays it out as Markdown. Amounts
+// are shown in the table's unit (kroner divided by 1, 1.000 or 1.000.000)
+// with its decimals.
+func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
+	lb := l.Labels()
+	scale := data.Units[t.Unit]
+	v := &BudgetTable{Title: t.Title, Unit: t.Unit, Decimals: t.Decimals, Legend: t.Legend, Notes: t.Notes}
+	format := func(d decimal.Decimal) string { return l.Number(d.Div(scale), t.Decimals) }
+
+	hasNote := anyNote(t.Rows)
+	var b strings.Builder
+	tableHead(&b, t, lb, hasNote)
 
 	_ = t.Walk(TableLabels(t, l), func(r *data.CalcRow) error {
 		indent := strings.Repeat("\u00a0\u00a0\u00a0", r.Depth)

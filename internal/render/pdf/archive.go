@@ -472,42 +472,8 @@ func countOutlines(objs []*object, root *object) {
 func write(w io.Writer, objs []*object, catalog, info int) error {
 	slices.SortFunc(objs, func(a, b *object) int { return a.num - b.num })
 	size := objs[len(objs)-1].num + 1
-	// where each object is: type 1 (offset) or 2 (object stream, index)
-	type loc struct{ kind, a, b int }
-	locs := make([]loc, size)
-	var packed, plain []*object
-	for _, o := range objs {
-		// the catalog stays outside, which some readers look for first
-		if o.stream == nil && o.num != catalog {
-			packed = append(packed, o)
-		} else {
-			plain = append(plain, o)
-		}
-	}
-	next := size
-	var objStms []*object
-	names := fnv.New64a() // the ID's second half: a digest of the packed dictionaries
-	var head, body []byte
-	for i := 0; i < len(packed); i += objStmSize {
-		group := packed[i:min(i+objStmSize, len(packed))]
-		head, body = head[:0], body[:0]
-		for k, o := range group {
-			head = strconv.AppendInt(head, int64(o.num), 10)
-			head = append(head, ' ')
-			head = strconv.AppendInt(head, int64(len(body)), 10)
-			head = append(head, ' ')
-			body = append(body, o.dict...)
-			body = append(body, '\n')
-			locs[o.num] = loc{2, next, k}
-		}
-		names.Write(body)
-		first := len(head)
-		data := deflateWith(objStmLevel, append(head, body...))
-		objStms = append(objStms, &object{num: next, stream: data,
-			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), first, len(data))})
-		next++
-	}
-	plain = append(plain, objStms...)
+	locs := make([]xrefLoc, size)
+	plain, objStms, names := pack(objs, catalog, size, locs)
 
 	out := &counter{w: bufio.NewWriterSize(w, 64<<10)}
 	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -515,7 +481,7 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 	stmAt := map[int]int{}
 	for _, o := range plain {
 		if o.num < size {
-			locs[o.num] = loc{1, out.n, 0}
+			locs[o.num] = xrefLoc{1, out.n, 0}
 		} else {
 			stmAt[o.num] = out.n
 		}
@@ -533,17 +499,66 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 		}
 		out.WriteString("endobj\n")
 	}
-	id := fmt.Sprintf("%016x%016x", sum.Sum64(), names.Sum64())
-	// the cross-reference stream: type, 4-byte offset or stream, 2-byte index
-	xrefNum := next
+	id := fmt.Sprintf("%016x%016x", sum.Sum64(), names)
+	writeXRef(out, locs, objStms, stmAt, size+len(objStms), catalog, info, id)
+	if out.err != nil {
+		return out.err
+	}
+	return out.w.(*bufio.Writer).Flush()
+}
+
+// xrefLoc is where an object is: kind 1 at an offset (a), kind 2 in an
+// object stream (a) at an index (b).
+type xrefLoc struct{ kind, a, b int }
+
+// pack puts every object without a stream, but the catalog (which some
+// readers look for first), into object streams numbered from size, and
+// returns the objects to write plainly (the object streams last) and a
+// digest of the packed dictionaries (the ID's second half).
+func pack(objs []*object, catalog, size int, locs []xrefLoc) (plain, objStms []*object, names uint64) {
+	var packed []*object
+	for _, o := range objs {
+		if o.stream == nil && o.num != catalog {
+			packed = append(packed, o)
+		} else {
+			plain = append(plain, o)
+		}
+	}
+	next := size
+	digest := fnv.New64a()
+	var head, body []byte
+	for i := 0; i < len(packed); i += objStmSize {
+		group := packed[i:min(i+objStmSize, len(packed))]
+		head, body = head[:0], body[:0]
+		for k, o := range group {
+			head = strconv.AppendInt(head, int64(o.num), 10)
+			head = append(head, ' ')
+			head = strconv.AppendInt(head, int64(len(body)), 10)
+			head = append(head, ' ')
+			body = append(body, o.dict...)
+			body = append(body, '\n')
+			locs[o.num] = xrefLoc{2, next, k}
+		}
+		digest.Write(body)
+		first := len(head)
+		data := deflateWith(objStmLevel, append(head, body...))
+		objStms = append(objStms, &object{num: next, stream: data,
+			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), first, len(data))})
+		next++
+	}
+	return append(plain, objStms...), objStms, digest.Sum64()
+}
+
+// writeXRef writes the cross-reference stream (object xrefNum, the last):
+// type, 4-byte offset or stream, 2-byte index; then the trailer's end.
+func writeXRef(out *counter, locs []xrefLoc, objStms []*object, stmAt map[int]int, xrefNum, catalog, info int, id string) {
 	var x []byte
 	entry := func(kind byte, a uint32, b uint16) {
 		x = append(x, kind, byte(a>>24), byte(a>>16), byte(a>>8), byte(a), byte(b>>8), byte(b))
 	}
 	entry(0, 0, 65535)
-	for n := 1; n < size; n++ {
-		l := locs[n]
-		switch l.kind {
+	for n := 1; n < len(locs); n++ {
+		switch l := locs[n]; l.kind {
 		case 1:
 			entry(1, uint32(l.a), 0)
 		case 2:
@@ -562,10 +577,6 @@ func write(w io.Writer, objs []*object, catalog, info int) error {
 		xrefNum, xrefNum+1, catalog, info, id, id, len(data))
 	out.Write(data)
 	fmt.Fprintf(out, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefAt)
-	if out.err != nil {
-		return out.err
-	}
-	return out.w.(*bufio.Writer).Flush()
 }
 
 // objStmSize is how many objects one object stream holds.
