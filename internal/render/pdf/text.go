@@ -124,22 +124,10 @@ func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 // breakLines fills lines of at most width millimetres greedily. A word
 // wider than a line is cut between characters.
 func (e *engine) breakLines(pieces []piece, width float64, size float64) []line {
-	var lines []line
 	// the lines' pieces, in order, in one array: each line is a slice of
 	// it (a cut word adds pieces, and a grown array leaves the lines made
 	// so far on the old one, which is as good)
-	all := make([]piece, 0, len(pieces)+4)
-	start := 0
-	var cur line
-	var gap *piece // a space waiting to go before the next word
-	sync := func() { cur.pieces = all[start:len(all):len(all)] }
-	flush := func() {
-		sync()
-		lines = append(lines, cur)
-		cur = line{}
-		start = len(all)
-		gap = nil
-	}
+	b := &breaker{e: e, width: width, size: size, all: make([]piece, 0, len(pieces)+4)}
 	for i := 0; i < len(pieces); {
 		// a word is a run of word pieces without spaces between them
 		j := i
@@ -151,66 +139,95 @@ func (e *engine) breakLines(pieces []piece, width float64, size float64) []line 
 		if j == i {
 			switch pieces[i].kind {
 			case space:
-				if len(all) > start && gap == nil {
-					gap = &pieces[i]
+				if !b.empty() && b.gap == nil {
+					b.gap = &pieces[i]
 				}
 			case newline:
-				flush()
+				b.flush()
 			}
 			i++
 			continue
 		}
 		add := ww
-		if gap != nil {
-			add += gap.w
+		if b.gap != nil {
+			add += b.gap.w
 		}
-		if len(all) > start && cur.w+add > width+0.01 {
-			flush()
-			add = ww
+		if !b.empty() && b.cur.w+add > width+0.01 {
+			b.flush()
 		}
-		if len(all) == start && ww > width+0.01 {
-			// too long for any line: cut it
-			for _, p := range pieces[i:j] {
-				for p.text != "" {
-					room := width - cur.w
-					head, rest := e.cut(p, room, size, len(all) == start)
-					if head.text == "" && len(all) > start {
-						flush()
-						continue
-					}
-					if head.text == "" { // not even one character fits: take one anyway
-						_, n := utf8.DecodeRuneInString(p.text)
-						head = p
-						head.text = p.text[:n]
-						head.w = e.width(p.st, size, head.text)
-						rest = p.text[n:]
-					}
-					all = append(all, head)
-					cur.w += head.w
-					p.text = rest
-					p.w = e.width(p.st, size, rest)
-					if rest != "" {
-						flush()
-					}
-				}
-			}
+		if b.empty() && ww > width+0.01 {
+			b.cutLong(pieces[i:j]) // too long for any line
 			i = j
 			continue
 		}
-		if gap != nil && len(all) > start {
-			all = append(all, *gap)
-			cur.w += gap.w
+		if b.gap != nil && !b.empty() {
+			b.all = append(b.all, *b.gap)
+			b.cur.w += b.gap.w
 		}
-		gap = nil
-		all = append(all, pieces[i:j]...)
-		cur.w += ww
+		b.gap = nil
+		b.all = append(b.all, pieces[i:j]...)
+		b.cur.w += ww
 		i = j
 	}
-	if len(all) > start || len(lines) == 0 {
-		sync()
-		lines = append(lines, cur)
+	if !b.empty() || len(b.lines) == 0 {
+		b.sync()
+		b.lines = append(b.lines, b.cur)
 	}
-	return lines
+	return b.lines
+}
+
+// breaker is breakLines' state: the lines made, the pieces of all of
+// them, where the current line starts, and a space waiting to go before
+// the next word.
+type breaker struct {
+	e           *engine
+	width, size float64
+	lines       []line
+	all         []piece
+	start       int
+	cur         line
+	gap         *piece
+}
+
+func (b *breaker) empty() bool { return len(b.all) == b.start }
+
+func (b *breaker) sync() { b.cur.pieces = b.all[b.start:len(b.all):len(b.all)] }
+
+// flush ends the current line.
+func (b *breaker) flush() {
+	b.sync()
+	b.lines = append(b.lines, b.cur)
+	b.cur = line{}
+	b.start = len(b.all)
+	b.gap = nil
+}
+
+// cutLong cuts a word too long for any line over as many as it takes.
+func (b *breaker) cutLong(word []piece) {
+	for _, p := range word {
+		for p.text != "" {
+			room := b.width - b.cur.w
+			head, rest := b.e.cut(p, room, b.size, b.empty())
+			if head.text == "" && !b.empty() {
+				b.flush()
+				continue
+			}
+			if head.text == "" { // not even one character fits: take one anyway
+				_, n := utf8.DecodeRuneInString(p.text)
+				head = p
+				head.text = p.text[:n]
+				head.w = b.e.width(p.st, b.size, head.text)
+				rest = p.text[n:]
+			}
+			b.all = append(b.all, head)
+			b.cur.w += head.w
+			p.text = rest
+			p.w = b.e.width(p.st, b.size, rest)
+			if rest != "" {
+				b.flush()
+			}
+		}
+	}
 }
 
 // cut splits a word piece so that its head fits in room millimetres.
