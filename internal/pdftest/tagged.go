@@ -96,81 +96,9 @@ func CheckTagged(t testing.TB, pdf []byte) Tagged {
 		c.bad("no /StructTreeRoot")
 		return Tagged{Problems: c.problems}
 	}
-	seen := map[[2]int]int{}
-	annots := map[string]string{} // annotation -> its Link element
-	var walk func(ref any)
-	walk = func(ref any) {
-		id, _ := ref.(string)
-		el := c.dict(ref)
-		if el == nil {
-			return
-		}
-		typ, _ := el["/S"].(string)
-		typ = strings.TrimPrefix(typ, "/")
-		c.types = append(c.types, typ)
-		if typ == "Table" {
-			c.checkTableRows(el)
-		}
-		if typ == "TH" {
-			c.th++
-		}
-		kids, ok := el["/K"].([]any)
-		if !ok {
-			kids = []any{el["/K"]}
-		}
-		for _, k := range kids {
-			switch k := k.(type) {
-			case string: // an element
-				walk(k)
-			case map[string]any:
-				switch k["/Type"] {
-				case "/MCR":
-					pg, _ := k["/Pg"].(string)
-					mcid := int(k["/MCID"].(float64))
-					key := [2]int{pageOf[pg], mcid}
-					seen[key]++
-					c.owner[[2]string{pg, strconv.Itoa(mcid)}] = id
-				case "/OBJR":
-					a, _ := k["/Obj"].(string)
-					annots[a] = typ
-				}
-			}
-		}
-	}
-	walk(root["/K"])
-	// headings in reading order never skip a level (Matterhorn 14-003)
-	last := 0
-	for _, typ := range c.types {
-		if len(typ) == 2 && typ[0] == 'H' && typ[1] >= '1' && typ[1] <= '6' {
-			if l := int(typ[1] - '0'); l > last+1 {
-				c.bad("heading %s follows H%d: a level is skipped", typ, last)
-				break
-			} else {
-				last = l
-			}
-		}
-	}
-	tables := 0
-	for _, typ := range c.types {
-		if typ == "Table" {
-			tables++
-		}
-	}
-	if tables > 0 && c.th == 0 {
-		c.bad("%d tables and no TH", tables)
-	}
-	for p, ids := range c.mcids {
-		for id := range ids {
-			if seen[[2]int{p, id}] != 1 {
-				c.bad("page %d MCID %d is in the structure tree %d times", p+1, id, seen[[2]int{p, id}])
-			}
-		}
-	}
-	for key, n := range seen {
-		if !c.mcids[key[0]][key[1]] {
-			c.bad("the structure tree names page %d MCID %d, which the page does not have (%d times)", key[0]+1, key[1], n)
-		}
-	}
+	seen, annots := c.walkTree(root, pageOf)
+	c.checkHeadingsAndTables()
+	c.checkMCIDs(seen)
 	c.checkParentTree(root, annots)
 	return Tagged{Types: c.types, Problems: c.problems}
 }
@@ -248,6 +176,99 @@ func (c *checker) checkTableRows(table map[string]any) {
 		if w != widths[0] {
 			c.bad("a table's row %d has %d cells, its first row %d: cells are announced under the wrong header", i+1, w, widths[0])
 			return
+		}
+	}
+}
+
+// walkTree visits the structure tree in reading order: the element types,
+// each table's rows, the TH count, which MCIDs it names how often, each
+// MCID's owner, and each annotation's element.
+func (c *checker) walkTree(root map[string]any, pageOf map[string]int) (seen map[[2]int]int, annots map[string]string) {
+	seen = map[[2]int]int{}
+	annots = map[string]string{} // annotation -> its Link element
+	var walk func(ref any)
+	walk = func(ref any) {
+		id, _ := ref.(string)
+		el := c.dict(ref)
+		if el == nil {
+			return
+		}
+		typ, _ := el["/S"].(string)
+		typ = strings.TrimPrefix(typ, "/")
+		c.types = append(c.types, typ)
+		if typ == "Table" {
+			c.checkTableRows(el)
+		}
+		if typ == "TH" {
+			c.th++
+		}
+		kids, ok := el["/K"].([]any)
+		if !ok {
+			kids = []any{el["/K"]}
+		}
+		for _, k := range kids {
+			switch k := k.(type) {
+			case string: // an element
+				walk(k)
+			case map[string]any:
+				switch k["/Type"] {
+				case "/MCR":
+					pg, _ := k["/Pg"].(string)
+					mcid := int(k["/MCID"].(float64))
+					key := [2]int{pageOf[pg], mcid}
+					seen[key]++
+					c.owner[[2]string{pg, strconv.Itoa(mcid)}] = id
+				case "/OBJR":
+					a, _ := k["/Obj"].(string)
+					annots[a] = typ
+				}
+			}
+		}
+	}
+	walk(root["/K"])
+	return seen, annots
+}
+
+// checkHeadingsAndTables: headings never skip a level, and tables have
+// header cells.
+func (c *checker) checkHeadingsAndTables() {
+
+	// headings in reading order never skip a level (Matterhorn 14-003)
+	last := 0
+	for _, typ := range c.types {
+		if len(typ) == 2 && typ[0] == 'H' && typ[1] >= '1' && typ[1] <= '6' {
+			if l := int(typ[1] - '0'); l > last+1 {
+				c.bad("heading %s follows H%d: a level is skipped", typ, last)
+				break
+			} else {
+				last = l
+			}
+		}
+	}
+	tables := 0
+	for _, typ := range c.types {
+		if typ == "Table" {
+			tables++
+		}
+	}
+	if tables > 0 && c.th == 0 {
+		c.bad("%d tables and no TH", tables)
+	}
+}
+
+// checkMCIDs: every MCID of a page is in the structure tree exactly once,
+// and the tree names none a page does not have.
+func (c *checker) checkMCIDs(seen map[[2]int]int) {
+	for p, ids := range c.mcids {
+		for id := range ids {
+			if seen[[2]int{p, id}] != 1 {
+				c.bad("page %d MCID %d is in the structure tree %d times", p+1, id, seen[[2]int{p, id}])
+			}
+		}
+	}
+	for key, n := range seen {
+		if !c.mcids[key[0]][key[1]] {
+			c.bad("the structure tree names page %d MCID %d, which the page does not have (%d times)", key[0]+1, key[1], n)
 		}
 	}
 }
