@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"debug/elf"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,28 +47,7 @@ func TestDockerfileBinary(t *testing.T) {
 	empty := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
-	serve.Dir = empty
-	serve.Env = []string{}
-	logs, err := serve.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
-	addr := ""
-	sc := bufio.NewScanner(logs)
-	for addr == "" && sc.Scan() {
-		var rec struct{ Msg, Addr string }
-		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
-			addr = rec.Addr
-		}
-	}
-	if addr == "" {
-		t.Fatal("the server did not say where it listens")
-	}
+	addr := startService(t, bin, empty, []string{}) // an empty environment, as in the image
 	health := exec.CommandContext(ctx, bin, "health", "--addr", addr)
 	health.Dir = empty
 	if out, err := health.CombinedOutput(); err != nil {

@@ -41,7 +41,7 @@ func TestREADMECommandsRunAsWritten(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	addr := startService(t, bin, work)
+	addr := startService(t, bin, work, nil)
 	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
 	if len(blocks) < 4 {
 		t.Fatalf("the README has %d shell blocks; the test reads the wrong file", len(blocks))
@@ -80,12 +80,13 @@ func TestREADMECommandsRunAsWritten(t *testing.T) {
 
 func firstLine(s string) string { return strings.SplitN(strings.TrimSpace(s), "\n", 2)[0] }
 
-// startService starts the program's service on a free port and returns
-// its address.
-func startService(t *testing.T, bin, dir string) string {
+// startService starts the program's service on a free port, in dir and
+// with env (nil: this process's), and returns its address once it says
+// it listens.
+func startService(t *testing.T, bin, dir string, env []string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--shutdown-delay", "0s")
-	cmd.Dir = dir
+	cmd.Dir, cmd.Env = dir, env
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

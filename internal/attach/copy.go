@@ -60,6 +60,8 @@ const (
 	rMapOC
 	rMapContent // Type 3 CharProcs
 	rMapColorant
+	rPrimValue  // plain values and arrays of them, nothing that is a dictionary or a stream
+	rImageParms // an image codec's parameters, plain values only (a JBIG2 file's globals, a stream, are left out, and so the image)
 )
 
 type streamKind uint8
@@ -128,11 +130,15 @@ var specs = map[role]spec{
 	rMapShading:    {any: rShading},
 	rMapOC:         {any: rOC},
 	rMapContent:    {any: rContent},
+	rPrimValue:     {keys: map[string]role{}},
+	rImageParms: {keys: keys(map[string]role{}, "K", "EndOfLine", "EncodedByteAlign", "Columns", "Rows",
+		"EndOfBlock", "BlackIs1", "DamagedRowsBeforeError", "ColorTransform")},
 }
 
 // streamOnly are the roles whose value must be a stream: as a
 // dictionary they are dropped.
-var streamOnly = map[role]bool{rFontFile: true, rContent: true, rForm: true, rImage: true, rICC: true}
+var streamOnly = map[role]bool{rFontFile: true, rContent: true, rForm: true, rImage: true, rICC: true,
+	rPrimValue: true} // a dictionary is not a plain value
 
 type copyKey struct {
 	num  int
@@ -299,15 +305,6 @@ func (r *reader) dict(w *builder, d types.Dict, ro role, depth int) (bool, error
 	return true, nil
 }
 
-// rPrimValue takes plain values and arrays of them, nothing that is a
-// dictionary or a stream.
-const rPrimValue role = 255
-
-func init() {
-	specs[rPrimValue] = spec{keys: map[string]role{}}
-	streamOnly[rPrimValue] = true // a dictionary is not a plain value
-}
-
 // colorSpace writes a colour space array: each family's operands in
 // their roles. w has the opening bracket.
 func (r *reader) colorSpace(w *builder, a types.Array, depth int) (bool, error) {
@@ -444,16 +441,6 @@ func (r *reader) image(sd types.StreamDict, d types.Dict) (data, filters []byte,
 		return nil, nil, err
 	}
 	return deflate(data), []byte(" /Filter /FlateDecode"), nil
-}
-
-// rImageParms: the parameters of an image codec, plain values only (a
-// JBIG2 file's globals, a stream, are left out, and so the image: see
-// image).
-const rImageParms role = 254
-
-func init() {
-	specs[rImageParms] = spec{keys: keys(map[string]role{}, "K", "EndOfLine", "EncodedByteAlign", "Columns", "Rows",
-		"EndOfBlock", "BlackIs1", "DamagedRowsBeforeError", "ColorTransform")}
 }
 
 // decode decodes a stream's first n filters, within the limits.

@@ -199,7 +199,7 @@ func (r *reader) readOutline(cat types.Dict) {
 		level := f.level
 		f.item = d["Next"]
 		if title := r.text(d["Title"]); strings.TrimSpace(title) != "" {
-			if p, ok := r.destPage(d, seen); ok {
+			if p, ok := r.destPage(d); ok {
 				r.out.Outline = append(r.out.Outline, Bookmark{Title: title, Page: p, Level: level})
 			}
 		}
@@ -257,7 +257,7 @@ func (r *reader) text(o types.Object) string {
 // Named destinations are not looked up (a name tree is one more walk
 // over an outsider's structure for a convenience): such a bookmark is
 // left out.
-func (r *reader) destPage(d types.Dict, seen map[int]bool) (int, bool) {
+func (r *reader) destPage(d types.Dict) (int, bool) {
 	dest := d["Dest"]
 	if dest == nil {
 		a, err := r.deref(d["A"])

@@ -217,6 +217,22 @@ func serve(in io.Reader, out io.Writer) int {
 	return 0
 }
 
+// Mapped is the address space this process has mapped (statm's size):
+// what an address-space limit must allow beyond what the process will
+// use, since the Go runtime reserves far more than it touches.
+func Mapped() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[0], 10, 64)
+	return pages * int64(os.Getpagesize())
+}
+
 // limitSelf holds the worker to its memory (an address-space limit the
 // kernel enforces, of what the runtime has mapped at start and memory
 // more, and a heap limit for the collector) and its CPU time to the
@@ -227,14 +243,7 @@ func limitSelf(memory int64, deadline time.Time) {
 	os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
 	if memory > 0 {
 		debug.SetMemoryLimit(memory * 3 / 4)
-		mapped := int64(0)
-		if b, err := os.ReadFile("/proc/self/statm"); err == nil {
-			if f := strings.Fields(string(b)); len(f) > 0 {
-				pages, _ := strconv.ParseInt(f[0], 10, 64)
-				mapped = pages * int64(os.Getpagesize())
-			}
-		}
-		as := uint64(mapped + memory)
+		as := uint64(Mapped() + memory)
 		syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: as, Max: as})
 	}
 	if !deadline.IsZero() {

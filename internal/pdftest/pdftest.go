@@ -6,10 +6,13 @@ package pdftest
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -175,3 +178,32 @@ func Outline(t testing.TB, pdf []byte) []Bookmark {
 // Squash folds runs of white space into one space, so a test can look
 // for a phrase wherever pdftotext broke its lines.
 func Squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Word is a word on a page with its box, in points from the top left.
+type Word struct {
+	Text                   string
+	XMin, YMin, XMax, YMax float64
+}
+
+var wordBox = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+
+// Words are each page's words with their boxes, in poppler's reading
+// order (pdftotext -bbox).
+func Words(t testing.TB, pdf []byte) [][]Word {
+	t.Helper()
+	need(t, "pdftotext")
+	out, err := exec.Command("pdftotext", "-bbox", write(t, pdf), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	f := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	var pages [][]Word
+	for _, page := range strings.Split(string(out), "<page ")[1:] {
+		var ws []Word
+		for _, m := range wordBox.FindAllStringSubmatch(page, -1) {
+			ws = append(ws, Word{Text: html.UnescapeString(m[5]), XMin: f(m[1]), YMin: f(m[2]), XMax: f(m[3]), YMax: f(m[4])})
+		}
+		pages = append(pages, ws)
+	}
+	return pages
+}

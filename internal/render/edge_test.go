@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -161,29 +160,23 @@ func TestFooterPartsNeverOverlap(t *testing.T) {
 	m := meeting(t)
 	m.Committee = "Udvalget for Beskæftigelse, Integration, Uddannelse, Erhverv, Klima og Bæredygtig Byudvikling i Aalborg"
 	res := renderMeeting(t, newRenderer(t), data.DocAgenda, m, render.Options{})
-	out, err := exec.Command("pdftotext", "-bbox", pdftest.File(t, res.Body), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
-	for i, page := range strings.Split(string(out), "<page ")[1:] {
+	for i, ws := range pdftest.Words(t, res.Body) {
 		// the footer: the words on the lowest line
 		var low float64
-		ws := word.FindAllStringSubmatch(page, -1)
 		for _, w := range ws {
-			low = max(low, atof(w[2]))
+			low = max(low, w.YMin)
 		}
 		var left, right []float64 // xMax of the left part's words, xMin of "Side"
 		footer := ""
 		for _, w := range ws {
-			if atof(w[2]) < low-1 {
+			if w.YMin < low-1 {
 				continue
 			}
-			footer += w[4] + " "
-			if w[4] == "Side" {
-				right = append(right, atof(w[1]))
+			footer += w.Text + " "
+			if w.Text == "Side" {
+				right = append(right, w.XMin)
 			} else if len(right) == 0 {
-				left = append(left, atof(w[3]))
+				left = append(left, w.XMax)
 			}
 		}
 		if len(right) != 1 || !regexp.MustCompile(`Side \d+ af \d+ $`).MatchString(footer) || !strings.Contains(footer, "…") {
@@ -199,11 +192,6 @@ func TestFooterPartsNeverOverlap(t *testing.T) {
 	if !strings.Contains(pdftest.Info(t, res.Body)["Title"], m.Committee) {
 		t.Error("the full name is not in the title")
 	}
-}
-
-func atof(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
 }
 
 // Headings in the structure tree never skip a level, whatever the
@@ -303,16 +291,11 @@ func TestBudgetLabelColumn(t *testing.T) {
 	if !strings.Contains(text, "6.1 Beskæftigelsesindsatser i alt") {
 		t.Errorf("the short label is broken:\n%s", text)
 	}
-	out, err := exec.Command("pdftotext", "-bbox", pdftest.File(t, res.Body), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>`)
 	var udgiftX, nextLineX float64
 	var udgiftY float64
-	for _, w := range word.FindAllStringSubmatch(string(out), -1) {
-		x, y := atof(w[1]), atof(w[2])
-		if w[3] == "Udgifter" {
+	for _, w := range pdftest.Words(t, res.Body)[0] {
+		x, y := w.XMin, w.YMin
+		if w.Text == "Udgifter" {
 			udgiftX, udgiftY = x, y
 		}
 		if udgiftY > 0 && y > udgiftY+1 && nextLineX == 0 && x < 300 {

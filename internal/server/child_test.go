@@ -49,7 +49,7 @@ func runChild(dir string) int {
 	if v, err := strconv.ParseUint(os.Getenv("PROTOKOL_TEST_CHILD_AS"), 10, 64); err == nil {
 		// v more than what the runtime has mapped so far (1.7 GB of
 		// reservations, next to 37 MB resident, for this test binary)
-		mem = v + mapped()
+		mem = v + uint64(attach.Mapped())
 	}
 	lim := syscall.Rlimit{Cur: mem, Max: mem}
 	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
@@ -82,16 +82,6 @@ func runChild(dir string) int {
 		return 1
 	}
 	return 0
-}
-
-// mapped is the address space this process has mapped (VmSize).
-func mapped() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	pages, _ := strconv.ParseUint(strings.Fields(string(b))[0], 10, 64)
-	return pages * uint64(os.Getpagesize())
 }
 
 // child is the service running as a child process.

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -207,9 +208,10 @@ func (s *Server) budget(c *gin.Context) error {
 
 // serve checks the template, reads the body, renders and sends.
 func (s *Server) serve(c *gin.Context, document data.Document, format render.Format, label string, o render.Options) error {
+	packet := isMultipart(c)
 	check := o
-	if isMultipart(c) {
-		check.Files = &render.Files{}
+	if packet {
+		check.Files = &render.Files{} // the rule, before the files are read
 	}
 	if err := check.Check(document, format); err != nil {
 		return err // before the body is read
@@ -219,7 +221,6 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 			return err
 		}
 	}
-	packet := isMultipart(c)
 	costOf := func(n int) int64 {
 		if packet {
 			return render.PacketCost(0, n, 0) // the least it can be: all files
@@ -285,8 +286,7 @@ func contentDisposition(name string) string {
 	name = strings.Map(func(r rune) rune {
 		// controls, and the bidi controls that make a name read other
 		// than it is ("invoice\u202Efdp.exe")
-		if r < 0x20 || r == 0x7F || r == '/' || r == '\\' || r == 0x200E || r == 0x200F ||
-			r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+		if r < 0x20 || r == 0x7F || r == '/' || r == '\\' || unicode.Is(unicode.Bidi_Control, r) {
 			return '_'
 		}
 		return r

@@ -3,7 +3,6 @@ package pdf
 import (
 	"bufio"
 	"bytes"
-	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -109,7 +108,7 @@ type meta struct {
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(ctx context.Context, w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, att []placed, plain bool) error {
+func archive(w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, att []placed, plain bool) error {
 	f, err := readFile(b)
 	if err != nil {
 		return err

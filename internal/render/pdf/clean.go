@@ -41,7 +41,7 @@ func (c *cleaner) clean(s string) string {
 		case r == '\t' || r == '\n' || r == '\r':
 			b.WriteByte(' ')
 			lastReplaced = false
-		case r == '\u00AD' || r == '\u200B' || r == '\u2060' || r == '\uFEFF' || isBidiControl(r):
+		case r == '\u00AD' || r == '\u200B' || r == '\u2060' || r == '\uFEFF' || unicode.Is(unicode.Bidi_Control, r):
 			// soft hyphen and zero-width characters: nothing to draw; bidi
 			// controls, which the layout does not apply, would make a
 			// title or a bookmark read other than it prints
@@ -71,17 +71,11 @@ func (c *cleaner) clean(s string) string {
 func (c *cleaner) simple(s string) bool {
 	for _, r := range s {
 		switch {
-		case r < 0x20, r >= 0x7F && r < 0xA0, r == '\u00AD', r == '\uFEFF', r >= '\u200B' && r <= '\u200D', r == '\u2060', isBidiControl(r):
+		case r < 0x20, r >= 0x7F && r < 0xA0, r == '\u00AD', r == '\uFEFF', r >= '\u200B' && r <= '\u200D', r == '\u2060', unicode.Is(unicode.Bidi_Control, r):
 			return false
 		case r >= 0x80 && !c.fs.drawable(r):
 			return false
 		}
 	}
 	return true
-}
-
-// isBidiControl reports the explicit directional marks, embeddings,
-// overrides and isolates.
-func isBidiControl(r rune) bool {
-	return r == '\u200E' || r == '\u200F' || r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
 }

@@ -145,7 +145,7 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	if g, ok := w.(interface{ Grow(int) }); ok {
 		g.Grow(buf.Len() / 3) // compressed, with the fonts
 	}
-	if err := archive(ctx, w, buf.Bytes(), e.tags, m, fs, &e.used, e.placed, d.Plain); err != nil {
+	if err := archive(w, buf.Bytes(), e.tags, m, fs, &e.used, e.placed, d.Plain); err != nil {
 		return st, err
 	}
 	return Stats{Pages: e.pages, Replaced: e.clean.replaced}, nil
