@@ -1,7 +1,8 @@
 // Package arch holds a test of the import rules between Protokol's
 // packages: data flows one way (cmd -> server/config -> render ->
-// data/view/tmpl/pdf/xlsx), and the domain and sandbox know nothing of
-// those who call them.
+// data/view/tmpl/pdf/xlsx; pdf -> attach, cos), and the domain, the
+// sandbox, the PDF writer and its object model know nothing of those who
+// call them.
 package arch
 
 import (
@@ -22,6 +23,11 @@ var forbidden = map[string][]string{
 	"tmpl":   {"protokol/internal/render", "protokol/internal/server", "protokol/internal/config"},
 	"render": {"protokol/internal/server", "protokol/internal/config"},
 	"config": {"protokol/internal/server"},
+	// the file's object model and the attachment reader know no document
+	"render/cos": {"protokol/internal/"},
+	"attach":     {"protokol/internal/"},
+	// the PDF writer turns Markdown into pages; it knows no meeting
+	"render/pdf": {"protokol/internal/data", "protokol/internal/view", "protokol/internal/tmpl", "protokol/internal/locale", "protokol/internal/server", "protokol/internal/config", "protokol/internal/render/xlsx"},
 }
 
 func TestImportRules(t *testing.T) {

@@ -1,101 +1,36 @@
 package pdf
 
 import (
-	"bufio"
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
-	"hash/crc64"
-	"hash/fnv"
 	"io"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
+
+	"protokol/internal/render/cos"
 )
 
-// What fpdf cannot write, a post-pass over its finished bytes adds: the
+// What fpdf cannot write, a post-pass over its finished file adds: the
 // structure tree the layout recorded (tags.go), the catalog entries of a
 // tagged PDF (MarkInfo, StructTreeRoot, ViewerPreferences, Lang), the
 // PDF/A parts (XMP metadata matching the Info dictionary, an sRGB output
 // intent, a trailer ID from the content, link annotations that print,
 // outline counts, no EmbeddedFiles tree), and page entries (StructParents,
-// Tabs). The file is written anew, every object once, with a fresh xref.
+// Tabs). fpdf's file is read into package cos's objects by its
+// cross-reference table, changed as objects (found from the trailer: the
+// catalog, its page tree and outline, the Info dictionary) and written
+// anew, every object once, with object streams and a cross-reference
+// stream.
 //
-// Why a post-pass and not a patched fpdf or pdfcpu: fpdf's output is
-// simple and regular (numbered objects, plain dictionaries, streams with a
-// direct /Length), so reading it back is a hundred lines that depend on
-// nothing; a vendored fork of fpdf would have to be kept in step with
-// upstream, and pdfcpu rewrites Producer and dates and costs more than the
-// whole layout. The pass is part of every render, so a PDF is archival by
-// default; Document.Plain skips it.
+// Why a post-pass and not a patched fpdf: a vendored fork of fpdf would
+// have to be kept in step with upstream, and pdfcpu rewrites Producer and
+// dates and costs more than the whole layout. The pass is part of every
+// render, so a PDF is archival by default; Document.Plain skips the
+// structure tree and the PDF/A parts.
 
 //go:embed icc/sRGB2014.icc
 var sRGB []byte
-
-// object is one indirect object of fpdf's output.
-type object struct {
-	num    int
-	dict   string // the dictionary or other value, as written
-	stream []byte // nil for objects without a stream
-}
-
-var (
-	objHead      = regexp.MustCompile(`^(\d+) 0 obj\n`)
-	lengthKey    = regexp.MustCompile(`/Length (\d+)`)
-	refs         = regexp.MustCompile(`(\d+) 0 R`)
-	resourcesRef = regexp.MustCompile(`/Resources (\d+) 0 R`)
-	contentsRef  = regexp.MustCompile(`/Contents (\d+) 0 R`)
-)
-
-// readObjects parses fpdf's output into its objects, in file order.
-func readObjects(b []byte) ([]*object, error) {
-	// past the header's two lines
-	i := bytes.IndexByte(b, '\n') + 1
-	i += bytes.IndexByte(b[i:], '\n') + 1
-	var out []*object
-	for {
-		m := objHead.FindSubmatch(b[i:])
-		if m == nil {
-			break
-		}
-		num, _ := strconv.Atoi(string(m[1]))
-		i += len(m[0])
-		o := &object{num: num}
-		end := bytes.Index(b[i:], []byte("\nendobj\n"))
-		st := bytes.Index(b[i:], []byte("\nstream\n"))
-		if end < 0 {
-			return nil, fmt.Errorf("pdf: object %d has no end", num)
-		}
-		if st >= 0 && st < end {
-			o.dict = string(b[i : i+st])
-			lm := lengthKey.FindStringSubmatch(o.dict)
-			if lm == nil {
-				return nil, fmt.Errorf("pdf: stream %d has no length", num)
-			}
-			n, _ := strconv.Atoi(lm[1])
-			s := i + st + len("\nstream\n")
-			if s+n > len(b) {
-				return nil, fmt.Errorf("pdf: stream %d is cut", num)
-			}
-			o.stream = b[s : s+n]
-			i = s + n
-			rest := []byte("\nendstream\nendobj\n")
-			if !bytes.HasPrefix(b[i:], rest) {
-				return nil, fmt.Errorf("pdf: stream %d does not end where its length says", num)
-			}
-			i += len(rest)
-		} else {
-			o.dict = string(b[i : i+end])
-			i += end + len("\nendobj\n")
-		}
-		out = append(out, o)
-	}
-	return out, nil
-}
 
 // meta is what the post-pass writes about the document.
 type meta struct {
@@ -117,94 +52,106 @@ func archive(w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUs
 		return err
 	}
 	f.compressPages()
-	if plain {
-		return write(w, f.objs, f.catalog.num, f.info.num)
+	if !plain {
+		root := f.structure(t)
+		f.metadata(m, root)
 	}
-	root := f.structure(t)
-	f.metadata(m, root)
-	return write(w, f.objs, f.catalog.num, f.info.num)
+	wr := cos.Writer{Deflate: func(b []byte) []byte { return deflateWith(objStmLevel, b) }}
+	return wr.Write(w, f.File)
 }
 
 // file is fpdf's output as objects, while the post-pass adds to it.
 type file struct {
-	objs                    []*object
-	byNum                   map[int]*object
-	next                    int   // the next object number
-	pages                   []int // the pages' object numbers, in order
-	catalog, info, outlines *object
+	*cos.File
+	pages    []*cos.Dict // the page objects, in order
+	pageRefs []cos.Ref
+	catalog  *cos.Dict
+	outlines cos.Ref // the outline's root, or 0
 }
 
-// readFile reads fpdf's output: its objects, pages, catalog, Info
-// dictionary and outline root.
+// readFile reads fpdf's output: its objects, pages, catalog and outline
+// root, found from the trailer as a reader finds them.
 func readFile(b []byte) (*file, error) {
-	objs, err := readObjects(b)
+	cf, err := cos.Read(b)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pdf: reading the layout's file: %w", err)
 	}
-	f := &file{objs: objs, byNum: map[int]*object{}}
-	for _, o := range objs {
-		f.byNum[o.num] = o
-		f.next = max(f.next, o.num+1)
+	f := &file{File: cf, catalog: cf.DictOf(cf.Trailer.Get("Root"))}
+	if f.catalog == nil {
+		return nil, errors.New("pdf: no catalog")
 	}
-	if f.pages = pageNumbers(f.byNum[1]); len(f.pages) == 0 {
+	if _, ok := cf.Trailer.Get("Info").(cos.Ref); !ok {
+		return nil, errors.New("pdf: no Info dictionary")
+	}
+	f.collectPages(f.catalog.Get("Pages"), map[cos.Ref]bool{})
+	if len(f.pages) == 0 {
 		return nil, errors.New("pdf: no pages")
 	}
-	for _, o := range objs {
-		switch {
-		case strings.Contains(o.dict, "/Type /Catalog"):
-			f.catalog = o
-		case strings.HasPrefix(o.dict, "<<\n/Producer"):
-			f.info = o
-		case strings.HasPrefix(o.dict, "<</Type /Outlines"):
-			f.outlines = o
-		}
-	}
-	if f.catalog == nil || f.info == nil {
-		return nil, errors.New("pdf: no catalog or info")
+	if r, ok := f.catalog.Get("Outlines").(cos.Ref); ok {
+		f.outlines = r
 	}
 	return f, nil
 }
 
-// newObj adds an object with the next number.
-func (f *file) newObj(dict string, stream []byte) *object {
-	o := &object{num: f.next, dict: dict, stream: stream}
-	f.next++
-	f.objs = append(f.objs, o)
-	f.byNum[o.num] = o
-	return o
+// collectPages walks the page tree in order, each node once.
+func (f *file) collectPages(v cos.Value, seen map[cos.Ref]bool) {
+	r, ok := v.(cos.Ref)
+	if !ok || seen[r] {
+		return
+	}
+	seen[r] = true
+	d := f.DictOf(r)
+	switch d.Get("Type") {
+	case cos.Name("Page"):
+		f.pages = append(f.pages, d)
+		f.pageRefs = append(f.pageRefs, r)
+	case cos.Name("Pages"):
+		kids, _ := f.Resolve(d.Get("Kids")).(cos.Array)
+		for _, k := range kids {
+			f.collectPages(k, seen)
+		}
+	}
 }
 
-// resources embeds the fonts into the pages' shared resources and the
+// resources embeds the fonts into the pages' resources and the
 // attachments' pages into the pages that draw them.
 func (f *file) resources(fs *fontSet, used *fontUse, att []placed) error {
-	first := f.byNum[f.pages[0]]
-	rm := resourcesRef.FindStringSubmatch(first.dict)
-	if rm == nil {
-		return errors.New("pdf: no resources")
+	fonts := embedFonts(f.File, fs, used)
+	done := map[*cos.Dict]bool{}
+	for _, p := range f.pages {
+		res := f.DictOf(p.Get("Resources"))
+		if res == nil {
+			return errors.New("pdf: a page without resources")
+		}
+		if done[res] {
+			continue
+		}
+		done[res] = true
+		merged := &cos.Dict{}
+		if own := f.DictOf(res.Get("Font")); own != nil {
+			merged = own.Clone()
+		}
+		for k, v := range fonts.All() {
+			merged.Set(k, v)
+		}
+		res.Set("Font", merged)
 	}
-	rn, _ := strconv.Atoi(rm[1])
-	res := f.byNum[rn]
-	if res == nil {
-		return errors.New("pdf: no resources")
-	}
-	fonts := embedFonts(f.newObj, fs, used)
-	if i := strings.Index(res.dict, "/Font <<"); i >= 0 {
-		res.dict = res.dict[:i+len("/Font <<")] + fonts + res.dict[i+len("/Font <<"):]
-	} else {
-		res.dict = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>") + "/Font <<" + fonts + ">>\n>>"
-	}
-	importPages(att, f.pages, f.byNum, res, rm[0], f.newObj)
+	f.importPages(att)
 	return nil
 }
 
 // compressPages compresses the pages' content streams.
 func (f *file) compressPages() {
-	var streams []*object
-	for _, num := range f.pages {
-		if cm := contentsRef.FindStringSubmatch(f.byNum[num].dict); cm != nil {
-			cn, _ := strconv.Atoi(cm[1])
-			if c := f.byNum[cn]; c != nil && c.stream != nil {
-				streams = append(streams, c)
+	var streams []*cos.Stream
+	for _, p := range f.pages {
+		switch c := f.Resolve(p.Get("Contents")).(type) {
+		case *cos.Stream:
+			streams = append(streams, c)
+		case cos.Array:
+			for _, r := range c {
+				if s, ok := f.Resolve(r).(*cos.Stream); ok {
+					streams = append(streams, s)
+				}
 			}
 		}
 	}
@@ -215,14 +162,11 @@ func (f *file) compressPages() {
 // object numbers first, so kids and the parent tree can refer to them;
 // then the pages' annotations become objects of their own, and the
 // parent tree and the elements are written. It returns the tree's root.
-func (f *file) structure(t *tagger) *object {
+func (f *file) structure(t *tagger) cos.Ref {
 	pruneEmpty(t.root)
-	root := f.newObj("", nil)
 	var elems []*elem
 	var number func(el *elem)
 	number = func(el *elem) {
-		el.obj = f.next
-		f.next++
 		elems = append(elems, el)
 		for _, k := range el.kids {
 			if k.elem != nil {
@@ -231,191 +175,187 @@ func (f *file) structure(t *tagger) *object {
 		}
 	}
 	number(t.root)
-	annotObj, nums, nextKey := f.pageEntries(t)
-	parentTree := f.newObj("<</Nums ["+strings.Join(nums, "\n")+"]>>", nil)
-	root.dict = fmt.Sprintf("<</Type /StructTreeRoot /K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d>>", t.root.obj, parentTree.num, nextKey)
-	f.elements(elems, root, annotObj)
+	root := f.Reserve(1)
+	first := f.Reserve(len(elems))
+	for i, el := range elems {
+		el.obj = int(first) + i
+	}
+	annots, tree := f.pageEntries(t)
+	parentTree := f.Add(cos.NewDict("Nums", tree))
+	f.Objects[root] = cos.NewDict("Type", cos.Name("StructTreeRoot"), "K", cos.Ref(t.root.obj),
+		"ParentTree", parentTree, "ParentTreeNextKey", cos.Int(tree.next))
+	for _, el := range elems {
+		f.Objects[el.obj] = &elemObject{el: el, root: root, pages: f.pageRefs, annots: annots}
+	}
 	return root
 }
 
 // pageEntries gives each page its StructParents and its annotations
 // objects of their own (printable, each owned by its Link element), and
-// returns the annotations' objects, the parent tree's entries (pages'
-// keys first, then the annotations') and the next key.
-func (f *file) pageEntries(t *tagger) (annotObj map[[2]int]int, nums []string, nextKey int) {
-	annotObj = map[[2]int]int{}      // page, index -> object
-	structParent := len(f.pages)     // the parent-tree keys after the pages' are the annotations'
-	var pageNums, annotNums []string // the parent tree: pages' keys come first, then the annotations
-	for p, num := range f.pages {
-		o := f.byNum[num]
-		dict, annots := splitAnnots(o.dict)
-		dict = strings.TrimSuffix(strings.TrimSpace(dict), ">>")
-		var refsOut []string
+// returns the annotations' objects by page and index and the parent
+// tree's entries.
+func (f *file) pageEntries(t *tagger) (map[[2]int]cos.Ref, *parentTree) {
+	annotObj := map[[2]int]cos.Ref{} // page, index -> object
+	tree := &parentTree{mcids: make([][]*elem, len(f.pages)), next: len(f.pages)}
+	for p, page := range f.pages {
+		annots, _ := f.Resolve(page.Get("Annots")).(cos.Array)
+		var refs cos.Array
 		for i, a := range annots {
-			var owner *elem
+			d := f.DictOf(a)
+			if d == nil {
+				continue
+			}
+			d.Set("F", cos.Int(4))
 			if i < len(t.annots[p+1]) {
-				owner = t.annots[p+1][i]
+				owner := t.annots[p+1][i]
+				d.Set("StructParent", cos.Int(tree.next))
+				d.Set("Contents", cos.Text(owner.text))
+				tree.annots = append(tree.annots, owner)
+				tree.next++
 			}
-			a = strings.TrimSuffix(a, ">>")
-			a += " /F 4"
-			if owner != nil {
-				a += fmt.Sprintf(" /StructParent %d /Contents %s", structParent, textString(owner.text))
-				annotNums = append(annotNums, fmt.Sprintf("%d %d 0 R", structParent, owner.obj))
-				structParent++
+			r, indirect := a.(cos.Ref)
+			if !indirect {
+				r = f.Add(d)
 			}
-			ao := f.newObj(a+">>", nil)
-			annotObj[[2]int{p + 1, i}] = ao.num
-			refsOut = append(refsOut, fmt.Sprintf("%d 0 R", ao.num))
+			annotObj[[2]int{p + 1, i}] = r
+			refs = append(refs, r)
 		}
-		dict += fmt.Sprintf("\n/StructParents %d", p)
-		if len(refsOut) > 0 {
-			dict += "\n/Annots [" + strings.Join(refsOut, " ") + "]\n/Tabs /S"
+		page.Delete("Annots")
+		page.Set("StructParents", cos.Int(p))
+		if len(refs) > 0 {
+			page.Set("Annots", refs)
+			page.Set("Tabs", cos.Name("S"))
 		}
-		o.dict = dict + ">>"
-		var mc []string
-		for _, el := range t.mcids[p+1] {
-			mc = append(mc, fmt.Sprintf("%d 0 R", el.obj))
-		}
-		pageNums = append(pageNums, fmt.Sprintf("%d [%s]", p, strings.Join(mc, " ")))
+		tree.mcids[p] = t.mcids[p+1]
 	}
-	return annotObj, slices.Concat(pageNums, annotNums), structParent
+	return annotObj, tree
 }
 
-// elements writes every structure element's dictionary.
-func (f *file) elements(elems []*elem, root *object, annotObj map[[2]int]int) {
-	var d []byte // one buffer for every element's dictionary
-	ref := func(n int) { d = append(strconv.AppendInt(d, int64(n), 10), " 0 R"...) }
-	for _, el := range elems {
-		parent := root.num
-		if el.parent != nil {
-			parent = el.parent.obj
-		}
-		d = append(append(d[:0], "<</Type /StructElem /S /"...), el.typ...)
-		d = append(d, " /P "...)
-		ref(parent)
-		d = append(d, " /K ["...)
-		for _, k := range el.kids {
-			switch {
-			case k.elem != nil:
-				ref(k.elem.obj)
-			case k.annot >= 0:
-				if ao, ok := annotObj[[2]int{k.page, k.annot}]; ok {
-					d = append(d, "<</Type /OBJR /Obj "...)
-					ref(ao)
-					d = append(d, " /Pg "...)
-					ref(f.pages[k.page-1])
-					d = append(d, ">>"...)
-				}
-			default:
-				d = append(d, "<</Type /MCR /Pg "...)
-				ref(f.pages[k.page-1])
-				d = append(strconv.AppendInt(append(d, " /MCID "...), int64(k.mcid), 10), ">>"...)
+// parentTree is the parent tree's /Nums array: each page's key (its
+// index) with the elements of its MCIDs, then the annotations' keys with
+// their Link elements. It writes itself: a long document's tree has tens
+// of thousands of references.
+type parentTree struct {
+	mcids  [][]*elem // per page
+	annots []*elem   // keys from len(mcids) on
+	next   int       // the next key
+}
+
+// AppendPDF implements cos.Value.
+func (t *parentTree) AppendPDF(b []byte) []byte {
+	b = append(b, '[')
+	for p, els := range t.mcids {
+		b = cos.Int(p).AppendPDF(b)
+		b = append(b, " ["...)
+		for i, el := range els {
+			if i > 0 {
+				b = append(b, ' ')
 			}
-			d = append(d, ' ')
+			b = cos.AppendRef(b, el.obj)
 		}
-		d = append(d, ']')
-		if el.attrs != "" {
-			d = append(append(d, ' '), el.attrs...)
-		}
-		if el.typ == "Link" && el.text != "" {
-			d = append(append(d, " /Alt "...), textString(el.text)...)
-		}
-		o := &object{num: el.obj, dict: string(append(d, ">>"...))}
-		f.byNum[o.num] = o
-		f.objs = append(f.objs, o)
+		b = append(b, "]\n"...)
 	}
+	for i, el := range t.annots {
+		b = cos.Int(len(t.mcids) + i).AppendPDF(b)
+		b = append(b, ' ')
+		b = append(cos.AppendRef(b, el.obj), '\n')
+	}
+	return append(b, ']')
+}
+
+// elemObject is a structure element's dictionary. It writes itself, for
+// the same reason as parentTree.
+type elemObject struct {
+	el     *elem
+	root   cos.Ref
+	pages  []cos.Ref
+	annots map[[2]int]cos.Ref
+}
+
+// AppendPDF implements cos.Value.
+func (o *elemObject) AppendPDF(b []byte) []byte {
+	el := o.el
+	parent := int(o.root)
+	if el.parent != nil {
+		parent = el.parent.obj
+	}
+	b = append(b, "<</Type /StructElem /S "...)
+	b = cos.AppendName(b, el.typ)
+	b = append(b, " /P "...)
+	b = cos.AppendRef(b, parent)
+	b = append(b, " /K ["...)
+	for _, k := range el.kids {
+		switch {
+		case k.elem != nil:
+			b = cos.AppendRef(b, k.elem.obj)
+		case k.annot >= 0:
+			if ao, ok := o.annots[[2]int{k.page, k.annot}]; ok {
+				b = append(b, "<</Type /OBJR /Obj "...)
+				b = cos.AppendRef(b, int(ao))
+				b = append(b, " /Pg "...)
+				b = append(cos.AppendRef(b, int(o.pages[k.page-1])), ">>"...)
+			}
+		default:
+			b = append(b, "<</Type /MCR /Pg "...)
+			b = cos.AppendRef(b, int(o.pages[k.page-1]))
+			b = append(b, " /MCID "...)
+			b = append(cos.Int(k.mcid).AppendPDF(b), ">>"...)
+		}
+		b = append(b, ' ')
+	}
+	b = append(b, ']')
+	for _, a := range el.attrs {
+		b = append(cos.AppendName(append(b, ' '), string(a.key)), ' ')
+		b = a.val.AppendPDF(b)
+	}
+	if el.typ == "Link" && el.text != "" {
+		b = cos.AppendText(append(b, " /Alt "...), el.text)
+	}
+	return append(b, ">>"...)
 }
 
 // metadata writes the PDF/A and PDF/UA parts of the catalog: outline
 // counts, Info, XMP, the sRGB output intent, Lang, MarkInfo, the
 // structure tree and the viewer preferences.
-func (f *file) metadata(m meta, root *object) {
-	if f.outlines != nil {
-		countOutlines(f.objs, f.outlines)
+func (f *file) metadata(m meta, root cos.Ref) {
+	if f.outlines != 0 {
+		f.countOutlines()
 	}
-	f.info.dict = infoDict(m)
-	xmp := f.newObj("", []byte(xmpPacket(m)))
-	xmp.dict = fmt.Sprintf("<</Type /Metadata /Subtype /XML /Length %d>>", len(xmp.stream))
-	iccData := deflate(sRGB)
-	icc := f.newObj(fmt.Sprintf("<</N 3 /Filter /FlateDecode /Length %d>>", len(iccData)), iccData)
-	cat := fmt.Sprintf("<</Type /Catalog\n/Pages 1 0 R\n/Lang (%s)\n/MarkInfo <</Marked true>>\n/StructTreeRoot %d 0 R\n/ViewerPreferences <</DisplayDocTitle true>>\n/Metadata %d 0 R\n"+
-		"/OutputIntents [<</Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R>>]",
-		m.lang, root.num, xmp.num, icc.num)
-	if f.outlines != nil {
-		cat += fmt.Sprintf("\n/Outlines %d 0 R\n/PageMode /UseOutlines", f.outlines.num)
+	f.Objects[f.Trailer.Get("Info").(cos.Ref)] = infoDict(m)
+	xmp := f.Add(&cos.Stream{Dict: cos.NewDict("Type", cos.Name("Metadata"), "Subtype", cos.Name("XML")), Data: []byte(xmpPacket(m))})
+	icc := f.Add(&cos.Stream{Dict: cos.NewDict("N", cos.Int(3), "Filter", cos.Name("FlateDecode")), Data: deflate(sRGB)})
+	intent := cos.NewDict("Type", cos.Name("OutputIntent"), "S", cos.Name("GTS_PDFA1"),
+		"OutputConditionIdentifier", cos.String("sRGB IEC61966-2.1"), "Info", cos.String("sRGB IEC61966-2.1"), "DestOutputProfile", icc)
+	cat := cos.NewDict("Type", cos.Name("Catalog"), "Pages", f.catalog.Get("Pages"), "Lang", cos.String(m.lang),
+		"MarkInfo", cos.NewDict("Marked", cos.Bool(true)), "StructTreeRoot", root,
+		"ViewerPreferences", cos.NewDict("DisplayDocTitle", cos.Bool(true)), "Metadata", xmp, "OutputIntents", cos.Array{intent})
+	if f.outlines != 0 {
+		cat.Set("Outlines", f.outlines)
+		cat.Set("PageMode", cos.Name("UseOutlines"))
 	}
-	f.catalog.dict = cat + ">>"
+	f.Objects[f.Trailer.Get("Root").(cos.Ref)] = cat
 }
 
-// pageNumbers lists the page objects of the page tree, in order.
-func pageNumbers(tree *object) []int {
-	if tree == nil {
-		return nil
-	}
-	_, kids, ok := strings.Cut(tree.dict, "/Kids [")
-	if !ok {
-		return nil
-	}
-	kids, _, _ = strings.Cut(kids, "]")
-	var out []int
-	for _, m := range refs.FindAllStringSubmatch(kids, -1) {
-		n, _ := strconv.Atoi(m[1])
-		out = append(out, n)
-	}
-	return out
-}
-
-// splitAnnots takes the inline annotation dictionaries out of a page
-// dictionary.
-func splitAnnots(dict string) (string, []string) {
-	i := strings.Index(dict, "/Annots [")
-	if i < 0 {
-		return dict, nil
-	}
-	j := i + len("/Annots [")
-	var annots []string
-	depth, start := 0, -1
-	for ; j < len(dict); j++ {
-		switch {
-		case dict[j] == '(':
-			j = skipString(dict, j)
-		case strings.HasPrefix(dict[j:], "<<"):
-			if depth == 0 {
-				start = j
-			}
-			depth++
-			j++
-		case strings.HasPrefix(dict[j:], ">>"):
-			depth--
-			j++
-			if depth == 0 {
-				annots = append(annots, dict[start:j+1])
-			}
-		case dict[j] == ']' && depth == 0:
-			return dict[:i] + dict[j+1:], annots
+// countOutlines gives every outline item, and the root, the /Count of
+// its descendants (all open): a walk from the root by /First and /Next,
+// each item once.
+func (f *file) countOutlines() {
+	seen := map[cos.Ref]bool{}
+	var count func(r cos.Ref) int
+	count = func(r cos.Ref) int {
+		d := f.DictOf(r)
+		if d == nil {
+			return 0
 		}
-	}
-	return dict, annots
-}
-
-// skipString returns the index of the parenthesis closing the literal
-// string that opens at s[i].
-func skipString(s string, i int) int {
-	depth := 0
-	for ; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
+		n := 0
+		for c, ok := d.Get("First").(cos.Ref); ok && !seen[c]; c, ok = f.DictOf(c).Get("Next").(cos.Ref) {
+			seen[c] = true
+			n += 1 + count(c)
 		}
+		d.Set("Count", cos.Int(n))
+		return n
 	}
-	return i
+	count(f.outlines)
 }
 
 // pruneEmpty drops elements with no content, which would only puzzle a
@@ -433,192 +373,6 @@ func pruneEmpty(el *elem) bool {
 	return len(kept) > 0 || el.parent == nil || el.typ == "TD" || el.typ == "TH"
 }
 
-// countOutlines gives every outline item with children, and the root,
-// the /Count of its descendants (all open).
-func countOutlines(objs []*object, root *object) {
-	parentOf := map[int]int{}
-	items := map[int]*object{}
-	for _, o := range objs {
-		if !strings.HasPrefix(o.dict, "<</Title") {
-			continue
-		}
-		if _, p, ok := strings.Cut(o.dict, "/Parent "); ok {
-			n, _ := strconv.Atoi(strings.Fields(p)[0])
-			parentOf[o.num] = n
-			items[o.num] = o
-		}
-	}
-	count := map[int]int{}
-	for n := range items {
-		for p, ok := parentOf[n]; ok || p == root.num; p, ok = parentOf[p] {
-			count[p]++
-			if p == root.num {
-				break
-			}
-		}
-	}
-	for n, o := range items {
-		o.dict = strings.Replace(o.dict, "/Count 0>>", fmt.Sprintf("/Count %d>>", count[n]), 1)
-	}
-	root.dict = strings.TrimSuffix(root.dict, ">>") + fmt.Sprintf(" /Count %d>>", count[root.num])
-}
-
-// write serializes the objects to w. Objects without a stream go into
-// compressed object streams (the structure tree is most of a file's
-// objects), so the file ends with a cross-reference stream; its /ID is a
-// digest of the content (the page streams and the metadata), so identical
-// input gives an identical file.
-func write(w io.Writer, objs []*object, catalog, info int) error {
-	slices.SortFunc(objs, func(a, b *object) int { return a.num - b.num })
-	size := objs[len(objs)-1].num + 1
-	locs := make([]xrefLoc, size)
-	plain, objStms, names := pack(objs, catalog, size, locs)
-
-	out := &counter{w: bufio.NewWriterSize(w, 64<<10)}
-	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	sum := crc64.New(crcTable)
-	stmAt := map[int]int{}
-	for _, o := range plain {
-		if o.num < size {
-			locs[o.num] = xrefLoc{1, out.n, 0}
-		} else {
-			stmAt[o.num] = out.n
-		}
-		out.WriteString(strconv.Itoa(o.num))
-		out.WriteString(" 0 obj\n")
-		out.WriteString(o.dict)
-		out.WriteString("\n")
-		if o.stream != nil {
-			out.WriteString("stream\n")
-			out.Write(o.stream)
-			out.WriteString("\nendstream\n")
-			if !strings.Contains(o.dict, "/ObjStm") && !strings.Contains(o.dict, "/Length1") {
-				sum.Write(o.stream)
-			}
-		}
-		out.WriteString("endobj\n")
-	}
-	id := fmt.Sprintf("%016x%016x", sum.Sum64(), names)
-	writeXRef(out, locs, objStms, stmAt, size+len(objStms), catalog, info, id)
-	if out.err != nil {
-		return out.err
-	}
-	return out.w.(*bufio.Writer).Flush()
-}
-
-// xrefLoc is where an object is: kind 1 at an offset (a), kind 2 in an
-// object stream (a) at an index (b).
-type xrefLoc struct{ kind, a, b int }
-
-// pack puts every object without a stream, but the catalog (which some
-// readers look for first), into object streams numbered from size, and
-// returns the objects to write plainly (the object streams last) and a
-// digest of the packed dictionaries (the ID's second half).
-func pack(objs []*object, catalog, size int, locs []xrefLoc) (plain, objStms []*object, names uint64) {
-	var packed []*object
-	for _, o := range objs {
-		if o.stream == nil && o.num != catalog {
-			packed = append(packed, o)
-		} else {
-			plain = append(plain, o)
-		}
-	}
-	next := size
-	digest := fnv.New64a()
-	var head, body []byte
-	for i := 0; i < len(packed); i += objStmSize {
-		group := packed[i:min(i+objStmSize, len(packed))]
-		head, body = head[:0], body[:0]
-		for k, o := range group {
-			head = strconv.AppendInt(head, int64(o.num), 10)
-			head = append(head, ' ')
-			head = strconv.AppendInt(head, int64(len(body)), 10)
-			head = append(head, ' ')
-			body = append(body, o.dict...)
-			body = append(body, '\n')
-			locs[o.num] = xrefLoc{2, next, k}
-		}
-		digest.Write(body)
-		first := len(head)
-		data := deflateWith(objStmLevel, append(head, body...))
-		objStms = append(objStms, &object{num: next, stream: data,
-			dict: fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>", len(group), first, len(data))})
-		next++
-	}
-	return append(plain, objStms...), objStms, digest.Sum64()
-}
-
-// writeXRef writes the cross-reference stream (object xrefNum, the last):
-// type, 4-byte offset or stream, 2-byte index; then the trailer's end.
-func writeXRef(out *counter, locs []xrefLoc, objStms []*object, stmAt map[int]int, xrefNum, catalog, info int, id string) {
-	var x []byte
-	entry := func(kind byte, a uint32, b uint16) {
-		x = append(x, kind, byte(a>>24), byte(a>>16), byte(a>>8), byte(a), byte(b>>8), byte(b))
-	}
-	entry(0, 0, 65535)
-	for n := 1; n < len(locs); n++ {
-		switch l := locs[n]; l.kind {
-		case 1:
-			entry(1, uint32(l.a), 0)
-		case 2:
-			entry(2, uint32(l.a), uint16(l.b))
-		default:
-			entry(0, 0, 0)
-		}
-	}
-	for _, o := range objStms {
-		entry(1, uint32(stmAt[o.num]), 0)
-	}
-	xrefAt := out.n
-	entry(1, uint32(xrefAt), 0)
-	data := deflate(x)
-	fmt.Fprintf(out, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] /Filter /FlateDecode /Length %d>>\nstream\n",
-		xrefNum, xrefNum+1, catalog, info, id, id, len(data))
-	out.Write(data)
-	fmt.Fprintf(out, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefAt)
-}
-
-// objStmSize is how many objects one object stream holds.
-const objStmSize = 200
-
-var crcTable = crc64.MakeTable(crc64.ECMA)
-
-// counter counts what it writes and keeps the first error.
-type counter struct {
-	w   io.Writer
-	n   int
-	err error
-}
-
-func (c *counter) Write(p []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	n, err := c.w.Write(p)
-	c.n += n
-	c.err = err
-	return n, err
-}
-
-func (c *counter) WriteString(s string) {
-	if c.err == nil {
-		n, err := io.WriteString(c.w, s)
-		c.n += n
-		c.err = err
-	}
-}
-
-// textString is a PDF text string: UTF-16BE with a byte-order mark, in hex.
-func textString(s string) string {
-	var b strings.Builder
-	b.WriteString("<FEFF")
-	for _, u := range utf16.Encode([]rune(s)) {
-		fmt.Fprintf(&b, "%04X", u)
-	}
-	b.WriteString(">")
-	return b.String()
-}
-
 // documentDate is the date written in the file: the meeting's, never the
 // clock's, so renders are reproducible.
 func documentDate(m meta) time.Time {
@@ -628,23 +382,25 @@ func documentDate(m meta) time.Time {
 	return m.date
 }
 
-func infoDict(m meta) string {
+func infoDict(m meta) *cos.Dict {
 	d := documentDate(m)
 	_, off := d.Zone()
 	sign := '+'
 	if off < 0 {
 		sign, off = '-', -off
 	}
-	date := fmt.Sprintf("D:%s%c%02d'%02d'", d.Format("20060102150405"), sign, off/3600, off%3600/60)
-	var b strings.Builder
-	b.WriteString("<<")
+	date := cos.String(fmt.Sprintf("D:%s%c%02d'%02d'", d.Format("20060102150405"), sign, off/3600, off%3600/60))
+	info := &cos.Dict{}
 	for _, f := range []struct{ key, v string }{{"Title", m.title}, {"Subject", m.subject}, {"Author", m.author}, {"Keywords", m.keywords}} {
 		if f.v != "" {
-			fmt.Fprintf(&b, "\n/%s %s", f.key, textString(f.v))
+			info.Set(cos.Name(f.key), cos.Text(f.v))
 		}
 	}
-	fmt.Fprintf(&b, "\n/Producer %s\n/Creator %s\n/CreationDate (%s)\n/ModDate (%s)\n>>", textString(producer), textString(producer), date, date)
-	return b.String()
+	info.Set("Producer", cos.Text(producer))
+	info.Set("Creator", cos.Text(producer))
+	info.Set("CreationDate", date)
+	info.Set("ModDate", date)
+	return info
 }
 
 const producer = "Protokol"

@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"math"
+	"protokol/internal/render/cos"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 		if l, ok := attr(n, "lang"); ok {
 			// a label in another language than the document's text
 			if tag := bcp47[l]; tag != "" {
-				el.attrs = strings.TrimSpace(el.attrs + " /Lang (" + tag + ")")
+				el.set("Lang", cos.String(tag))
 			}
 		}
 	case *ast.Paragraph:

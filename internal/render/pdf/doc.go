@@ -81,9 +81,39 @@ func Prepare() error {
 // unless the whole document was laid out; a cancelled ctx stops the
 // layout between blocks.
 func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error) {
-	fs, err := loadFonts()
+	l, err := layout(ctx, d)
 	if err != nil {
 		return st, err
+	}
+	if g, ok := w.(interface{ Grow(int) }); ok {
+		g.Grow(len(l.raw) / 3) // compressed, with the fonts
+	}
+	if err := l.archive(w, l.raw, d.Plain); err != nil {
+		return st, err
+	}
+	return Stats{Pages: l.e.pages, Replaced: l.e.clean.replaced}, nil
+}
+
+// laidOut is a document laid out: fpdf's file and what the post-pass
+// adds to it.
+type laidOut struct {
+	e   *engine
+	fs  *fontSet
+	raw []byte
+	m   meta
+}
+
+// archive writes raw (fpdf's file, or the same objects written otherwise)
+// as the finished PDF.
+func (l *laidOut) archive(w io.Writer, raw []byte, plain bool) error {
+	return archive(w, raw, l.e.tags, l.m, l.fs, &l.e.used, l.e.placed, plain)
+}
+
+// layout lays the document out on fpdf's pages.
+func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
 	}
 	if d.Fonts != nil {
 		fs = d.Fonts.set
@@ -122,11 +152,11 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	e.newPage()
 	e.layoutBlocks(root, src, 0)
 	if err := ctx.Err(); err != nil {
-		return st, err
+		return nil, err
 	}
 	for _, a := range d.Attachments {
 		if !e.placedKeys[a.Key] {
-			return st, &UnplacedError{a.Key, "did not place"}
+			return nil, &UnplacedError{a.Key, "did not place"}
 		}
 	}
 	e.finishTOC()
@@ -134,7 +164,7 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	e.metadata(d)
 	var buf bytes.Buffer
 	if err := e.pdf.Output(&buf); err != nil {
-		return st, err
+		return nil, err
 	}
 	lang := map[string]string{"da": "da-DK", "en": "en-GB"}[d.Lang]
 	if lang == "" {
@@ -142,13 +172,7 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	}
 	m := meta{title: e.clean.clean(d.Title), subject: e.clean.clean(d.Subject), author: e.clean.clean(d.Author),
 		keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
-	if g, ok := w.(interface{ Grow(int) }); ok {
-		g.Grow(buf.Len() / 3) // compressed, with the fonts
-	}
-	if err := archive(w, buf.Bytes(), e.tags, m, fs, &e.used, e.placed, d.Plain); err != nil {
-		return st, err
-	}
-	return Stats{Pages: e.pages, Replaced: e.clean.replaced}, nil
+	return &laidOut{e: e, fs: fs, raw: buf.Bytes(), m: m}, nil
 }
 
 // collectAnchors registers every heading id first, so links and table of

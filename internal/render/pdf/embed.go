@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"github.com/klauspost/compress/flate"
 	"hash/fnv"
+	"protokol/internal/render/cos"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf16"
@@ -94,30 +94,30 @@ func adler32(b []byte) uint32 {
 }
 
 // compressStream replaces an uncompressed stream by its deflated form.
-func compressStream(o *object) {
-	if strings.Contains(o.dict, "/Filter") {
+func compressStream(s *cos.Stream) {
+	if s.Dict.Get("Filter") != nil {
 		return
 	}
-	o.stream = deflateWith(pageStreams, o.stream)
-	o.dict = lengthKey.ReplaceAllString(o.dict, "/Filter /FlateDecode /Length "+strconv.Itoa(len(o.stream)))
+	s.Data = deflateWith(pageStreams, s.Data)
+	s.Dict.Set("Filter", cos.Name("FlateDecode"))
 }
 
 // compressStreams compresses the pages' streams on up to as many cores
 // as Go may use (the pages are independent; a long document's
 // compression is a tenth of its render).
-func compressStreams(objs []*object) {
-	workers := min(runtime.GOMAXPROCS(0), 4, len(objs)/8+1)
+func compressStreams(streams []*cos.Stream) {
+	workers := min(runtime.GOMAXPROCS(0), 4, len(streams)/8+1)
 	if workers <= 1 {
-		for _, o := range objs {
-			compressStream(o)
+		for _, s := range streams {
+			compressStream(s)
 		}
 		return
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(objs); i += workers {
-				compressStream(objs[i])
+			for i := w; i < len(streams); i += workers {
+				compressStream(streams[i])
 			}
 		})
 	}
@@ -126,37 +126,40 @@ func compressStreams(objs []*object) {
 
 // embedFonts adds the document's fonts and returns the /Font resource
 // entries (/F0 n 0 R …).
-func embedFonts(newObj func(string, []byte) *object, fs *fontSet, used *fontUse) string {
-	var res strings.Builder
+func embedFonts(f *cos.File, fs *fontSet, used *fontUse) *cos.Dict {
+	res := &cos.Dict{}
+	flate := func(data []byte) *cos.Stream {
+		return &cos.Stream{Dict: cos.NewDict("Filter", cos.Name("FlateDecode")), Data: data}
+	}
+	identity := cos.NewDict("Registry", cos.String("Adobe"), "Ordering", cos.String("Identity"), "Supplement", cos.Int(0))
 	for st := range used.order {
 		codes := used.order[st] // the glyph of each code
 		if len(codes) == 0 {
 			continue
 		}
 		gids := slices.Sorted(slices.Values(codes))
-		f := fs.faces[st]
-		name := subsetTag(gids) + "+" + f.name
-		file := deflate(f.subset(gids))
-		ff := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(file)), file)
-		set := cidSet(len(codes))
-		cs := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(set)), set)
-		scale := 1000 / f.upem
-		desc := newObj(fmt.Sprintf("<</Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %g /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R /CIDSet %d 0 R>>",
-			name, descriptorFlags(f), int(float64(f.bbox[0])*scale), int(float64(f.bbox[1])*scale), int(float64(f.bbox[2])*scale), int(float64(f.bbox[3])*scale),
-			f.italic, int(float64(f.ascent)*scale), int(float64(f.descent)*scale), int(float64(f.capH)*scale), ff.num, cs.num), nil)
-		gidMap := cidToGID(codes)
-		gm := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(gidMap)), gidMap)
-		cid := newObj(fmt.Sprintf("<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap %d 0 R>>",
-			name, desc.num, widthArray(f, codes), gm.num), nil)
+		face := fs.faces[st]
+		name := subsetTag(gids) + "+" + face.name
+		ff := f.Add(flate(deflate(face.subset(gids))))
+		cs := f.Add(flate(cidSet(len(codes))))
+		scale := 1000 / face.upem
+		scaled := func(v int) cos.Int { return cos.Int(int(float64(v) * scale)) }
+		desc := f.Add(cos.NewDict("Type", cos.Name("FontDescriptor"), "FontName", cos.Name(name), "Flags", cos.Int(descriptorFlags(face)),
+			"FontBBox", cos.Array{scaled(int(face.bbox[0])), scaled(int(face.bbox[1])), scaled(int(face.bbox[2])), scaled(int(face.bbox[3]))},
+			"ItalicAngle", cos.Real(face.italic), "Ascent", scaled(face.ascent), "Descent", scaled(face.descent), "CapHeight", scaled(face.capH),
+			"StemV", cos.Int(80), "FontFile2", ff, "CIDSet", cs))
+		gm := f.Add(flate(cidToGID(codes)))
+		cid := f.Add(cos.NewDict("Type", cos.Name("Font"), "Subtype", cos.Name("CIDFontType2"), "BaseFont", cos.Name(name),
+			"CIDSystemInfo", identity, "FontDescriptor", desc, "DW", cos.Int(1000), "W", widthArray(face, codes), "CIDToGIDMap", gm))
 		cmapName := fmt.Sprintf("Protokol-%s-F%d", name[:6], st)
-		enc := deflate([]byte(encodingCMap(cmapName, len(codes))))
-		em := newObj(fmt.Sprintf("<</Type /CMap /CMapName /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /WMode 0 /Filter /FlateDecode /Length %d>>", cmapName, len(enc)), enc)
-		cmap := deflate([]byte(toUnicode(codes, used.chars[st])))
-		tu := newObj(fmt.Sprintf("<</Filter /FlateDecode /Length %d>>", len(cmap)), cmap)
-		font := newObj(fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding %d 0 R /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", name, em.num, cid.num, tu.num), nil)
-		fmt.Fprintf(&res, "/F%d %d 0 R ", st, font.num)
+		em := f.Add(&cos.Stream{Dict: cos.NewDict("Type", cos.Name("CMap"), "CMapName", cos.Name(cmapName), "CIDSystemInfo", identity,
+			"WMode", cos.Int(0), "Filter", cos.Name("FlateDecode")), Data: deflate([]byte(encodingCMap(cmapName, len(codes))))})
+		tu := f.Add(flate(deflate([]byte(toUnicode(codes, used.chars[st])))))
+		font := f.Add(cos.NewDict("Type", cos.Name("Font"), "Subtype", cos.Name("Type0"), "BaseFont", cos.Name(name),
+			"Encoding", em, "DescendantFonts", cos.Array{cid}, "ToUnicode", tu))
+		res.Set(cos.Name(fmt.Sprintf("F%d", st)), font)
 	}
-	return res.String()
+	return res
 }
 
 // descriptorFlags: nonsymbolic, italic when the face slants.
@@ -197,26 +200,21 @@ func cidOf(code int) int {
 }
 
 // widthArray is the /W array: the widths of the CIDs, in their two runs.
-func widthArray(f *face, codes []uint16) string {
-	var b strings.Builder
-	b.WriteByte('[')
+func widthArray(f *face, codes []uint16) cos.Array {
+	var w cos.Array
 	for start := 0; start < len(codes); {
 		end := min(len(codes), max(start+1, oneByte))
 		if start >= oneByte {
 			end = len(codes)
 		}
-		fmt.Fprintf(&b, "%d [", cidOf(start))
+		run := make(cos.Array, 0, end-start)
 		for c := start; c < end; c++ {
-			if c > start {
-				b.WriteByte(' ')
-			}
-			b.WriteString(strconv.Itoa(int(f.width(codes[c]) + 0.5)))
+			run = append(run, cos.Int(int(f.width(codes[c])+0.5)))
 		}
-		b.WriteString("] ")
+		w = append(w, cos.Int(cidOf(start)), run)
 		start = end
 	}
-	b.WriteByte(']')
-	return b.String()
+	return w
 }
 
 // cidToGID is the CIDToGIDMap stream: the glyph of each CID, two bytes a

@@ -248,21 +248,6 @@ func (e *engine) appendText(b []byte, x, y float64, st style, size float64, colo
 	return b, x + w*size/1000*ptToMM
 }
 
-// appendStringByte writes one byte into a literal string: the string's
-// delimiters and the backslash escaped, and the line ends (which readers
-// would normalise) as escapes.
-func appendStringByte(b []byte, c byte) []byte {
-	switch c {
-	case '(', ')', '\\':
-		return append(b, '\\', c)
-	case '\r':
-		return append(b, '\\', 'r')
-	case '\n':
-		return append(b, '\\', 'n')
-	}
-	return append(b, c)
-}
-
 // textState is the colour and font last set on a page.
 type textState struct {
 	set   bool

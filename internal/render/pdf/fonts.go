@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
+	"protokol/internal/render/cos"
 	"sync"
 
 	"protokol/fonts"
@@ -216,10 +217,10 @@ func (u *fontUse) code(st style, g uint16, r rune) int {
 // appendCode writes a code into a literal string.
 func appendCode(b []byte, c int) []byte {
 	if c < oneByte {
-		return appendStringByte(b, byte(c))
+		return cos.AppendStringByte(b, byte(c))
 	}
 	c += twoByte - oneByte
-	return appendStringByte(appendStringByte(b, byte(c>>8)), byte(c))
+	return cos.AppendStringByte(cos.AppendStringByte(b, byte(c>>8)), byte(c))
 }
 
 // hexCode is a code as a hex string: <41> or <8012>.

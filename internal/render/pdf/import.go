@@ -1,10 +1,8 @@
 package pdf
 
 import (
-	"fmt"
-	"strings"
-
 	"protokol/internal/attach"
+	"protokol/internal/render/cos"
 )
 
 // An attachment page enters the packet as the form XObject package attach
@@ -21,46 +19,64 @@ type placed struct {
 	index int // the file's page, 0-based
 }
 
-// addFile adds a file's objects.
-func addFile(f *attach.File, newObj func(string, []byte) *object) []*object {
-	objs := make([]*object, len(f.Objects))
-	for i := range f.Objects {
-		objs[i] = newObj("", nil)
+// imported is one of an attachment's objects, as package attach wrote
+// it, with its references numbered in our file.
+type imported struct {
+	o     *attach.Object
+	first int // our number of the file's object 0
+}
+
+// AppendPDF implements cos.Value.
+func (im imported) AppendPDF(b []byte) []byte {
+	return im.o.Append(b, func(j int) int { return im.first + j })
+}
+
+// importedStream is an imported stream: its dictionary has its /Length.
+type importedStream struct{ imported }
+
+// StreamData implements cos.Streamer.
+func (im *importedStream) StreamData() []byte { return im.o.Stream }
+
+// addFile adds a file's objects and returns the number of its first.
+func addFile(f *cos.File, src *attach.File) int {
+	first := int(f.Reserve(len(src.Objects)))
+	for i := range src.Objects {
+		o := &src.Objects[i]
+		var v cos.Value = imported{o, first}
+		if o.Stream != nil {
+			v = &importedStream{imported{o, first}}
+		}
+		f.Objects[first+i] = v
 	}
-	for i := range f.Objects {
-		o := &f.Objects[i]
-		objs[i].dict = string(o.Append(nil, func(j int) int { return objs[j].num }))
-		objs[i].stream = o.Stream
-	}
-	return objs
+	return first
 }
 
 // importPages writes the attachment pages' objects and gives each page
-// that draws one its own resources: the shared ones (res, which every
-// page names by resRef) and its forms.
-func importPages(att []placed, pages []int, byNum map[int]*object, res *object, resRef string, newObj func(string, []byte) *object) {
-	if len(att) == 0 {
-		return
-	}
-	added := map[*attach.File][]*object{}
-	// fpdf writes an empty /XObject dictionary; the forms go into a copy
-	before, after, found := strings.Cut(res.dict, "/XObject <<")
-	if !found {
-		before, after = strings.TrimSuffix(strings.TrimSpace(res.dict), ">>"), ">>\n>>"
-	}
+// that draws one its own resources: a copy of its shared ones with its
+// forms among the XObjects.
+func (f *file) importPages(att []placed) {
+	added := map[*attach.File]int{}
 	for i := 0; i < len(att); {
 		page := att[i].page
-		var entries []string
+		forms := &cos.Dict{}
 		for ; i < len(att) && att[i].page == page; i++ {
-			objs, ok := added[att[i].src]
+			first, ok := added[att[i].src]
 			if !ok {
-				objs = addFile(att[i].src, newObj)
-				added[att[i].src] = objs
+				first = addFile(f.File, att[i].src)
+				added[att[i].src] = first
 			}
-			entries = append(entries, fmt.Sprintf("/%s %d 0 R", att[i].name, objs[att[i].src.Pages[att[i].index].Form].num))
+			forms.Set(cos.Name(att[i].name), cos.Ref(first+att[i].src.Pages[att[i].index].Form))
 		}
-		r := newObj(before+"/XObject <<"+strings.Join(entries, " ")+after, nil)
-		po := byNum[pages[page-1]]
-		po.dict = strings.Replace(po.dict, resRef, fmt.Sprintf("/Resources %d 0 R", r.num), 1)
+		p := f.pages[page-1]
+		res := f.DictOf(p.Get("Resources")).Clone()
+		if own := f.DictOf(res.Get("XObject")); own != nil {
+			for k, v := range own.All() {
+				if forms.Get(k) == nil {
+					forms.Set(k, v)
+				}
+			}
+		}
+		res.Set("XObject", forms)
+		p.Set("Resources", f.Add(res))
 	}
 }

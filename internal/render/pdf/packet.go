@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"protokol/internal/render/cos"
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -54,7 +55,7 @@ func (e *engine) attach(key string) {
 	}
 	e.placedKeys[key] = true
 	fig := e.tags.open("Figure")
-	fig.attrs = "/Alt " + textString(e.clean.clean(a.Alt))
+	fig.set("Alt", cos.Text(e.clean.clean(a.Alt)))
 	stamp := e.clean.clean(a.Stamp)
 	for i := range a.Source.Pages {
 		sp := &a.Source.Pages[i]

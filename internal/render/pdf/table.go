@@ -2,6 +2,7 @@ package pdf
 
 import (
 	extast "github.com/yuin/goldmark/extension/ast"
+	"protokol/internal/render/cos"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -170,7 +171,7 @@ func (e *engine) tableGroup(header []*cell, rows [][]*cell, ncols int, keyValue 
 	defer e.tags.close()
 	tl := &tableLayout{e: e, header: header, keyValue: keyValue, size: tableSize * f}
 	if header != nil {
-		e.block("THead", func() { tableRow(e, header, "TH", "/A <</O /Table /Scope /Column>>") })
+		e.block("THead", func() { tableRow(e, header, "TH", scope("Column")) })
 	}
 	e.tags.open("TBody")
 	defer e.tags.close()
@@ -188,12 +189,13 @@ func (e *engine) tableGroup(header []*cell, rows [][]*cell, ncols int, keyValue 
 	for i, row := range rows {
 		if keyValue {
 			// a key-value block: its first column names each row
-			tableRow(e, row, "TD", "")
+			tableRow(e, row, "TD", nil)
 			if len(row) > 0 {
-				row[0].el.typ, row[0].el.attrs = "TH", "/A <</O /Table /Scope /Row>>"
+				row[0].el.typ = "TH"
+				row[0].el.set("A", scope("Row"))
 			}
 		} else {
-			tableRow(e, row, "TD", "")
+			tableRow(e, row, "TD", nil)
 		}
 		h := tl.height(row)
 		first, overflows := i == 0, e.y+h > e.bottom()
@@ -281,12 +283,17 @@ type tableLayout struct {
 	headerDrawn bool
 }
 
+// scope is a header cell's table attributes: the cells it heads.
+func scope(s cos.Name) *cos.Dict { return cos.NewDict("O", cos.Name("Table"), "Scope", s) }
+
 // tableRow makes a row's TR and a cell element of type typ for each cell.
-func tableRow(e *engine, row []*cell, typ, attrs string) {
+func tableRow(e *engine, row []*cell, typ string, a *cos.Dict) {
 	e.tags.open("TR")
 	for _, c := range row {
 		c.el = e.tags.open(typ)
-		c.el.attrs = attrs
+		if a != nil {
+			c.el.set("A", a)
+		}
 		e.tags.close()
 	}
 	e.tags.close()

@@ -2,6 +2,8 @@ package pdf
 
 import (
 	"strconv"
+
+	"protokol/internal/render/cos"
 )
 
 // The layout tags what it draws as it draws it (PDF/UA, ISO 14289-1):
@@ -17,9 +19,26 @@ type elem struct {
 	typ    string
 	parent *elem
 	kids   []kid
-	attrs  string // further entries of its dictionary, e.g. "/A <</O /Table /Scope /Column>>"
-	text   string // a Link's text: its annotation's /Contents
-	obj    int    // object number, once written
+	attrs  []elemEntry // further entries of its dictionary, e.g. /A <</O /Table /Scope /Column>>
+	text   string      // a Link's text: its annotation's /Contents
+	obj    int         // object number, once written
+}
+
+// elemEntry is an entry of a structure element's dictionary.
+type elemEntry struct {
+	key cos.Name
+	val cos.Value
+}
+
+// set sets an entry of the element's dictionary.
+func (el *elem) set(key cos.Name, v cos.Value) {
+	for i := range el.attrs {
+		if el.attrs[i].key == key {
+			el.attrs[i].val = v
+			return
+		}
+	}
+	el.attrs = append(el.attrs, elemEntry{key, v})
 }
 
 // kid is a structure element's child: another element, a marked-content
