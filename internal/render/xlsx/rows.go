@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -95,11 +96,6 @@ func (s *splicer) Close() error {
 	return s.zw.Close()
 }
 
-var (
-	dimension = regexp.MustCompile(`<dimension ref="[^"]*"/>`)
-	markerRe  = regexp.MustCompile(markerOpen + `\d+` + markerClose)
-)
-
 // finish writes the sheets held, in name order, each with its table's
 // rows spliced in where its marker row is.
 func (s *splicer) finish() error {
@@ -119,31 +115,82 @@ func (s *splicer) writeSheet(name string, xmlText []byte) error {
 	if err != nil {
 		return err
 	}
-	var t *spliced
-	loc := markerRe.FindIndex(xmlText)
-	if loc != nil {
-		t = s.tables[string(xmlText[loc[0]:loc[1]])]
+	p, err := s.locate(xmlText)
+	if err != nil {
+		return fmt.Errorf("workbook: %s: %w", name, err)
 	}
-	if t == nil {
+	if p.table == nil {
 		_, err = w.Write(xmlText) // a sheet without a table's rows
 		return err
 	}
-	at := loc[0]
-	start := bytes.LastIndex(xmlText[:at], []byte("<row "))
-	end := bytes.Index(xmlText[at:], []byte("</row>"))
-	if start < 0 || end < 0 {
-		return fmt.Errorf("workbook: the marker row of %s is not a row", name)
+	parts := [][]byte{xmlText[:p.dim[0]], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, p.table.lastCol, p.table.lastRow), xmlText[p.dim[1]:p.row[0]]}
+	if p.dim[1] == 0 { // no dimension element: the head as it is
+		parts = [][]byte{xmlText[:p.row[0]]}
 	}
-	end += at + len("</row>")
-	head := dimension.ReplaceAll(xmlText[:start], fmt.Appendf(nil, `<dimension ref="A1:%s%d"/>`, t.lastCol, t.lastRow))
-	if _, err := w.Write(head); err != nil {
+	for _, b := range parts {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	if err := p.table.rows(w); err != nil {
 		return err
 	}
-	if err := t.rows(w); err != nil {
-		return err
-	}
-	_, err = w.Write(xmlText[end:])
+	_, err = w.Write(xmlText[p.row[1]:])
 	return err
+}
+
+// placeholder is where a sheet's table rows go: the byte range of the
+// marker's row and of the dimension element, and the table.
+type placeholder struct {
+	table    *spliced
+	row, dim [2]int64
+}
+
+// locate reads the sheet's XML (small: its table's rows are not in it
+// yet) as XML tokens and finds the row whose cell holds a table's marker
+// and the dimension element, by their offsets.
+func (s *splicer) locate(xmlText []byte) (placeholder, error) {
+	var p placeholder
+	d := xml.NewDecoder(bytes.NewReader(xmlText))
+	rowStart := int64(-1)
+	for {
+		at := d.InputOffset()
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if p.table != nil && p.row[1] == 0 {
+				return p, errors.New("the marker row does not end")
+			}
+			return p, nil
+		}
+		if err != nil {
+			return p, err
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			switch tok.Name.Local {
+			case "row":
+				rowStart = at
+			case "dimension":
+				p.dim[0] = at
+			}
+		case xml.EndElement:
+			switch tok.Name.Local {
+			case "row":
+				if p.table != nil && p.row[1] == 0 {
+					p.row = [2]int64{rowStart, d.InputOffset()}
+				}
+			case "dimension":
+				p.dim[1] = d.InputOffset()
+			}
+		case xml.CharData:
+			if t := s.tables[string(tok)]; t != nil && p.table == nil {
+				if rowStart < 0 {
+					return p, errors.New("the marker row is not a row")
+				}
+				p.table = t
+			}
+		}
+	}
 }
 
 // rowWriter writes rows of cells in the sheet XML excelize's stream
