@@ -257,8 +257,7 @@ func (e *engine) heading(n *ast.Heading, src []byte) {
 	top := e.y
 	if id, ok := attr(n, "id"); ok {
 		if a, ok := e.anchors[id]; ok && a.page == 0 {
-			e.pdf.SetLink(a.link, top, e.pages)
-			a.page = e.pages
+			a.page, a.y = e.pages, top
 			e.anchors[id] = a
 			text, ok := attr(n, "bookmark")
 			if !ok {
@@ -269,9 +268,7 @@ func (e *engine) heading(n *ast.Heading, src []byte) {
 				level, _ = strconv.Atoi(l)
 				level = min(max(level, 0), e.bookmarkDepth())
 			}
-			e.pdf.Bookmark(utf16BE(e.clean.clean(text)), level, top)
-			e.bookmark++
-			e.lastOutline = level
+			e.addBookmark(e.clean.clean(text), level, top)
 			e.lastAttach = false
 		}
 	}
@@ -379,11 +376,7 @@ func (e *engine) quote(n *ast.Blockquote, src []byte, depth int) {
 	e.layoutBlocks(n, src, depth)
 	e.left = saved
 	if e.pages == page {
-		e.paint(func() {
-			e.pdf.SetDrawColor(quoteGrey.r, quoteGrey.g, quoteGrey.b)
-			e.pdf.SetLineWidth(0.6)
-			e.pdf.Line(saved+1.5, top, saved+1.5, e.y-lineHeight(bodySize)*0.4)
-		})
+		e.line(saved+1.5, top, saved+1.5, e.y-lineHeight(bodySize)*0.4, 0.6, quoteGrey)
 	}
 }
 
@@ -431,8 +424,8 @@ func (e *engine) tocLine(n *ast.Paragraph, src []byte) bool {
 		if top < marginT { // the entry began on the previous page
 			top = marginT
 		}
-		e.pdf.Link(e.left, top, e.right-e.left, e.y-top, id)
-		e.tags.within(linkEl, func() { e.tags.annotation(e.pdf.PageNo()) })
+		e.link(e.left, top, e.right-e.left, e.y-top, id, "")
+		e.tags.within(linkEl, func() { e.tags.annotation(e.page) })
 	}
 	e.y += lh * 0.25
 	return true

@@ -99,10 +99,11 @@ func contentStreams(t *testing.T, pdf []byte) []string {
 	return parts
 }
 
-// Text after a table's header fill sets its colour again: the fill colour
-// is the text colour too, and the layout writes colour only when it
-// changes.
-func TestTextAfterAFillSetsItsColour(t *testing.T) {
+// A table's header fill does not leave its colour to the text after it:
+// the fill colour is the text colour too, and the layout writes colour
+// only when it changes, so the fill sets its colour inside q … Q, which
+// restores the text's.
+func TestAFillKeepsItsColourToItself(t *testing.T) {
 	var buf bytes.Buffer
 	if _, err := Render(context.Background(), &buf, &Document{Markdown: "Tekst før tabellen.\n\n| Kolonne |\n|---|\n| celle |"}); err != nil {
 		t.Fatal(err)
@@ -112,10 +113,10 @@ func TestTextAfterAFillSetsItsColour(t *testing.T) {
 	if fill < 0 {
 		t.Fatal("no header fill")
 	}
-	rest := page[fill:]
-	tj, rg := strings.Index(rest, "Tj"), strings.Index(rest, " rg ")
-	if tj < 0 || rg < 0 || rg > tj {
-		t.Errorf("the first text after the fill does not set its colour:\n%.300s", rest)
+	before, after := page[:fill], page[fill:]
+	q, rg := strings.LastIndex(before, " q "), strings.LastIndex(before, " rg")
+	if q < 0 || rg < q || strings.Contains(before[q:], "Q") || !strings.HasPrefix(after, " re f Q") {
+		t.Errorf("the fill's colour is not set inside q … Q:\n%.300s", page[max(0, fill-200):])
 	}
 }
 

@@ -161,6 +161,7 @@ func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
 	}
 	e.finishTOC()
 	e.footers(d)
+	e.draw()
 	e.metadata(d)
 	var buf bytes.Buffer
 	if err := e.pdf.Output(&buf); err != nil {
@@ -208,35 +209,8 @@ func (e *engine) finishTOC() {
 		right := e.w - marginR
 		nw := e.width(regular, bodySize, num)
 		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, regular, bodySize, black, num) })
-		e.artifact(func() { e.leader(t.textEnd+1.5, right-nw-1.5, t.baseline) })
+		e.place(box{kind: leaderBox, x: t.textEnd + 1.5, x2: right - nw - 1.5, y: t.baseline}) // an artifact
 	}
-}
-
-// leader draws a dot leader filling [from, to] exactly: ". . ." with the
-// spaces stretched (by TJ offsets, since word spacing does not apply to
-// two-byte codes), so the dots sit evenly from the title to the page
-// number and text extraction keeps the line together.
-func (e *engine) leader(from, to, baseline float64) {
-	dot, space := e.width(regular, bodySize, "."), e.width(regular, bodySize, " ")
-	n := int((to - from + space) / (dot + space))
-	if n < 2 {
-		return
-	}
-	extra := ((to-from)-float64(n)*dot)/float64(n-1) - space
-	adj := -extra / (bodySize * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
-	d := hexCode(e.used.code(regular, e.fs.glyph(regular, '.'), '.'))
-	sp := hexCode(e.used.code(regular, e.fs.glyph(regular, ' '), ' '))
-	var b strings.Builder
-	fmt.Fprintf(&b, "BT %s rg /F0 %.2f Tf %.2f %.2f Td [", string(appendColor(nil, grey)), bodySize, from*ptPerMM, (e.h-baseline)*ptPerMM)
-	*e.pageState() = textState{set: true, color: grey, style: regular, size: bodySize}
-	for i := range n {
-		if i > 0 {
-			fmt.Fprintf(&b, "%s %.1f ", sp, adj)
-		}
-		b.WriteString(d)
-	}
-	b.WriteString("] TJ ET")
-	e.pdf.RawWriteStr(string(e.begin(nil)) + b.String() + "\nEMC")
 }
 
 // footerGap is the least space between a footer's two parts, in mm.

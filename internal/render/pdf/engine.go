@@ -2,8 +2,6 @@ package pdf
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"strconv"
 	"unicode/utf16"
 
@@ -51,9 +49,11 @@ type engine struct {
 	pdf       *fpdf.Fpdf
 	fs        *fontSet
 	clean     *cleaner
-	used      fontUse     // glyphs drawn, per style
-	text      []byte      // drawText's buffer
-	states    []textState // per page
+	used      fontUse  // glyphs drawn, per style
+	text      []byte   // the writer's buffer
+	frames    []*frame // the pages laid out
+	frame     *frame   // the page being laid out (or visited again)
+	page      int      // its number, 1-based
 
 	y           float64 // top of the next block
 	left        float64 // left edge of the current column (indentation)
@@ -78,14 +78,14 @@ type engine struct {
 	lastAttach    bool     // the last bookmark is an attachment's (or one of its own)
 	attachOutline int      // the outline level of the last attachment's bookmark
 
-	w, h  float64      // the current page's size: A4, portrait or landscape
-	sizes [][2]float64 // every page's, by page number
+	w, h float64 // the current page's size: A4, portrait or landscape
 }
 
 // anchor is a heading a link can point to.
 type anchor struct {
-	link int // fpdf link id
-	page int // 0 until laid out
+	link int     // fpdf link id
+	page int     // 0 until laid out
+	y    float64 // its top on the page
 }
 
 // marker is a list bullet or number drawn beside the first line of an item.
@@ -125,38 +125,11 @@ func (e *engine) newPage() {
 		// a page too many: stop here, whatever block is being laid out
 		panic(&TooManyPagesError{Max: e.maxPages})
 	}
-	if e.landscape {
-		e.pdf.AddPageFormat("L", fpdf.SizeType{Wd: pageW, Ht: pageH})
-	} else {
-		e.pdf.AddPage()
-	}
-	e.pages++
-	e.setSize(e.landscape)
+	e.addFrame(e.landscape)
 	e.y = marginT
 	if e.watermark != "" {
-		e.drawWatermark()
+		e.place(box{kind: watermarkBox, text: e.clean.clean(e.watermark)})
 	}
-}
-
-// drawWatermark writes the watermark (UDKAST) across the page, light and
-// diagonal, under everything drawn after it: an artifact of pagination.
-func (e *engine) drawWatermark() {
-	const size = 110.0
-	text := e.clean.clean(e.watermark)
-	w := e.fs.textWidth(bold, text) * size / 1000 // in points
-	capH := float64(e.fs.faces[bold].capH) * size / e.fs.faces[bold].upem
-	c, s := math.Cos(math.Pi/4), math.Sin(math.Pi/4)
-	cx, cy := e.w*ptPerMM/2, e.h*ptPerMM/2
-	tx, ty := cx-w/2*c+capH/2*s, cy-w/2*s-capH/2*c
-	b := fmt.Appendf(nil, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q %.4f %.4f %.4f %.4f %.2f %.2f cm BT ", c, s, -s, c, tx, ty)
-	b = appendColor(b, watermarkGrey)
-	b = fmt.Appendf(b, " rg /F%d %.1f Tf (", bold, size)
-	for _, r := range text {
-		b = appendCode(b, e.used.code(bold, e.fs.glyph(bold, r), r))
-	}
-	b = append(b, ") Tj ET Q EMC"...)
-	e.pdf.RawWriteStr(string(b))
-	*e.pageState() = textState{}
 }
 
 // ensure starts a new page unless h millimetres fit below y.
@@ -200,70 +173,6 @@ func (e *engine) baselineOffset(size float64) float64 {
 	return (h-glyph)/2 + e.fs.ascent*size/1000*ptToMM
 }
 
-// drawText draws clean text with its baseline at y, switching encodings
-// as the characters need, and returns the x where it ends.
-func (e *engine) drawText(x, y float64, st style, size float64, color rgb, s string) float64 {
-	// marked content and text in one write: this is the layout's hottest call
-	b, end := e.appendText(e.begin(e.text[:0]), x, y, st, size, color, s)
-	b = append(b, "\nEMC"...)
-	e.text = b
-	e.pdf.RawWriteStr(string(b))
-	return end
-}
-
-// appendText writes the text in the codes of the style's font (a CID
-// font with an embedded CMap, embedded as a subset by the post-pass; see
-// fontUse) and records the glyphs used.
-// Colour and font are graphics state, which lasts through a page's
-// content stream: they are written only when they change on that page
-// (the state is kept per page, since footers and contents numbers are
-// drawn on pages visited again). Codes go in a literal string, most of
-// them one byte: a quarter of the hex form of two-byte glyph numbers.
-func (e *engine) appendText(b []byte, x, y float64, st style, size float64, color rgb, s string) ([]byte, float64) {
-	ps := e.pageState()
-	b = append(b, "BT "...)
-	if !ps.set || ps.color != color {
-		b = appendColor(b, color)
-		b = append(b, " rg "...)
-	}
-	if !ps.set || ps.style != st || ps.size != size {
-		b = append(b, "/F"...)
-		b = append(b, byte('0'+st))
-		b = append(b, ' ')
-		b = strconv.AppendFloat(b, size, 'f', 2, 64)
-		b = append(b, " Tf "...)
-	}
-	*ps = textState{set: true, color: color, style: st, size: size}
-	b = strconv.AppendFloat(b, x*ptPerMM, 'f', 2, 64)
-	b = append(b, ' ')
-	b = strconv.AppendFloat(b, (e.h-y)*ptPerMM, 'f', 2, 64)
-	b = append(b, " Td ("...)
-	w := 0.0
-	for _, r := range s {
-		g := e.fs.glyph(st, r) // s is clean: every rune is drawable
-		w += e.fs.faces[st].width(g)
-		b = appendCode(b, e.used.code(st, g, r))
-	}
-	b = append(b, ") Tj ET"...)
-	return b, x + w*size/1000*ptToMM
-}
-
-// textState is the colour and font last set on a page.
-type textState struct {
-	set   bool
-	color rgb
-	style style
-	size  float64
-}
-
-func (e *engine) pageState() *textState {
-	p := e.pdf.PageNo()
-	for len(e.states) <= p {
-		e.states = append(e.states, textState{})
-	}
-	return &e.states[p]
-}
-
 // ptPerMM converts millimetres to PDF points.
 const ptPerMM = 72 / 25.4
 
@@ -275,20 +184,6 @@ func appendColor(b []byte, c rgb) []byte {
 		b = strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64)
 	}
 	return b
-}
-
-// rule draws a horizontal line, an artifact. It writes its own operators
-// with the page's height: fpdf's would use the last page added, and
-// footers are drawn on pages visited again, portrait and landscape.
-func (e *engine) rule(x1, x2, y, w float64, c rgb) {
-	y = (e.h - y) * ptPerMM
-	b := append(appendColor(append(e.text[:0], "/Artifact BMC q "...), c), " RG"...)
-	for i, v := range [5]float64{w * ptPerMM, x1 * ptPerMM, y, x2 * ptPerMM, y} {
-		b = strconv.AppendFloat(append(b, ' '), v, 'f', 2, 64)
-		b = append(b, [5]string{" w", "", " m", "", " l S Q EMC"}[i]...)
-	}
-	e.text = b
-	e.pdf.RawWriteStr(string(b))
 }
 
 // linkTo returns the fpdf link id of an anchor the document defines.

@@ -5,8 +5,6 @@ import (
 	"protokol/internal/render/cos"
 	"strconv"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"protokol/internal/attach"
 )
 
@@ -60,24 +58,17 @@ func (e *engine) attach(key string) {
 	for i := range a.Source.Pages {
 		sp := &a.Source.Pages[i]
 		dw, dh := sp.Size()
-		orient := "P"
-		if dw > dh {
-			orient = "L"
-		}
-		e.attachPage(orient)
+		e.attachPage(dw > dh)
 		if i == 0 {
 			if an, ok := e.anchors[a.Anchor]; ok && an.page == 0 {
-				e.pdf.SetLink(an.link, 0, e.pages)
-				an.page = e.pages
+				an.page, an.y = e.pages, 0
 				e.anchors[a.Anchor] = an
 			}
 			level := e.bookmarkDepth()
 			if e.lastAttach {
 				level = e.attachOutline // a sibling of the attachment before
 			}
-			e.pdf.Bookmark(utf16BE(stamp), level, 0)
-			e.bookmark++
-			e.lastOutline = level
+			e.addBookmark(stamp, level, 0)
 			e.attachOutline = level
 		}
 		e.sourceBookmarks(a.Source, i)
@@ -93,12 +84,9 @@ func (e *engine) attach(key string) {
 		m := sp.Placement(s, x, y)
 		name := "Bl" + strconv.Itoa(len(e.placed))
 		e.placed = append(e.placed, placed{key: a.Key, page: e.pages, name: name, src: a.Source, index: i})
-		b := e.begin(nil)
-		b = fmt.Appendf(b, "q %.5f %.5f %.5f %.5f %.3f %.3f cm /%s Do Q\nEMC", m[0], m[1], m[2], m[3], m[4], m[5], name)
-		e.pdf.RawWriteStr(string(b))
+		e.place(box{kind: formBox, text: name, m: m, mark: e.mark()})
 		// a hairline round it, so a reader sees where the page ends
-		e.pdf.RawWriteStr(fmt.Sprintf("/Artifact BMC q %s RG 0.3 w %.3f %.3f %.3f %.3f re S Q EMC",
-			appendColor(nil, ruleGrey), x, y, s*dw, s*dh))
+		e.place(box{kind: outlineBox, x: x, y: y, x2: s * dw, y2: s * dh, color: ruleGrey})
 	}
 	e.tags.close()
 	e.lastAttach = true
@@ -114,9 +102,7 @@ func (e *engine) sourceBookmarks(src *attach.File, i int) {
 			continue
 		}
 		level := min(e.attachOutline+1+b.Level, e.bookmarkDepth())
-		e.pdf.Bookmark(utf16BE(e.clean.clean(b.Title)), level, 0)
-		e.bookmark++
-		e.lastOutline = level
+		e.addBookmark(e.clean.clean(b.Title), level, 0)
 	}
 }
 
@@ -124,11 +110,9 @@ func (e *engine) sourceBookmarks(src *attach.File, i int) {
 // orientation, without the watermark (which would cover the page's own
 // text), not counted against MaxPages (the attachments have their own
 // limits).
-func (e *engine) attachPage(orient string) {
-	e.pdf.AddPageFormat(orient, fpdf.SizeType{Wd: pageW, Ht: pageH})
-	e.pages++
+func (e *engine) attachPage(landscape bool) {
+	e.addFrame(landscape)
 	e.attachPages++
-	e.setSize(orient == "L")
 }
 
 // fit cuts clean text to a width with an ellipsis.
@@ -143,20 +127,19 @@ func (e *engine) fit(s string, st style, size, width float64) string {
 	return string(r) + "…"
 }
 
-// setSize records the size of the page just added.
-func (e *engine) setSize(landscape bool) {
-	e.w, e.h = pageW, pageH
+// addFrame starts a page, A4 portrait or landscape, and makes it current.
+func (e *engine) addFrame(landscape bool) {
+	f := &frame{w: pageW, h: pageH}
 	if landscape {
-		e.w, e.h = pageH, pageW
+		f.w, f.h = pageH, pageW
 	}
-	for len(e.sizes) <= e.pages {
-		e.sizes = append(e.sizes, [2]float64{pageW, pageH})
-	}
-	e.sizes[e.pages] = [2]float64{e.w, e.h}
+	e.frames = append(e.frames, f)
+	e.pages = len(e.frames)
+	e.setPage(e.pages)
 }
 
-// setPage goes back to a page laid out before, to draw on it.
+// setPage goes to a page laid out before (or the new one), to place on it.
 func (e *engine) setPage(p int) {
-	e.pdf.SetPage(p)
-	e.w, e.h = e.sizes[p][0], e.sizes[p][1]
+	e.frame, e.page = e.frames[p-1], p
+	e.w, e.h = e.frame.w, e.frame.h
 }

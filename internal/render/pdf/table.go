@@ -314,10 +314,7 @@ func (tl *tableLayout) drawHeader() {
 		return
 	}
 	e := tl.e
-	e.paint(func() {
-		e.pdf.SetFillColor(headFill.r, headFill.g, headFill.b)
-		e.pdf.Rect(e.left, e.y, e.right-e.left, tl.headH, "F")
-	})
+	e.fill(e.left, e.y, e.right-e.left, tl.headH, headFill)
 	e.drawRow(tl.header, tl.widths, 0, -1, e.y, tl.size)
 	if !tl.headerDrawn {
 		// the header's later copies, on following pages, are artifacts

@@ -1,8 +1,6 @@
 package pdf
 
 import (
-	"strconv"
-
 	"protokol/internal/render/cos"
 )
 
@@ -87,24 +85,6 @@ func (t *tagger) within(el *elem, f func()) {
 	t.cur = saved
 }
 
-// begin writes the operator that starts marked content on the page for
-// the current element (or an artifact), and records the MCID. drawText
-// brackets every text run with it and EMC. It is the layout's hottest
-// path: the operator is written in two pieces made once (fpdf puts a line
-// break between them, which PDF reads as a space).
-func (e *engine) begin(b []byte) []byte {
-	t := e.tags
-	if t.artifacts > 0 || t.cur == t.root {
-		return append(b, "/Artifact BMC\n"...)
-	}
-	page := e.pdf.PageNo()
-	mcid := len(t.mcids[page])
-	t.mcids[page] = append(t.mcids[page], t.cur)
-	t.cur.kids = append(t.cur.kids, kid{page: page, mcid: mcid, annot: -1})
-	b = append(append(append(b, '/'), t.cur.typ...), " <</MCID "...)
-	return append(strconv.AppendInt(b, int64(mcid), 10), ">> BDC\n"...)
-}
-
 // annotation records that the current element (a Link) owns the next
 // annotation fpdf adds to page.
 func (t *tagger) annotation(page int) {
@@ -118,14 +98,6 @@ func (e *engine) artifact(f func()) {
 	e.tags.artifacts++
 	f()
 	e.tags.artifacts--
-}
-
-// paint draws a path (a rule, a fill), always an artifact.
-func (e *engine) paint(f func()) {
-	e.pdf.RawWriteStr("/Artifact BMC")
-	f()
-	e.pdf.RawWriteStr("EMC")
-	*e.pageState() = textState{} // fpdf may have set the fill colour, which text uses too
 }
 
 // block lays f out as one structure element of type typ.

@@ -307,10 +307,10 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 		linked := false
 		if ps[i].link != "" && !e.inTOC {
 			if id, ok := e.linkTo(strings.TrimPrefix(ps[i].link, "#")); ok && strings.HasPrefix(ps[i].link, "#") {
-				e.pdf.Link(x, y-size*ptToMM, w, size*leading*ptToMM, id)
+				e.link(x, y-size*ptToMM, w, size*leading*ptToMM, id, "")
 				linked = true
 			} else if safeURL(ps[i].link) {
-				e.pdf.LinkString(x, y-size*ptToMM, w, size*leading*ptToMM, ps[i].link)
+				e.link(x, y-size*ptToMM, w, size*leading*ptToMM, 0, ps[i].link)
 				linked = true
 			}
 		}
@@ -319,7 +319,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 			// the link's text and its annotation are one Link element
 			c = linkBlue
 			e.tags.open("Link").text = b.String()
-			e.tags.annotation(e.pdf.PageNo())
+			e.tags.annotation(e.page)
 			end = e.drawText(x, y, ps[i].st, size, c, b.String())
 			e.tags.close()
 			e.rule(x, end, y+0.6, 0.15, linkBlue)
