@@ -26,7 +26,7 @@ var bullets = []string{"•", "–", "·"}
 
 // layoutBlocks lays out the block children of n.
 func (e *engine) layoutBlocks(n ast.Node, src []byte, depth int) {
-	for c := n.FirstChild(); c != nil && e.ctx.Err() == nil; c = c.NextSibling() {
+	for c := n.FirstChild(); c != nil && !e.stopped(); c = c.NextSibling() {
 		e.layoutBlock(c, src, depth)
 	}
 }

@@ -41,3 +41,21 @@ func TestOneAndTwoByteCodes(t *testing.T) {
 		t.Errorf("extracted %q,\nwant      %q", text, string(chars))
 	}
 }
+
+// A style that needs more codes than there are is refused with an error
+// value, not a panic: the writer checks after drawing.
+func TestTooManyGlyphsIsAnError(t *testing.T) {
+	var u fontUse
+	for g := range maxCodes {
+		if c := u.code(regular, uint16(g), 'a'); c != g {
+			t.Fatalf("glyph %d got code %d", g, c)
+		}
+	}
+	if u.overflow {
+		t.Fatal("overflow before the codes ran out")
+	}
+	u.code(regular, maxCodes, 'b')
+	if !u.overflow {
+		t.Error("one glyph more than the codes did not overflow")
+	}
+}

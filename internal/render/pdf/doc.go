@@ -119,18 +119,9 @@ func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
 		fs = d.Fonts.set
 	}
 	defer func() {
+		// the layout stops with an error value; a panic is a bug, and
+		// still no reason to take the service down
 		if r := recover(); r != nil {
-			switch r := r.(type) {
-			case *TooManyPagesError:
-				err = r
-				return
-			case *UnplacedError:
-				err = r
-				return
-			case *TooManyGlyphsError:
-				err = r
-				return
-			}
 			err = fmt.Errorf("pdf layout failed: %v", r)
 		}
 	}()
@@ -151,6 +142,9 @@ func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
 	e.left, e.right = marginL, pageW-marginR
 	e.newPage()
 	e.layoutBlocks(root, src, 0)
+	if e.err != nil {
+		return nil, e.err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -162,6 +156,9 @@ func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
 	e.finishTOC()
 	e.footers(d)
 	e.draw()
+	if e.used.overflow {
+		return nil, &TooManyGlyphsError{}
+	}
 	e.metadata(d)
 	var buf bytes.Buffer
 	if err := e.pdf.Output(&buf); err != nil {

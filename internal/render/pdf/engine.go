@@ -44,6 +44,7 @@ var (
 // engine lays one document out on fpdf pages.
 type engine struct {
 	ctx       context.Context // layout stops between blocks when it is done
+	err       error           // why the layout stopped (it stops between blocks)
 	maxPages  int             // see Document.MaxPages
 	watermark string          // see Document.Watermark
 	pdf       *fpdf.Fpdf
@@ -121,9 +122,15 @@ func newEngine(fs *fontSet) *engine {
 
 // newPage starts a page; the content column is reset to full width.
 func (e *engine) newPage() {
-	if e.maxPages > 0 && e.pages-e.attachPages >= e.maxPages {
-		// a page too many: stop here, whatever block is being laid out
-		panic(&TooManyPagesError{Max: e.maxPages})
+	if e.err == nil && e.maxPages > 0 && e.pages-e.attachPages >= e.maxPages {
+		// a page too many: the layout stops after this block
+		e.err = &TooManyPagesError{Max: e.maxPages}
+	}
+	if e.err != nil {
+		// the block goes on on the same page, cleared: memory stays bounded
+		e.frame.boxes, e.frame.links, e.frame.bookmarks = e.frame.boxes[:0], nil, nil
+		e.y = marginT
+		return
 	}
 	e.addFrame(e.landscape)
 	e.y = marginT
@@ -131,6 +138,10 @@ func (e *engine) newPage() {
 		e.place(box{kind: watermarkBox, text: e.clean.clean(e.watermark)})
 	}
 }
+
+// stopped says whether the layout is to stop: it failed, or its
+// context is done.
+func (e *engine) stopped() bool { return e.err != nil || e.ctx.Err() != nil }
 
 // ensure starts a new page unless h millimetres fit below y.
 func (e *engine) ensure(h float64) {

@@ -173,9 +173,10 @@ func (fs *fontSet) textWidth(st style, s string) float64 {
 // maps the codes to the glyphs). Slices by glyph number, not maps: it is
 // called for every character drawn.
 type fontUse struct {
-	chars [4][]rune   // by glyph: its character, 0 for glyphs not drawn
-	codes [4][]uint16 // by glyph: its code + 1, 0 for none yet
-	order [4][]uint16 // by code: its glyph
+	chars    [4][]rune   // by glyph: its character, 0 for glyphs not drawn
+	codes    [4][]uint16 // by glyph: its code + 1, 0 for none yet
+	order    [4][]uint16 // by code: its glyph
+	overflow bool        // a style needed more codes than there are
 }
 
 // Codes: oneByte one-byte codes, then up to twoByte two-byte ones.
@@ -206,7 +207,8 @@ func (u *fontUse) code(st style, g uint16, r rune) int {
 	}
 	c := len(u.order[st])
 	if c >= maxCodes {
-		panic(&TooManyGlyphsError{})
+		u.overflow = true // the writer reports it; the text is not drawn right
+		return 0
 	}
 	u.order[st] = append(u.order[st], g)
 	u.codes[st][g] = uint16(c + 1)

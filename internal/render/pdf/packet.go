@@ -46,10 +46,12 @@ func (e *UnplacedError) Error() string {
 func (e *engine) attach(key string) {
 	a, ok := e.attachments[key]
 	if !ok {
-		panic(&UnplacedError{key, "placed an unknown"})
+		e.err = &UnplacedError{key, "placed an unknown"}
+		return
 	}
 	if e.placedKeys[key] {
-		panic(&UnplacedError{key, "placed twice the"})
+		e.err = &UnplacedError{key, "placed twice the"}
+		return
 	}
 	e.placedKeys[key] = true
 	fig := e.tags.open("Figure")
