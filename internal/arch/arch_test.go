@@ -24,8 +24,9 @@ var forbidden = map[string][]string{
 	"render": {"protokol/internal/server", "protokol/internal/config"},
 	"config": {"protokol/internal/server"},
 	// the file's object model and the attachment reader know no document
-	"render/cos": {"protokol/internal/"},
-	"attach":     {"protokol/internal/"},
+	"render/cos":  {"protokol/internal/"},
+	"render/font": {"protokol/internal/"},
+	"attach":      {"protokol/internal/"},
 	// the PDF writer turns Markdown into pages; it knows no meeting
 	"render/pdf": {"protokol/internal/data", "protokol/internal/view", "protokol/internal/tmpl", "protokol/internal/locale", "protokol/internal/server", "protokol/internal/config", "protokol/internal/render/xlsx"},
 }

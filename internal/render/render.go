@@ -16,6 +16,7 @@ import (
 	"protokol/internal/attach"
 	"protokol/internal/data"
 	"protokol/internal/locale"
+	"protokol/internal/render/font"
 	"protokol/internal/render/pdf"
 	"protokol/internal/tmpl"
 	"protokol/internal/view"
@@ -182,9 +183,9 @@ var docFuncs = template.FuncMap{
 
 // loadAssets reads a template set's own fonts (fonts/ in the set).
 func loadAssets(set fs.FS) (tmpl.Assets, error) {
-	f, err := pdf.LoadFonts(set)
+	f, err := font.Load(set)
 	if f == nil || err != nil {
-		return nil, err // a nil *pdf.Fonts must not become a non-nil interface
+		return nil, err // a nil *font.House must not become a non-nil interface
 	}
 	return f, nil
 }
@@ -289,7 +290,7 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"]+doc.Subject, out.Parts["keywords"]
 	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
 	doc.Plain = o.Plain
-	doc.Fonts, _ = r.templates.SetAssets(setName(o)).(*pdf.Fonts)
+	doc.Fonts, _ = r.templates.SetAssets(setName(o)).(*font.House)
 	res, err := r.pdf(ctx, &doc)
 	var ue *pdf.UnplacedError
 	if errors.As(err, &ue) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"protokol/internal/render/font"
 	"strings"
 	"time"
 
@@ -43,7 +44,7 @@ type meta struct {
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(w io.Writer, b []byte, t *tagger, m meta, fs *fontSet, used *fontUse, att []placed, plain bool) error {
+func archive(w io.Writer, b []byte, t *tagger, m meta, fs *font.Set, used *fontUse, att []placed, plain bool) error {
 	f, err := readFile(b)
 	if err != nil {
 		return err
@@ -115,7 +116,7 @@ func (f *file) collectPages(v cos.Value, seen map[cos.Ref]bool) {
 
 // resources embeds the fonts into the pages' resources and the
 // attachments' pages into the pages that draw them.
-func (f *file) resources(fs *fontSet, used *fontUse, att []placed) error {
+func (f *file) resources(fs *font.Set, used *fontUse, att []placed) error {
 	fonts := embedFonts(f.File, fs, used)
 	done := map[*cos.Dict]bool{}
 	for _, p := range f.pages {

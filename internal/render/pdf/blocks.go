@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"protokol/internal/render/cos"
+	"protokol/internal/render/font"
 	"strconv"
 	"strings"
 
@@ -159,7 +160,7 @@ func (e *engine) estimateLines(n ast.Node, src []byte) int {
 			w = math.Ceil(w/(e.right-e.left)) * (e.right - e.left)
 			continue
 		}
-		w += e.width(styleOf(sp.bold, sp.italic), bodySize, sp.text)
+		w += e.width(font.StyleOf(sp.bold, sp.italic), bodySize, sp.text)
 		if w > float64(shortBlock+1)*(e.right-e.left) {
 			break
 		}
@@ -315,10 +316,10 @@ func (e *engine) list(l *ast.List, src []byte, depth int) {
 	e.nextLabels = nil
 	if l.IsOrdered() {
 		last := strconv.Itoa(num+l.ChildCount()-1) + "."
-		indent = max(listIndent, e.width(regular, bodySize, last)+2.5)
+		indent = max(listIndent, e.width(font.Regular, bodySize, last)+2.5)
 	}
 	for _, lb := range labels {
-		indent = max(indent, e.width(regular, bodySize, e.clean.clean(lb))+3)
+		indent = max(indent, e.width(font.Regular, bodySize, e.clean.clean(lb))+3)
 	}
 	k := 0
 	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
@@ -403,7 +404,7 @@ func (e *engine) tocLine(n *ast.Paragraph, src []byte) bool {
 	}
 	target := string(link.Destination[1:])
 	spans := inlines(link, src, span{}, nil)
-	numW := e.width(regular, bodySize, "0000") + 2
+	numW := e.width(font.Regular, bodySize, "0000") + 2
 	saved := e.right
 	e.right -= numW
 	e.tags.open("TOCI")

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"protokol/internal/render/font"
 	"strings"
 	"unicode"
 
@@ -11,7 +12,7 @@ import (
 // string on its way to fpdf passes through it: fpdf has no glyph fallback and
 // panics on some runes outside the font, so nothing unchecked may reach it.
 type cleaner struct {
-	fs       *fontSet
+	fs       *font.Set
 	replaced int // characters replaced so far
 }
 
@@ -53,12 +54,12 @@ func (c *cleaner) clean(s string) string {
 			// the second half of a flag belong to the picture before them
 		case r < 0x20 || (r >= 0x7F && r < 0xA0) || unicode.Is(unicode.Co, r):
 			// control and private-use characters have no meaning on paper
-		case c.fs.drawable(r):
+		case c.fs.Drawable(r):
 			b.WriteRune(r)
 			lastReplaced, joined = false, false
 		default:
 			if !joined {
-				b.WriteRune(c.fs.replacement)
+				b.WriteRune(c.fs.Replacement)
 				c.replaced++
 			}
 			lastReplaced, joined = true, false
@@ -73,7 +74,7 @@ func (c *cleaner) simple(s string) bool {
 		switch {
 		case r < 0x20, r >= 0x7F && r < 0xA0, r == '\u00AD', r == '\uFEFF', r >= '\u200B' && r <= '\u200D', r == '\u2060', unicode.Is(unicode.Bidi_Control, r):
 			return false
-		case r >= 0x80 && !c.fs.drawable(r):
+		case r >= 0x80 && !c.fs.Drawable(r):
 			return false
 		}
 	}

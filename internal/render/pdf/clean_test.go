@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"os/exec"
 	"protokol/internal/pdftest"
+	"protokol/internal/render/font"
 	"regexp"
 	"strings"
 	"testing"
 )
 
 func TestClean(t *testing.T) {
-	fs, err := loadFonts()
+	fs, err := font.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestClean(t *testing.T) {
 			t.Errorf("clean(%q) = %q (%d replaced), want %q (%d)", tt.in, got, c.replaced, tt.want, tt.replaced)
 		}
 		for _, r := range c.clean(tt.in) {
-			if !fs.drawable(r) {
+			if !fs.Drawable(r) {
 				t.Errorf("clean(%q) left %U, which the font cannot draw", tt.in, r)
 			}
 		}
@@ -47,7 +48,7 @@ func TestClean(t *testing.T) {
 }
 
 func TestBreakLinesFitsAndCutsLongWords(t *testing.T) {
-	fs, _ := loadFonts()
+	fs, _ := font.Embedded()
 	e := newEngine(fs)
 	pieces := e.measure([]span{{text: "Et kort ord og et meget " + string(make([]byte, 0)) + "Laaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaangt ord"}}, bodySize, false)
 	lines := e.breakLines(pieces, 60, bodySize)
@@ -135,11 +136,11 @@ func TestNumbersKeepTheirUnits(t *testing.T) {
 			t.Errorf("keepTogether(%q) = %q, want %q", in, got, want)
 		}
 	}
-	fs, err := loadFonts()
+	fs, err := font.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !fs.drawable('\u00A0') {
+	if !fs.Drawable('\u00A0') {
 		t.Error("the font cannot draw a no-break space")
 	}
 }
@@ -148,7 +149,7 @@ func TestNumbersKeepTheirUnits(t *testing.T) {
 // every width that takes seven or more (a narrower one cannot always
 // keep four on each line: a table gets more room or column groups).
 func TestCutWordsLeaveNoShortPieces(t *testing.T) {
-	fs, _ := loadFonts()
+	fs, _ := font.Embedded()
 	e := newEngine(fs)
 	for n := 8; n < 60; n++ {
 		word := strings.Repeat("abcdefghij", 6)[:n]

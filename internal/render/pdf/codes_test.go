@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"protokol/internal/render/font"
 	"strings"
 	"testing"
 
@@ -47,14 +48,14 @@ func TestOneAndTwoByteCodes(t *testing.T) {
 func TestTooManyGlyphsIsAnError(t *testing.T) {
 	var u fontUse
 	for g := range maxCodes {
-		if c := u.code(regular, uint16(g), 'a'); c != g {
+		if c := u.code(font.Regular, uint16(g), 'a'); c != g {
 			t.Fatalf("glyph %d got code %d", g, c)
 		}
 	}
 	if u.overflow {
 		t.Fatal("overflow before the codes ran out")
 	}
-	u.code(regular, maxCodes, 'b')
+	u.code(font.Regular, maxCodes, 'b')
 	if !u.overflow {
 		t.Error("one glyph more than the codes did not overflow")
 	}

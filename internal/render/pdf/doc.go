@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"protokol/internal/render/font"
 	"strconv"
 	"strings"
 	"time"
@@ -37,13 +38,13 @@ type Document struct {
 	Subject     string
 	Author      string
 	Keywords    string
-	Lang        string    // e.g. "da"
-	MaxPages    int       // the layout stops with a *TooManyPagesError past this many pages (0: no limit)
-	Plain       bool      // skip the structure tree and the PDF/A parts (see archive.go)
-	Fonts       *Fonts    // a template set's own typeface; nil for Noto Sans
-	Watermark   string    // drawn large and light across every page (UDKAST), an artifact
-	Date        time.Time // creation date written in the file (never the clock, so renders are reproducible)
-	FooterLeft  string    // inline Markdown; Page and Pages are replaced
+	Lang        string      // e.g. "da"
+	MaxPages    int         // the layout stops with a *TooManyPagesError past this many pages (0: no limit)
+	Plain       bool        // skip the structure tree and the PDF/A parts (see archive.go)
+	Fonts       *font.House // a template set's own typeface; nil for Noto Sans
+	Watermark   string      // drawn large and light across every page (UDKAST), an artifact
+	Date        time.Time   // creation date written in the file (never the clock, so renders are reproducible)
+	FooterLeft  string      // inline Markdown; Page and Pages are replaced
 	FooterRight string
 	// Attachments are the packet's attachment files, each placed where
 	// the Markdown says <!-- attachment KEY --> (packet.go). A document
@@ -73,7 +74,7 @@ var md = goldmark.New(
 
 // Prepare loads the embedded fonts; call it at start-up to fail fast.
 func Prepare() error {
-	_, err := loadFonts()
+	_, err := font.Embedded()
 	return err
 }
 
@@ -98,7 +99,7 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 // adds to it.
 type laidOut struct {
 	e   *engine
-	fs  *fontSet
+	fs  *font.Set
 	raw []byte
 	m   meta
 }
@@ -111,12 +112,12 @@ func (l *laidOut) archive(w io.Writer, raw []byte, plain bool) error {
 
 // layout lays the document out on fpdf's pages.
 func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
-	fs, err := loadFonts()
+	fs, err := font.Embedded()
 	if err != nil {
 		return nil, err
 	}
 	if d.Fonts != nil {
-		fs = d.Fonts.set
+		fs = d.Fonts.Set
 	}
 	defer func() {
 		// the layout stops with an error value; a panic is a bug, and
@@ -204,8 +205,8 @@ func (e *engine) finishTOC() {
 		}
 		num := strconv.Itoa(a.page)
 		right := e.w - marginR
-		nw := e.width(regular, bodySize, num)
-		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, regular, bodySize, black, num) })
+		nw := e.width(font.Regular, bodySize, num)
+		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, font.Regular, bodySize, black, num) })
 		e.place(box{kind: leaderBox, x: t.textEnd + 1.5, x2: right - nw - 1.5, y: t.baseline}) // an artifact
 	}
 }
@@ -221,7 +222,7 @@ func (e *engine) fitSpans(spans []span, width float64) []span {
 		b.WriteString(s.text)
 	}
 	first := spans[0]
-	st := styleOf(first.bold, first.italic)
+	st := font.StyleOf(first.bold, first.italic)
 	text := e.fit(e.clean.clean(strings.Join(strings.Fields(b.String()), " ")), st, footerSize, width)
 	// no break inside it: spaces made unbreakable, so it stays one line
 	return []span{{text: strings.ReplaceAll(text, " ", "\u00A0"), bold: first.bold, italic: first.italic}}

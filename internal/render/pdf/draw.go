@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"protokol/internal/render/font"
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -52,7 +53,7 @@ type pageWriter struct {
 	// the colour and font last set: they last through the stream
 	set   bool
 	color rgb
-	st    style
+	st    font.Style
 	size  float64
 }
 
@@ -116,7 +117,7 @@ func (w *pageWriter) box(b box) {
 }
 
 // font sets the colour, font and size where they change.
-func (w *pageWriter) font(st style, size float64, color rgb) {
+func (w *pageWriter) font(st font.Style, size float64, color rgb) {
 	if !w.set || w.color != color {
 		w.b = append(appendColor(w.b, color), " rg "...)
 	}
@@ -142,7 +143,7 @@ func (w *pageWriter) text(b box) {
 	w.num(w.y(b.y), 2)
 	w.b = append(w.b, " Td ("...)
 	for _, r := range b.text {
-		w.b = appendCode(w.b, e.used.code(b.st, e.fs.glyph(b.st, r), r)) // the text is clean: every rune is drawable
+		w.b = appendCode(w.b, e.used.code(b.st, e.fs.Glyph(b.st, r), r)) // the text is clean: every rune is drawable
 	}
 	w.b = append(w.b, ") Tj ET"...)
 }
@@ -153,17 +154,17 @@ func (w *pageWriter) text(b box) {
 // number and text extraction keeps the line together.
 func (w *pageWriter) leader(b box) {
 	e := w.e
-	dot, space := e.width(regular, bodySize, "."), e.width(regular, bodySize, " ")
+	dot, space := e.width(font.Regular, bodySize, "."), e.width(font.Regular, bodySize, " ")
 	n := int((b.x2 - b.x + space) / (dot + space))
 	if n < 2 {
 		return
 	}
 	extra := ((b.x2-b.x)-float64(n)*dot)/float64(n-1) - space
 	adj := -extra / (bodySize * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
-	d := hexCode(e.used.code(regular, e.fs.glyph(regular, '.'), '.'))
-	sp := hexCode(e.used.code(regular, e.fs.glyph(regular, ' '), ' '))
+	d := hexCode(e.used.code(font.Regular, e.fs.Glyph(font.Regular, '.'), '.'))
+	sp := hexCode(e.used.code(font.Regular, e.fs.Glyph(font.Regular, ' '), ' '))
 	w.b = append(w.b, "BT "...)
-	w.font(regular, bodySize, grey)
+	w.font(font.Regular, bodySize, grey)
 	w.b = fmt.Appendf(w.b, "%.2f %.2f Td [", b.x*ptPerMM, w.y(b.y))
 	for i := range n {
 		if i > 0 {
@@ -180,16 +181,16 @@ func (w *pageWriter) leader(b box) {
 func (w *pageWriter) watermark(text string) {
 	e := w.e
 	const size = 110.0
-	tw := e.fs.textWidth(bold, text) * size / 1000 // in points
-	capH := float64(e.fs.faces[bold].capH) * size / e.fs.faces[bold].upem
+	tw := e.fs.TextWidth(font.Bold, text) * size / 1000 // in points
+	capH := float64(e.fs.Faces[font.Bold].CapH) * size / e.fs.Faces[font.Bold].UPEM
 	c, s := math.Cos(math.Pi/4), math.Sin(math.Pi/4)
 	cx, cy := w.fr.w*ptPerMM/2, w.fr.h*ptPerMM/2
 	tx, ty := cx-tw/2*c+capH/2*s, cy-tw/2*s-capH/2*c
 	w.b = fmt.Appendf(w.b, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q %.4f %.4f %.4f %.4f %.2f %.2f cm BT ", c, s, -s, c, tx, ty)
 	w.b = appendColor(w.b, watermarkGrey)
-	w.b = fmt.Appendf(w.b, " rg /F%d %.1f Tf (", bold, size)
+	w.b = fmt.Appendf(w.b, " rg /F%d %.1f Tf (", font.Bold, size)
 	for _, r := range text {
-		w.b = appendCode(w.b, e.used.code(bold, e.fs.glyph(bold, r), r))
+		w.b = appendCode(w.b, e.used.code(font.Bold, e.fs.Glyph(font.Bold, r), r))
 	}
 	w.b = append(w.b, ") Tj ET Q EMC\n"...)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/klauspost/compress/flate"
 	"hash/fnv"
 	"protokol/internal/render/cos"
+	"protokol/internal/render/font"
 	"runtime"
 	"slices"
 	"strings"
@@ -126,7 +127,7 @@ func compressStreams(streams []*cos.Stream) {
 
 // embedFonts adds the document's fonts and returns the /Font resource
 // entries (/F0 n 0 R …).
-func embedFonts(f *cos.File, fs *fontSet, used *fontUse) *cos.Dict {
+func embedFonts(f *cos.File, fs *font.Set, used *fontUse) *cos.Dict {
 	res := &cos.Dict{}
 	flate := func(data []byte) *cos.Stream {
 		return &cos.Stream{Dict: cos.NewDict("Filter", cos.Name("FlateDecode")), Data: data}
@@ -138,15 +139,15 @@ func embedFonts(f *cos.File, fs *fontSet, used *fontUse) *cos.Dict {
 			continue
 		}
 		gids := slices.Sorted(slices.Values(codes))
-		face := fs.faces[st]
-		name := subsetTag(gids) + "+" + face.name
-		ff := f.Add(flate(deflate(face.subset(gids))))
+		face := fs.Faces[st]
+		name := subsetTag(gids) + "+" + face.Name
+		ff := f.Add(flate(deflate(face.Subset(gids))))
 		cs := f.Add(flate(cidSet(len(codes))))
-		scale := 1000 / face.upem
+		scale := 1000 / face.UPEM
 		scaled := func(v int) cos.Int { return cos.Int(int(float64(v) * scale)) }
 		desc := f.Add(cos.NewDict("Type", cos.Name("FontDescriptor"), "FontName", cos.Name(name), "Flags", cos.Int(descriptorFlags(face)),
-			"FontBBox", cos.Array{scaled(int(face.bbox[0])), scaled(int(face.bbox[1])), scaled(int(face.bbox[2])), scaled(int(face.bbox[3]))},
-			"ItalicAngle", cos.Real(face.italic), "Ascent", scaled(face.ascent), "Descent", scaled(face.descent), "CapHeight", scaled(face.capH),
+			"FontBBox", cos.Array{scaled(int(face.BBox[0])), scaled(int(face.BBox[1])), scaled(int(face.BBox[2])), scaled(int(face.BBox[3]))},
+			"ItalicAngle", cos.Real(face.ItalicAngle), "Ascent", scaled(face.Ascent), "Descent", scaled(face.Descent), "CapHeight", scaled(face.CapH),
 			"StemV", cos.Int(80), "FontFile2", ff, "CIDSet", cs))
 		gm := f.Add(flate(cidToGID(codes)))
 		cid := f.Add(cos.NewDict("Type", cos.Name("Font"), "Subtype", cos.Name("CIDFontType2"), "BaseFont", cos.Name(name),
@@ -163,9 +164,9 @@ func embedFonts(f *cos.File, fs *fontSet, used *fontUse) *cos.Dict {
 }
 
 // descriptorFlags: nonsymbolic, italic when the face slants.
-func descriptorFlags(f *face) int {
+func descriptorFlags(f *font.Face) int {
 	flags := 32
-	if f.italic != 0 {
+	if f.ItalicAngle != 0 {
 		flags |= 64
 	}
 	return flags
@@ -200,7 +201,7 @@ func cidOf(code int) int {
 }
 
 // widthArray is the /W array: the widths of the CIDs, in their two runs.
-func widthArray(f *face, codes []uint16) cos.Array {
+func widthArray(f *font.Face, codes []uint16) cos.Array {
 	var w cos.Array
 	for start := 0; start < len(codes); {
 		end := min(len(codes), max(start+1, oneByte))
@@ -209,7 +210,7 @@ func widthArray(f *face, codes []uint16) cos.Array {
 		}
 		run := make(cos.Array, 0, end-start)
 		for c := start; c < end; c++ {
-			run = append(run, cos.Int(int(f.width(codes[c])+0.5)))
+			run = append(run, cos.Int(int(f.Width(codes[c])+0.5)))
 		}
 		w = append(w, cos.Int(cidOf(start)), run)
 		start = end

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"context"
+	"protokol/internal/render/font"
 	"strconv"
 	"unicode/utf16"
 
@@ -48,7 +49,7 @@ type engine struct {
 	maxPages  int             // see Document.MaxPages
 	watermark string          // see Document.Watermark
 	pdf       *fpdf.Fpdf
-	fs        *fontSet
+	fs        *font.Set
 	clean     *cleaner
 	used      fontUse  // glyphs drawn, per style
 	text      []byte   // the writer's buffer
@@ -106,7 +107,7 @@ type tocEntry struct {
 	ref      *elem // the entry's Reference element, which holds the number
 }
 
-func newEngine(fs *fontSet) *engine {
+func newEngine(fs *font.Set) *engine {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
 	p.SetAutoPageBreak(false, 0)
 	p.SetMargins(marginL, marginT, marginR)
@@ -170,8 +171,8 @@ func (e *engine) setLandscape(on bool) {
 }
 
 // width of clean text in millimetres.
-func (e *engine) width(st style, size float64, s string) float64 {
-	return e.fs.textWidth(st, s) * size / 1000 * ptToMM
+func (e *engine) width(st font.Style, size float64, s string) float64 {
+	return e.fs.TextWidth(st, s) * size / 1000 * ptToMM
 }
 
 // lineHeight for a size, in millimetres.
@@ -180,8 +181,8 @@ func lineHeight(size float64) float64 { return size * leading * ptToMM }
 // baselineOffset is the distance from a line's top to its baseline.
 func (e *engine) baselineOffset(size float64) float64 {
 	h := lineHeight(size)
-	glyph := (e.fs.ascent + e.fs.descent) * size / 1000 * ptToMM
-	return (h-glyph)/2 + e.fs.ascent*size/1000*ptToMM
+	glyph := (e.fs.Ascent + e.fs.Descent) * size / 1000 * ptToMM
+	return (h-glyph)/2 + e.fs.Ascent*size/1000*ptToMM
 }
 
 // ptPerMM converts millimetres to PDF points.

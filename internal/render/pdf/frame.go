@@ -1,5 +1,7 @@
 package pdf
 
+import "protokol/internal/render/font"
+
 // The layout plans before anything is drawn: it lays the document out
 // into frames, one a page, each a list of placed boxes (text runs with
 // their style, size, colour and structure element; rules and fills;
@@ -43,7 +45,7 @@ type box struct {
 	x, y   float64
 	x2, y2 float64
 	lw     float64
-	st     style
+	st     font.Style
 	size   float64
 	color  rgb
 	text   string     // a text box's clean text; a form's resource name
@@ -88,7 +90,7 @@ func (e *engine) mark() mark {
 
 // drawText places clean text with its baseline at y and returns the x
 // where it ends.
-func (e *engine) drawText(x, y float64, st style, size float64, color rgb, s string) float64 {
+func (e *engine) drawText(x, y float64, st font.Style, size float64, color rgb, s string) float64 {
 	e.place(box{kind: textBox, x: x, y: y, st: st, size: size, color: color, text: s, mark: e.mark()})
 	return x + e.width(st, size, s)
 }

@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"protokol/internal/render/cos"
+	"protokol/internal/render/font"
 	"strconv"
 
 	"protokol/internal/attach"
@@ -76,7 +77,7 @@ func (e *engine) attach(key string) {
 		e.sourceBookmarks(a.Source, i)
 		// the stamp: pagination, like a running header
 		e.artifact(func() {
-			e.drawText(attachSide, stampBase, bold, smallSize, grey, e.fit(stamp, bold, smallSize, e.w-2*attachSide))
+			e.drawText(attachSide, stampBase, font.Bold, smallSize, grey, e.fit(stamp, font.Bold, smallSize, e.w-2*attachSide))
 		})
 		// the page, scaled into the box and aligned to its top
 		bx, by := attachSide*ptPerMM, attachBottom*ptPerMM
@@ -118,7 +119,7 @@ func (e *engine) attachPage(landscape bool) {
 }
 
 // fit cuts clean text to a width with an ellipsis.
-func (e *engine) fit(s string, st style, size, width float64) string {
+func (e *engine) fit(s string, st font.Style, size, width float64) string {
 	if e.width(st, size, s) <= width {
 		return s
 	}

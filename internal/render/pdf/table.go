@@ -266,7 +266,7 @@ func leadingIndent(ps []piece) float64 {
 	case 0:
 		return 0
 	case len(t):
-		return ps[0].w // the indent alone, before a bold label
+		return ps[0].w // the indent alone, before a font.Bold label
 	}
 	return ps[0].w * float64(utf8.RuneCountInString(t[:n])) / float64(utf8.RuneCountInString(t))
 }

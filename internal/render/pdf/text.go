@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"protokol/internal/render/font"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,7 +28,7 @@ const (
 type piece struct {
 	kind pieceKind
 	text string
-	st   style
+	st   font.Style
 	link string
 	w    float64 // millimetres
 }
@@ -100,7 +101,7 @@ func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 			out = append(out, piece{kind: newline})
 			continue
 		}
-		st := styleOf(sp.bold || forceBold, sp.italic)
+		st := font.StyleOf(sp.bold || forceBold, sp.italic)
 		text := keepTogether(e.clean.clean(sp.text))
 		spaceW := e.width(st, size, " ")
 		for text != "" {
@@ -243,7 +244,7 @@ func (e *engine) cut(p piece, room, size float64, lineEmpty bool) (piece, string
 	w := 0.0
 	prev := rune(0)
 	for i, r := range p.text {
-		rw := e.fs.runeWidth(p.st, r) * size / 1000 * ptToMM
+		rw := e.fs.RuneWidth(p.st, r) * size / 1000 * ptToMM
 		if w+rw+hyphen > room {
 			// no piece of fewer than minPiece letters: the tail takes some
 			// of the head, or the head waits for the next line
@@ -345,7 +346,7 @@ func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align,
 		e.ensure(lh)
 		base := e.y + e.baselineOffset(size)
 		if m := e.marker; m != nil {
-			e.tags.within(m.lbl, func() { e.drawText(m.x, base, regular, size, color, e.clean.clean(m.text)) })
+			e.tags.within(m.lbl, func() { e.drawText(m.x, base, font.Regular, size, color, e.clean.clean(m.text)) })
 			e.marker = nil
 		}
 		e.drawLine(l, e.left, base, e.right-e.left, size, al, color)

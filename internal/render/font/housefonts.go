@@ -1,4 +1,4 @@
-package pdf
+package font
 
 import (
 	"encoding/binary"
@@ -10,27 +10,27 @@ import (
 )
 
 // Describe lists the faces (tmpl.Assets).
-func (f *Fonts) Describe() []string { return f.Faces }
+func (f *House) Describe() []string { return f.Faces }
 
-// Fonts are a template set's own typeface (its house font): up to four
+// House is a template set's own typeface (its house font): up to four
 // faces from the set's fonts/ directory, parsed once when the set loads.
-type Fonts struct {
-	set   *fontSet
+type House struct {
+	Set   *Set
 	Faces []string // what each style is set in, for listings: "Regular: DejaVuSerif.ttf", …
 }
 
-// LoadFonts reads the TrueType files (.ttf, or .otf with TrueType
+// Load reads the TrueType files (.ttf, or .otf with TrueType
 // outlines) in the fonts/ directory of a template set and sorts them into
 // regular, bold, italic and bold italic by what the fonts say of
 // themselves (OS/2 fsSelection, else head macStyle). It returns nil when
 // the set has no fonts/. A file that is not such a font, two files for one
 // style, or no regular face is an error naming the file.
-func LoadFonts(set fs.FS) (*Fonts, error) {
+func Load(set fs.FS) (*House, error) {
 	entries, err := fs.ReadDir(set, "fonts")
 	if err != nil {
 		return nil, nil // no fonts of its own
 	}
-	var faces [4]*face
+	var faces [4]*Face
 	var files [4]string
 	for _, e := range entries {
 		ext := strings.ToLower(path.Ext(e.Name()))
@@ -52,10 +52,10 @@ func LoadFonts(set fs.FS) (*Fonts, error) {
 		}
 		faces[st], files[st] = f, file
 	}
-	if faces == [4]*face{} {
+	if faces == [4]*Face{} {
 		return nil, nil
 	}
-	if faces[regular] == nil {
+	if faces[Regular] == nil {
 		var given []string
 		for st, f := range files {
 			if f != "" {
@@ -64,16 +64,16 @@ func LoadFonts(set fs.FS) (*Fonts, error) {
 		}
 		return nil, fmt.Errorf("fonts/ has no regular face, only %s", strings.Join(given, ", "))
 	}
-	out := &Fonts{set: newFontSet(faces)}
+	out := &House{Set: newSet(faces)}
 	for st := range 4 {
 		var src string
 		switch {
 		case files[st] != "":
 			src = path.Base(files[st])
-		case out.set.faces[st] == faces[regular]:
-			src = path.Base(files[regular]) + " (no " + styleLabels[st] + " face)"
+		case out.Set.Faces[st] == faces[Regular]:
+			src = path.Base(files[Regular]) + " (no " + styleLabels[st] + " face)"
 		default:
-			i := slices.Index(faces[:], out.set.faces[st])
+			i := slices.Index(faces[:], out.Set.Faces[st])
 			src = path.Base(files[i]) + " (no " + styleLabels[st] + " face)"
 		}
 		out.Faces = append(out.Faces, styleLabels[st]+": "+src)
@@ -84,7 +84,7 @@ func LoadFonts(set fs.FS) (*Fonts, error) {
 var styleLabels = [4]string{"regular", "bold", "italic", "bold italic"}
 
 // style is the face's style by its own account.
-func (f *face) style() style {
+func (f *Face) style() Style {
 	var b, i bool
 	if os2 := f.tables["OS/2"]; len(os2) >= 64 {
 		sel := binary.BigEndian.Uint16(os2[62:])
@@ -93,5 +93,5 @@ func (f *face) style() style {
 		mac := binary.BigEndian.Uint16(head[44:])
 		b, i = mac&1 != 0, mac&2 != 0
 	}
-	return styleOf(b, i)
+	return StyleOf(b, i)
 }

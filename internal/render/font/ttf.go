@@ -1,4 +1,4 @@
-package pdf
+package font
 
 import (
 	"encoding/binary"
@@ -9,25 +9,25 @@ import (
 	"strings"
 )
 
-// face is one TrueType font, parsed once per process: what the layout
+// Face is one TrueType font, parsed once per process: what the layout
 // measures with and what a document's subset is cut from.
-type face struct {
-	name     string // PostScript name
-	ttf      []byte
-	tables   map[string][]byte
-	upem     float64
-	advances []uint16        // per glyph, in font units
-	cmap     map[rune]uint16 // rune -> glyph
-	loca     []uint32        // glyph offsets into glyf, numGlyphs+1
-	ascent   int             // in font units
-	descent  int             // negative
-	capH     int
-	bbox     [4]int16
-	italic   float64
+type Face struct {
+	Name        string // PostScript name
+	ttf         []byte
+	tables      map[string][]byte
+	UPEM        float64
+	advances    []uint16        // per glyph, in font units
+	cmap        map[rune]uint16 // rune -> glyph
+	loca        []uint32        // glyph offsets into glyf, numGlyphs+1
+	Ascent      int             // in font units
+	Descent     int             // negative
+	CapH        int
+	BBox        [4]int16
+	ItalicAngle float64
 }
 
 // parseTTF reads a TrueType font (TrueType outlines: glyf and loca).
-func parseTTF(b []byte) (*face, error) {
+func parseTTF(b []byte) (*Face, error) {
 	if len(b) < 12 {
 		return nil, errors.New("not a font file")
 	}
@@ -39,7 +39,7 @@ func parseTTF(b []byte) (*face, error) {
 		return nil, errors.New("not a TrueType font file")
 	}
 	n := int(binary.BigEndian.Uint16(b[4:]))
-	f := &face{ttf: b, tables: map[string][]byte{}}
+	f := &Face{ttf: b, tables: map[string][]byte{}}
 	for i := 0; i < n; i++ {
 		rec := 12 + 16*i
 		if rec+16 > len(b) {
@@ -64,23 +64,23 @@ func parseTTF(b []byte) (*face, error) {
 	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 {
 		return nil, errors.New("truncated head, hhea or maxp")
 	}
-	f.upem = float64(binary.BigEndian.Uint16(head[18:]))
-	if f.upem == 0 {
+	f.UPEM = float64(binary.BigEndian.Uint16(head[18:]))
+	if f.UPEM == 0 {
 		return nil, errors.New("unitsPerEm is 0")
 	}
-	for i := range f.bbox {
-		f.bbox[i] = int16(binary.BigEndian.Uint16(head[36+2*i:]))
+	for i := range f.BBox {
+		f.BBox[i] = int16(binary.BigEndian.Uint16(head[36+2*i:]))
 	}
 	longLoca := binary.BigEndian.Uint16(head[50:]) == 1
 	glyphs := int(binary.BigEndian.Uint16(maxp[4:]))
-	f.ascent = int(int16(binary.BigEndian.Uint16(hhea[4:])))
-	f.descent = int(int16(binary.BigEndian.Uint16(hhea[6:])))
-	f.capH = f.ascent * 7 / 10
+	f.Ascent = int(int16(binary.BigEndian.Uint16(hhea[4:])))
+	f.Descent = int(int16(binary.BigEndian.Uint16(hhea[6:])))
+	f.CapH = f.Ascent * 7 / 10
 	if os2 := f.tables["OS/2"]; len(os2) >= 90 && binary.BigEndian.Uint16(os2) >= 2 {
-		f.capH = int(int16(binary.BigEndian.Uint16(os2[88:])))
+		f.CapH = int(int16(binary.BigEndian.Uint16(os2[88:])))
 	}
 	if post := f.tables["post"]; len(post) >= 8 {
-		f.italic = float64(int32(binary.BigEndian.Uint32(post[4:]))) / 65536
+		f.ItalicAngle = float64(int32(binary.BigEndian.Uint32(post[4:]))) / 65536
 	}
 	if err := f.readGlyphs(hhea, glyphs, longLoca); err != nil {
 		return nil, err
@@ -88,19 +88,19 @@ func parseTTF(b []byte) (*face, error) {
 	if err := f.readCmap(glyphs); err != nil {
 		return nil, err
 	}
-	f.name = psName(f.nameString(6))
+	f.Name = psName(f.nameString(6))
 	if err := f.checkComposites(); err != nil {
 		return nil, err
 	}
-	if f.name == "" {
-		f.name = "Font"
+	if f.Name == "" {
+		f.Name = "Font"
 	}
 	return f, nil
 }
 
 // readGlyphs reads the glyphs' advances (hmtx) and where their outlines
 // lie (loca), checking every offset against glyf.
-func (f *face) readGlyphs(hhea []byte, glyphs int, longLoca bool) error {
+func (f *Face) readGlyphs(hhea []byte, glyphs int, longLoca bool) error {
 	// advances
 	hm := int(binary.BigEndian.Uint16(hhea[34:]))
 	hmtx := f.tables["hmtx"]
@@ -138,7 +138,7 @@ const maxCmapSteps = 2 * 0x110000
 var errCmapTooLarge = errors.New("its character map (cmap) lists more mappings than Unicode has characters twice over; its ranges overlap")
 
 // readCmap reads the Unicode subtable: format 12 (3,10) or format 4 (3,1).
-func (f *face) readCmap(glyphs int) error {
+func (f *Face) readCmap(glyphs int) error {
 	c := f.tables["cmap"]
 	if len(c) < 4 {
 		return errors.New("truncated cmap")
@@ -216,7 +216,7 @@ func (f *face) readCmap(glyphs int) error {
 }
 
 // nameString reads a name from the name table (Windows, Unicode).
-func (f *face) nameString(id uint16) string {
+func (f *Face) nameString(id uint16) string {
 	n := f.tables["name"]
 	if len(n) < 6 {
 		return ""
@@ -238,16 +238,16 @@ func (f *face) nameString(id uint16) string {
 	return ""
 }
 
-// width is a glyph's advance in 1/1000 of the font size.
-func (f *face) width(g uint16) float64 {
+// Width is a glyph's advance in 1/1000 of the font size.
+func (f *Face) Width(g uint16) float64 {
 	if int(g) >= len(f.advances) {
 		return 0
 	}
-	return float64(f.advances[g]) * 1000 / f.upem
+	return float64(f.advances[g]) * 1000 / f.UPEM
 }
 
 // glyphData is a glyph's outline.
-func (f *face) glyphData(g uint16) []byte {
+func (f *Face) glyphData(g uint16) []byte {
 	if int(g)+1 >= len(f.loca) {
 		return nil
 	}
@@ -255,7 +255,7 @@ func (f *face) glyphData(g uint16) []byte {
 }
 
 // components are the glyphs a composite glyph is made of.
-func (f *face) components(g uint16) []uint16 {
+func (f *Face) components(g uint16) []uint16 {
 	d := f.glyphData(g)
 	if len(d) < 10 || int16(binary.BigEndian.Uint16(d)) >= 0 {
 		return nil
@@ -285,10 +285,10 @@ func (f *face) components(g uint16) []uint16 {
 	return out
 }
 
-// subset writes a TrueType font with the glyphs used (and those they are
+// Subset writes a TrueType font with the glyphs used (and those they are
 // made of) and no others. Glyph numbers stay as they are (so a CID is its
 // glyph, CIDToGIDMap /Identity); the glyphs not used are empty.
-func (f *face) subset(used []uint16) []byte {
+func (f *Face) Subset(used []uint16) []byte {
 	// the glyphs used and those they are made of: a worklist with a
 	// visited set, so a composite that names itself (checked at load
 	// too) cannot recurse
@@ -409,7 +409,7 @@ const maxComponentDepth = 16
 // themselves, directly or round about, or nest too deep: each glyph is
 // resolved once (a depth per glyph, memoised), so the check is linear
 // in the glyphs and their components.
-func (f *face) checkComposites() error {
+func (f *Face) checkComposites() error {
 	n := len(f.loca) - 1
 	depth := make([]int8, n) // 0: not yet, -1: being resolved, d: resolved at depth d-1
 	type frame struct {

@@ -1,4 +1,4 @@
-package pdf
+package font
 
 import (
 	"encoding/binary"
@@ -107,11 +107,11 @@ func TestHostileFontsAreRefusedAtLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.ContainsAny(f.name, "/()<>[]{}%# \n") || len(f.name) > 63 || !strings.HasPrefix(f.name, "EvilNamex") {
-		t.Errorf("name %q", f.name)
+	if strings.ContainsAny(f.Name, "/()<>[]{}%# \n") || len(f.Name) > 63 || !strings.HasPrefix(f.Name, "EvilNamex") {
+		t.Errorf("name %q", f.Name)
 	}
 	// a composite of glyph 0 still subsets: 0 is kept, nothing loops
-	if b := f.subset([]uint16{1}); len(b) == 0 {
+	if b := f.Subset([]uint16{1}); len(b) == 0 {
 		t.Error("no subset")
 	}
 }
