@@ -44,7 +44,7 @@ type meta struct {
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(w io.Writer, b []byte, t *tagger, m meta, fs *font.Set, used *fontUse, att []placed, plain bool) error {
+func archive(w io.Writer, b []byte, t *Tags, m meta, fs *font.Set, used *fontUse, att []Placed, plain bool) error {
 	f, err := readFile(b)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (f *file) collectPages(v cos.Value, seen map[cos.Ref]bool) {
 
 // resources embeds the fonts into the pages' resources and the
 // attachments' pages into the pages that draw them.
-func (f *file) resources(fs *font.Set, used *fontUse, att []placed) error {
+func (f *file) resources(fs *font.Set, used *fontUse, att []Placed) error {
 	fonts := embedFonts(f.File, fs, used)
 	done := map[*cos.Dict]bool{}
 	for _, p := range f.pages {
@@ -163,30 +163,30 @@ func (f *file) compressPages() {
 // object numbers first, so kids and the parent tree can refer to them;
 // then the pages' annotations become objects of their own, and the
 // parent tree and the elements are written. It returns the tree's root.
-func (f *file) structure(t *tagger) cos.Ref {
-	pruneEmpty(t.root)
-	var elems []*elem
-	var number func(el *elem)
-	number = func(el *elem) {
+func (f *file) structure(t *Tags) cos.Ref {
+	pruneEmpty(t.Root)
+	var elems []*Elem
+	var number func(el *Elem)
+	number = func(el *Elem) {
 		elems = append(elems, el)
-		for _, k := range el.kids {
-			if k.elem != nil {
-				number(k.elem)
+		for _, k := range el.Kids {
+			if k.Elem != nil {
+				number(k.Elem)
 			}
 		}
 	}
-	number(t.root)
+	number(t.Root)
 	root := f.Reserve(1)
 	first := f.Reserve(len(elems))
 	for i, el := range elems {
-		el.obj = int(first) + i
+		el.Obj = int(first) + i
 	}
 	annots, tree := f.pageEntries(t)
 	parentTree := f.Add(cos.NewDict("Nums", tree))
-	f.Objects[root] = cos.NewDict("Type", cos.Name("StructTreeRoot"), "K", cos.Ref(t.root.obj),
+	f.Objects[root] = cos.NewDict("Type", cos.Name("StructTreeRoot"), "K", cos.Ref(t.Root.Obj),
 		"ParentTree", parentTree, "ParentTreeNextKey", cos.Int(tree.next))
 	for _, el := range elems {
-		f.Objects[el.obj] = &elemObject{el: el, root: root, pages: f.pageRefs, annots: annots}
+		f.Objects[el.Obj] = &elemObject{el: el, root: root, pages: f.pageRefs, annots: annots}
 	}
 	return root
 }
@@ -195,9 +195,9 @@ func (f *file) structure(t *tagger) cos.Ref {
 // objects of their own (printable, each owned by its Link element), and
 // returns the annotations' objects by page and index and the parent
 // tree's entries.
-func (f *file) pageEntries(t *tagger) (map[[2]int]cos.Ref, *parentTree) {
+func (f *file) pageEntries(t *Tags) (map[[2]int]cos.Ref, *parentTree) {
 	annotObj := map[[2]int]cos.Ref{} // page, index -> object
-	tree := &parentTree{mcids: make([][]*elem, len(f.pages)), next: len(f.pages)}
+	tree := &parentTree{mcids: make([][]*Elem, len(f.pages)), next: len(f.pages)}
 	for p, page := range f.pages {
 		annots, _ := f.Resolve(page.Get("Annots")).(cos.Array)
 		var refs cos.Array
@@ -207,10 +207,10 @@ func (f *file) pageEntries(t *tagger) (map[[2]int]cos.Ref, *parentTree) {
 				continue
 			}
 			d.Set("F", cos.Int(4))
-			if i < len(t.annots[p+1]) {
-				owner := t.annots[p+1][i]
+			if i < len(t.Annots[p+1]) {
+				owner := t.Annots[p+1][i]
 				d.Set("StructParent", cos.Int(tree.next))
-				d.Set("Contents", cos.Text(owner.text))
+				d.Set("Contents", cos.Text(owner.Text))
 				tree.annots = append(tree.annots, owner)
 				tree.next++
 			}
@@ -227,7 +227,7 @@ func (f *file) pageEntries(t *tagger) (map[[2]int]cos.Ref, *parentTree) {
 			page.Set("Annots", refs)
 			page.Set("Tabs", cos.Name("S"))
 		}
-		tree.mcids[p] = t.mcids[p+1]
+		tree.mcids[p] = t.MCIDs[p+1]
 	}
 	return annotObj, tree
 }
@@ -237,8 +237,8 @@ func (f *file) pageEntries(t *tagger) (map[[2]int]cos.Ref, *parentTree) {
 // their Link elements. It writes itself: a long document's tree has tens
 // of thousands of references.
 type parentTree struct {
-	mcids  [][]*elem // per page
-	annots []*elem   // keys from len(mcids) on
+	mcids  [][]*Elem // per page
+	annots []*Elem   // keys from len(mcids) on
 	next   int       // the next key
 }
 
@@ -252,14 +252,14 @@ func (t *parentTree) AppendPDF(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ' ')
 			}
-			b = cos.AppendRef(b, el.obj)
+			b = cos.AppendRef(b, el.Obj)
 		}
 		b = append(b, "]\n"...)
 	}
 	for i, el := range t.annots {
 		b = cos.Int(len(t.mcids) + i).AppendPDF(b)
 		b = append(b, ' ')
-		b = append(cos.AppendRef(b, el.obj), '\n')
+		b = append(cos.AppendRef(b, el.Obj), '\n')
 	}
 	return append(b, ']')
 }
@@ -267,7 +267,7 @@ func (t *parentTree) AppendPDF(b []byte) []byte {
 // elemObject is a structure element's dictionary. It writes itself, for
 // the same reason as parentTree.
 type elemObject struct {
-	el     *elem
+	el     *Elem
 	root   cos.Ref
 	pages  []cos.Ref
 	annots map[[2]int]cos.Ref
@@ -277,40 +277,46 @@ type elemObject struct {
 func (o *elemObject) AppendPDF(b []byte) []byte {
 	el := o.el
 	parent := int(o.root)
-	if el.parent != nil {
-		parent = el.parent.obj
+	if el.Parent != nil {
+		parent = el.Parent.Obj
 	}
 	b = append(b, "<</Type /StructElem /S "...)
-	b = cos.AppendName(b, el.typ)
+	b = cos.AppendName(b, el.Type)
 	b = append(b, " /P "...)
 	b = cos.AppendRef(b, parent)
 	b = append(b, " /K ["...)
-	for _, k := range el.kids {
+	for _, k := range el.Kids {
 		switch {
-		case k.elem != nil:
-			b = cos.AppendRef(b, k.elem.obj)
-		case k.annot >= 0:
-			if ao, ok := o.annots[[2]int{k.page, k.annot}]; ok {
+		case k.Elem != nil:
+			b = cos.AppendRef(b, k.Elem.Obj)
+		case k.Annot >= 0:
+			if ao, ok := o.annots[[2]int{k.Page, k.Annot}]; ok {
 				b = append(b, "<</Type /OBJR /Obj "...)
 				b = cos.AppendRef(b, int(ao))
 				b = append(b, " /Pg "...)
-				b = append(cos.AppendRef(b, int(o.pages[k.page-1])), ">>"...)
+				b = append(cos.AppendRef(b, int(o.pages[k.Page-1])), ">>"...)
 			}
 		default:
 			b = append(b, "<</Type /MCR /Pg "...)
-			b = cos.AppendRef(b, int(o.pages[k.page-1]))
+			b = cos.AppendRef(b, int(o.pages[k.Page-1]))
 			b = append(b, " /MCID "...)
-			b = append(cos.Int(k.mcid).AppendPDF(b), ">>"...)
+			b = append(cos.Int(k.MCID).AppendPDF(b), ">>"...)
 		}
 		b = append(b, ' ')
 	}
 	b = append(b, ']')
-	for _, a := range el.attrs {
-		b = append(cos.AppendName(append(b, ' '), string(a.key)), ' ')
-		b = a.val.AppendPDF(b)
+	if el.Lang != "" {
+		b = cos.String(el.Lang).AppendPDF(append(b, " /Lang "...))
 	}
-	if el.typ == "Link" && el.text != "" {
-		b = cos.AppendText(append(b, " /Alt "...), el.text)
+	if el.Alt != "" {
+		b = cos.AppendText(append(b, " /Alt "...), el.Alt)
+	}
+	if el.Scope != "" {
+		b = cos.AppendName(append(b, " /A <</O /Table /Scope "...), el.Scope)
+		b = append(b, ">>"...)
+	}
+	if el.Type == "Link" && el.Text != "" {
+		b = cos.AppendText(append(b, " /Alt "...), el.Text)
 	}
 	return append(b, ">>"...)
 }
@@ -361,17 +367,17 @@ func (f *file) countOutlines() {
 
 // pruneEmpty drops elements with no content, which would only puzzle a
 // screen reader.
-func pruneEmpty(el *elem) bool {
-	kept := el.kids[:0]
-	for _, k := range el.kids {
-		if k.elem == nil || pruneEmpty(k.elem) {
+func pruneEmpty(el *Elem) bool {
+	kept := el.Kids[:0]
+	for _, k := range el.Kids {
+		if k.Elem == nil || pruneEmpty(k.Elem) {
 			kept = append(kept, k)
 		}
 	}
-	el.kids = kept
+	el.Kids = kept
 	// an empty table cell stays: every row keeps as many cells as its
 	// header, so a screen reader announces each amount under its column
-	return len(kept) > 0 || el.parent == nil || el.typ == "TD" || el.typ == "TH"
+	return len(kept) > 0 || el.Parent == nil || el.Type == "TD" || el.Type == "TH"
 }
 
 // documentDate is the date written in the file: the meeting's, never the

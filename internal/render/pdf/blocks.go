@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"math"
-	"protokol/internal/render/cos"
 	"protokol/internal/render/font"
 	"strconv"
 	"strings"
@@ -46,7 +45,7 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 		if l, ok := attr(n, "lang"); ok {
 			// a label in another language than the document's text
 			if tag := bcp47[l]; tag != "" {
-				el.set("Lang", cos.String(tag))
+				el.Lang = tag
 			}
 		}
 	case *ast.Paragraph:
@@ -409,7 +408,7 @@ func (e *engine) tocLine(n *ast.Paragraph, src []byte) bool {
 	e.right -= numW
 	e.tags.open("TOCI")
 	linkEl := e.tags.open("Link")
-	linkEl.text = plainText(link, src)
+	linkEl.Text = plainText(link, src)
 	lines := e.paragraph(spans, bodySize, false, alignLeft, black)
 	e.tags.close()
 	ref := e.tags.open("Reference") // the page number, drawn when it is known

@@ -75,7 +75,7 @@ func TestColourDoesNotLeakAcrossPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := contentStreams(t, buf.Bytes())
-	blue := fmt.Sprintf("%.3f %.3f %.3f rg", float64(linkBlue.r)/255, float64(linkBlue.g)/255, float64(linkBlue.b)/255)
+	blue := fmt.Sprintf("%.3f %.3f %.3f rg", float64(linkBlue.R)/255, float64(linkBlue.G)/255, float64(linkBlue.B)/255)
 	if len(pages) != 2 || !strings.Contains(pages[0], blue) {
 		t.Fatalf("%d pages; the link is not blue (%s)", len(pages), blue)
 	}

@@ -207,7 +207,7 @@ func (e *engine) finishTOC() {
 		right := e.w - marginR
 		nw := e.width(font.Regular, bodySize, num)
 		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, font.Regular, bodySize, black, num) })
-		e.place(box{kind: leaderBox, x: t.textEnd + 1.5, x2: right - nw - 1.5, y: t.baseline}) // an artifact
+		e.place(Box{Kind: LeaderBox, X: t.textEnd + 1.5, X2: right - nw - 1.5, Y: t.baseline}) // an artifact
 	}
 }
 

@@ -15,26 +15,26 @@ import (
 func (e *engine) draw() {
 	for i, fr := range e.frames {
 		page := i + 1
-		if fr.w > fr.h {
+		if fr.W > fr.H {
 			e.pdf.AddPageFormat("L", fpdf.SizeType{Wd: pageW, Ht: pageH})
 		} else {
 			e.pdf.AddPage()
 		}
 		w := &pageWriter{e: e, fr: fr, page: page, b: e.text[:0]}
-		for _, b := range fr.boxes {
+		for _, b := range fr.Boxes {
 			w.box(b)
 		}
 		e.text = w.b
 		e.pdf.RawWriteStr(string(w.b))
-		for _, l := range fr.links {
-			if l.uri != "" {
-				e.pdf.LinkString(l.x, l.y, l.w, l.h, l.uri)
+		for _, l := range fr.Links {
+			if l.URI != "" {
+				e.pdf.LinkString(l.X, l.Y, l.W, l.H, l.URI)
 			} else {
-				e.pdf.Link(l.x, l.y, l.w, l.h, l.id)
+				e.pdf.Link(l.X, l.Y, l.W, l.H, l.ID)
 			}
 		}
-		for _, bm := range fr.bookmarks {
-			e.pdf.Bookmark(bm.title, bm.level, bm.y)
+		for _, bm := range fr.Bookmarks {
+			e.pdf.Bookmark(bm.Title, bm.Level, bm.Y)
 		}
 	}
 	for _, a := range e.anchors {
@@ -47,19 +47,19 @@ func (e *engine) draw() {
 // pageWriter writes one page's content stream.
 type pageWriter struct {
 	e    *engine
-	fr   *frame
+	fr   *Frame
 	page int
 	b    []byte
 	// the colour and font last set: they last through the stream
 	set   bool
-	color rgb
+	color RGB
 	st    font.Style
 	size  float64
 }
 
 // y converts a distance from the page's top in millimetres to points
 // from its bottom.
-func (w *pageWriter) y(y float64) float64 { return (w.fr.h - y) * ptPerMM }
+func (w *pageWriter) y(y float64) float64 { return (w.fr.H - y) * ptPerMM }
 
 func (w *pageWriter) num(v float64, prec int) {
 	w.b = strconv.AppendFloat(w.b, v, 'f', prec, 64)
@@ -67,57 +67,57 @@ func (w *pageWriter) num(v float64, prec int) {
 
 // begin opens the box's marked content: its element's, with the next
 // MCID of the page, or an artifact's.
-func (w *pageWriter) begin(m mark) {
-	if m.el == nil {
+func (w *pageWriter) begin(m Mark) {
+	if m.El == nil {
 		w.b = append(w.b, "/Artifact BMC\n"...)
 		return
 	}
 	t := w.e.tags
-	mcid := len(t.mcids[w.page])
-	t.mcids[w.page] = append(t.mcids[w.page], m.el)
-	m.el.kids[m.kid].mcid = mcid
-	w.b = append(append(append(w.b, '/'), m.el.typ...), " <</MCID "...)
+	mcid := len(t.MCIDs[w.page])
+	t.MCIDs[w.page] = append(t.MCIDs[w.page], m.El)
+	m.El.Kids[m.Kid].MCID = mcid
+	w.b = append(append(append(w.b, '/'), m.El.Type...), " <</MCID "...)
 	w.b = append(strconv.AppendInt(w.b, int64(mcid), 10), ">> BDC\n"...)
 }
 
-func (w *pageWriter) box(b box) {
-	switch b.kind {
-	case textBox:
-		w.begin(b.mark)
+func (w *pageWriter) box(b Box) {
+	switch b.Kind {
+	case TextBox:
+		w.begin(b.Mark)
 		w.text(b)
 		w.b = append(w.b, "\nEMC\n"...)
-	case lineBox:
-		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.color), " RG"...)
-		for i, v := range [5]float64{b.lw * ptPerMM, b.x * ptPerMM, w.y(b.y), b.x2 * ptPerMM, w.y(b.y2)} {
+	case LineBox:
+		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.Color), " RG"...)
+		for i, v := range [5]float64{b.LW * ptPerMM, b.X * ptPerMM, w.y(b.Y), b.X2 * ptPerMM, w.y(b.Y2)} {
 			w.b = append(w.b, ' ')
 			w.num(v, 2)
 			w.b = append(w.b, [5]string{" w", "", " m", "", " l S Q EMC\n"}[i]...)
 		}
-	case fillBox:
-		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.color), " rg"...)
-		for i, v := range [4]float64{b.x * ptPerMM, w.y(b.y + b.y2), b.x2 * ptPerMM, b.y2 * ptPerMM} {
+	case FillBox:
+		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.Color), " rg"...)
+		for i, v := range [4]float64{b.X * ptPerMM, w.y(b.Y + b.Y2), b.X2 * ptPerMM, b.Y2 * ptPerMM} {
 			w.b = append(w.b, ' ')
 			w.num(v, 2)
 			if i == 3 {
 				w.b = append(w.b, " re f Q EMC\n"...)
 			}
 		}
-	case leaderBox:
-		w.begin(b.mark)
+	case LeaderBox:
+		w.begin(b.Mark)
 		w.leader(b)
 		w.b = append(w.b, "\nEMC\n"...)
-	case watermarkBox:
-		w.watermark(b.text)
-	case formBox:
-		w.begin(b.mark)
-		w.b = fmt.Appendf(w.b, "q %.5f %.5f %.5f %.5f %.3f %.3f cm /%s Do Q\nEMC\n", b.m[0], b.m[1], b.m[2], b.m[3], b.m[4], b.m[5], b.text)
-	case outlineBox:
-		w.b = fmt.Appendf(w.b, "/Artifact BMC q %s RG 0.3 w %.3f %.3f %.3f %.3f re S Q EMC\n", appendColor(nil, b.color), b.x, b.y, b.x2, b.y2)
+	case WatermarkBox:
+		w.watermark(b.Text)
+	case FormBox:
+		w.begin(b.Mark)
+		w.b = fmt.Appendf(w.b, "q %.5f %.5f %.5f %.5f %.3f %.3f cm /%s Do Q\nEMC\n", b.M[0], b.M[1], b.M[2], b.M[3], b.M[4], b.M[5], b.Text)
+	case OutlineBox:
+		w.b = fmt.Appendf(w.b, "/Artifact BMC q %s RG 0.3 w %.3f %.3f %.3f %.3f re S Q EMC\n", appendColor(nil, b.Color), b.X, b.Y, b.X2, b.Y2)
 	}
 }
 
 // font sets the colour, font and size where they change.
-func (w *pageWriter) font(st font.Style, size float64, color rgb) {
+func (w *pageWriter) font(st font.Style, size float64, color RGB) {
 	if !w.set || w.color != color {
 		w.b = append(appendColor(w.b, color), " rg "...)
 	}
@@ -134,16 +134,16 @@ func (w *pageWriter) font(st font.Style, size float64, color rgb) {
 // fontUse) and records the glyphs used. Codes go in a literal string,
 // most of them one byte: a quarter of the hex form of two-byte glyph
 // numbers.
-func (w *pageWriter) text(b box) {
+func (w *pageWriter) text(b Box) {
 	e := w.e
 	w.b = append(w.b, "BT "...)
-	w.font(b.st, b.size, b.color)
-	w.num(b.x*ptPerMM, 2)
+	w.font(b.Style, b.Size, b.Color)
+	w.num(b.X*ptPerMM, 2)
 	w.b = append(w.b, ' ')
-	w.num(w.y(b.y), 2)
+	w.num(w.y(b.Y), 2)
 	w.b = append(w.b, " Td ("...)
-	for _, r := range b.text {
-		w.b = appendCode(w.b, e.used.code(b.st, e.fs.Glyph(b.st, r), r)) // the text is clean: every rune is drawable
+	for _, r := range b.Text {
+		w.b = appendCode(w.b, e.used.code(b.Style, e.fs.Glyph(b.Style, r), r)) // the text is clean: every rune is drawable
 	}
 	w.b = append(w.b, ") Tj ET"...)
 }
@@ -152,20 +152,20 @@ func (w *pageWriter) text(b box) {
 // spaces stretched (by TJ offsets, since word spacing does not apply to
 // two-byte codes), so the dots sit evenly from the title to the page
 // number and text extraction keeps the line together.
-func (w *pageWriter) leader(b box) {
+func (w *pageWriter) leader(b Box) {
 	e := w.e
 	dot, space := e.width(font.Regular, bodySize, "."), e.width(font.Regular, bodySize, " ")
-	n := int((b.x2 - b.x + space) / (dot + space))
+	n := int((b.X2 - b.X + space) / (dot + space))
 	if n < 2 {
 		return
 	}
-	extra := ((b.x2-b.x)-float64(n)*dot)/float64(n-1) - space
+	extra := ((b.X2-b.X)-float64(n)*dot)/float64(n-1) - space
 	adj := -extra / (bodySize * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
 	d := hexCode(e.used.code(font.Regular, e.fs.Glyph(font.Regular, '.'), '.'))
 	sp := hexCode(e.used.code(font.Regular, e.fs.Glyph(font.Regular, ' '), ' '))
 	w.b = append(w.b, "BT "...)
 	w.font(font.Regular, bodySize, grey)
-	w.b = fmt.Appendf(w.b, "%.2f %.2f Td [", b.x*ptPerMM, w.y(b.y))
+	w.b = fmt.Appendf(w.b, "%.2f %.2f Td [", b.X*ptPerMM, w.y(b.Y))
 	for i := range n {
 		if i > 0 {
 			w.b = fmt.Appendf(w.b, "%s %.1f ", sp, adj)
@@ -184,7 +184,7 @@ func (w *pageWriter) watermark(text string) {
 	tw := e.fs.TextWidth(font.Bold, text) * size / 1000 // in points
 	capH := float64(e.fs.Faces[font.Bold].CapH) * size / e.fs.Faces[font.Bold].UPEM
 	c, s := math.Cos(math.Pi/4), math.Sin(math.Pi/4)
-	cx, cy := w.fr.w*ptPerMM/2, w.fr.h*ptPerMM/2
+	cx, cy := w.fr.W*ptPerMM/2, w.fr.H*ptPerMM/2
 	tx, ty := cx-tw/2*c+capH/2*s, cy-tw/2*s-capH/2*c
 	w.b = fmt.Appendf(w.b, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q %.4f %.4f %.4f %.4f %.2f %.2f cm BT ", c, s, -s, c, tx, ty)
 	w.b = appendColor(w.b, watermarkGrey)

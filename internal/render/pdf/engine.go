@@ -28,18 +28,18 @@ const (
 	leading    = 1.42 // line height as a multiple of the size
 )
 
-// rgb is a colour.
-type rgb struct{ r, g, b int }
+// RGB is a colour.
+type RGB struct{ R, G, B int }
 
 var (
-	black     = rgb{0, 0, 0}
-	grey      = rgb{90, 90, 90}
-	linkBlue  = rgb{0, 70, 150}
-	ruleGrey  = rgb{190, 190, 190}
-	headFill  = rgb{232, 236, 241}
-	quoteGrey = rgb{160, 160, 160}
+	black     = RGB{0, 0, 0}
+	grey      = RGB{90, 90, 90}
+	linkBlue  = RGB{0, 70, 150}
+	ruleGrey  = RGB{190, 190, 190}
+	headFill  = RGB{232, 236, 241}
+	quoteGrey = RGB{160, 160, 160}
 	// watermarkGrey is light enough to read the page through
-	watermarkGrey = rgb{232, 232, 232}
+	watermarkGrey = RGB{232, 232, 232}
 )
 
 // engine lays one document out on fpdf pages.
@@ -53,8 +53,8 @@ type engine struct {
 	clean     *cleaner
 	used      fontUse  // glyphs drawn, per style
 	text      []byte   // the writer's buffer
-	frames    []*frame // the pages laid out
-	frame     *frame   // the page being laid out (or visited again)
+	frames    []*Frame // the pages laid out
+	frame     *Frame   // the page being laid out (or visited again)
 	page      int      // its number, 1-based
 
 	y           float64 // top of the next block
@@ -70,12 +70,12 @@ type engine struct {
 	lastHeading int      // level of the last heading in the structure tree (H1 = 1)
 	landscape   bool     // pages are laid out in landscape (a wide table)
 	nextLabels  []string // the next list's markers, from a labels directive
-	tags        *tagger
+	tags        *Tags
 
 	// the packet's attachments (packet.go)
 	attachments   map[string]*Attachment
 	placedKeys    map[string]bool
-	placed        []placed // attachment pages drawn, in page order
+	placed        []Placed // attachment pages drawn, in page order
 	attachPages   int      // pages that are attachment pages
 	lastAttach    bool     // the last bookmark is an attachment's (or one of its own)
 	attachOutline int      // the outline level of the last attachment's bookmark
@@ -94,7 +94,7 @@ type anchor struct {
 type marker struct {
 	text string
 	x    float64
-	lbl  *elem // its structure element
+	lbl  *Elem // its structure element
 }
 
 // tocEntry is a table-of-contents line whose page number is known only
@@ -104,7 +104,7 @@ type tocEntry struct {
 	baseline float64
 	textEnd  float64 // where the title text ends on its last line
 	target   string
-	ref      *elem // the entry's Reference element, which holds the number
+	ref      *Elem // the entry's Reference element, which holds the number
 }
 
 func newEngine(fs *font.Set) *engine {
@@ -129,14 +129,14 @@ func (e *engine) newPage() {
 	}
 	if e.err != nil {
 		// the block goes on on the same page, cleared: memory stays bounded
-		e.frame.boxes, e.frame.links, e.frame.bookmarks = e.frame.boxes[:0], nil, nil
+		e.frame.Boxes, e.frame.Links, e.frame.Bookmarks = e.frame.Boxes[:0], nil, nil
 		e.y = marginT
 		return
 	}
 	e.addFrame(e.landscape)
 	e.y = marginT
 	if e.watermark != "" {
-		e.place(box{kind: watermarkBox, text: e.clean.clean(e.watermark)})
+		e.place(Box{Kind: WatermarkBox, Text: e.clean.clean(e.watermark)})
 	}
 }
 
@@ -188,8 +188,8 @@ func (e *engine) baselineOffset(size float64) float64 {
 // ptPerMM converts millimetres to PDF points.
 const ptPerMM = 72 / 25.4
 
-func appendColor(b []byte, c rgb) []byte {
-	for i, v := range [3]int{c.r, c.g, c.b} {
+func appendColor(b []byte, c RGB) []byte {
+	for i, v := range [3]int{c.R, c.G, c.B} {
 		if i > 0 {
 			b = append(b, ' ')
 		}

@@ -10,13 +10,13 @@ import (
 // copied from an allowlist and numbered here. Each file's objects are
 // added once, when its first page is drawn, numbered in their order.
 
-// placed is one attachment page drawn on one of our pages.
-type placed struct {
-	key   string // the attachment's (Attachment.Key)
-	page  int    // our page, 1-based
-	name  string // its XObject resource name on that page
-	src   *attach.File
-	index int // the file's page, 0-based
+// Placed is one attachment page drawn on one of our pages.
+type Placed struct {
+	Key   string // the attachment's (Attachment.Key)
+	Page  int    // our page, 1-based
+	Name  string // its XObject resource name on that page
+	Src   *attach.File
+	Index int // the file's page, 0-based
 }
 
 // imported is one of an attachment's objects, as package attach wrote
@@ -54,18 +54,18 @@ func addFile(f *cos.File, src *attach.File) int {
 // importPages writes the attachment pages' objects and gives each page
 // that draws one its own resources: a copy of its shared ones with its
 // forms among the XObjects.
-func (f *file) importPages(att []placed) {
+func (f *file) importPages(att []Placed) {
 	added := map[*attach.File]int{}
 	for i := 0; i < len(att); {
-		page := att[i].page
+		page := att[i].Page
 		forms := &cos.Dict{}
-		for ; i < len(att) && att[i].page == page; i++ {
-			first, ok := added[att[i].src]
+		for ; i < len(att) && att[i].Page == page; i++ {
+			first, ok := added[att[i].Src]
 			if !ok {
-				first = addFile(f.File, att[i].src)
-				added[att[i].src] = first
+				first = addFile(f.File, att[i].Src)
+				added[att[i].Src] = first
 			}
-			forms.Set(cos.Name(att[i].name), cos.Ref(first+att[i].src.Pages[att[i].index].Form))
+			forms.Set(cos.Name(att[i].Name), cos.Ref(first+att[i].Src.Pages[att[i].Index].Form))
 		}
 		p := f.pages[page-1]
 		res := f.DictOf(p.Get("Resources")).Clone()

@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"fmt"
-	"protokol/internal/render/cos"
 	"protokol/internal/render/font"
 	"strconv"
 
@@ -56,7 +55,7 @@ func (e *engine) attach(key string) {
 	}
 	e.placedKeys[key] = true
 	fig := e.tags.open("Figure")
-	fig.set("Alt", cos.Text(e.clean.clean(a.Alt)))
+	fig.Alt = e.clean.clean(a.Alt)
 	stamp := e.clean.clean(a.Stamp)
 	for i := range a.Source.Pages {
 		sp := &a.Source.Pages[i]
@@ -86,10 +85,10 @@ func (e *engine) attach(key string) {
 		x, y := bx+(bw-s*dw)/2, by+bh-s*dh
 		m := sp.Placement(s, x, y)
 		name := "Bl" + strconv.Itoa(len(e.placed))
-		e.placed = append(e.placed, placed{key: a.Key, page: e.pages, name: name, src: a.Source, index: i})
-		e.place(box{kind: formBox, text: name, m: m, mark: e.mark()})
+		e.placed = append(e.placed, Placed{Key: a.Key, Page: e.pages, Name: name, Src: a.Source, Index: i})
+		e.place(Box{Kind: FormBox, Text: name, M: m, Mark: e.mark()})
 		// a hairline round it, so a reader sees where the page ends
-		e.place(box{kind: outlineBox, x: x, y: y, x2: s * dw, y2: s * dh, color: ruleGrey})
+		e.place(Box{Kind: OutlineBox, X: x, Y: y, X2: s * dw, Y2: s * dh, Color: ruleGrey})
 	}
 	e.tags.close()
 	e.lastAttach = true
@@ -132,9 +131,9 @@ func (e *engine) fit(s string, st font.Style, size, width float64) string {
 
 // addFrame starts a page, A4 portrait or landscape, and makes it current.
 func (e *engine) addFrame(landscape bool) {
-	f := &frame{w: pageW, h: pageH}
+	f := &Frame{W: pageW, H: pageH}
 	if landscape {
-		f.w, f.h = pageH, pageW
+		f.W, f.H = pageH, pageW
 	}
 	e.frames = append(e.frames, f)
 	e.pages = len(e.frames)
@@ -144,5 +143,5 @@ func (e *engine) addFrame(landscape bool) {
 // setPage goes to a page laid out before (or the new one), to place on it.
 func (e *engine) setPage(p int) {
 	e.frame, e.page = e.frames[p-1], p
-	e.w, e.h = e.frame.w, e.frame.h
+	e.w, e.h = e.frame.W, e.frame.H
 }

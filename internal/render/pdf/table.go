@@ -2,7 +2,6 @@ package pdf
 
 import (
 	extast "github.com/yuin/goldmark/extension/ast"
-	"protokol/internal/render/cos"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -21,7 +20,7 @@ type cell struct {
 	pieces []piece
 	lines  []line
 	align  align
-	el     *elem   // its TH or TD; nil draws it as an artifact (a repeated header)
+	el     *Elem   // its TH or TD; nil draws it as an artifact (a repeated header)
 	hang   float64 // the indent its wrapped lines keep, in mm
 }
 
@@ -171,7 +170,7 @@ func (e *engine) tableGroup(header []*cell, rows [][]*cell, ncols int, keyValue 
 	defer e.tags.close()
 	tl := &tableLayout{e: e, header: header, keyValue: keyValue, size: tableSize * f}
 	if header != nil {
-		e.block("THead", func() { tableRow(e, header, "TH", scope("Column")) })
+		e.block("THead", func() { tableRow(e, header, "TH", "Column") })
 	}
 	e.tags.open("TBody")
 	defer e.tags.close()
@@ -189,13 +188,13 @@ func (e *engine) tableGroup(header []*cell, rows [][]*cell, ncols int, keyValue 
 	for i, row := range rows {
 		if keyValue {
 			// a key-value block: its first column names each row
-			tableRow(e, row, "TD", nil)
+			tableRow(e, row, "TD", "")
 			if len(row) > 0 {
-				row[0].el.typ = "TH"
-				row[0].el.set("A", scope("Row"))
+				row[0].el.Type = "TH"
+				row[0].el.Scope = "Row"
 			}
 		} else {
-			tableRow(e, row, "TD", nil)
+			tableRow(e, row, "TD", "")
 		}
 		h := tl.height(row)
 		first, overflows := i == 0, e.y+h > e.bottom()
@@ -283,17 +282,12 @@ type tableLayout struct {
 	headerDrawn bool
 }
 
-// scope is a header cell's table attributes: the cells it heads.
-func scope(s cos.Name) *cos.Dict { return cos.NewDict("O", cos.Name("Table"), "Scope", s) }
-
 // tableRow makes a row's TR and a cell element of type typ for each cell.
-func tableRow(e *engine, row []*cell, typ string, a *cos.Dict) {
+func tableRow(e *engine, row []*cell, typ, scope string) {
 	e.tags.open("TR")
 	for _, c := range row {
 		c.el = e.tags.open(typ)
-		if a != nil {
-			c.el.set("A", a)
-		}
+		c.el.Scope = scope
 		e.tags.close()
 	}
 	e.tags.close()

@@ -1,8 +1,6 @@
 package pdf
 
-import (
-	"protokol/internal/render/cos"
-)
+import ()
 
 // The layout tags what it draws as it draws it (PDF/UA, ISO 14289-1):
 // every text run is a marked-content sequence with an MCID, owned by the
@@ -11,74 +9,59 @@ import (
 // marking themselves (drawText, rule, fill), so a new kind of block cannot
 // forget it: it only has to open its structure element.
 
-// elem is a structure element: its type (a standard structure type), its
+// Elem is a structure element: its type (a standard structure type), its
 // parent and its content in reading order.
-type elem struct {
-	typ    string
-	parent *elem
-	kids   []kid
-	attrs  []elemEntry // further entries of its dictionary, e.g. /A <</O /Table /Scope /Column>>
-	text   string      // a Link's text: its annotation's /Contents
-	obj    int         // object number, once written
+type Elem struct {
+	Type   string
+	Parent *Elem
+	Kids   []Kid
+	Lang   string // the language of its text when it is not the document's (BCP 47)
+	Alt    string // alternate text (a Figure's)
+	Scope  string // a header cell's: "Column" or "Row"
+	Text   string // a Link's text: its annotation's /Contents
+	Obj    int    // object number, once written
 }
 
-// elemEntry is an entry of a structure element's dictionary.
-type elemEntry struct {
-	key cos.Name
-	val cos.Value
-}
-
-// set sets an entry of the element's dictionary.
-func (el *elem) set(key cos.Name, v cos.Value) {
-	for i := range el.attrs {
-		if el.attrs[i].key == key {
-			el.attrs[i].val = v
-			return
-		}
-	}
-	el.attrs = append(el.attrs, elemEntry{key, v})
-}
-
-// kid is a structure element's child: another element, a marked-content
+// Kid is a structure element's child: another element, a marked-content
 // sequence on a page, or an annotation (a link's).
-type kid struct {
-	elem  *elem
-	page  int // for marked content and annotations: the page (1-based)
-	mcid  int
-	annot int // index of the annotation on its page, or -1
+type Kid struct {
+	Elem  *Elem
+	Page  int // for marked content and annotations: the page (1-based)
+	MCID  int
+	Annot int // index of the annotation on its page, or -1
 }
 
-// tagger records the structure tree while the layout draws.
-type tagger struct {
-	root      *elem
-	cur       *elem
-	mcids     map[int][]*elem // per page, the element of each MCID
-	annots    map[int][]*elem // per page, the Link element of each annotation, in the order fpdf keeps them
+// Tags records the structure tree while the layout draws.
+type Tags struct {
+	Root      *Elem
+	cur       *Elem
+	MCIDs     map[int][]*Elem // per page, the element of each MCID
+	Annots    map[int][]*Elem // per page, the Link element of each annotation, in the order fpdf keeps them
 	artifacts int             // > 0 while drawing artifacts
 }
 
-func newTagger() *tagger {
-	root := &elem{typ: "Document"}
-	return &tagger{root: root, cur: root, mcids: map[int][]*elem{}, annots: map[int][]*elem{}}
+func newTagger() *Tags {
+	root := &Elem{Type: "Document"}
+	return &Tags{Root: root, cur: root, MCIDs: map[int][]*Elem{}, Annots: map[int][]*Elem{}}
 }
 
 // open starts a structure element inside the current one and makes it
 // current; close ends it.
-func (t *tagger) open(typ string) *elem {
-	el := &elem{typ: typ, parent: t.cur}
-	t.cur.kids = append(t.cur.kids, kid{elem: el, annot: -1})
+func (t *Tags) open(typ string) *Elem {
+	el := &Elem{Type: typ, Parent: t.cur}
+	t.cur.Kids = append(t.cur.Kids, Kid{Elem: el, Annot: -1})
 	t.cur = el
 	return el
 }
 
-func (t *tagger) close() {
-	if t.cur.parent != nil {
-		t.cur = t.cur.parent
+func (t *Tags) close() {
+	if t.cur.Parent != nil {
+		t.cur = t.cur.Parent
 	}
 }
 
 // within makes el current while f draws, then restores the current one.
-func (t *tagger) within(el *elem, f func()) {
+func (t *Tags) within(el *Elem, f func()) {
 	saved := t.cur
 	t.cur = el
 	f()
@@ -87,9 +70,9 @@ func (t *tagger) within(el *elem, f func()) {
 
 // annotation records that the current element (a Link) owns the next
 // annotation fpdf adds to page.
-func (t *tagger) annotation(page int) {
-	t.cur.kids = append(t.cur.kids, kid{page: page, annot: len(t.annots[page])})
-	t.annots[page] = append(t.annots[page], t.cur)
+func (t *Tags) annotation(page int) {
+	t.cur.Kids = append(t.cur.Kids, Kid{Page: page, Annot: len(t.Annots[page])})
+	t.Annots[page] = append(t.Annots[page], t.cur)
 }
 
 // artifact lays f out as artifacts: pagination and layout, not text a
@@ -101,7 +84,7 @@ func (e *engine) artifact(f func()) {
 }
 
 // block lays f out as one structure element of type typ.
-func (e *engine) block(typ string, f func()) *elem {
+func (e *engine) block(typ string, f func()) *Elem {
 	el := e.tags.open(typ)
 	f()
 	e.tags.close()

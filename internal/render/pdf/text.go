@@ -284,7 +284,7 @@ const (
 )
 
 // drawLine draws one line with its baseline at y inside [x, x+width].
-func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb) {
+func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB) {
 	switch al {
 	case alignRight:
 		x += width - l.w
@@ -319,7 +319,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 		if linked {
 			// the link's text and its annotation are one Link element
 			c = linkBlue
-			e.tags.open("Link").text = b.String()
+			e.tags.open("Link").Text = b.String()
 			e.tags.annotation(e.page)
 			end = e.drawText(x, y, ps[i].st, size, c, b.String())
 			e.tags.close()
@@ -335,7 +335,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color rgb
 // paragraph lays spans out as lines in the current column from e.y,
 // moving to new pages as needed, and keeps at least two lines of a
 // paragraph together at a page's foot.
-func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align, color rgb) []line {
+func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align, color RGB) []line {
 	lines := e.breakLines(e.measure(spans, size, forceBold), e.right-e.left, size)
 	lh := lineHeight(size)
 	split := e.splitAt(len(lines), lh)
