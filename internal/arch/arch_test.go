@@ -1,8 +1,8 @@
 // Package arch holds a test of the import rules between Protokol's
 // packages: data flows one way (cmd -> server/config -> render ->
-// data/view/tmpl/pdf/xlsx; pdf -> attach, cos), and the domain, the
-// sandbox, the PDF writer and its object model know nothing of those who
-// call them.
+// data/view/tmpl/pdf/xlsx; pdf -> layout -> font; pdf -> cos, attach),
+// and the domain, the sandbox, the layout, the PDF writer and its object
+// model know nothing of those who call them.
 package arch
 
 import (
@@ -27,7 +27,10 @@ var forbidden = map[string][]string{
 	"render/cos":  {"protokol/internal/"},
 	"render/font": {"protokol/internal/"},
 	"attach":      {"protokol/internal/"},
-	// the PDF writer turns Markdown into pages; it knows no meeting
+	// the layout turns Markdown into frames; it knows no file format and
+	// no meeting
+	"render/layout": {"protokol/internal/render/pdf", "protokol/internal/render/cos", "codeberg.org/go-pdf/fpdf", "github.com/pdfcpu", "protokol/internal/data", "protokol/internal/view", "protokol/internal/tmpl", "protokol/internal/locale", "protokol/internal/server", "protokol/internal/config"},
+	// the PDF writer turns frames into a file; it knows no meeting
 	"render/pdf": {"protokol/internal/data", "protokol/internal/view", "protokol/internal/tmpl", "protokol/internal/locale", "protokol/internal/server", "protokol/internal/config", "protokol/internal/render/xlsx"},
 }
 

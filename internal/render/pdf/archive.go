@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"protokol/internal/render/font"
+	"protokol/internal/render/layout"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ type meta struct {
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(w io.Writer, b []byte, t *Tags, m meta, fs *font.Set, used *fontUse, att []Placed, plain bool) error {
+func archive(w io.Writer, b []byte, t *layout.Tags, m meta, fs *font.Set, used *fontUse, att []layout.Placed, plain bool) error {
 	f, err := readFile(b)
 	if err != nil {
 		return err
@@ -116,7 +117,7 @@ func (f *file) collectPages(v cos.Value, seen map[cos.Ref]bool) {
 
 // resources embeds the fonts into the pages' resources and the
 // attachments' pages into the pages that draw them.
-func (f *file) resources(fs *font.Set, used *fontUse, att []Placed) error {
+func (f *file) resources(fs *font.Set, used *fontUse, att []layout.Placed) error {
 	fonts := embedFonts(f.File, fs, used)
 	done := map[*cos.Dict]bool{}
 	for _, p := range f.pages {
@@ -163,11 +164,10 @@ func (f *file) compressPages() {
 // object numbers first, so kids and the parent tree can refer to them;
 // then the pages' annotations become objects of their own, and the
 // parent tree and the elements are written. It returns the tree's root.
-func (f *file) structure(t *Tags) cos.Ref {
-	pruneEmpty(t.Root)
-	var elems []*Elem
-	var number func(el *Elem)
-	number = func(el *Elem) {
+func (f *file) structure(t *layout.Tags) cos.Ref {
+	var elems []*layout.Elem
+	var number func(el *layout.Elem)
+	number = func(el *layout.Elem) {
 		elems = append(elems, el)
 		for _, k := range el.Kids {
 			if k.Elem != nil {
@@ -195,9 +195,9 @@ func (f *file) structure(t *Tags) cos.Ref {
 // objects of their own (printable, each owned by its Link element), and
 // returns the annotations' objects by page and index and the parent
 // tree's entries.
-func (f *file) pageEntries(t *Tags) (map[[2]int]cos.Ref, *parentTree) {
+func (f *file) pageEntries(t *layout.Tags) (map[[2]int]cos.Ref, *parentTree) {
 	annotObj := map[[2]int]cos.Ref{} // page, index -> object
-	tree := &parentTree{mcids: make([][]*Elem, len(f.pages)), next: len(f.pages)}
+	tree := &parentTree{mcids: make([][]*layout.Elem, len(f.pages)), next: len(f.pages)}
 	for p, page := range f.pages {
 		annots, _ := f.Resolve(page.Get("Annots")).(cos.Array)
 		var refs cos.Array
@@ -237,9 +237,9 @@ func (f *file) pageEntries(t *Tags) (map[[2]int]cos.Ref, *parentTree) {
 // their Link elements. It writes itself: a long document's tree has tens
 // of thousands of references.
 type parentTree struct {
-	mcids  [][]*Elem // per page
-	annots []*Elem   // keys from len(mcids) on
-	next   int       // the next key
+	mcids  [][]*layout.Elem // per page
+	annots []*layout.Elem   // keys from len(mcids) on
+	next   int              // the next key
 }
 
 // AppendPDF implements cos.Value.
@@ -267,7 +267,7 @@ func (t *parentTree) AppendPDF(b []byte) []byte {
 // elemObject is a structure element's dictionary. It writes itself, for
 // the same reason as parentTree.
 type elemObject struct {
-	el     *Elem
+	el     *layout.Elem
 	root   cos.Ref
 	pages  []cos.Ref
 	annots map[[2]int]cos.Ref
@@ -363,21 +363,6 @@ func (f *file) countOutlines() {
 		return n
 	}
 	count(f.outlines)
-}
-
-// pruneEmpty drops elements with no content, which would only puzzle a
-// screen reader.
-func pruneEmpty(el *Elem) bool {
-	kept := el.Kids[:0]
-	for _, k := range el.Kids {
-		if k.Elem == nil || pruneEmpty(k.Elem) {
-			kept = append(kept, k)
-		}
-	}
-	el.Kids = kept
-	// an empty table cell stays: every row keeps as many cells as its
-	// header, so a screen reader announces each amount under its column
-	return len(kept) > 0 || el.Parent == nil || el.Type == "TD" || el.Type == "TH"
 }
 
 // documentDate is the date written in the file: the meeting's, never the

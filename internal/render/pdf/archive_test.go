@@ -51,7 +51,7 @@ func TestPostPassReadsAnyLayoutOfTheSameObjects(t *testing.T) {
 		t.Skip("qpdf is needed (apt-get install qpdf; .ci/run installs it)")
 	}
 	d := &Document{Markdown: postPassDocument, Title: "Dagsorden", Lang: "da", FooterLeft: "Økonomiudvalget", FooterRight: "Side " + Page + " af " + Pages}
-	l, err := layout(context.Background(), d)
+	l, err := layOut(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,34 +1,41 @@
-// Package pdf lays Markdown out as a print-ready A4 PDF with fpdf.
+// Package pdf writes a document laid out by package layout as a
+// print-ready PDF: the frames become fpdf pages (draw.go: content
+// streams, link annotations, bookmarks), and a post-pass over fpdf's file
+// in package cos's object model adds what fpdf cannot write (archive.go:
+// embedded font subsets with their codes, the structure tree, PDF/A-2a
+// and PDF/UA-1 metadata, attachment pages as forms, object streams).
 //
-// The input is what a template produced: CommonMark with GitHub tables,
-// headings with attributes ({#id bookmark="…" outline=1}) for link targets
-// and PDF bookmarks, and layout comments (<!-- pagebreak -->, and
-// <!-- toc --> … <!-- /toc --> around table-of-contents lines, which get
-// their page numbers once the document is laid out). Footers are drawn on
-// every page last, when the page count is known.
+// Layout and writing are separate steps: the layout plans every page
+// before anything is written, and knows no file format.
 package pdf
 
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"protokol/internal/render/font"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
+	"codeberg.org/go-pdf/fpdf"
+
+	"protokol/internal/render/font"
+	"protokol/internal/render/layout"
 )
 
 // Page and Pages stand in a footer for the page number and the page count.
 const (
-	Page  = "\uE000"
-	Pages = "\uE001"
+	Page  = layout.Page
+	Pages = layout.Pages
+)
+
+type (
+	// Attachment is an attachment's PDF placed in a packet.
+	Attachment = layout.Attachment
+	// TooManyPagesError: the document would have more pages than its
+	// MaxPages.
+	TooManyPagesError = layout.TooManyPagesError
+	// UnplacedError: the template did not place an attachment the packet
+	// has, or placed one twice or one it does not have.
+	UnplacedError = layout.UnplacedError
 )
 
 // Document is one document to lay out.
@@ -47,18 +54,10 @@ type Document struct {
 	FooterLeft  string      // inline Markdown; Page and Pages are replaced
 	FooterRight string
 	// Attachments are the packet's attachment files, each placed where
-	// the Markdown says <!-- attachment KEY --> (packet.go). A document
-	// with attachments makes no PDF/A or PDF/UA claim: their pages are
-	// the files' own.
+	// the Markdown says <!-- attachment KEY --> (layout/packet.go). A
+	// document with attachments makes no PDF/A or PDF/UA claim: their
+	// pages are the files' own.
 	Attachments []*Attachment
-}
-
-// TooManyPagesError: the document would have more pages than its
-// MaxPages.
-type TooManyPagesError struct{ Max int }
-
-func (e *TooManyPagesError) Error() string {
-	return fmt.Sprintf("the document would have more than %d pages", e.Max)
 }
 
 // Stats tells what a render produced.
@@ -66,11 +65,6 @@ type Stats struct {
 	Pages    int
 	Replaced int // characters the font could not draw, drawn as U+FFFD
 }
-
-var md = goldmark.New(
-	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.TaskList),
-	goldmark.WithParserOptions(parser.WithAttribute()),
-)
 
 // Prepare loads the embedded fonts; call it at start-up to fail fast.
 func Prepare() error {
@@ -82,7 +76,7 @@ func Prepare() error {
 // unless the whole document was laid out; a cancelled ctx stops the
 // layout between blocks.
 func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error) {
-	l, err := layout(ctx, d)
+	l, err := layOut(ctx, d)
 	if err != nil {
 		return st, err
 	}
@@ -92,26 +86,27 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	if err := l.archive(w, l.raw, d.Plain); err != nil {
 		return st, err
 	}
-	return Stats{Pages: l.e.pages, Replaced: l.e.clean.replaced}, nil
+	return Stats{Pages: len(l.res.Frames), Replaced: l.res.Replaced}, nil
 }
 
-// laidOut is a document laid out: fpdf's file and what the post-pass
-// adds to it.
+// laidOut is a document laid out and drawn: fpdf's file and what the
+// post-pass adds to it.
 type laidOut struct {
-	e   *engine
-	fs  *font.Set
-	raw []byte
-	m   meta
+	res  *layout.Result
+	fs   *font.Set
+	used *fontUse
+	raw  []byte
+	m    meta
 }
 
 // archive writes raw (fpdf's file, or the same objects written otherwise)
 // as the finished PDF.
 func (l *laidOut) archive(w io.Writer, raw []byte, plain bool) error {
-	return archive(w, raw, l.e.tags, l.m, l.fs, &l.e.used, l.e.placed, plain)
+	return archive(w, raw, l.res.Tags, l.m, l.fs, l.used, l.res.Placed, plain)
 }
 
-// layout lays the document out on fpdf's pages.
-func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
+// layOut lays the document out and draws its frames on fpdf's pages.
+func layOut(ctx context.Context, d *Document) (*laidOut, error) {
 	fs, err := font.Embedded()
 	if err != nil {
 		return nil, err
@@ -119,192 +114,81 @@ func layout(ctx context.Context, d *Document) (l *laidOut, err error) {
 	if d.Fonts != nil {
 		fs = d.Fonts.Set
 	}
-	defer func() {
-		// the layout stops with an error value; a panic is a bug, and
-		// still no reason to take the service down
-		if r := recover(); r != nil {
-			err = fmt.Errorf("pdf layout failed: %v", r)
-		}
-	}()
-	e := newEngine(fs)
-	e.ctx = ctx
-	e.maxPages = d.MaxPages
-	e.watermark = d.Watermark
-	src := []byte(d.Markdown)
-	root := md.Parser().Parse(text.NewReader(src))
-	e.collectAnchors(root)
-	e.attachments = map[string]*Attachment{}
-	for _, a := range d.Attachments {
-		e.attachments[a.Key] = a
-		if _, dup := e.anchors[a.Anchor]; !dup && a.Anchor != "" {
-			e.anchors[a.Anchor] = anchor{link: e.pdf.AddLink()}
-		}
-	}
-	e.left, e.right = marginL, pageW-marginR
-	e.newPage()
-	e.layoutBlocks(root, src, 0)
-	if e.err != nil {
-		return nil, e.err
-	}
-	if err := ctx.Err(); err != nil {
+	res, err := layout.Layout(ctx, &layout.Input{Markdown: d.Markdown, Fonts: fs, MaxPages: d.MaxPages, Watermark: d.Watermark,
+		FooterLeft: d.FooterLeft, FooterRight: d.FooterRight, Attachments: d.Attachments})
+	if err != nil {
 		return nil, err
 	}
-	for _, a := range d.Attachments {
-		if !e.placedKeys[a.Key] {
-			return nil, &UnplacedError{a.Key, "did not place"}
-		}
-	}
-	e.finishTOC()
-	e.footers(d)
-	e.draw()
-	if e.used.overflow {
+	w := newWriter(fs, res)
+	w.draw()
+	if w.used.overflow {
 		return nil, &TooManyGlyphsError{}
 	}
-	e.metadata(d)
+	w.metadata(d, res.Clean)
 	var buf bytes.Buffer
-	if err := e.pdf.Output(&buf); err != nil {
+	if err := w.pdf.Output(&buf); err != nil {
 		return nil, err
 	}
 	lang := map[string]string{"da": "da-DK", "en": "en-GB"}[d.Lang]
 	if lang == "" {
 		lang = "da-DK" // the documents' own default
 	}
-	m := meta{title: e.clean.clean(d.Title), subject: e.clean.clean(d.Subject), author: e.clean.clean(d.Author),
-		keywords: e.clean.clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
-	return &laidOut{e: e, fs: fs, raw: buf.Bytes(), m: m}, nil
+	m := meta{title: res.Clean(d.Title), subject: res.Clean(d.Subject), author: res.Clean(d.Author),
+		keywords: res.Clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
+	return &laidOut{res: res, fs: fs, used: &w.used, raw: buf.Bytes(), m: m}, nil
 }
 
-// collectAnchors registers every heading id first, so links and table of
-// contents lines can point forward.
-func (e *engine) collectAnchors(root ast.Node) {
-	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if h, ok := n.(*ast.Heading); ok && entering {
-			if id, ok := attr(h, "id"); ok {
-				if _, dup := e.anchors[id]; !dup {
-					e.anchors[id] = anchor{link: e.pdf.AddLink()}
-				}
-			}
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
+// writer draws a layout's frames on fpdf's pages.
+type writer struct {
+	pdf   *fpdf.Fpdf
+	fs    *font.Set
+	res   *layout.Result
+	used  fontUse // glyphs drawn, per style
+	buf   []byte  // a page's content stream
+	links []int   // fpdf's id of each layout link id (links[id-1])
 }
 
-// finishTOC writes the page numbers and dot leaders of the table of
-// contents, now that every heading has its page.
-func (e *engine) finishTOC() {
-	page := -1
-	for _, t := range e.toc {
-		a, ok := e.anchors[t.target]
-		if !ok || a.page == 0 {
-			continue
-		}
-		if t.page != page {
-			e.setPage(t.page)
-			page = t.page
-		}
-		num := strconv.Itoa(a.page)
-		right := e.w - marginR
-		nw := e.width(font.Regular, bodySize, num)
-		e.tags.within(t.ref, func() { e.drawText(right-nw, t.baseline, font.Regular, bodySize, black, num) })
-		e.place(Box{Kind: LeaderBox, X: t.textEnd + 1.5, X2: right - nw - 1.5, Y: t.baseline}) // an artifact
+func newWriter(fs *font.Set, res *layout.Result) *writer {
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
+	p.SetAutoPageBreak(false, 0)
+	p.SetCatalogSort(true)
+	// fpdf makes a new zlib writer (about 1 MB) for every page stream,
+	// which alone tripled render time and took 20 MB per 18-page document:
+	// the post-pass compresses the page streams itself.
+	p.SetCompression(false)
+	w := &writer{pdf: p, fs: fs, res: res}
+	for range res.Anchors {
+		w.links = append(w.links, p.AddLink())
 	}
+	return w
 }
 
-// footerGap is the least space between a footer's two parts, in mm.
-const footerGap = 6.0
+// A4 in millimetres.
+const pageW, pageH = 210.0, 297.0
 
-// fitSpans cuts spans to one line of width with an ellipsis: the text of
-// them all, in the first span's style.
-func (e *engine) fitSpans(spans []span, width float64) []span {
-	var b strings.Builder
-	for _, s := range spans {
-		b.WriteString(s.text)
-	}
-	first := spans[0]
-	st := font.StyleOf(first.bold, first.italic)
-	text := e.fit(e.clean.clean(strings.Join(strings.Fields(b.String()), " ")), st, footerSize, width)
-	// no break inside it: spaces made unbreakable, so it stays one line
-	return []span{{text: strings.ReplaceAll(text, " ", "\u00A0"), bold: first.bold, italic: first.italic}}
-}
-
-// footers draws the running footer on every page.
-func (e *engine) footers(d *Document) {
-	if d.FooterLeft == "" && d.FooterRight == "" {
-		return
-	}
-	total := strconv.Itoa(e.pages)
-	parse := func(s string) ([]span, []byte) {
-		src := []byte(s)
-		root := md.Parser().Parse(text.NewReader(src))
-		var spans []span
-		for p := root.FirstChild(); p != nil; p = p.NextSibling() {
-			spans = inlines(p, src, span{}, spans)
-		}
-		return spans, src
-	}
-	left, _ := parse(d.FooterLeft)
-	right, _ := parse(d.FooterRight)
-	subst := func(spans []span, page string) []span {
-		out := make([]span, len(spans))
-		for i, s := range spans {
-			s.text = strings.ReplaceAll(strings.ReplaceAll(s.text, Page, page), Pages, total)
-			s.link = ""
-			out[i] = s
-		}
-		return out
-	}
-	e.tags.artifacts++ // running footers are pagination artifacts
-	defer func() { e.tags.artifacts-- }()
-	for p := 1; p <= e.pages; p++ {
-		e.setPage(p)
-		y := e.h - 12
-		width := e.w - marginL - marginR
-		e.rule(marginL, e.w-marginR, y-4, 0.2, ruleGrey)
-		num := strconv.Itoa(p)
-		// the right part (the page number) is kept whole; the left one
-		// gets what is left and is cut with an ellipsis, never drawn
-		// over it (the full text stays in the document's metadata)
-		room := width
-		if len(right) > 0 {
-			l := e.breakLines(e.measure(subst(right, num), footerSize, false), width, footerSize)
-			e.drawLine(l[0], marginL, y, width, footerSize, alignRight, grey)
-			room = width - l[0].w - footerGap
-		}
-		if len(left) > 0 && room > 0 {
-			spans := subst(left, num)
-			if l := e.breakLines(e.measure(spans, footerSize, false), room, footerSize); len(l) > 1 {
-				spans = e.fitSpans(spans, room)
-			}
-			l := e.breakLines(e.measure(spans, footerSize, false), room, footerSize)
-			e.drawLine(l[0], marginL, y, room, footerSize, alignLeft, grey)
-		}
-	}
-}
-
-func (e *engine) metadata(d *Document) {
-	text := func(s string) string { return utf16BE(e.clean.clean(s)) }
+func (w *writer) metadata(d *Document, clean func(string) string) {
+	text := func(s string) string { return utf16BE(clean(s)) }
 	if d.Title != "" {
-		e.pdf.SetTitle(text(d.Title), false)
+		w.pdf.SetTitle(text(d.Title), false)
 	}
 	if d.Subject != "" {
-		e.pdf.SetSubject(text(d.Subject), false)
+		w.pdf.SetSubject(text(d.Subject), false)
 	}
 	if d.Author != "" {
-		e.pdf.SetAuthor(text(d.Author), false)
+		w.pdf.SetAuthor(text(d.Author), false)
 	}
 	if d.Keywords != "" {
-		e.pdf.SetKeywords(text(d.Keywords), false)
+		w.pdf.SetKeywords(text(d.Keywords), false)
 	}
-	e.pdf.SetCreator("Protokol", false)
-	e.pdf.SetProducer("Protokol (fpdf)", false)
+	w.pdf.SetCreator("Protokol", false)
+	w.pdf.SetProducer("Protokol (fpdf)", false)
 	if d.Lang != "" {
-		e.pdf.SetLang(d.Lang)
+		w.pdf.SetLang(d.Lang)
 	}
 	date := d.Date
 	if date.IsZero() {
 		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	e.pdf.SetCreationDate(date)
-	e.pdf.SetModificationDate(date)
+	w.pdf.SetCreationDate(date)
+	w.pdf.SetModificationDate(date)
 }

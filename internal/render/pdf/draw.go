@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"protokol/internal/render/font"
+	"protokol/internal/render/layout"
 	"strconv"
+	"unicode/utf16"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -12,47 +14,47 @@ import (
 // draw writes the laid-out frames as fpdf pages: each page's boxes as one
 // content stream, then its links and bookmarks, in the order they were
 // placed. Marked content gets its MCID here, in drawing order per page.
-func (e *engine) draw() {
-	for i, fr := range e.frames {
+func (wr *writer) draw() {
+	for i, fr := range wr.res.Frames {
 		page := i + 1
 		if fr.W > fr.H {
-			e.pdf.AddPageFormat("L", fpdf.SizeType{Wd: pageW, Ht: pageH})
+			wr.pdf.AddPageFormat("L", fpdf.SizeType{Wd: pageW, Ht: pageH})
 		} else {
-			e.pdf.AddPage()
+			wr.pdf.AddPage()
 		}
-		w := &pageWriter{e: e, fr: fr, page: page, b: e.text[:0]}
+		w := &pageWriter{wr: wr, fr: fr, page: page, b: wr.buf[:0]}
 		for _, b := range fr.Boxes {
 			w.box(b)
 		}
-		e.text = w.b
-		e.pdf.RawWriteStr(string(w.b))
+		wr.buf = w.b
+		wr.pdf.RawWriteStr(string(w.b))
 		for _, l := range fr.Links {
 			if l.URI != "" {
-				e.pdf.LinkString(l.X, l.Y, l.W, l.H, l.URI)
+				wr.pdf.LinkString(l.X, l.Y, l.W, l.H, l.URI)
 			} else {
-				e.pdf.Link(l.X, l.Y, l.W, l.H, l.ID)
+				wr.pdf.Link(l.X, l.Y, l.W, l.H, wr.links[l.ID-1])
 			}
 		}
 		for _, bm := range fr.Bookmarks {
-			e.pdf.Bookmark(bm.Title, bm.Level, bm.Y)
+			wr.pdf.Bookmark(utf16BE(bm.Title), bm.Level, bm.Y)
 		}
 	}
-	for _, a := range e.anchors {
-		if a.page > 0 {
-			e.pdf.SetLink(a.link, a.y, a.page)
+	for id, a := range wr.res.Anchors {
+		if a.Page > 0 {
+			wr.pdf.SetLink(wr.links[id], a.Y, a.Page)
 		}
 	}
 }
 
 // pageWriter writes one page's content stream.
 type pageWriter struct {
-	e    *engine
-	fr   *Frame
+	wr   *writer
+	fr   *layout.Frame
 	page int
 	b    []byte
 	// the colour and font last set: they last through the stream
 	set   bool
-	color RGB
+	color layout.RGB
 	st    font.Style
 	size  float64
 }
@@ -67,12 +69,12 @@ func (w *pageWriter) num(v float64, prec int) {
 
 // begin opens the box's marked content: its element's, with the next
 // MCID of the page, or an artifact's.
-func (w *pageWriter) begin(m Mark) {
+func (w *pageWriter) begin(m layout.Mark) {
 	if m.El == nil {
 		w.b = append(w.b, "/Artifact BMC\n"...)
 		return
 	}
-	t := w.e.tags
+	t := w.wr.res.Tags
 	mcid := len(t.MCIDs[w.page])
 	t.MCIDs[w.page] = append(t.MCIDs[w.page], m.El)
 	m.El.Kids[m.Kid].MCID = mcid
@@ -80,20 +82,20 @@ func (w *pageWriter) begin(m Mark) {
 	w.b = append(strconv.AppendInt(w.b, int64(mcid), 10), ">> BDC\n"...)
 }
 
-func (w *pageWriter) box(b Box) {
+func (w *pageWriter) box(b layout.Box) {
 	switch b.Kind {
-	case TextBox:
+	case layout.TextBox:
 		w.begin(b.Mark)
 		w.text(b)
 		w.b = append(w.b, "\nEMC\n"...)
-	case LineBox:
+	case layout.LineBox:
 		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.Color), " RG"...)
 		for i, v := range [5]float64{b.LW * ptPerMM, b.X * ptPerMM, w.y(b.Y), b.X2 * ptPerMM, w.y(b.Y2)} {
 			w.b = append(w.b, ' ')
 			w.num(v, 2)
 			w.b = append(w.b, [5]string{" w", "", " m", "", " l S Q EMC\n"}[i]...)
 		}
-	case FillBox:
+	case layout.FillBox:
 		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.Color), " rg"...)
 		for i, v := range [4]float64{b.X * ptPerMM, w.y(b.Y + b.Y2), b.X2 * ptPerMM, b.Y2 * ptPerMM} {
 			w.b = append(w.b, ' ')
@@ -102,22 +104,22 @@ func (w *pageWriter) box(b Box) {
 				w.b = append(w.b, " re f Q EMC\n"...)
 			}
 		}
-	case LeaderBox:
+	case layout.LeaderBox:
 		w.begin(b.Mark)
 		w.leader(b)
 		w.b = append(w.b, "\nEMC\n"...)
-	case WatermarkBox:
-		w.watermark(b.Text)
-	case FormBox:
+	case layout.WatermarkBox:
+		w.watermark(b)
+	case layout.FormBox:
 		w.begin(b.Mark)
 		w.b = fmt.Appendf(w.b, "q %.5f %.5f %.5f %.5f %.3f %.3f cm /%s Do Q\nEMC\n", b.M[0], b.M[1], b.M[2], b.M[3], b.M[4], b.M[5], b.Text)
-	case OutlineBox:
+	case layout.OutlineBox:
 		w.b = fmt.Appendf(w.b, "/Artifact BMC q %s RG 0.3 w %.3f %.3f %.3f %.3f re S Q EMC\n", appendColor(nil, b.Color), b.X, b.Y, b.X2, b.Y2)
 	}
 }
 
 // font sets the colour, font and size where they change.
-func (w *pageWriter) font(st font.Style, size float64, color RGB) {
+func (w *pageWriter) font(st font.Style, size float64, color layout.RGB) {
 	if !w.set || w.color != color {
 		w.b = append(appendColor(w.b, color), " rg "...)
 	}
@@ -134,8 +136,8 @@ func (w *pageWriter) font(st font.Style, size float64, color RGB) {
 // fontUse) and records the glyphs used. Codes go in a literal string,
 // most of them one byte: a quarter of the hex form of two-byte glyph
 // numbers.
-func (w *pageWriter) text(b Box) {
-	e := w.e
+func (w *pageWriter) text(b layout.Box) {
+	e := w.wr
 	w.b = append(w.b, "BT "...)
 	w.font(b.Style, b.Size, b.Color)
 	w.num(b.X*ptPerMM, 2)
@@ -152,19 +154,20 @@ func (w *pageWriter) text(b Box) {
 // spaces stretched (by TJ offsets, since word spacing does not apply to
 // two-byte codes), so the dots sit evenly from the title to the page
 // number and text extraction keeps the line together.
-func (w *pageWriter) leader(b Box) {
-	e := w.e
-	dot, space := e.width(font.Regular, bodySize, "."), e.width(font.Regular, bodySize, " ")
+func (w *pageWriter) leader(b layout.Box) {
+	e := w.wr
+	mm := b.Size / 1000 * ptToMM // font units to millimetres
+	dot, space := e.fs.TextWidth(b.Style, ".")*mm, e.fs.TextWidth(b.Style, " ")*mm
 	n := int((b.X2 - b.X + space) / (dot + space))
 	if n < 2 {
 		return
 	}
 	extra := ((b.X2-b.X)-float64(n)*dot)/float64(n-1) - space
-	adj := -extra / (bodySize * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
-	d := hexCode(e.used.code(font.Regular, e.fs.Glyph(font.Regular, '.'), '.'))
-	sp := hexCode(e.used.code(font.Regular, e.fs.Glyph(font.Regular, ' '), ' '))
+	adj := -extra / (b.Size * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
+	d := hexCode(e.used.code(b.Style, e.fs.Glyph(b.Style, '.'), '.'))
+	sp := hexCode(e.used.code(b.Style, e.fs.Glyph(b.Style, ' '), ' '))
 	w.b = append(w.b, "BT "...)
-	w.font(font.Regular, bodySize, grey)
+	w.font(b.Style, b.Size, b.Color)
 	w.b = fmt.Appendf(w.b, "%.2f %.2f Td [", b.X*ptPerMM, w.y(b.Y))
 	for i := range n {
 		if i > 0 {
@@ -178,19 +181,47 @@ func (w *pageWriter) leader(b Box) {
 // watermark writes the watermark (UDKAST) across the page, light and
 // diagonal, under everything drawn after it: an artifact of pagination.
 // Its colour and font are set inside q … Q, so they end with it.
-func (w *pageWriter) watermark(text string) {
-	e := w.e
-	const size = 110.0
-	tw := e.fs.TextWidth(font.Bold, text) * size / 1000 // in points
-	capH := float64(e.fs.Faces[font.Bold].CapH) * size / e.fs.Faces[font.Bold].UPEM
+func (w *pageWriter) watermark(b layout.Box) {
+	e := w.wr
+	face := e.fs.Faces[b.Style]
+	tw := e.fs.TextWidth(b.Style, b.Text) * b.Size / 1000 // in points
+	capH := float64(face.CapH) * b.Size / face.UPEM
 	c, s := math.Cos(math.Pi/4), math.Sin(math.Pi/4)
 	cx, cy := w.fr.W*ptPerMM/2, w.fr.H*ptPerMM/2
 	tx, ty := cx-tw/2*c+capH/2*s, cy-tw/2*s-capH/2*c
 	w.b = fmt.Appendf(w.b, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q %.4f %.4f %.4f %.4f %.2f %.2f cm BT ", c, s, -s, c, tx, ty)
-	w.b = appendColor(w.b, watermarkGrey)
-	w.b = fmt.Appendf(w.b, " rg /F%d %.1f Tf (", font.Bold, size)
-	for _, r := range text {
-		w.b = appendCode(w.b, e.used.code(font.Bold, e.fs.Glyph(font.Bold, r), r))
+	w.b = appendColor(w.b, b.Color)
+	w.b = fmt.Appendf(w.b, " rg /F%d %.1f Tf (", b.Style, b.Size)
+	for _, r := range b.Text {
+		w.b = appendCode(w.b, e.used.code(b.Style, e.fs.Glyph(b.Style, r), r))
 	}
 	w.b = append(w.b, ") Tj ET Q EMC\n"...)
+}
+
+// Units.
+const (
+	ptPerMM = 72 / 25.4 // points in a millimetre
+	ptToMM  = 25.4 / 72
+)
+
+func appendColor(b []byte, c layout.RGB) []byte {
+	for i, v := range [3]int{c.R, c.G, c.B} {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64)
+	}
+	return b
+}
+
+// utf16BE encodes s as a PDF text string: UTF-16BE with a byte-order mark.
+// fpdf passes it through unchanged when no UTF-8 font is selected, and
+// unlike fpdf's own conversion it handles characters beyond the BMP.
+func utf16BE(s string) string {
+	b := make([]byte, 2, 2+2*len(s))
+	b[0], b[1] = 0xFE, 0xFF
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return string(b)
 }

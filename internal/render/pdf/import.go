@@ -3,21 +3,13 @@ package pdf
 import (
 	"protokol/internal/attach"
 	"protokol/internal/render/cos"
+	"protokol/internal/render/layout"
 )
 
 // An attachment page enters the packet as the form XObject package attach
 // built of it: the page's content with the objects its resources reach,
 // copied from an allowlist and numbered here. Each file's objects are
 // added once, when its first page is drawn, numbered in their order.
-
-// Placed is one attachment page drawn on one of our pages.
-type Placed struct {
-	Key   string // the attachment's (Attachment.Key)
-	Page  int    // our page, 1-based
-	Name  string // its XObject resource name on that page
-	Src   *attach.File
-	Index int // the file's page, 0-based
-}
 
 // imported is one of an attachment's objects, as package attach wrote
 // it, with its references numbered in our file.
@@ -54,7 +46,7 @@ func addFile(f *cos.File, src *attach.File) int {
 // importPages writes the attachment pages' objects and gives each page
 // that draws one its own resources: a copy of its shared ones with its
 // forms among the XObjects.
-func (f *file) importPages(att []Placed) {
+func (f *file) importPages(att []layout.Placed) {
 	added := map[*attach.File]int{}
 	for i := 0; i < len(att); {
 		page := att[i].Page

@@ -1,12 +1,8 @@
-package pdf
+package layout
 
 import (
 	"context"
 	"protokol/internal/render/font"
-	"strconv"
-	"unicode/utf16"
-
-	"codeberg.org/go-pdf/fpdf"
 )
 
 // Page geometry in millimetres (A4).
@@ -42,17 +38,15 @@ var (
 	watermarkGrey = RGB{232, 232, 232}
 )
 
-// engine lays one document out on fpdf pages.
+// engine lays one document out into frames.
 type engine struct {
 	ctx       context.Context // layout stops between blocks when it is done
 	err       error           // why the layout stopped (it stops between blocks)
 	maxPages  int             // see Document.MaxPages
 	watermark string          // see Document.Watermark
-	pdf       *fpdf.Fpdf
 	fs        *font.Set
 	clean     *cleaner
-	used      fontUse  // glyphs drawn, per style
-	text      []byte   // the writer's buffer
+	links     int      // link targets made (their ids are 1…links)
 	frames    []*Frame // the pages laid out
 	frame     *Frame   // the page being laid out (or visited again)
 	page      int      // its number, 1-based
@@ -85,7 +79,7 @@ type engine struct {
 
 // anchor is a heading a link can point to.
 type anchor struct {
-	link int     // fpdf link id
+	link int     // its link id
 	page int     // 0 until laid out
 	y    float64 // its top on the page
 }
@@ -108,16 +102,7 @@ type tocEntry struct {
 }
 
 func newEngine(fs *font.Set) *engine {
-	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
-	p.SetAutoPageBreak(false, 0)
-	p.SetMargins(marginL, marginT, marginR)
-	p.SetCatalogSort(true)
-	// fpdf makes a new zlib writer (about 1 MB) for every page stream,
-	// which alone tripled render time and took 20 MB per 18-page document.
-	// The fonts, most of a file's bytes, come precompressed anyway: page
-	// streams left plain make the fixture's minutes 289 KB instead of 250.
-	p.SetCompression(false)
-	return &engine{ctx: context.Background(), pdf: p, fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, tags: newTagger(),
+	return &engine{ctx: context.Background(), fs: fs, clean: &cleaner{fs: fs}, anchors: map[string]anchor{}, tags: newTagger(),
 		placedKeys: map[string]bool{}, w: pageW, h: pageH}
 }
 
@@ -136,7 +121,7 @@ func (e *engine) newPage() {
 	e.addFrame(e.landscape)
 	e.y = marginT
 	if e.watermark != "" {
-		e.place(Box{Kind: WatermarkBox, Text: e.clean.clean(e.watermark)})
+		e.place(Box{Kind: WatermarkBox, Text: e.clean.clean(e.watermark), Style: font.Bold, Size: 110, Color: watermarkGrey})
 	}
 }
 
@@ -185,33 +170,11 @@ func (e *engine) baselineOffset(size float64) float64 {
 	return (h-glyph)/2 + e.fs.Ascent*size/1000*ptToMM
 }
 
-// ptPerMM converts millimetres to PDF points.
+// ptPerMM converts millimetres to points (a form's matrix is in points).
 const ptPerMM = 72 / 25.4
 
-func appendColor(b []byte, c RGB) []byte {
-	for i, v := range [3]int{c.R, c.G, c.B} {
-		if i > 0 {
-			b = append(b, ' ')
-		}
-		b = strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64)
-	}
-	return b
-}
-
-// linkTo returns the fpdf link id of an anchor the document defines.
+// linkTo returns the link id of an anchor the document defines.
 func (e *engine) linkTo(id string) (int, bool) {
 	a, ok := e.anchors[id]
 	return a.link, ok
-}
-
-// utf16BE encodes s as a PDF text string: UTF-16BE with a byte-order mark.
-// fpdf passes it through unchanged when no UTF-8 font is selected, and
-// unlike fpdf's own conversion it handles characters beyond the BMP.
-func utf16BE(s string) string {
-	b := make([]byte, 2, 2+2*len(s))
-	b[0], b[1] = 0xFE, 0xFF
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = append(b, byte(u>>8), byte(u))
-	}
-	return string(b)
 }

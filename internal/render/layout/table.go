@@ -1,4 +1,4 @@
-package pdf
+package layout
 
 import (
 	extast "github.com/yuin/goldmark/extension/ast"

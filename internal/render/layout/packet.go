@@ -1,4 +1,4 @@
-package pdf
+package layout
 
 import (
 	"fmt"
@@ -33,6 +33,15 @@ const (
 	attachBottom = 18.0 // above the footer's rule
 	stampBase    = 10.0 // the stamp's baseline
 )
+
+// Placed is one attachment page drawn on one of our pages.
+type Placed struct {
+	Key   string // the attachment's (Attachment.Key)
+	Page  int    // our page, 1-based
+	Name  string // its XObject resource name on that page
+	Src   *attach.File
+	Index int // the file's page, 0-based
+}
 
 // UnplacedError: the template did not place an attachment the packet
 // has, or placed one twice or one it does not have.

@@ -1,4 +1,4 @@
-package pdf
+package layout
 
 import "protokol/internal/render/font"
 
@@ -7,7 +7,7 @@ import "protokol/internal/render/font"
 // their style, size, colour and structure element; rules and fills;
 // placed objects such as an attachment's page; link areas and
 // bookmarks). Only when the whole document is laid out does the writer
-// (draw.go) turn the frames into fpdf pages and content streams. A frame
+// (package pdf) turn the frames into pages and content streams. A frame
 // is data, so the layout can look back and move what it placed (a
 // nearly empty page takes lines from the page before), and a new kind of
 // object (a chart, an image) is one more kind of box.
@@ -32,8 +32,8 @@ const (
 	TextBox      BoxKind = iota // text from (x, y), its baseline
 	LineBox                     // a line from (x, y) to (x2, y2), lw wide
 	FillBox                     // a filled rectangle at (x, y), x2 wide and y2 high
-	LeaderBox                   // a dot leader from x to x2 on the baseline y
-	WatermarkBox                // the watermark across the page
+	LeaderBox                   // a dot leader from x to x2 on the baseline y, in Style, Size and Color
+	WatermarkBox                // Text across the page, diagonal, in Style, Size (points) and Color
 	FormBox                     // a form XObject (an attachment's page) drawn with m
 	OutlineBox                  // a hairline round the rectangle (x, y, x2, y2), in points
 )
@@ -69,7 +69,7 @@ type LinkArea struct {
 
 // Bookmark is an outline entry on its page, at y from the top.
 type Bookmark struct {
-	Title string // as fpdf takes it (UTF-16BE)
+	Title string
 	Level int
 	Y     float64
 }
@@ -115,7 +115,7 @@ func (e *engine) link(x, y, w, h float64, id int, uri string) {
 
 // addBookmark adds an outline entry on the current page.
 func (e *engine) addBookmark(title string, level int, y float64) {
-	e.frame.Bookmarks = append(e.frame.Bookmarks, Bookmark{utf16BE(title), level, y})
+	e.frame.Bookmarks = append(e.frame.Bookmarks, Bookmark{title, level, y})
 	e.bookmark++
 	e.lastOutline = level
 }

@@ -1,13 +1,12 @@
-package pdf
+package layout
 
-import ()
-
-// The layout tags what it draws as it draws it (PDF/UA, ISO 14289-1):
-// every text run is a marked-content sequence with an MCID, owned by the
-// structure element that is open when it is drawn; every rule, fill, dot
-// leader and running footer is an Artifact. The drawing primitives do the
-// marking themselves (drawText, rule, fill), so a new kind of block cannot
-// forget it: it only has to open its structure element.
+// The layout tags what it places as it places it (for PDF/UA, ISO
+// 14289-1): every text run belongs to the structure element that is open
+// when it is placed, which keeps its place in the reading order (a kid
+// whose MCID the writer gives when it draws the box); every rule, fill,
+// dot leader and running footer is an artifact. The placing primitives do
+// the marking themselves (drawText, rule, fill), so a new kind of block
+// cannot forget it: it only has to open its structure element.
 
 // Elem is a structure element: its type (a standard structure type), its
 // parent and its content in reading order.
@@ -19,7 +18,7 @@ type Elem struct {
 	Alt    string // alternate text (a Figure's)
 	Scope  string // a header cell's: "Column" or "Row"
 	Text   string // a Link's text: its annotation's /Contents
-	Obj    int    // object number, once written
+	Obj    int    // the writer's number for it (package pdf: its object)
 }
 
 // Kid is a structure element's child: another element, a marked-content
@@ -27,7 +26,7 @@ type Elem struct {
 type Kid struct {
 	Elem  *Elem
 	Page  int // for marked content and annotations: the page (1-based)
-	MCID  int
+	MCID  int // its marked content's id on the page, given by the writer
 	Annot int // index of the annotation on its page, or -1
 }
 
@@ -36,7 +35,7 @@ type Tags struct {
 	Root      *Elem
 	cur       *Elem
 	MCIDs     map[int][]*Elem // per page, the element of each MCID
-	Annots    map[int][]*Elem // per page, the Link element of each annotation, in the order fpdf keeps them
+	Annots    map[int][]*Elem // per page, the Link element of each link area, in the frame's order
 	artifacts int             // > 0 while drawing artifacts
 }
 
@@ -69,7 +68,7 @@ func (t *Tags) within(el *Elem, f func()) {
 }
 
 // annotation records that the current element (a Link) owns the next
-// annotation fpdf adds to page.
+// link area placed on page.
 func (t *Tags) annotation(page int) {
 	t.cur.Kids = append(t.cur.Kids, Kid{Page: page, Annot: len(t.Annots[page])})
 	t.Annots[page] = append(t.Annots[page], t.cur)
@@ -89,4 +88,19 @@ func (e *engine) block(typ string, f func()) *Elem {
 	f()
 	e.tags.close()
 	return el
+}
+
+// pruneEmpty drops elements with no content, which would only puzzle a
+// screen reader.
+func pruneEmpty(el *Elem) bool {
+	kept := el.Kids[:0]
+	for _, k := range el.Kids {
+		if k.Elem == nil || pruneEmpty(k.Elem) {
+			kept = append(kept, k)
+		}
+	}
+	el.Kids = kept
+	// an empty table cell stays: every row keeps as many cells as its
+	// header, so a screen reader announces each amount under its column
+	return len(kept) > 0 || el.Parent == nil || el.Type == "TD" || el.Type == "TH"
 }

@@ -1,4 +1,4 @@
-package pdf
+package layout
 
 import (
 	"protokol/internal/render/font"
@@ -8,9 +8,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// cleaner turns arbitrary text into text the embedded font can draw. Every
-// string on its way to fpdf passes through it: fpdf has no glyph fallback and
-// panics on some runes outside the font, so nothing unchecked may reach it.
+// cleaner turns arbitrary text into text the typeface can draw. Every
+// string the layout places passes through it: the writer has no glyph
+// fallback, so nothing unchecked may reach it.
 type cleaner struct {
 	fs       *font.Set
 	replaced int // characters replaced so far
