@@ -249,9 +249,30 @@ func (lx *lexer) regular() []byte {
 
 func (lx *lexer) keyword() string { return string(lx.regular()) }
 
-func (lx *lexer) int() (int, bool) {
-	n, err := strconv.Atoi(string(lx.regular()))
-	return n, err == nil
+func (lx *lexer) int() (int, bool) { return atoi(lx.regular()) }
+
+// atoi reads a decimal integer with an optional sign, without the
+// allocations strconv's errors make (the lexer tries a number wherever
+// one may be).
+func atoi(b []byte) (int, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg, b = b[0] == '-', b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // value reads one object.
@@ -295,7 +316,7 @@ func (lx *lexer) scalar() (Value, error) {
 	case "":
 		return nil, fmt.Errorf("unexpected %q at %d", lx.b[at], at)
 	}
-	if n, err := strconv.Atoi(string(tok)); err == nil {
+	if n, ok := atoi(tok); ok {
 		// a reference is "n g R"
 		save := lx.i
 		if g, ok := lx.int(); ok && g >= 0 && lx.keyword() == "R" {

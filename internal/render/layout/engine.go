@@ -47,6 +47,8 @@ type engine struct {
 	fs        *font.Set
 	clean     *cleaner
 	links     int      // link targets made (their ids are 1…links)
+	pieces    []piece  // a paragraph's, reused by the next (paragraph)
+	breaker   breaker  // its line breaker's arrays, reused likewise
 	frames    []*Frame // the pages laid out
 	frame     *Frame   // the page being laid out (or visited again)
 	page      int      // its number, 1-based

@@ -91,8 +91,13 @@ func (e *engine) mark() Mark {
 // drawText places clean text with its baseline at y and returns the x
 // where it ends.
 func (e *engine) drawText(x, y float64, st font.Style, size float64, color RGB, s string) float64 {
-	e.place(Box{Kind: TextBox, X: x, Y: y, Style: st, Size: size, Color: color, Text: s, Mark: e.mark()})
+	e.placeText(x, y, st, size, color, s)
 	return x + e.width(st, size, s)
+}
+
+// placeText places clean text whose width the caller knows.
+func (e *engine) placeText(x, y float64, st font.Style, size float64, color RGB, s string) {
+	e.place(Box{Kind: TextBox, X: x, Y: y, Style: st, Size: size, Color: color, Text: s, Mark: e.mark()})
 }
 
 // rule places a horizontal line, an artifact.

@@ -89,13 +89,21 @@ func unitStarts(s string) bool {
 
 // measure cleans spans and cuts them into pieces at spaces.
 func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
+	return e.measureInto(nil, spans, size, forceBold)
+}
+
+// measureInto is measure appending to dst[:0] when it is large enough.
+func (e *engine) measureInto(dst []piece, spans []span, size float64, forceBold bool) []piece {
 	// about a word and a space per six bytes: one allocation, not a
 	// dozen doublings, for a paragraph
 	n := len(spans)
 	for _, sp := range spans {
 		n += len(sp.text) / 3
 	}
-	out := make([]piece, 0, n)
+	out := dst[:0]
+	if cap(out) < n {
+		out = make([]piece, 0, n)
+	}
 	for _, sp := range spans {
 		if sp.br {
 			out = append(out, piece{kind: newline})
@@ -125,10 +133,19 @@ func (e *engine) measure(spans []span, size float64, forceBold bool) []piece {
 // breakLines fills lines of at most width millimetres greedily. A word
 // wider than a line is cut between characters.
 func (e *engine) breakLines(pieces []piece, width float64, size float64) []line {
+	return e.breakInto(&breaker{}, pieces, width, size)
+}
+
+// breakInto is breakLines with b's arrays reused when large enough.
+func (e *engine) breakInto(b *breaker, pieces []piece, width float64, size float64) []line {
 	// the lines' pieces, in order, in one array: each line is a slice of
 	// it (a cut word adds pieces, and a grown array leaves the lines made
 	// so far on the old one, which is as good)
-	b := &breaker{e: e, width: width, size: size, all: make([]piece, 0, len(pieces)+4)}
+	all, lines := b.all[:0], b.lines[:0]
+	if cap(all) < len(pieces)+4 {
+		all = make([]piece, 0, len(pieces)+4)
+	}
+	*b = breaker{e: e, width: width, size: size, all: all, lines: lines}
 	for i := 0; i < len(pieces); {
 		// a word is a run of word pieces without spaces between them
 		j := i
@@ -298,12 +315,17 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 		for j < len(ps) && ps[j].st == ps[i].st && ps[j].link == ps[i].link {
 			j++
 		}
+		w, n := 0.0, 0
+		for _, p := range ps[i:j] {
+			w += p.w
+			n += len(p.text)
+		}
 		var b strings.Builder
-		w := 0.0
+		b.Grow(n)
 		for _, p := range ps[i:j] {
 			b.WriteString(p.text)
-			w += p.w
 		}
+		text := b.String()
 		c := color
 		linked := false
 		if ps[i].link != "" && !e.inTOC {
@@ -315,19 +337,18 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 				linked = true
 			}
 		}
-		var end float64
 		if linked {
 			// the link's text and its annotation are one Link element
 			c = linkBlue
-			e.tags.open("Link").Text = b.String()
+			e.tags.open("Link").Text = text
 			e.tags.annotation(e.page)
-			end = e.drawText(x, y, ps[i].st, size, c, b.String())
+			e.placeText(x, y, ps[i].st, size, c, text)
 			e.tags.close()
-			e.rule(x, end, y+0.6, 0.15, linkBlue)
+			e.rule(x, x+w, y+0.6, 0.15, linkBlue)
 		} else {
-			end = e.drawText(x, y, ps[i].st, size, c, b.String())
+			e.placeText(x, y, ps[i].st, size, c, text)
 		}
-		x = end
+		x += w
 		i = j
 	}
 }
@@ -335,8 +356,12 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 // paragraph lays spans out as lines in the current column from e.y,
 // moving to new pages as needed, and keeps at least two lines of a
 // paragraph together at a page's foot.
+//
+// Its pieces and lines are the engine's scratch arrays, reused by the
+// next paragraph: a caller uses the lines before it lays out another.
 func (e *engine) paragraph(spans []span, size float64, forceBold bool, al align, color RGB) []line {
-	lines := e.breakLines(e.measure(spans, size, forceBold), e.right-e.left, size)
+	e.pieces = e.measureInto(e.pieces, spans, size, forceBold)
+	lines := e.breakInto(&e.breaker, e.pieces, e.right-e.left, size)
 	lh := lineHeight(size)
 	split := e.splitAt(len(lines), lh)
 	for i, l := range lines {

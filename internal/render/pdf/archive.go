@@ -45,7 +45,7 @@ type meta struct {
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(w io.Writer, b []byte, t *layout.Tags, m meta, fs *font.Set, used *fontUse, att []layout.Placed, plain bool) error {
+func archive(w io.Writer, b []byte, streams [][]byte, t *layout.Tags, m meta, fs *font.Set, used *fontUse, att []layout.Placed, plain bool) error {
 	f, err := readFile(b)
 	if err != nil {
 		return err
@@ -53,7 +53,9 @@ func archive(w io.Writer, b []byte, t *layout.Tags, m meta, fs *font.Set, used *
 	if err := f.resources(fs, used, att); err != nil {
 		return err
 	}
-	f.compressPages()
+	if err := f.setContents(streams); err != nil {
+		return err
+	}
 	if !plain {
 		root := f.structure(t)
 		f.metadata(m, root)
@@ -142,22 +144,24 @@ func (f *file) resources(fs *font.Set, used *fontUse, att []layout.Placed) error
 	return nil
 }
 
-// compressPages compresses the pages' content streams.
-func (f *file) compressPages() {
-	var streams []*cos.Stream
-	for _, p := range f.pages {
-		switch c := f.Resolve(p.Get("Contents")).(type) {
-		case *cos.Stream:
-			streams = append(streams, c)
-		case cos.Array:
-			for _, r := range c {
-				if s, ok := f.Resolve(r).(*cos.Stream); ok {
-					streams = append(streams, s)
-				}
+// setContents makes the content streams the writer drew the pages'
+// contents, in place of fpdf's own (which hold only its default state):
+// each page's contents object is replaced, so no object is left over.
+func (f *file) setContents(streams [][]byte) error {
+	if len(streams) != len(f.pages) {
+		return fmt.Errorf("pdf: %d pages and %d content streams", len(f.pages), len(streams))
+	}
+	for i, p := range f.pages {
+		s := &cos.Stream{Dict: cos.NewDict("Filter", cos.Name("FlateDecode")), Data: streams[i]}
+		if r, ok := p.Get("Contents").(cos.Ref); ok {
+			if _, stream := f.Resolve(r).(*cos.Stream); stream {
+				f.Objects[r] = s
+				continue
 			}
 		}
+		p.Set("Contents", f.Add(s))
 	}
-	compressStreams(streams)
+	return nil
 }
 
 // structure writes the structure tree the layout recorded: elements get

@@ -95,14 +95,16 @@ type laidOut struct {
 	res  *layout.Result
 	fs   *font.Set
 	used *fontUse
-	raw  []byte
-	m    meta
+	// streams are the pages' content streams, compressed
+	streams [][]byte
+	raw     []byte
+	m       meta
 }
 
 // archive writes raw (fpdf's file, or the same objects written otherwise)
 // as the finished PDF.
 func (l *laidOut) archive(w io.Writer, raw []byte, plain bool) error {
-	return archive(w, raw, l.res.Tags, l.m, l.fs, l.used, l.res.Placed, plain)
+	return archive(w, raw, l.streams, l.res.Tags, l.m, l.fs, l.used, l.res.Placed, plain)
 }
 
 // layOut lays the document out and draws its frames on fpdf's pages.
@@ -135,17 +137,17 @@ func layOut(ctx context.Context, d *Document) (*laidOut, error) {
 	}
 	m := meta{title: res.Clean(d.Title), subject: res.Clean(d.Subject), author: res.Clean(d.Author),
 		keywords: res.Clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
-	return &laidOut{res: res, fs: fs, used: &w.used, raw: buf.Bytes(), m: m}, nil
+	return &laidOut{res: res, fs: fs, used: &w.used, streams: w.streams, raw: buf.Bytes(), m: m}, nil
 }
 
 // writer draws a layout's frames on fpdf's pages.
 type writer struct {
-	pdf   *fpdf.Fpdf
-	fs    *font.Set
-	res   *layout.Result
-	used  fontUse // glyphs drawn, per style
-	buf   []byte  // a page's content stream
-	links []int   // fpdf's id of each layout link id (links[id-1])
+	pdf     *fpdf.Fpdf
+	fs      *font.Set
+	res     *layout.Result
+	used    fontUse  // glyphs drawn, per style
+	streams [][]byte // the pages' content streams, compressed
+	links   []int    // fpdf's id of each layout link id (links[id-1])
 }
 
 func newWriter(fs *font.Set, res *layout.Result) *writer {

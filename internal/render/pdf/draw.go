@@ -14,7 +14,13 @@ import (
 // draw writes the laid-out frames as fpdf pages: each page's boxes as one
 // content stream, then its links and bookmarks, in the order they were
 // placed. Marked content gets its MCID here, in drawing order per page.
+// fpdf makes the pages, annotations and outline; the content streams are
+// ours, compressed while the next pages are drawn, and the post-pass
+// makes them the pages' contents (fpdf's own hold its default state).
 func (wr *writer) draw() {
+	c := newCompressor(len(wr.res.Frames))
+	defer func() { wr.streams = c.wait() }()
+	size := 4096
 	for i, fr := range wr.res.Frames {
 		page := i + 1
 		if fr.W > fr.H {
@@ -22,12 +28,12 @@ func (wr *writer) draw() {
 		} else {
 			wr.pdf.AddPage()
 		}
-		w := &pageWriter{wr: wr, fr: fr, page: page, b: wr.buf[:0]}
+		w := &pageWriter{wr: wr, fr: fr, page: page, b: make([]byte, 0, size)}
 		for _, b := range fr.Boxes {
 			w.box(b)
 		}
-		wr.buf = w.b
-		wr.pdf.RawWriteStr(string(w.b))
+		size = len(w.b) + len(w.b)/4
+		c.add(i, w.b)
 		for _, l := range fr.Links {
 			if l.URI != "" {
 				wr.pdf.LinkString(l.X, l.Y, l.W, l.H, l.URI)
@@ -157,23 +163,21 @@ func (w *pageWriter) text(b layout.Box) {
 func (w *pageWriter) leader(b layout.Box) {
 	e := w.wr
 	mm := b.Size / 1000 * ptToMM // font units to millimetres
-	dot, space := e.fs.TextWidth(b.Style, ".")*mm, e.fs.TextWidth(b.Style, " ")*mm
-	n := int((b.X2 - b.X + space) / (dot + space))
+	dotW, spaceW := e.fs.TextWidth(b.Style, ".")*mm, e.fs.TextWidth(b.Style, " ")*mm
+	n := int((b.X2 - b.X + spaceW) / (dotW + spaceW))
 	if n < 2 {
 		return
 	}
-	extra := ((b.X2-b.X)-float64(n)*dot)/float64(n-1) - space
+	extra := ((b.X2-b.X)-float64(n)*dotW)/float64(n-1) - spaceW
 	adj := -extra / (b.Size * ptToMM) * 1000 // TJ offsets are in 1/1000 of the size, negative to the right
-	d := hexCode(e.used.code(b.Style, e.fs.Glyph(b.Style, '.'), '.'))
-	sp := hexCode(e.used.code(b.Style, e.fs.Glyph(b.Style, ' '), ' '))
+	dot := hexCode(e.used.code(b.Style, e.fs.Glyph(b.Style, '.'), '.'))
+	// each dot but the first comes after a space stretched by adj
+	gap := fmt.Appendf(nil, "%s %.1f %s", hexCode(e.used.code(b.Style, e.fs.Glyph(b.Style, ' '), ' ')), adj, dot)
 	w.b = append(w.b, "BT "...)
 	w.font(b.Style, b.Size, b.Color)
-	w.b = fmt.Appendf(w.b, "%.2f %.2f Td [", b.X*ptPerMM, w.y(b.Y))
-	for i := range n {
-		if i > 0 {
-			w.b = fmt.Appendf(w.b, "%s %.1f ", sp, adj)
-		}
-		w.b = append(w.b, d...)
+	w.b = fmt.Appendf(w.b, "%.2f %.2f Td [%s", b.X*ptPerMM, w.y(b.Y), dot)
+	for range n - 1 {
+		w.b = append(append(w.b, ' '), gap...)
 	}
 	w.b = append(w.b, "] TJ ET"...)
 }

@@ -94,35 +94,43 @@ func adler32(b []byte) uint32 {
 	return s2<<16 | s1
 }
 
-// compressStream replaces an uncompressed stream by its deflated form.
-func compressStream(s *cos.Stream) {
-	if s.Dict.Get("Filter") != nil {
-		return
-	}
-	s.Data = deflateWith(pageStreams, s.Data)
-	s.Dict.Set("Filter", cos.Name("FlateDecode"))
+// compressor deflates the pages' content streams on other cores while
+// the writer draws the next pages (a long document's compression is a
+// tenth of its render); each page's result goes to its own index, so the
+// file is the same whatever the scheduling.
+type compressor struct {
+	jobs chan compressJob
+	out  [][]byte
+	wg   sync.WaitGroup
 }
 
-// compressStreams compresses the pages' streams on up to as many cores
-// as Go may use (the pages are independent; a long document's
-// compression is a tenth of its render).
-func compressStreams(streams []*cos.Stream) {
-	workers := min(runtime.GOMAXPROCS(0), 4, len(streams)/8+1)
-	if workers <= 1 {
-		for _, s := range streams {
-			compressStream(s)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(streams); i += workers {
-				compressStream(streams[i])
+type compressJob struct {
+	page int
+	data []byte
+}
+
+func newCompressor(pages int) *compressor {
+	c := &compressor{jobs: make(chan compressJob, 16), out: make([][]byte, pages)}
+	for range min(runtime.GOMAXPROCS(0), 4) {
+		c.wg.Go(func() {
+			for j := range c.jobs {
+				c.out[j.page] = deflateWith(pageStreams, j.data)
 			}
 		})
 	}
-	wg.Wait()
+	return c
+}
+
+// add queues a page's content stream (page from 0); the compressor owns
+// data from now on.
+func (c *compressor) add(page int, data []byte) { c.jobs <- compressJob{page, data} }
+
+// wait returns the compressed streams once all are done; nothing may be
+// added after it.
+func (c *compressor) wait() [][]byte {
+	close(c.jobs)
+	c.wg.Wait()
+	return c.out
 }
 
 // embedFonts adds the document's fonts and returns the /Font resource
