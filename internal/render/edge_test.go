@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"html"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -89,26 +91,56 @@ func TestTemplateLoopLimitAtItsEdge(t *testing.T) {
 	}
 }
 
-// "&" in every place text goes: the XMP stays well-formed XML with the
-// ampersand as written, and the workbook's header and footer print it
-// (Excel reads a lone & in them as a code).
-func TestAmpersandThroughEveryChannel(t *testing.T) {
-	m := meeting(t)
-	m.Committee = "Social- & Sundhedsudvalget <A> \"B\" 'C'"
-	res := renderMeeting(t, newRenderer(t), data.DocAgenda, m, render.Options{})
-	raw := uncompressed(t, res.Body)
-	x := regexp.MustCompile(`(?s)<x:xmpmeta.*?</x:xmpmeta>`).Find(raw)
-	if x == nil {
-		t.Fatal("no XMP")
+// Hostile text in every place text goes: the PDF's text, its Info
+// dictionary and XMP (well-formed, the text as written), its bookmarks,
+// the file name, and the workbook's cells, header and footer (Excel reads
+// a lone & in them as a code) and sheet names. Bidi controls are dropped
+// everywhere (they would reorder what a reader sees).
+func TestHostileTextThroughEveryChannel(t *testing.T) {
+	for _, name := range []string{
+		"Social- & Sundhedsudvalget <A> \"B\" 'C' \\ 100 %",
+		"Udvalget\u202Eexe.fdp\u202C for \u2067Teknik\u2069",
+		strings.Repeat("Børne- og Ungdomsudvalget ", 4), // 100 characters
+	} {
+		want := strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Bidi_Control, r) {
+				return -1
+			}
+			return r
+		}, name)
+		t.Run(want[:12], func(t *testing.T) {
+			m := meeting(t)
+			m.Committee = name
+			res := renderMeeting(t, newRenderer(t), data.DocAgenda, m, render.Options{})
+			raw := uncompressed(t, res.Body)
+			x := regexp.MustCompile(`(?s)<x:xmpmeta.*?</x:xmpmeta>`).Find(raw)
+			var v struct {
+				Text string `xml:",innerxml"`
+			}
+			if x == nil || xml.Unmarshal(x, &v) != nil {
+				t.Fatalf("the XMP is missing or not well-formed")
+			}
+			if !strings.Contains(html.UnescapeString(v.Text), strings.TrimSpace(want)) {
+				t.Errorf("the XMP lacks the name as written")
+			}
+			if title := pdftest.Info(t, res.Body)["Title"]; !strings.Contains(title, strings.TrimSpace(want)) {
+				t.Errorf("title %q", title)
+			}
+			if text := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " ")); !strings.Contains(text, pdftest.Squash(want)) {
+				t.Errorf("the pages lack the name as written")
+			}
+			for _, b := range pdftest.Outline(t, res.Body) {
+				if strings.ContainsFunc(b.Title, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }) {
+					t.Errorf("bookmark %q has a bidi control", b.Title)
+				}
+			}
+			if strings.ContainsFunc(res.Filename, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) || r == '/' || r == '\\' || r == '"' }) {
+				t.Errorf("file name %q", res.Filename)
+			}
+		})
 	}
-	var v any
-	if err := xml.Unmarshal(x, &v); err != nil {
-		t.Errorf("the XMP is not well-formed: %v", err)
-	}
-	if !strings.Contains(pdftest.Info(t, res.Body)["Title"], "Social- & Sundhedsudvalget <A>") {
-		t.Errorf("title %q", pdftest.Info(t, res.Body)["Title"])
-	}
-	b := strings.Replace(string(examples.Read(examples.Budget)), `"title": "`, `"title": "Budget & regnskab – `, 1)
+	b := strings.Replace(string(examples.Read(examples.Budget)), `"title": "`, `"title": "Budget & regnskab \u202E100 % – `, 1)
+	b = strings.Replace(b, `"tables": [`, `"tables": [{"title": "Drift: A/B? [x]* & \\ 'ældre'", "columns": [{"key": "a", "label": "A & B"}], "rows": [{"label": "<x> & \"y\"", "values": {"a": 1}}]},`, 1)
 	book, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatXLSX, []byte(b), render.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -117,13 +149,33 @@ func TestAmpersandThroughEveryChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hf, err := f.GetHeaderFooter(f.GetSheetName(0))
+	sheets := f.GetSheetList()
+	found := false
+	for _, sh := range sheets {
+		if strings.ContainsAny(sh, ":/?*[]\\") || len([]rune(sh)) > 31 {
+			t.Errorf("sheet name %q is not one Excel takes", sh)
+		}
+		rows, err := f.GetRows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			found = found || strings.Contains(strings.Join(r, "|"), `<x> & "y"`)
+		}
+	}
+	if !found {
+		t.Error("no cell holds the row label as written")
+	}
+	hf, err := f.GetHeaderFooter(sheets[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{hf.OddHeader, hf.OddFooter} {
-		if strings.Contains(s, "Budget & regnskab") {
+		if strings.Contains(strings.ReplaceAll(s, "&&", ""), "Budget & regnskab") {
 			t.Errorf("a header or footer has a lone &, which Excel reads as a code: %q", s)
+		}
+		if strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }) {
+			t.Errorf("a header or footer has a bidi control: %q", s)
 		}
 	}
 	if !strings.Contains(hf.OddHeader+hf.OddFooter, "Budget && regnskab") {

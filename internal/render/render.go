@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"unicode"
 
 	"protokol/internal/attach"
 	"protokol/internal/data"
@@ -255,7 +256,7 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	if v.Public {
 		name += " (" + strings.ToLower(v.L.PublicVersion) + ")"
 	}
-	res.Filename = name + ".pdf"
+	res.Filename = fileName(name, ".pdf")
 	return res, nil
 }
 
@@ -269,7 +270,7 @@ func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*R
 	if err != nil {
 		return nil, err
 	}
-	res.Filename = b.Title + ".pdf"
+	res.Filename = fileName(b.Title, ".pdf")
 	return res, nil
 }
 
@@ -318,6 +319,26 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 		return nil, err
 	}
 	return &Result{Body: buf.Bytes(), ContentType: PDF, Pages: st.Pages, Replaced: st.Replaced}, nil
+}
+
+// fileName is a document's name made a safe file name on any system: no
+// controls, no bidi controls (which make a name read other than it is:
+// "invoice\u202Efdp.exe"), none of / \ : * ? " < > | (which Windows or
+// a shell would take for something else), at most 200 characters.
+func fileName(name, ext string) string {
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.Is(unicode.Bidi_Control, r):
+			return -1
+		case r < 0x20 || r == 0x7F || strings.ContainsRune(`/\:*?"<>|`, r):
+			return '_'
+		}
+		return r
+	}, name)
+	if r := []rune(strings.TrimSpace(name)); len(r) > 200 {
+		name = string(r[:200])
+	}
+	return strings.TrimSpace(name) + ext
 }
 
 // IsNotFound reports whether err names a template set or kind that does

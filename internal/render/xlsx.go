@@ -52,5 +52,5 @@ func (r *Renderer) workbook(ctx context.Context, b *data.Budget, o Options, writ
 	if err := write(&buf, o.Lang.Or(locale.Lang(b.Language))); err != nil {
 		return nil, err
 	}
-	return &Result{Body: buf.Bytes(), ContentType: XLSX, Filename: b.Title + ".xlsx"}, nil
+	return &Result{Body: buf.Bytes(), ContentType: XLSX, Filename: fileName(b.Title, ".xlsx")}, nil
 }

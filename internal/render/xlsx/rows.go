@@ -286,6 +286,7 @@ func preserve(s string) bool {
 var escapedBstr = regexp.MustCompile(`_x[0-9A-Fa-f]{4}_`)
 
 func writeText(w *bufio.Writer, s string) {
+	s = plain(s)
 	if strings.Contains(s, "_x") {
 		s = escapedBstr.ReplaceAllString(s, "_x005F$0")
 	}

@@ -21,6 +21,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -156,7 +157,7 @@ func sheetNames(tables []data.BudgetTable) []string {
 				return ' '
 			}
 			return r
-		}, cmp.Or(t.Sheet, t.Title))
+		}, plain(cmp.Or(t.Sheet, t.Title)))
 		base = strings.Trim(strings.TrimSpace(base), "'")
 		if base == "" || strings.EqualFold(base, "History") {
 			base = fmt.Sprintf("Tabel %d", i+1)
@@ -501,10 +502,10 @@ func (s *sheet) head() error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, firstData), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: t.Title, StyleID: s.st.get(styleTitle, 0)}}, excelize.RowOpts{Height: 21}); err != nil {
+	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: plain(t.Title), StyleID: s.st.get(styleTitle, 0)}}, excelize.RowOpts{Height: 21}); err != nil {
 		return err
 	}
-	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[s.lang] + strings.ReplaceAll(t.Unit, " ", "\u00a0")
+	unitText := map[locale.Lang]string{locale.Danish: "Beløb i ", locale.English: "Amounts in "}[s.lang] + strings.ReplaceAll(plain(t.Unit), " ", "\u00a0")
 	if err := sw.SetRow(cell(1, unitRow), []any{excelize.Cell{Value: unitText, StyleID: s.st.get(styleUnit, 0)}}); err != nil {
 		return err
 	}
@@ -515,7 +516,7 @@ func (s *sheet) head() error {
 	}
 	headerLines := 1.0
 	for i, c := range t.Columns {
-		text := c.Label + " (" + strings.ReplaceAll(t.Unit, " ", "\u00a0") + ")" // no line break inside a unit
+		text := plain(c.Label) + " (" + strings.ReplaceAll(plain(t.Unit), " ", "\u00a0") + ")" // no line break inside a unit
 		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: s.st.get(styleHeaderNum, 0)}
 		// the header wraps; readers do not refit row heights, so set it
 		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(s.widths.values[i]-1)))
@@ -604,7 +605,7 @@ func (s *sheet) texts() error {
 	next := firstData + s.widths.rows + 1
 	for _, text := range texts(s.t) {
 		lines := math.Ceil(float64(utf8.RuneCountInString(text)) / max(s.span()-2, 10))
-		if err := s.sw.SetRow(cell(1, next), []any{excelize.Cell{Value: text, StyleID: s.st.get(styleLegend, 0)}},
+		if err := s.sw.SetRow(cell(1, next), []any{excelize.Cell{Value: plain(text), StyleID: s.st.get(styleLegend, 0)}},
 			excelize.RowOpts{Height: 15 * min(lines, 10)}); err != nil {
 			return err
 		}
@@ -667,7 +668,24 @@ func rowFormula(terms []formulaTerm, row int) string {
 func quote(s string) string { return strings.ReplaceAll(s, `"`, `""`) }
 
 // hfEscape escapes & in header and footer text, where it starts a code.
-func hfEscape(s string) string { return strings.ReplaceAll(s, "&", "&&") }
+func hfEscape(s string) string { return strings.ReplaceAll(plain(s), "&", "&&") }
+
+// plain is text as the workbook writes it everywhere (cells, headers and
+// footers, sheet names): without bidi controls, which would make it read
+// other than it is ("regnskab\u202Efdp.exe"), as the PDF drops them too.
+func plain(s string) string {
+	if !strings.ContainsFunc(s, isBidi) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isBidi(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isBidi(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // colWidths are column widths in characters, and the rows a table prints.
 type colWidths struct {
