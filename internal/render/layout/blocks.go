@@ -220,6 +220,8 @@ func (e *engine) directive(n *ast.HTMLBlock, src []byte) {
 	switch strings.TrimSpace(s[4 : len(s)-3]) {
 	case "pagebreak":
 		if e.pages > 0 && e.y > marginT {
+			e.fillBeforeBreak()
+			e.nextForced = true
 			e.newPage()
 		}
 	case "toc":

@@ -117,6 +117,7 @@ func Layout(ctx context.Context, in *Input) (res *Result, err error) {
 		}
 	}
 	e.left, e.right = marginL, pageW-marginR
+	e.nextForced = true
 	e.newPage()
 	e.layoutBlocks(root, src, 0)
 	if e.err != nil {

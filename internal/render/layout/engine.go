@@ -40,18 +40,19 @@ var (
 
 // engine lays one document out into frames.
 type engine struct {
-	ctx       context.Context // layout stops between blocks when it is done
-	err       error           // why the layout stopped (it stops between blocks)
-	maxPages  int             // see Document.MaxPages
-	watermark string          // see Document.Watermark
-	fs        *font.Set
-	clean     *cleaner
-	links     int      // link targets made (their ids are 1…links)
-	pieces    []piece  // a paragraph's, reused by the next (paragraph)
-	breaker   breaker  // its line breaker's arrays, reused likewise
-	frames    []*Frame // the pages laid out
-	frame     *Frame   // the page being laid out (or visited again)
-	page      int      // its number, 1-based
+	ctx        context.Context // layout stops between blocks when it is done
+	err        error           // why the layout stopped (it stops between blocks)
+	maxPages   int             // see Document.MaxPages
+	watermark  string          // see Document.Watermark
+	fs         *font.Set
+	clean      *cleaner
+	links      int      // link targets made (their ids are 1…links)
+	nextForced bool     // the next page begins by a break, not by overflow
+	pieces     []piece  // a paragraph's, reused by the next (paragraph)
+	breaker    breaker  // its line breaker's arrays, reused likewise
+	frames     []*Frame // the pages laid out
+	frame      *Frame   // the page being laid out (or visited again)
+	page       int      // its number, 1-based
 
 	y           float64 // top of the next block
 	left        float64 // left edge of the current column (indentation)
@@ -121,6 +122,7 @@ func (e *engine) newPage() {
 		return
 	}
 	e.addFrame(e.landscape)
+	e.frame.forced, e.nextForced = e.nextForced, false
 	e.y = marginT
 	if e.watermark != "" {
 		e.place(Box{Kind: WatermarkBox, Text: e.clean.clean(e.watermark), Style: font.Bold, Size: 110, Color: watermarkGrey})

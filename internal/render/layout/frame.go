@@ -23,6 +23,9 @@ type Frame struct {
 	Boxes     []Box
 	Links     []LinkArea
 	Bookmarks []Bookmark
+
+	forced     bool // begun by a page break or the document's start, not by overflow
+	attachment bool // an attachment's page
 }
 
 // BoxKind is what a box draws.

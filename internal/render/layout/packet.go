@@ -102,6 +102,7 @@ func (e *engine) attach(key string) {
 	e.tags.close()
 	e.lastAttach = true
 	e.y = e.bottom() + 1 // what follows starts on a page of its own
+	e.nextForced = true
 }
 
 // sourceBookmarks adds the attachment's own bookmarks that open its page
@@ -122,7 +123,11 @@ func (e *engine) sourceBookmarks(src *attach.File, i int) {
 // text), not counted against MaxPages (the attachments have their own
 // limits).
 func (e *engine) attachPage(landscape bool) {
+	if e.attachPages == 0 || !e.frame.attachment {
+		e.fillBeforeBreak() // the page before the attachment's first
+	}
 	e.addFrame(landscape)
+	e.frame.attachment = true
 	e.attachPages++
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,3 +203,64 @@ func TestWideTablesGoLandscapeThenInColumnGroups(t *testing.T) {
 		}
 	}
 }
+
+// No page holds fewer than four lines of body text because an item's
+// last lines spilled onto it before the next item's page break: lines of
+// the page before come along (a heading with what follows it, a split
+// paragraph two lines a side). Items of random lengths, read back page by
+// page; the words stay in order and the tags stay whole.
+func TestNoNearlyEmptyPageBeforeABreak(t *testing.T) {
+	fixed := 0
+	for seed := range uint64(10) {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		var md strings.Builder
+		var order []string
+		for item := range 14 {
+			fmt.Fprintf(&md, "## Punkt %d\n\n", item)
+			for p := range 1 + rng.IntN(7) {
+				if rng.IntN(3) == 0 {
+					fmt.Fprintf(&md, "### Beslutning %d.%d\n\n", item, p)
+				}
+				for w := range 5 + rng.IntN(300) {
+					word := fmt.Sprintf("i%dp%dw%d", item, p, w)
+					order = append(order, word)
+					md.WriteString(word + " ")
+				}
+				md.WriteString("\n\n")
+			}
+			md.WriteString("<!-- pagebreak -->\n\n")
+		}
+		var out bytes.Buffer
+		if _, err := Render(context.Background(), &out, &Document{Markdown: md.String()}); err != nil {
+			t.Fatal(err)
+		}
+		pages := pdftest.Pages(t, out.Bytes())
+		word := regexp.MustCompile(`\bi\d+p\d+w\d+\b`)
+		var got []string
+		for n, text := range pages {
+			lines := 0
+			for line := range strings.Lines(text) {
+				if strings.TrimSpace(line) != "" {
+					lines++
+				}
+			}
+			got = append(got, word.FindAllString(text, -1)...)
+			if n < len(pages)-1 && lines < minLinesForTest && !strings.Contains(text, "Punkt ") {
+				t.Errorf("seed %d: page %d holds %d lines: %q", seed, n+1, lines, text)
+			}
+		}
+		if !slices.Equal(got, order) {
+			t.Errorf("seed %d: the words are not in their order", seed)
+		}
+		if tg := pdftest.CheckTagged(t, out.Bytes()); len(tg.Problems) > 0 {
+			t.Errorf("seed %d: %v", seed, tg.Problems)
+		}
+		fixed += len(pages)
+	}
+	if fixed < 100 {
+		t.Errorf("%d pages in all: the test proves little", fixed)
+	}
+}
+
+// minLinesForTest is the layout's rule, said again here.
+const minLinesForTest = 4
