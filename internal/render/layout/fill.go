@@ -136,26 +136,8 @@ func (e *engine) cutAt(lines []pageLine, c int, next []pageLine) int {
 // pages with them. Nothing moves if something there cannot (a table's
 // fill, a figure, a link, a line across the cut) or cur has no room.
 func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
-	for _, b := range prev.Boxes {
-		below := b.Y >= cutTop
-		switch b.Kind {
-		case FillBox, FormBox, OutlineBox, LeaderBox:
-			if below {
-				return
-			}
-		case LineBox:
-			if below != (b.Y2 >= cutTop) {
-				return
-			}
-		}
-	}
-	for _, l := range prev.Links {
-		if l.Y+l.H > cutTop {
-			return
-		}
-	}
 	dy1, dy2 := marginT-cutTop, bottom-cutTop+gap
-	if e.y+dy2 > e.bottom() {
+	if !movable(prev, cutTop) || e.y+dy2 > e.bottom() {
 		return
 	}
 	var kept, moved []Box
@@ -196,6 +178,38 @@ func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
 		cur.Bookmarks[i].Y += dy2
 	}
 	prev.Bookmarks, cur.Bookmarks = keptMarks, slices.Concat(movedMarks, cur.Bookmarks)
+	e.moveTargets(cutTop, dy1, dy2)
+	e.y += dy2
+}
+
+// movable says whether what a page holds from cutTop down may move:
+// no table fill, figure, dot leader or link there, no line across it.
+func movable(f *Frame, cutTop float64) bool {
+	for _, b := range f.Boxes {
+		below := b.Y >= cutTop
+		switch b.Kind {
+		case FillBox, FormBox, OutlineBox, LeaderBox:
+			if below {
+				return false
+			}
+		case LineBox:
+			if below != (b.Y2 >= cutTop) {
+				return false
+			}
+		}
+	}
+	for _, l := range f.Links {
+		if l.Y+l.H > cutTop {
+			return false
+		}
+	}
+	return true
+}
+
+// moveTargets moves the link targets and contents entries with the
+// boxes: from the page before, below cutTop, by dy1 onto this page; this
+// page's own down by dy2.
+func (e *engine) moveTargets(cutTop, dy1, dy2 float64) {
 	for id, a := range e.anchors {
 		switch {
 		case a.page == e.page-1 && a.y >= cutTop:
@@ -214,5 +228,4 @@ func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
 			t.baseline += dy2
 		}
 	}
-	e.y += dy2
 }
