@@ -376,6 +376,15 @@ func TestLabelsInAnotherLanguageAreMarked(t *testing.T) {
 		if c.label != "" && n < 5 || c.label == "" && n > 0 {
 			t.Errorf("labels %q: %d elements say /Lang (en-GB)", c.lang.Lang, n)
 		}
+		// labels inside paragraphs and table cells ("Time", "Not present:")
+		// are Span elements of their own language
+		spans := regexp.MustCompile(`/Lang \(en-GB\)\s+/P \d+ 0 R\s+/S /Span\b`).FindAllString(raw, -1)
+		if c.label != "" && len(spans) < 8 || c.label == "" && len(spans) > 0 {
+			t.Errorf("labels %q: %d labels inside text are marked en-GB", c.lang.Lang, len(spans))
+		}
+		if text := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " ")); c.label != "" && !strings.Contains(text, "Time Tuesday 22 May 2012") {
+			t.Errorf("the front page's labels do not read as before: %.300s", text)
+		}
 		if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 {
 			t.Errorf("%v", tg.Problems)
 		}

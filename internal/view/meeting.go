@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,7 +14,8 @@ import (
 
 // Meeting is what agenda and minutes templates see as ".".
 type Meeting struct {
-	Lang                    string         // "da" or "en"
+	Lang                    string         // "da" or "en": the labels'
+	TextLang                string         // the language of the meeting's own text (its language field)
 	L                       *locale.Labels // the fixed words in Lang
 	Document                string         // "agenda" or "minutes"
 	IsMinutes               bool           // Document == "minutes"
@@ -141,12 +143,22 @@ type MeetingOptions struct {
 	Packet bool
 }
 
+// Label is a label (one of L's words) as Markdown: marked as Lang when
+// the labels' language is not the text's, so a reader of the PDF reads
+// it in its own language ({{$.Label $.L.Decision}}).
+func (v *Meeting) Label(s string) string {
+	if v.Lang == v.TextLang {
+		return s
+	}
+	return `<span lang="` + v.Lang + `">` + s + `</span>`
+}
+
 // NewMeeting builds the view of a validated meeting.
 func NewMeeting(m *data.Meeting, o MeetingOptions) *Meeting {
 	l := o.Lang.Or(locale.Lang(m.Language))
 	lb := l.Labels()
 	v := &Meeting{
-		Lang: string(l), L: lb, Document: string(o.Document), IsMinutes: o.Document == data.DocMinutes,
+		Lang: string(l), TextLang: cmp.Or(m.Language, string(l)), L: lb, Document: string(o.Document), IsMinutes: o.Document == data.DocMinutes,
 		IsDecisions: o.Document == data.DocDecisions, Public: o.Public, Draft: m.Status == data.StatusDraft,
 		Addendum: o.Addendum && o.Document == data.DocAgenda, Signatures: o.Signatures && o.Document == data.DocMinutes,
 		Municipality: m.Municipality, Committee: m.Committee, Title: m.Title, Location: m.Location,

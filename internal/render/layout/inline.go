@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bytes"
+	"regexp"
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -9,11 +10,43 @@ import (
 )
 
 // inlines flattens the inline children of n into spans.
+//
+// <span lang="en"> … </span> around inline text gives its language (a
+// label in another language than the document's text); other raw HTML
+// has no meaning on paper.
 func inlines(n ast.Node, src []byte, base span, out []span) []span {
+	outer := base.lang
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if raw, ok := c.(*ast.RawHTML); ok {
+			if l, open, ok := langSpan(raw, src); ok {
+				base.lang = outer
+				if open {
+					base.lang = l
+				}
+				continue
+			}
+		}
 		out = inline(c, src, base, out)
 	}
 	return out
+}
+
+var langOpen = regexp.MustCompile(`^<span\s+lang\s*=\s*"([a-z]{2})"\s*>$`)
+
+// langSpan reads <span lang="xx"> (open, its language) or </span>.
+func langSpan(n *ast.RawHTML, src []byte) (lang string, open, ok bool) {
+	var raw []byte
+	for i := 0; i < n.Segments.Len(); i++ {
+		seg := n.Segments.At(i)
+		raw = append(raw, seg.Value(src)...)
+	}
+	if bytes.Equal(raw, []byte("</span>")) {
+		return "", false, true
+	}
+	if m := langOpen.FindSubmatch(raw); m != nil {
+		return string(m[1]), true, true
+	}
+	return "", false, false
 }
 
 func inline(n ast.Node, src []byte, base span, out []span) []span {

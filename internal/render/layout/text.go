@@ -13,6 +13,7 @@ type span struct {
 	bold   bool
 	italic bool
 	link   string // URL, or "#id" for an anchor in the document
+	lang   string // its language when a <span lang> says it (a label in another language than the text)
 	br     bool   // a hard line break (text is empty)
 }
 
@@ -30,6 +31,7 @@ type piece struct {
 	text string
 	st   font.Style
 	link string
+	lang string
 	w    float64 // millimetres
 }
 
@@ -115,7 +117,7 @@ func (e *engine) measureInto(dst []piece, spans []span, size float64, forceBold 
 		for text != "" {
 			i := strings.IndexByte(text, ' ')
 			if i == 0 {
-				out = append(out, piece{kind: space, text: " ", st: st, link: sp.link, w: spaceW})
+				out = append(out, piece{kind: space, text: " ", st: st, link: sp.link, lang: sp.lang, w: spaceW})
 				text = text[1:]
 				continue
 			}
@@ -123,7 +125,7 @@ func (e *engine) measureInto(dst []piece, spans []span, size float64, forceBold 
 				i = len(text)
 			}
 			w := text[:i]
-			out = append(out, piece{kind: word, text: w, st: st, link: sp.link, w: e.width(st, size, w)})
+			out = append(out, piece{kind: word, text: w, st: st, link: sp.link, lang: sp.lang, w: e.width(st, size, w)})
 			text = text[i:]
 		}
 	}
@@ -312,7 +314,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 	for i := 0; i < len(ps); {
 		// draw runs of pieces with the same style and link in one go
 		j := i + 1
-		for j < len(ps) && ps[j].st == ps[i].st && ps[j].link == ps[i].link {
+		for j < len(ps) && ps[j].st == ps[i].st && ps[j].link == ps[i].link && ps[j].lang == ps[i].lang {
 			j++
 		}
 		w, n := 0.0, 0
@@ -328,6 +330,10 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 		text := b.String()
 		c := color
 		linked := false
+		if tag := bcp47[ps[i].lang]; tag != "" {
+			// a label in another language: a Span of its own
+			e.tags.open("Span").Lang = tag
+		}
 		if ps[i].link != "" && !e.inTOC {
 			if id, ok := e.linkTo(strings.TrimPrefix(ps[i].link, "#")); ok && strings.HasPrefix(ps[i].link, "#") {
 				e.link(x, y-size*ptToMM, w, size*leading*ptToMM, id, "")
@@ -347,6 +353,9 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 			e.rule(x, x+w, y+0.6, 0.15, linkBlue)
 		} else {
 			e.placeText(x, y, ps[i].st, size, c, text)
+		}
+		if bcp47[ps[i].lang] != "" {
+			e.tags.close()
 		}
 		x += w
 		i = j
