@@ -26,8 +26,17 @@ var bullets = []string{"•", "–", "·"}
 
 // layoutBlocks lays out the block children of n.
 func (e *engine) layoutBlocks(n ast.Node, src []byte, depth int) {
-	for c := n.FirstChild(); c != nil && !e.stopped(); c = c.NextSibling() {
+	_, top := n.(*ast.Document)
+	for c := n.FirstChild(); c != nil && !e.stopped(); {
+		next := c.NextSibling()
 		e.layoutBlock(c, src, depth)
+		if top {
+			// a block laid out is not looked at again (look-ahead reads the
+			// blocks after it): the collector may take its syntax tree, a
+			// large table's most of a render's memory
+			n.RemoveChild(n, c)
+		}
+		c = next
 	}
 }
 
@@ -45,7 +54,7 @@ func (e *engine) layoutBlock(n ast.Node, src []byte, depth int) {
 		if l, ok := attr(n, "lang"); ok {
 			// a label in another language than the document's text
 			if tag := bcp47[l]; tag != "" {
-				el.Lang = tag
+				el.attrs().Lang = tag
 			}
 		}
 	case *ast.Paragraph:
@@ -410,7 +419,7 @@ func (e *engine) tocLine(n *ast.Paragraph, src []byte) bool {
 	e.right -= numW
 	e.tags.open("TOCI")
 	linkEl := e.tags.open("Link")
-	linkEl.Text = plainText(link, src)
+	linkEl.attrs().Text = plainText(link, src)
 	lines := e.paragraph(spans, bodySize, false, alignLeft, black)
 	e.tags.close()
 	ref := e.tags.open("Reference") // the page number, drawn when it is known

@@ -25,7 +25,7 @@ const (
 )
 
 // RGB is a colour.
-type RGB struct{ R, G, B int }
+type RGB struct{ R, G, B uint8 }
 
 var (
 	black     = RGB{0, 0, 0}

@@ -148,7 +148,7 @@ func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
 		}
 		b.Y, b.Y2 = b.Y+dy1, b.Y2+dy1
 		if b.Mark.El != nil {
-			b.Mark.El.Kids[b.Mark.Kid].Page = e.page
+			b.Mark.El.Kids[b.Mark.Kid].Page = int32(e.page)
 		}
 		moved = append(moved, b)
 	}

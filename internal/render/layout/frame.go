@@ -43,24 +43,28 @@ const (
 
 // Box is one placed thing. Coordinates are millimetres from the page's
 // top left, except a form's matrix and its outline (PDF points).
+//
+// A long document has hundreds of thousands of boxes, all held until the
+// writer draws them: the fields are ordered and sized to keep a box at 96
+// bytes.
 type Box struct {
-	Kind   BoxKind
 	X, Y   float64
 	X2, Y2 float64
-	LW     float64
-	Style  font.Style
 	Size   float64
+	Text   string      // a text box's clean text; a form's resource name
+	M      *[6]float64 // a form's matrix
+	Mark   Mark        // the structure element it belongs to
+	LW     float32     // a line's width
+	Kind   BoxKind
+	Style  font.Style
 	Color  RGB
-	Text   string     // a text box's clean text; a form's resource name
-	M      [6]float64 // a form's matrix
-	Mark   Mark       // the structure element it belongs to
 }
 
 // Mark ties a box to its place in the structure tree: the element and
 // the index of the kid the box's marked content is; nil for an artifact.
 type Mark struct {
 	El  *Elem
-	Kid int
+	Kid int32
 }
 
 // LinkArea is a link's clickable area: to an internal link id or a URI.
@@ -87,8 +91,8 @@ func (e *engine) mark() Mark {
 	if t.artifacts > 0 || t.cur == t.Root {
 		return Mark{}
 	}
-	t.cur.Kids = append(t.cur.Kids, Kid{Page: e.page, MCID: -1, Annot: -1})
-	return Mark{El: t.cur, Kid: len(t.cur.Kids) - 1}
+	t.cur.Kids = append(t.cur.Kids, Kid{Page: int32(e.page), MCID: -1, Annot: -1})
+	return Mark{El: t.cur, Kid: int32(len(t.cur.Kids) - 1)}
 }
 
 // drawText places clean text with its baseline at y and returns the x
@@ -108,7 +112,7 @@ func (e *engine) rule(x1, x2, y, w float64, c RGB) { e.line(x1, y, x2, y, w, c) 
 
 // line places a line, an artifact.
 func (e *engine) line(x1, y1, x2, y2, w float64, c RGB) {
-	e.place(Box{Kind: LineBox, X: x1, Y: y1, X2: x2, Y2: y2, LW: w, Color: c})
+	e.place(Box{Kind: LineBox, X: x1, Y: y1, X2: x2, Y2: y2, LW: float32(w), Color: c})
 }
 
 // fill places a filled rectangle, an artifact.

@@ -64,7 +64,7 @@ func (e *engine) attach(key string) {
 	}
 	e.placedKeys[key] = true
 	fig := e.tags.open("Figure")
-	fig.Alt = e.clean.clean(a.Alt)
+	fig.attrs().Alt = e.clean.clean(a.Alt)
 	stamp := e.clean.clean(a.Stamp)
 	for i := range a.Source.Pages {
 		sp := &a.Source.Pages[i]
@@ -95,7 +95,7 @@ func (e *engine) attach(key string) {
 		m := sp.Placement(s, x, y)
 		name := "Bl" + strconv.Itoa(len(e.placed))
 		e.placed = append(e.placed, Placed{Key: a.Key, Page: e.pages, Name: name, Src: a.Source, Index: i})
-		e.place(Box{Kind: FormBox, Text: name, M: m, Mark: e.mark()})
+		e.place(Box{Kind: FormBox, Text: name, M: &m, Mark: e.mark()})
 		// a hairline round it, so a reader sees where the page ends
 		e.place(Box{Kind: OutlineBox, X: x, Y: y, X2: s * dw, Y2: s * dh, Color: ruleGrey})
 	}
@@ -146,6 +146,11 @@ func (e *engine) fit(s string, st font.Style, size, width float64) string {
 // addFrame starts a page, A4 portrait or landscape, and makes it current.
 func (e *engine) addFrame(landscape bool) {
 	f := &Frame{W: pageW, H: pageH}
+	if n := len(e.frames); n > 0 {
+		// pages of one document hold about as many boxes as the one before:
+		// room for that many, not a slice grown by doubling
+		f.Boxes = make([]Box, 0, len(e.frames[n-1].Boxes)+len(e.frames[n-1].Boxes)/8)
+	}
 	if landscape {
 		f.W, f.H = pageH, pageW
 	}

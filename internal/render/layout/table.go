@@ -191,7 +191,7 @@ func (e *engine) tableGroup(header []*cell, rows [][]*cell, ncols int, keyValue 
 			tableRow(e, row, "TD", "")
 			if len(row) > 0 {
 				row[0].el.Type = "TH"
-				row[0].el.Scope = "Row"
+				row[0].el.attrs().Scope = "Row"
 			}
 		} else {
 			tableRow(e, row, "TD", "")
@@ -287,7 +287,9 @@ func tableRow(e *engine, row []*cell, typ, scope string) {
 	e.tags.open("TR")
 	for _, c := range row {
 		c.el = e.tags.open(typ)
-		c.el.Scope = scope
+		if scope != "" {
+			c.el.attrs().Scope = scope
+		}
 		e.tags.close()
 	}
 	e.tags.close()

@@ -10,24 +10,41 @@ package layout
 
 // Elem is a structure element: its type (a standard structure type), its
 // parent and its content in reading order.
+//
+// A table-heavy document has hundreds of thousands of elements (a cell
+// each): the few entries most lack are behind Attrs, so an element with
+// its one kid takes 88 bytes.
 type Elem struct {
 	Type   string
 	Parent *Elem
 	Kids   []Kid
-	Lang   string // the language of its text when it is not the document's (BCP 47)
-	Alt    string // alternate text (a Figure's)
-	Scope  string // a header cell's: "Column" or "Row"
-	Text   string // a Link's text: its annotation's /Contents
-	Obj    int    // the writer's number for it (package pdf: its object)
+	Attrs  *Attrs // nil for most
+	Obj    int32  // the writer's number for it (package pdf: its object)
+}
+
+// Attrs are a structure element's further entries.
+type Attrs struct {
+	Lang  string // the language of its text when it is not the document's (BCP 47)
+	Alt   string // alternate text (a Figure's)
+	Scope string // a header cell's: "Column" or "Row"
+	Text  string // a Link's text: its annotation's /Contents
+}
+
+// attrs are el's entries, made when first set.
+func (el *Elem) attrs() *Attrs {
+	if el.Attrs == nil {
+		el.Attrs = &Attrs{}
+	}
+	return el.Attrs
 }
 
 // Kid is a structure element's child: another element, a marked-content
 // sequence on a page, or an annotation (a link's).
 type Kid struct {
 	Elem  *Elem
-	Page  int // for marked content and annotations: the page (1-based)
-	MCID  int // its marked content's id on the page, given by the writer
-	Annot int // index of the annotation on its page, or -1
+	Page  int32 // for marked content and annotations: the page (1-based)
+	MCID  int32 // its marked content's id on the page, given by the writer
+	Annot int32 // index of the annotation on its page, or -1
 }
 
 // Tags records the structure tree while the layout draws.
@@ -70,7 +87,7 @@ func (t *Tags) within(el *Elem, f func()) {
 // annotation records that the current element (a Link) owns the next
 // link area placed on page.
 func (t *Tags) annotation(page int) {
-	t.cur.Kids = append(t.cur.Kids, Kid{Page: page, Annot: len(t.Annots[page])})
+	t.cur.Kids = append(t.cur.Kids, Kid{Page: int32(page), Annot: int32(len(t.Annots[page]))})
 	t.Annots[page] = append(t.Annots[page], t.cur)
 }
 

@@ -332,7 +332,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 		linked := false
 		if tag := bcp47[ps[i].lang]; tag != "" {
 			// a label in another language: a Span of its own
-			e.tags.open("Span").Lang = tag
+			e.tags.open("Span").attrs().Lang = tag
 		}
 		if ps[i].link != "" && !e.inTOC {
 			if id, ok := e.linkTo(strings.TrimPrefix(ps[i].link, "#")); ok && strings.HasPrefix(ps[i].link, "#") {
@@ -346,7 +346,7 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 		if linked {
 			// the link's text and its annotation are one Link element
 			c = linkBlue
-			e.tags.open("Link").Text = text
+			e.tags.open("Link").attrs().Text = text
 			e.tags.annotation(e.page)
 			e.placeText(x, y, ps[i].st, size, c, text)
 			e.tags.close()

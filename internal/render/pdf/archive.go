@@ -183,7 +183,7 @@ func (f *file) structure(t *layout.Tags) cos.Ref {
 	root := f.Reserve(1)
 	first := f.Reserve(len(elems))
 	for i, el := range elems {
-		el.Obj = int(first) + i
+		el.Obj = int32(int(first) + i)
 	}
 	annots, tree := f.pageEntries(t)
 	parentTree := f.Add(cos.NewDict("Nums", tree))
@@ -214,7 +214,11 @@ func (f *file) pageEntries(t *layout.Tags) (map[[2]int]cos.Ref, *parentTree) {
 			if i < len(t.Annots[p+1]) {
 				owner := t.Annots[p+1][i]
 				d.Set("StructParent", cos.Int(tree.next))
-				d.Set("Contents", cos.Text(owner.Text))
+				text := ""
+				if owner.Attrs != nil {
+					text = owner.Attrs.Text
+				}
+				d.Set("Contents", cos.Text(text))
 				tree.annots = append(tree.annots, owner)
 				tree.next++
 			}
@@ -256,14 +260,14 @@ func (t *parentTree) AppendPDF(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ' ')
 			}
-			b = cos.AppendRef(b, el.Obj)
+			b = cos.AppendRef(b, int(el.Obj))
 		}
 		b = append(b, "]\n"...)
 	}
 	for i, el := range t.annots {
 		b = cos.Int(len(t.mcids) + i).AppendPDF(b)
 		b = append(b, ' ')
-		b = append(cos.AppendRef(b, el.Obj), '\n')
+		b = append(cos.AppendRef(b, int(el.Obj)), '\n')
 	}
 	return append(b, ']')
 }
@@ -282,7 +286,7 @@ func (o *elemObject) AppendPDF(b []byte) []byte {
 	el := o.el
 	parent := int(o.root)
 	if el.Parent != nil {
-		parent = el.Parent.Obj
+		parent = int(el.Parent.Obj)
 	}
 	b = append(b, "<</Type /StructElem /S "...)
 	b = cos.AppendName(b, el.Type)
@@ -292,9 +296,9 @@ func (o *elemObject) AppendPDF(b []byte) []byte {
 	for _, k := range el.Kids {
 		switch {
 		case k.Elem != nil:
-			b = cos.AppendRef(b, k.Elem.Obj)
+			b = cos.AppendRef(b, int(k.Elem.Obj))
 		case k.Annot >= 0:
-			if ao, ok := o.annots[[2]int{k.Page, k.Annot}]; ok {
+			if ao, ok := o.annots[[2]int{int(k.Page), int(k.Annot)}]; ok {
 				b = append(b, "<</Type /OBJR /Obj "...)
 				b = cos.AppendRef(b, int(ao))
 				b = append(b, " /Pg "...)
@@ -309,18 +313,20 @@ func (o *elemObject) AppendPDF(b []byte) []byte {
 		b = append(b, ' ')
 	}
 	b = append(b, ']')
-	if el.Lang != "" {
-		b = cos.String(el.Lang).AppendPDF(append(b, " /Lang "...))
-	}
-	if el.Alt != "" {
-		b = cos.AppendText(append(b, " /Alt "...), el.Alt)
-	}
-	if el.Scope != "" {
-		b = cos.AppendName(append(b, " /A <</O /Table /Scope "...), el.Scope)
-		b = append(b, ">>"...)
-	}
-	if el.Type == "Link" && el.Text != "" {
-		b = cos.AppendText(append(b, " /Alt "...), el.Text)
+	if a := el.Attrs; a != nil {
+		if a.Lang != "" {
+			b = cos.String(a.Lang).AppendPDF(append(b, " /Lang "...))
+		}
+		if a.Alt != "" {
+			b = cos.AppendText(append(b, " /Alt "...), a.Alt)
+		}
+		if a.Scope != "" {
+			b = cos.AppendName(append(b, " /A <</O /Table /Scope "...), a.Scope)
+			b = append(b, ">>"...)
+		}
+		if el.Type == "Link" && a.Text != "" {
+			b = cos.AppendText(append(b, " /Alt "...), a.Text)
+		}
 	}
 	return append(b, ">>"...)
 }

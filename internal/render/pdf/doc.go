@@ -86,15 +86,16 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	if err := l.archive(w, l.raw, d.Plain); err != nil {
 		return st, err
 	}
-	return Stats{Pages: len(l.res.Frames), Replaced: l.res.Replaced}, nil
+	return Stats{Pages: l.pages, Replaced: l.res.Replaced}, nil
 }
 
 // laidOut is a document laid out and drawn: fpdf's file and what the
 // post-pass adds to it.
 type laidOut struct {
-	res  *layout.Result
-	fs   *font.Set
-	used *fontUse
+	res   *layout.Result
+	pages int
+	fs    *font.Set
+	used  *fontUse
 	// streams are the pages' content streams, compressed
 	streams [][]byte
 	raw     []byte
@@ -123,6 +124,8 @@ func layOut(ctx context.Context, d *Document) (*laidOut, error) {
 	}
 	w := newWriter(fs, res)
 	w.draw()
+	pages := len(res.Frames)
+	res.Frames = nil // drawn: the post-pass needs the tags, not the boxes
 	if w.used.overflow {
 		return nil, &TooManyGlyphsError{}
 	}
@@ -137,7 +140,7 @@ func layOut(ctx context.Context, d *Document) (*laidOut, error) {
 	}
 	m := meta{title: res.Clean(d.Title), subject: res.Clean(d.Subject), author: res.Clean(d.Author),
 		keywords: res.Clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
-	return &laidOut{res: res, fs: fs, used: &w.used, streams: w.streams, raw: buf.Bytes(), m: m}, nil
+	return &laidOut{res: res, pages: pages, fs: fs, used: &w.used, streams: w.streams, raw: buf.Bytes(), m: m}, nil
 }
 
 // writer draws a layout's frames on fpdf's pages.

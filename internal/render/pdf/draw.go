@@ -83,7 +83,7 @@ func (w *pageWriter) begin(m layout.Mark) {
 	t := w.wr.res.Tags
 	mcid := len(t.MCIDs[w.page])
 	t.MCIDs[w.page] = append(t.MCIDs[w.page], m.El)
-	m.El.Kids[m.Kid].MCID = mcid
+	m.El.Kids[m.Kid].MCID = int32(mcid)
 	w.b = append(append(append(w.b, '/'), m.El.Type...), " <</MCID "...)
 	w.b = append(strconv.AppendInt(w.b, int64(mcid), 10), ">> BDC\n"...)
 }
@@ -96,7 +96,7 @@ func (w *pageWriter) box(b layout.Box) {
 		w.b = append(w.b, "\nEMC\n"...)
 	case layout.LineBox:
 		w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.Color), " RG"...)
-		for i, v := range [5]float64{b.LW * ptPerMM, b.X * ptPerMM, w.y(b.Y), b.X2 * ptPerMM, w.y(b.Y2)} {
+		for i, v := range [5]float64{float64(b.LW) * ptPerMM, b.X * ptPerMM, w.y(b.Y), b.X2 * ptPerMM, w.y(b.Y2)} {
 			w.b = append(w.b, ' ')
 			w.num(v, 2)
 			w.b = append(w.b, [5]string{" w", "", " m", "", " l S Q EMC\n"}[i]...)
@@ -209,7 +209,7 @@ const (
 )
 
 func appendColor(b []byte, c layout.RGB) []byte {
-	for i, v := range [3]int{c.R, c.G, c.B} {
+	for i, v := range [3]uint8{c.R, c.G, c.B} {
 		if i > 0 {
 			b = append(b, ' ')
 		}
