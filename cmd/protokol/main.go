@@ -163,9 +163,21 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 	if err != nil {
 		var ve *data.ValidationError
 		if errors.As(err, &ve) {
-			fmt.Fprintf(stderr, "protokol: %s is not a valid %s document:\n", job.Input, job.Document)
+			// in --lang's language (English without it); in Danish with
+			// each problem's place in words
+			lang := string(job.Options.Lang)
+			ve = ve.In(lang)
+			if lang == "da" {
+				fmt.Fprintf(stderr, "protokol: %s er ikke et gyldigt %s-dokument:\n", job.Input, job.Document)
+			} else {
+				fmt.Fprintf(stderr, "protokol: %s is not a valid %s document:\n", job.Input, job.Document)
+			}
 			for _, fe := range ve.Errors {
-				fmt.Fprintf(stderr, "  %s\n", fe.Error())
+				if lang == "da" && fe.Location != "" {
+					fmt.Fprintf(stderr, "  %s (%s): %s\n", fe.Location, fe.Field, fe.Message)
+				} else {
+					fmt.Fprintf(stderr, "  %s\n", fe.Error())
+				}
 			}
 			if ve.More > 0 {
 				fmt.Fprintf(stderr, "  %s\n", ve.MoreText())

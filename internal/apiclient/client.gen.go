@@ -492,8 +492,13 @@ type Dissent struct {
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Field JSON path, e.g. items[3].number; left out for the document as a whole (malformed JSON)
-	Field   *string `json:"field,omitempty"`
-	Message string  `json:"message"`
+	Field *string `json:"field,omitempty"`
+
+	// Location field in words, in the message's language, e.g. Punkt 2 › Varighed
+	Location *string `json:"location,omitempty"`
+
+	// Message in Danish or English: the lang parameter, else Accept-Language, else English
+	Message string `json:"message"`
 }
 
 // Group defines model for Group.

@@ -90,7 +90,7 @@ func decodeAndValidate(body []byte, v any, validate func() error) error {
 			// a field of the wrong type also looks empty to validation:
 			// say it once
 			if !slices.ContainsFunc(shape, func(s FieldError) bool { return within(fe.Field, s.Field) }) {
-				p.add(fe.Field, "%s", fe.Message)
+				p.add(fe.Field, fe.format, fe.args...)
 			}
 		}
 		p.more += ve.More
@@ -307,13 +307,13 @@ func checkValue(v any, t reflect.Type, path string, p *problems) any {
 		return checkObject(obj, path, p, func(k string) (reflect.Type, bool) {
 			f, ok := fields[k]
 			if !ok {
-				msg := "unknown field"
+				msg := msgf("unknown field")
 				// past the listed problems one is only counted: spare the suggestion
 				if !p.full() {
 					if hint, ok := fieldHints[t.Name()+"."+k]; ok {
-						msg += " (" + hint + ")"
+						msg = msgf("unknown field (%s)", hint)
 					} else if near := nearest(k, fields); near != "" {
-						msg += fmt.Sprintf(" (did you mean %q?)", near)
+						msg = msgf("unknown field (did you mean %q?)", near)
 					}
 				}
 				p.add(dot(path, k), "%s", msg)

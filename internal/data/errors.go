@@ -12,6 +12,12 @@ import (
 type FieldError struct {
 	Field   string `json:"field,omitempty"` // none for the document as a whole (malformed JSON)
 	Message string `json:"message"`
+	// Location is Field in words, once the problem is in a language
+	// (In): "Punkt 2 › Varighed".
+	Location string `json:"location,omitempty"`
+
+	format string // the message's format and arguments, for In
+	args   []any
 }
 
 func (e FieldError) Error() string {
@@ -29,6 +35,7 @@ type ValidationError struct {
 	Syntax bool
 	Errors []FieldError // at most MaxProblems
 	More   int          // problems found beyond those listed
+	lang   string       // the language of its messages, once In made them ("" is English)
 }
 
 // MaxProblems is how many problems a ValidationError lists: a document
@@ -53,7 +60,12 @@ func (e *ValidationError) Error() string {
 
 // MoreText says how many problems were not listed: "and 12 more problems".
 func (e *ValidationError) MoreText() string {
-	if e.More == 1 {
+	switch {
+	case e.lang == "da" && e.More == 1:
+		return "og 1 problem mere"
+	case e.lang == "da":
+		return fmt.Sprintf("og %d problemer mere", e.More)
+	case e.More == 1:
 		return "and 1 more problem"
 	}
 	return fmt.Sprintf("and %d more problems", e.More)
@@ -71,7 +83,7 @@ func (p *problems) add(field, format string, args ...any) {
 		p.more++
 		return
 	}
-	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	p.list = append(p.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
 // Problems is the same collector for the service's and the renderer's

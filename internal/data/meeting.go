@@ -282,8 +282,8 @@ func (m *Meeting) validatePresence(p *problems, who map[string]int) {
 
 // notAParticipant says a name is nobody's, with the nearest name when a
 // slip of a letter or two explains it (not past the listed problems).
-func (m *Meeting) notAParticipant(p *problems, n string) string {
-	msg := fmt.Sprintf("%q is not the name of a participant", truncate(n))
+func (m *Meeting) notAParticipant(p *problems, n string) message {
+	msg := msgf("%q is not the name of a participant", truncate(n))
 	if len(n) > 64 || len(p.list) >= 20 { // the distances cost: the first few get them
 		return msg
 	}
@@ -297,7 +297,7 @@ func (m *Meeting) notAParticipant(p *problems, n string) string {
 		}
 	}
 	if best != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", best)
+		return msgf("%q is not the name of a participant (did you mean %q?)", truncate(n), best)
 	}
 	return msg
 }
@@ -401,11 +401,11 @@ func (it *Item) validate(p *problems, path string, groups map[string]bool, haveG
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return t, fmt.Errorf("must be an RFC 3339 time with an offset, e.g. \"2014-08-19T13:00:00+02:00\", not %q", truncate(s))
+		return t, msgf("must be an RFC 3339 time with an offset, e.g. \"2014-08-19T13:00:00+02:00\", not %q", truncate(s))
 	}
 	// time.Parse takes offsets up to ±99:59; RFC 3339's end at ±23:59
 	if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
-		return t, fmt.Errorf("has the offset %s; an offset must lie between -23:59 and +23:59", s[len(s)-6:])
+		return t, msgf("has the offset %s; an offset must lie between -23:59 and +23:59", s[len(s)-6:])
 	}
 	return t, nil
 }
@@ -525,7 +525,7 @@ func oneOf(p *problems, path string, v *string, def string, allowed ...string) {
 			return
 		}
 	}
-	p.add(path, "must be one of %s, not %q", quoteList(allowed), *v)
+	p.add(path, "must be one of %s, not %q", choices(allowed), *v)
 }
 
 func quoteList(list []string) string {

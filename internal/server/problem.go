@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -24,9 +25,10 @@ type Problem struct {
 	Errors   []data.FieldError `json:"errors,omitempty"`
 	More     int               `json:"more,omitempty"` // problems found beyond those listed in errors
 
-	retryAfter int    // seconds, for 503
-	class      string // for metrics and logs
-	logErr     error  // what is logged, never sent
+	ve         *data.ValidationError // the problems, put in the client's language when written
+	retryAfter int                   // seconds, for 503
+	class      string                // for metrics and logs
+	logErr     error                 // what is logged, never sent
 }
 
 // problemBase prefixes problem types: URNs name them without claiming a
@@ -47,7 +49,7 @@ func badRequests(ps *data.Problems) error {
 	}
 	detail := summary(ve)
 	return &httpError{&Problem{Type: problemBase + "bad-request", Title: "Bad request", Status: http.StatusBadRequest,
-		Detail: detail, Errors: ve.Errors, More: ve.More, class: "bad_request"}}
+		Detail: detail, Errors: ve.Errors, More: ve.More, ve: ve, class: "bad_request"}}
 }
 
 // badRequest is one problem of a request (not its document).
@@ -98,10 +100,10 @@ func problemFor(err error) *Problem {
 			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), class: "too_large"}
 	case errors.As(err, &ve) && ve.Syntax:
 		return &Problem{Type: problemBase + "malformed", Title: "Malformed document", Status: http.StatusBadRequest,
-			Detail: summary(ve), Errors: ve.Errors, More: ve.More, class: "malformed"}
+			Detail: summary(ve), Errors: ve.Errors, More: ve.More, ve: ve, class: "malformed"}
 	case errors.As(err, &ve):
 		return &Problem{Type: problemBase + "invalid", Title: "Invalid document", Status: http.StatusUnprocessableEntity,
-			Detail: summary(ve), Errors: ve.Errors, More: ve.More, class: "invalid"}
+			Detail: summary(ve), Errors: ve.Errors, More: ve.More, ve: ve, class: "invalid"}
 	case render.IsNotFound(err):
 		return &Problem{Type: problemBase + "unknown-template", Title: "Unknown template", Status: http.StatusNotFound,
 			Detail: err.Error(), class: "unknown_template"}
@@ -121,14 +123,41 @@ func internalProblem(err error) *Problem {
 		Detail: "the service failed to render the document; the request ID identifies it in the logs", class: "internal", logErr: err}
 }
 
-func summary(ve *data.ValidationError) string {
+func summary(ve *data.ValidationError) string { return summaryIn(ve, "en") }
+
+// summaryIn says how many problems there are, in lang.
+func summaryIn(ve *data.ValidationError, lang string) string {
+	da := lang == "da"
 	switch {
+	case ve.More > 0 && da:
+		return fmt.Sprintf("%d problemer; errors nævner de første %d (%s)", len(ve.Errors)+ve.More, len(ve.Errors), ve.MoreText())
 	case ve.More > 0:
 		return fmt.Sprintf("%d problems; errors lists the first %d (%s)", len(ve.Errors)+ve.More, len(ve.Errors), ve.MoreText())
+	case len(ve.Errors) == 1 && da && ve.Errors[0].Location != "":
+		return ve.Errors[0].Location + ": " + ve.Errors[0].Message
 	case len(ve.Errors) == 1:
 		return ve.Errors[0].Error()
+	case da:
+		return fmt.Sprintf("%d problemer; se errors", len(ve.Errors))
 	}
 	return fmt.Sprintf("%d problems; see errors", len(ve.Errors))
+}
+
+// messageLang is the language a client reads problems in: the lang
+// parameter when it is one we speak, else the first of Danish and
+// English its Accept-Language names, else English.
+func messageLang(c *gin.Context) string {
+	if l := c.Query("lang"); l == "da" || l == "en" {
+		return l
+	}
+	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if primary == "da" || primary == "en" {
+			return primary
+		}
+	}
+	return "en"
 }
 
 // writeProblem sends a problem as application/problem+json.
@@ -140,6 +169,12 @@ func writeProblem(c *gin.Context, p *Problem) {
 	c.Set(ctxClass, p.class)
 	if p.logErr != nil {
 		c.Set(ctxLogErr, p.logErr.Error())
+	}
+	if p.ve != nil {
+		// in the client's language, each with its location in words
+		lang := messageLang(c)
+		ve := p.ve.In(lang)
+		p.Errors, p.Detail = ve.Errors, summaryIn(ve, lang)
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.Header("Cache-Control", "no-store")
