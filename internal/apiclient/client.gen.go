@@ -682,10 +682,22 @@ type Section struct {
 type TemplateSets struct {
 	Templates *[]struct {
 		// Assets the set's own files besides templates: its fonts, by style
-		Assets *[]string                     `json:"assets,omitempty"`
+		Assets *[]string `json:"assets,omitempty"`
+
+		// Description what the set looks like, by language
+		Description *struct {
+			Da *string `json:"da,omitempty"`
+			En *string `json:"en,omitempty"`
+		} `json:"description,omitempty"`
 		Kinds  *[]TemplateSetsTemplatesKinds `json:"kinds,omitempty"`
 		Name   *string                       `json:"name,omitempty"`
 		Source *string                       `json:"source,omitempty"`
+
+		// Title the set's name for people (its set.json), by language
+		Title *struct {
+			Da *string `json:"da,omitempty"`
+			En *string `json:"en,omitempty"`
+		} `json:"title,omitempty"`
 	} `json:"templates,omitempty"`
 }
 

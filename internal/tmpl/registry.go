@@ -49,6 +49,7 @@ type Output struct {
 type Set struct {
 	Name   string
 	Source string // "embedded", or "directory" for a set from the template directory
+	About  About  // its name and description for people (set.json)
 	kinds  map[data.Document]*template.Template
 	assets Assets // what the caller's loader made of the set's other files
 }
@@ -67,8 +68,9 @@ type Loader func(set fs.FS) (Assets, error)
 
 // SetInfo describes a set for listings.
 type SetInfo struct {
-	Name   string          `json:"name"`
-	Source string          `json:"source"`
+	Name   string `json:"name"`
+	Source string `json:"source"`
+	About
 	Kinds  []data.Document `json:"kinds"`            // the documents it has templates for
 	Assets []string        `json:"assets,omitempty"` // its own fonts, say
 }
@@ -201,6 +203,9 @@ func (r *Registry) loadSet(fsys fs.FS, name, source string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	if set.About, err = readAbout(fsys); err != nil {
+		return nil, fmt.Errorf("template set %s: set.json: %w", name, err)
+	}
 	var partials []string
 	for _, f := range files {
 		if !f.IsDir() && strings.HasPrefix(f.Name(), "_") && strings.HasSuffix(f.Name(), ".tmpl") {
@@ -324,7 +329,7 @@ func (r *Registry) Sets() []SetInfo {
 	defer r.mu.RUnlock()
 	var out []SetInfo
 	for _, s := range r.sets {
-		info := SetInfo{Name: s.Name, Source: s.Source}
+		info := SetInfo{Name: s.Name, Source: s.Source, About: s.About}
 		if s.assets != nil {
 			info.Assets = s.assets.Describe()
 		}

@@ -9,7 +9,6 @@
 const TEXT = {
   da: {
     meetingTab: "Møde", budgetTab: "Budget", import: "Importér JSON", export: "Eksportér JSON", clear: "Nyt dokument",
-    confirmClear: "Slette det nuværende dokument fra browseren og begynde forfra?",
     meeting: "Mødet", participants: "Deltagere", items: "Punkter", addParticipant: "Tilføj deltager", addItem: "Tilføj punkt",
     document: "Dokument", agenda: "Dagsorden", minutes: "Referat", decisions: "Beslutningsprotokol", template: "Skabelon",
     language: "Sprog", public: "Offentlig udgave", preview: "Forhåndsvis", download: "Hent PDF",
@@ -27,16 +26,31 @@ const TEXT = {
     anumber: "Nummer", addAttachment: "Tilføj bilag", none: "–",
     pdfFile: "PDF-fil", removeFile: "Fjern fil", noFile: "Ingen fil: bilaget nævnes, men vedlægges ikke.",
     fileNotLoaded: "{file} er ikke valgt i denne browser: vælg den igen for at vedlægge den.",
-    filesMissing: " Bilag uden valgt fil er ikke vedlagt.", aloneNote: " Bilagenes filer er ikke valgt: dagsordenen alene.",
+    filesMissing: " Bilag uden valgt fil er ikke vedlagt.", aloneNote: " Bilagenes filer er ikke valgt: dokumentet uden bilag.",
     working: "Danner …", ready: "PDF dannet: {pages} ({size}).", failed: "Ikke dannet: {detail}",
     fieldErrors: "Dokumentet har fejl: se felterne markeret med rødt.", network: "Serveren svarer ikke: {detail}",
     imported: "{file} er indlæst.", badJSON: "{file} er ikke gyldig JSON: {detail}", notObject: "{file} er ikke et JSON-objekt.",
     budgetOK: "Budgettet er gyldigt.", budgetNone: "Importér et budget først.", downloaded: "{file} er hentet.",
-    budgetSummary: "{title}: {tables} tabeller, {rows} rækker.", restored: "Dokumentet fra sidste gang er hentet frem.",
+    budgetSummary: "{title}: {tables} tabeller, {rows} linjer og {groups} grupper.", restored: "Dokumentet fra sidste gang er hentet frem.",
+    confirmNew: "Slette «{what}» ({items} punkter, {people} deltagere) fra browseren og begynde forfra? Du kan fortryde bagefter.",
+    confirmForget: "Glemme «{what}» i denne browser? Det kan ikke fortrydes; eksportér det først, hvis du vil beholde det.",
+    untitled: "dokumentet uden navn", cleared: "Dokumentet er ryddet.", forgotten: "Dokumentet er glemt i denne browser.",
+    removed: "{what} er fjernet.", undo: "Fortryd", undone: "{what} er sat ind igen.",
+    stale: "Forhåndsvisningen er forældet: dokumentet er ændret siden. Forhåndsvis igen for at hente PDF.",
+    privacyNote: "Dokumentet gemmes i denne browser (også lukkede punkter), så det er her, når du kommer tilbage.",
+    privacySession: "Dokumentet gemmes kun, til fanen lukkes.", sessionOnly: "Gem intet, når fanen lukkes", forget: "Glem dokumentet",
+    itemsNav: "Punkter", collapse: "Fold sammen", expand: "Fold ud", noItems: "Ingen punkter endnu.",
+    groups: "Grupper", groupsHint: "Valgfrit: overskrifter punkterne samles under (fx A: Sager til afgørelse).", addGroup: "Tilføj gruppe",
+    groupRow: "Gruppe", gcode: "Kode", gtitle: "Overskrift", group: "Gruppe",
+    decided_by: "Sagen afgøres i", addendum: "Tillæg (kom efter dagsordenen)", duration: "Varighed (minutter)",
+    absentItem: "Ikke til stede under punktet", dissents: "Protokoltilførsler", dissent: "Protokoltilførsel", addDissent: "Tilføj protokoltilførsel",
+    by: "Af", dtext: "Tekst", reference: "Reference (fx sagsnummer eller link)", guestItems: "Deltager i punkterne",
+    signatures: "Med underskriftsark", addendumDoc: "Kun tillægsdagsorden", kindDecision: "Beslutningssag",
+    mdHelp: "Markdown: **fed**, *kursiv*, linjer der starter med - bliver punkter, [tekst](https://…) bliver links.",
+    chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
   },
   en: {
     meetingTab: "Meeting", budgetTab: "Budget", import: "Import JSON", export: "Export JSON", clear: "New document",
-    confirmClear: "Delete the current document from the browser and start over?",
     meeting: "Meeting", participants: "Participants", items: "Items", addParticipant: "Add participant", addItem: "Add item",
     document: "Document", agenda: "Agenda", minutes: "Minutes", decisions: "Decisions", template: "Template",
     language: "Language", public: "Public version", preview: "Preview", download: "Download PDF",
@@ -59,17 +73,39 @@ const TEXT = {
     fieldErrors: "The document has errors: see the fields marked in red.", network: "The server does not answer: {detail}",
     imported: "{file} is loaded.", badJSON: "{file} is not valid JSON: {detail}", notObject: "{file} is not a JSON object.",
     budgetOK: "The budget is valid.", budgetNone: "Import a budget first.", downloaded: "{file} is downloaded.",
-    budgetSummary: "{title}: {tables} tables, {rows} rows.", restored: "The document from last time is back.",
+    budgetSummary: "{title}: {tables} tables, {rows} lines and {groups} groups.", restored: "The document from last time is back.",
+    confirmNew: "Delete “{what}” ({items} items, {people} participants) from the browser and start over? You can undo it afterwards.",
+    confirmForget: "Forget “{what}” in this browser? This cannot be undone; export it first to keep it.",
+    untitled: "the untitled document", cleared: "The document is cleared.", forgotten: "The document is forgotten in this browser.",
+    removed: "{what} is removed.", undo: "Undo", undone: "{what} is back.",
+    stale: "The preview is out of date: the document has changed since. Preview again to download the PDF.",
+    privacyNote: "The document is kept in this browser (closed items too), so it is here when you come back.",
+    privacySession: "The document is kept only until the tab closes.", sessionOnly: "Keep nothing when the tab closes", forget: "Forget the document",
+    itemsNav: "Items", collapse: "Collapse", expand: "Expand", noItems: "No items yet.",
+    groups: "Groups", groupsHint: "Optional: headings the items are gathered under (e.g. A: Cases for decision).", addGroup: "Add group",
+    groupRow: "Group", gcode: "Code", gtitle: "Heading", group: "Group",
+    decided_by: "Decided by", addendum: "Addendum (came after the agenda)", duration: "Duration (minutes)",
+    absentItem: "Not present for the item", dissents: "Statements for the record", dissent: "Statement", addDissent: "Add statement",
+    by: "By", dtext: "Text", reference: "Reference (e.g. case number or link)", guestItems: "Attends the items",
+    signatures: "With signature sheet", addendumDoc: "Supplementary agenda only", kindDecision: "Case for decision",
+    mdHelp: "Markdown: **bold**, *italic*, lines starting with - become bullets, [text](https://…) becomes a link.",
+    chars: "{n} of at most {max} characters", previewBudget: "Show the budget", budgetReady: "The budget is shown: {size}.", noneChecked: "No participants yet.",
   },
 };
 
 const STORE = "protokol.meeting", STORE_BUDGET = "protokol.budget", STORE_OPTIONS = "protokol.options";
+// the choice to keep nothing after the tab closes; the preference itself
+// is kept in localStorage (it holds no document)
+const STORE_SESSION = "protokol.sessionOnly";
 
 const lang = pickLanguage();
 const T = TEXT[lang];
 let model = {};          // the meeting document
 let budget = null;       // the budget document, as imported
 let previewURL = null;   // the object URL of the last good preview
+let stale = false;       // the document or the options changed since that preview
+let edits = 0;           // changes made, to tell whether one came while a preview was on its way
+const collapsed = new Set(); // items folded, by index
 // the attachments' PDFs chosen in this session, by file name: a page
 // cannot keep files, so after a reload the document still names them
 // (its file fields) and they are chosen again
@@ -125,8 +161,39 @@ function setPath(p, v, keepEmpty) {
   save();
 }
 
+function sessionOnly() { try { return localStorage.getItem(STORE_SESSION) === "1"; } catch { return false; } }
+
+// storage is where documents are kept: this browser's, or only this tab's.
+function storage() { return sessionOnly() ? sessionStorage : localStorage; }
+
 function save() {
-  try { localStorage.setItem(STORE, JSON.stringify(model)); } catch (e) { showAlerts([String(e)]); }
+  try { storage().setItem(STORE, JSON.stringify(model)); } catch (e) { showAlerts([String(e)]); }
+  edits++;
+  markStale();
+  renderNav();
+}
+
+// markStale says at once, when the document changes after a preview, that
+// the preview is out of date, and takes its download away until the next.
+function markStale() {
+  if (!previewURL || stale) return;
+  stale = true;
+  const status = document.getElementById("status");
+  status.textContent = T.stale;
+  status.dataset.state = "stale";
+  document.getElementById("pdf").classList.add("stale");
+  document.getElementById("download").hidden = true;
+}
+
+// offerUndo says what was removed, with a button that puts it back.
+function offerUndo(what, restore) {
+  const box = document.getElementById("undo");
+  const b = button(T.undo, () => {
+    restore();
+    box.replaceChildren(el("p", { text: fmt(T.undone, { what }) }));
+  }, { "aria-label": T.undo + ": " + what });
+  box.replaceChildren(el("p", {}, fmt(T.removed, { what }) + " ", b));
+  b.focus();
 }
 
 // arrayOf is a list the form can show: what a document has there if it
@@ -165,11 +232,17 @@ function fromLocalInput(v, old) {
 
 let uid = 0;
 
-// field makes a labelled input bound to a path of the model.
+// Limits the service holds texts to, in characters (the contract's).
+const MAX_SHORT = 500, MAX_MARKDOWN = 100000;
+
+// field makes a labelled input bound to a path of the model. opts:
+// options (a select), multiline, markdown (a Markdown field: its help and
+// limit), type ("datetime-local", "number", "checkbox"), required.
 function field(path, label, opts = {}) {
   const id = "f" + ++uid;
-  const errId = id + "-error";
+  const errId = id + "-error", countId = id + "-count", helpId = id + "-help";
   const cur = getPath(path);
+  const multiline = opts.multiline || opts.markdown;
   let input;
   if (opts.options) {
     input = el("select", { id });
@@ -180,26 +253,100 @@ function field(path, label, opts = {}) {
       input.append(el("option", { value: cur, text: String(cur) }));
       input.value = String(cur);
     }
-  } else if (opts.multiline) {
+  } else if (multiline) {
     input = el("textarea", { id, rows: opts.rows || 3 });
     input.value = cur ?? "";
+  } else if (opts.type === "checkbox") {
+    input = el("input", { id, type: "checkbox" });
+    input.checked = cur === true;
   } else {
     input = el("input", { id, type: opts.type || "text" });
+    if (opts.type === "number") { input.min = "0"; input.max = opts.max || ""; input.step = "1"; }
     input.value = opts.type === "datetime-local" ? toLocalInput(cur) : cur ?? "";
   }
   input.dataset.field = path;
-  input.setAttribute("aria-describedby", errId);
+  const describedBy = [errId];
+  const max = opts.type ? 0 : opts.markdown ? MAX_MARKDOWN : MAX_SHORT;
+  const count = max ? el("span", { class: "count", id: countId }) : null;
+  const help = opts.markdown ? el("span", { class: "hint", id: helpId, text: T.mdHelp }) : null;
+  if (help) describedBy.push(helpId);
+  if (count) describedBy.push(countId);
+  input.setAttribute("aria-describedby", describedBy.join(" "));
   if (opts.required) input.required = true;
+  // the count shows near the limit (a Markdown field's always)
+  const counted = () => {
+    if (!count) return;
+    const n = [...input.value].length;
+    count.textContent = opts.markdown || n >= max * 0.8 ? fmt(T.chars, { n: n.toLocaleString(lang), max: max.toLocaleString(lang) }) : "";
+    count.classList.toggle("over", n > max);
+  };
+  counted();
   const commit = () => {
     let v = input.value;
     if (opts.type === "datetime-local") v = fromLocalInput(v, getPath(path));
+    if (opts.type === "checkbox") v = input.checked ? true : "";
+    if (opts.type === "number") v = v === "" || isNaN(Number(v)) ? "" : Number(v);
     setPath(path, v, opts.required);
     clearError(input);
-    if (opts.onchange) opts.onchange();
+    counted();
   };
-  input.addEventListener(opts.options ? "change" : "input", commit);
-  return el("div", { class: "field" + (opts.multiline ? " wide" : "") },
-    el("label", { for: id, text: label }), input, el("span", { class: "error", id: errId }));
+  input.addEventListener(opts.options || opts.type === "checkbox" ? "change" : "input", commit);
+  // what depends on the field is drawn again when it is done (not at
+  // every key), keeping the focus where it was
+  if (opts.onchange) input.addEventListener("change", () => keepFocus(opts.onchange));
+  if (opts.type === "checkbox") {
+    return el("div", { class: "field check" }, input, el("label", { for: id, text: label }), el("span", { class: "error", id: errId }));
+  }
+  return el("div", { class: "field" + (multiline || opts.wide ? " wide" : "") },
+    el("label", { for: id, text: label }), input, help, count, el("span", { class: "error", id: errId }));
+}
+
+// keepFocus draws part of the form again and puts the focus back on the
+// same field of the new form.
+function keepFocus(redraw) {
+  const a = document.activeElement;
+  const f = a && a.dataset ? a.dataset.field : undefined;
+  const controls = a && a.getAttribute ? a.getAttribute("aria-controls") : null;
+  redraw();
+  const again = f ? document.querySelector(`[data-field="${CSS.escape(f)}"]`)
+    : controls ? document.querySelector(`[aria-controls="${CSS.escape(controls)}"]`) : null;
+  if (again) again.focus();
+}
+
+// checks is a group of checkboxes bound to a list of strings at path:
+// one box for each of the values, in their order; values the list has
+// beyond them are kept and shown checked.
+function checks(path, label, values, empty) {
+  const id = "f" + ++uid;
+  const errId = id + "-error";
+  const cur = arrayOf(getPath(path)).filter((n) => typeof n === "string");
+  const all = [...new Set([...values, ...cur])];
+  const box = el("fieldset", { class: "names wide", id, "aria-describedby": errId });
+  box.dataset.field = path;
+  box.append(el("legend", { text: label }));
+  if (!all.length && empty) box.append(el("span", { class: "hint", text: empty }));
+  for (const n of all) {
+    const cid = "f" + ++uid;
+    const cb = el("input", { type: "checkbox", id: cid });
+    cb.checked = cur.includes(n);
+    cb.addEventListener("change", () => {
+      const now = arrayOf(getPath(path)).filter((x) => x !== n);
+      if (cb.checked) now.push(n);
+      const ordered = all.filter((x) => now.includes(x));
+      setPath(path, ordered.length ? ordered : "", false);
+      clearError(box);
+    });
+    box.append(el("span", { class: "check" }, cb, el("label", { for: cid, text: n })));
+  }
+  box.append(el("span", { class: "error", id: errId }));
+  return box;
+}
+
+// names are checkboxes over the participants' names (an item's absent
+// list, a statement's authors).
+function names(path, label) {
+  const people = arrayAt("participants").map((p) => p && p.name).filter((n) => typeof n === "string" && n !== "");
+  return checks(path, label, people, T.noneChecked);
 }
 
 // fileField chooses an attachment's PDF: the document keeps its name (the
@@ -253,94 +400,183 @@ function renderMeeting() {
   const mf = document.getElementById("meeting-fields");
   mf.replaceChildren(
     field("municipality", T.municipality, { required: true }),
-    field("committee", T.committee, { required: true }),
-    field("title", T.title),
+    field("committee", T.committee, { required: true, wide: true }),
+    field("title", T.title, { wide: true }),
     field("start", T.start, { type: "datetime-local", required: true }),
     field("end", T.end, { type: "datetime-local" }),
-    field("location", T.location, { required: true }),
+    field("location", T.location, { required: true, wide: true }),
     field("status", T.status, { options: [["final", T.statusFinal], ["draft", T.statusDraft]] }),
-    field("note", T.note, { multiline: true }),
+    field("note", T.note, { markdown: true }),
   );
+  renderGroups();
   renderParticipants();
   renderItems();
+  renderNav();
 }
 
-// row is a fieldset for one element of a list, with its move and remove buttons.
-function row(listPath, i, n, legend, kids, rerender) {
+// row is a fieldset for one element of a list, with its move and remove
+// buttons; a removal can be undone, exactly where it was. A foldable row
+// (an item) has a button that folds all but its first fields away.
+function row(listPath, i, n, legend, kids, rerender, fold) {
   const a = list(listPath);
   const move = (d) => { const [x] = a.splice(i, 1); a.splice(i + d, 0, x); save(); rerender(); };
+  const remove = () => {
+    const [x] = a.splice(i, 1);
+    save(); rerender();
+    offerUndo(legend, () => { list(listPath).splice(i, 0, x); save(); rerender(); });
+  };
   const tools = el("div", { class: "row-tools" },
     button(T.up, () => move(-1), { disabled: i === 0, "aria-label": T.up + ": " + legend }),
     button(T.down, () => move(1), { disabled: i === n - 1, "aria-label": T.down + ": " + legend }),
-    button(T.remove, () => { a.splice(i, 1); save(); rerender(); }, { "aria-label": T.remove + ": " + legend }));
-  return el("fieldset", { class: "row" }, el("legend", { text: legend }), ...kids, tools);
+    button(T.remove, remove, { "aria-label": T.remove + ": " + legend }));
+  const fs = el("fieldset", { class: "row", id: fold ? fold.id : undefined, tabindex: fold ? "-1" : undefined }, el("legend", { text: legend }));
+  if (fold) {
+    const shut = fold.collapsed;
+    const body = el("div", { class: "fold", id: fold.id + "-body", hidden: shut }, ...kids);
+    fs.append(button(shut ? T.expand : T.collapse, () => { fold.toggle(); keepFocus(fold.redraw); },
+      { "aria-expanded": String(!shut), "aria-controls": fold.id + "-body", "aria-label": (shut ? T.expand : T.collapse) + ": " + legend, class: "fold-toggle" }), body, tools);
+  } else {
+    fs.append(...kids, tools);
+  }
+  return fs;
+}
+
+function renderGroups() {
+  const box = document.getElementById("groups");
+  const gs = arrayAt("groups");
+  box.replaceChildren(...gs.map((g, i) => row("groups", i, gs.length, `${T.groupRow} ${g && g.code ? g.code : i + 1}`, [
+    field(`groups[${i}].code`, T.gcode, { required: true, onchange: renderItems }),
+    field(`groups[${i}].title`, T.gtitle, { required: true, wide: true, onchange: renderItems }),
+  ], () => { renderGroups(); renderItems(); })));
 }
 
 function renderParticipants() {
   const box = document.getElementById("participants");
   const ps = arrayAt("participants");
+  const numbers = arrayAt("items").map((it) => it && it.number).filter((n) => typeof n === "string" && n !== "");
   box.replaceChildren(...ps.map((p, i) => {
     const at = `participants[${i}]`;
-    return row("participants", i, ps.length, `${T.participant} ${i + 1}${p && p.name ? ": " + p.name : ""}`, [
-      field(at + ".name", T.name, { required: true }),
+    const role = p && p.role;
+    const kids = [
+      field(at + ".name", T.name, { required: true, onchange: renderItems }),
       field(at + ".party", T.party),
-      field(at + ".role", T.role, { options: choices(["member", "chair", "vice_chair", "substitute", "official", "guest", "minute_taker"], true) }),
+      field(at + ".role", T.role, { options: choices(["member", "chair", "vice_chair", "substitute", "official", "guest", "minute_taker"], true), onchange: renderParticipants }),
       field(at + ".title", T.ptitle),
       field(at + ".attendance", T.attendance, { options: choices(["present", "absent", "apologies"], true) }),
       field(at + ".note", T.pnote),
-    ], renderParticipants);
+    ];
+    if (role === "guest" || role === "official" || arrayOf(p && p.items).length) kids.push(itemNumbers(at + ".items", T.guestItems, numbers));
+    return row("participants", i, ps.length, `${T.participant} ${i + 1}${p && p.name ? ": " + p.name : ""}`, kids, () => { renderParticipants(); renderItems(); });
   }));
+}
+
+// itemNumbers are checkboxes over the items' numbers (the items a guest
+// attends).
+function itemNumbers(path, label, numbers) { return checks(path, label, numbers); }
+
+// itemParts are the lists inside an item: sections, attachments and
+// statements for the record, each drawn again on its own.
+function itemParts(at) {
+  const sections = el("div", { class: "sub" });
+  const attachments = el("div", { class: "sub" });
+  const dissents = el("div", { class: "sub" });
+  const drawSections = () => {
+    const ss = arrayAt(at + ".sections");
+    sections.replaceChildren(el("h4", { text: T.sections }), ...ss.map((s, j) =>
+      row(at + ".sections", j, ss.length, `${T.section} ${j + 1}`, [
+        field(`${at}.sections[${j}].heading`, T.heading, { required: true, wide: true }),
+        field(`${at}.sections[${j}].body`, T.body, { markdown: true, rows: 5 }),
+      ], drawSections)),
+    button(T.addSection, () => { list(at + ".sections").push({ heading: "", body: "" }); save(); drawSections(); }));
+  };
+  const drawAttachments = () => {
+    const as = arrayAt(at + ".attachments");
+    attachments.replaceChildren(el("h4", { text: T.attachments }), ...as.map((a, j) =>
+      row(at + ".attachments", j, as.length, `${T.attachment} ${j + 1}`, [
+        field(`${at}.attachments[${j}].title`, T.atitle, { required: true, wide: true }),
+        field(`${at}.attachments[${j}].number`, T.anumber),
+        field(`${at}.attachments[${j}].access`, T.access, { options: [["open", T.open], ["closed", T.closed]] }),
+        field(`${at}.attachments[${j}].reference`, T.reference, { wide: true }),
+        fileField(`${at}.attachments[${j}]`, drawAttachments),
+      ], drawAttachments)),
+    button(T.addAttachment, () => { list(at + ".attachments").push({ title: "" }); save(); drawAttachments(); }));
+  };
+  const drawDissents = () => {
+    const ds = arrayAt(at + ".dissents");
+    dissents.replaceChildren(el("h4", { text: T.dissents }), ...ds.map((d, j) =>
+      row(at + ".dissents", j, ds.length, `${T.dissent} ${j + 1}`, [
+        names(`${at}.dissents[${j}].by`, T.by),
+        field(`${at}.dissents[${j}].text`, T.dtext, { markdown: true, required: true }),
+      ], drawDissents)),
+    button(T.addDissent, () => { list(at + ".dissents").push({ by: [], text: "" }); save(); drawDissents(); }));
+  };
+  drawSections();
+  drawAttachments();
+  drawDissents();
+  return { sections, attachments, dissents };
 }
 
 function renderItems() {
   const box = document.getElementById("items");
   const items = arrayAt("items");
+  const groups = arrayAt("groups").map((g) => g && g.code).filter((c) => typeof c === "string" && c !== "");
   box.replaceChildren(...items.map((it, i) => {
     const at = `items[${i}]`;
-    const sections = el("div", { class: "sub" });
-    const attachments = el("div", { class: "sub" });
-    const drawSections = () => {
-      const ss = arrayAt(at + ".sections");
-      sections.replaceChildren(el("h4", { text: T.sections }), ...ss.map((s, j) =>
-        row(at + ".sections", j, ss.length, `${T.section} ${j + 1}`, [
-          field(`${at}.sections[${j}].heading`, T.heading, { required: true }),
-          field(`${at}.sections[${j}].body`, T.body, { multiline: true, rows: 5 }),
-        ], drawSections)),
-      button(T.addSection, () => { list(at + ".sections").push({ heading: "", body: "" }); save(); drawSections(); }));
-    };
-    const drawAttachments = () => {
-      const as = arrayAt(at + ".attachments");
-      attachments.replaceChildren(el("h4", { text: T.attachments }), ...as.map((a, j) =>
-        row(at + ".attachments", j, as.length, `${T.attachment} ${j + 1}`, [
-          field(`${at}.attachments[${j}].title`, T.atitle, { required: true }),
-          field(`${at}.attachments[${j}].number`, T.anumber),
-          field(`${at}.attachments[${j}].access`, T.access, { options: [["open", T.open], ["closed", T.closed]] }),
-          fileField(`${at}.attachments[${j}]`, drawAttachments),
-        ], drawAttachments)),
-      button(T.addAttachment, () => { list(at + ".attachments").push({ title: "" }); save(); drawAttachments(); }));
-    };
-    drawSections();
-    drawAttachments();
-    return row("items", i, items.length, `${T.item} ${it && it.number ? it.number : i + 1}${it && it.title ? ": " + it.title : ""}`, [
+    const { sections, attachments, dissents } = itemParts(at);
+    const kids = [
       field(at + ".number", T.number, { required: true }),
-      field(at + ".title", T.ititle, { required: true }),
-      field(at + ".kind", T.kind, { options: choices(["decision", "information", "discussion", "other"], true) }),
+      field(at + ".title", T.ititle, { required: true, wide: true }),
+      field(at + ".kind", T.kind, { options: [["", T.none], ["decision", T.kindDecision], ["information", T.information], ["discussion", T.discussion], ["other", T.other]] }),
       field(at + ".access", T.access, { options: [["open", T.open], ["closed", T.closed]] }),
       field(at + ".case_number", T.case_number),
-      field(at + ".summary", T.summary, { multiline: true }),
+      field(at + ".decided_by", T.decided_by),
+      field(at + ".duration_minutes", T.duration, { type: "number", max: 1440 }),
+    ];
+    if (groups.length || (it && it.group)) kids.push(field(at + ".group", T.group, { options: [["", T.none], ...groups.map((g) => [g, g])] }));
+    kids.push(field(at + ".addendum", T.addendum, { type: "checkbox" }),
+      field(at + ".summary", T.summary, { markdown: true }),
       sections,
-      field(at + ".recommendation", T.recommendation, { multiline: true }),
-      field(at + ".decision", T.idecision, { multiline: true }),
-      attachments,
-    ], renderItems);
+      field(at + ".recommendation", T.recommendation, { markdown: true }),
+      names(at + ".absent", T.absentItem),
+      field(at + ".decision", T.idecision, { markdown: true }),
+      dissents,
+      attachments);
+    const fold = { id: "item-" + i, collapsed: collapsed.has(i), toggle: () => (collapsed.has(i) ? collapsed.delete(i) : collapsed.add(i)), redraw: renderItems };
+    return row("items", i, items.length, itemLabel(it, i), kids, () => { collapsed.clear(); renderItems(); renderParticipants(); }, fold);
+  }));
+}
+
+function itemLabel(it, i) { return `${T.item} ${it && it.number ? it.number : i + 1}${it && it.title ? ": " + it.title : ""}`; }
+
+// renderNav lists the items beside the form: number, title, open or
+// closed; a link opens the item (unfolded) and moves there.
+function renderNav() {
+  const ol = document.getElementById("item-list");
+  if (!ol) return;
+  const items = arrayAt("items");
+  if (!items.length) { ol.replaceChildren(el("li", { class: "hint", text: T.noItems })); return; }
+  ol.replaceChildren(...items.map((it, i) => {
+    const closed = it && it.access === "closed";
+    const a = el("a", { href: "#item-" + i, text: `${it && it.number ? it.number + ". " : ""}${it && it.title ? it.title : T.item + " " + (i + 1)}` });
+    a.addEventListener("click", (e) => {
+      e.preventDefault();
+      if (collapsed.delete(i)) renderItems();
+      const target = document.getElementById("item-" + i);
+      if (target) { target.scrollIntoView({ block: "start" }); target.focus(); }
+    });
+    return el("li", {}, a, el("span", { class: "access" + (closed ? " closed" : ""), text: " · " + (closed ? T.closed : T.open) }));
   }));
 }
 
 // ---- errors ----
 
+// errorOf is the element that shows an input's problem: the first it is
+// described by (its help and count come after).
+function errorOf(input) { return document.getElementById((input.getAttribute("aria-describedby") || "").split(" ")[0]); }
+
 function clearError(input) {
   input.removeAttribute("aria-invalid");
-  const e = document.getElementById(input.getAttribute("aria-describedby"));
+  const e = errorOf(input);
   if (e) e.textContent = "";
 }
 
@@ -360,10 +596,15 @@ function showProblem(p, scope) {
   const loose = [];
   let first = null;
   for (const e of p.errors || []) {
-    const input = scope && e.field ? scope.querySelector(`[data-field="${CSS.escape(e.field)}"]`) : null;
-    if (!input) { loose.push(e.field ? `${e.field}: ${e.message}` : e.message); continue; }
+    const input = scope && e.field ? fieldFor(scope, e.field) : null;
+    if (!input) { loose.push(e.field ? `${e.location || e.field}: ${e.message}` : e.message); continue; }
+    if (input.closest(".fold[hidden]")) {
+      // a problem in a folded item unfolds it
+      const item = /^items\[(\d+)\]/.exec(e.field);
+      if (item && collapsed.delete(Number(item[1]))) { renderItems(); return showProblem(p, scope); }
+    }
     input.setAttribute("aria-invalid", "true");
-    const msg = document.getElementById(input.getAttribute("aria-describedby"));
+    const msg = errorOf(input);
     if (msg) msg.textContent = e.message;
     first = first || input;
   }
@@ -371,6 +612,17 @@ function showProblem(p, scope) {
   showAlerts(loose);
   if (first) first.focus();
   return first !== null;
+}
+
+// fieldFor is the input a problem's path names, or the nearest one that
+// holds it: items[0].absent[1] is the item's absent list.
+function fieldFor(scope, path) {
+  for (let p = path; p; p = p.replace(/(\[\d+\]|\.[^.[\]]+)$/, "")) {
+    const input = scope.querySelector(`[data-field="${CSS.escape(p)}"]`);
+    if (input) return input;
+    if (!/(\[\d+\]|\.[^.[\]]+)$/.test(p)) break;
+  }
+  return null;
 }
 
 // ---- talking to the API ----
@@ -410,10 +662,26 @@ function options() {
     template: document.getElementById("template").value,
     lang: document.getElementById("language").value,
     public: document.getElementById("public").checked,
+    signatures: document.getElementById("signatures").checked,
+    addendum: document.getElementById("addendum").checked,
   };
 }
 
-function saveOptions() { try { localStorage.setItem(STORE_OPTIONS, JSON.stringify(options())); } catch { /* not kept */ } }
+// showDocumentOptions offers the options that apply to the document
+// chosen: a signature sheet for minutes, the supplementary agenda for
+// agendas.
+function showDocumentOptions() {
+  const d = document.getElementById("document").value;
+  document.getElementById("signatures-option").hidden = d !== "minutes";
+  document.getElementById("addendum-option").hidden = d !== "agenda";
+}
+
+function saveOptions() {
+  try { localStorage.setItem(STORE_OPTIONS, JSON.stringify(options())); } catch { /* not kept */ }
+  showDocumentOptions();
+  edits++;
+  markStale();
+}
 
 async function preview() {
   const status = document.getElementById("status");
@@ -430,8 +698,13 @@ async function preview() {
     for (const it of arrayOf(doc.items)) for (const a of arrayOf(it && it.attachments)) if (a && a.file && !attached.has(a.file)) delete a.file;
   }
   let r;
+  const sent = edits;
   try {
-    r = await post("/v1/" + o.document, doc, { template: o.template, lang: o.lang, public: o.public ? "true" : "" }, attached);
+    r = await post("/v1/" + o.document, doc, {
+      template: o.template, lang: o.lang, public: o.public ? "true" : "",
+      signatures: o.signatures && o.document === "minutes" ? "true" : "",
+      addendum: o.addendum && o.document === "agenda" ? "true" : "",
+    }, attached);
   } catch (e) {
     status.textContent = fmt(T.network, { detail: String(e) });
     status.dataset.state = "error";
@@ -446,9 +719,11 @@ async function preview() {
   }
   if (previewURL) URL.revokeObjectURL(previewURL);
   previewURL = URL.createObjectURL(r.blob);
+  stale = false;
   const frame = document.getElementById("pdf");
   frame.src = previewURL;
   frame.hidden = false;
+  frame.classList.remove("stale");
   const a = document.getElementById("download");
   a.href = previewURL;
   a.download = filenameOf(r.res, o.document + ".pdf");
@@ -458,6 +733,7 @@ async function preview() {
   if (missing) note = attached.size ? T.filesMissing : T.aloneNote;
   status.textContent = fmt(T.ready, { pages: pages ? pages + (lang === "da" ? " sider" : " pages") : a.download, size: size(r.blob.size) }) + note;
   status.dataset.state = "ready";
+  if (edits !== sent) markStale(); // changed while it was on its way
 }
 
 function download(blob, name) {
@@ -488,9 +764,15 @@ function budgetSummary() {
   const out = document.getElementById("budget-summary");
   if (!budget) { out.textContent = ""; return; }
   const tables = Array.isArray(budget.tables) ? budget.tables : [];
-  let rows = 0;
-  for (const t of tables) rows += Array.isArray(t && t.rows) ? t.rows.length : 0;
-  out.textContent = fmt(T.budgetSummary, { title: budget.title || budget.municipality || "", tables: tables.length, rows });
+  // lines and groups at every depth (a group is a row with rows)
+  let rows = 0, groups = 0;
+  const count = (rs, depth) => {
+    for (const r of arrayOf(rs)) {
+      if (r && Array.isArray(r.rows) && depth < 8) { groups++; count(r.rows, depth + 1); } else rows++;
+    }
+  };
+  for (const t of tables) count(t && t.rows, 0);
+  out.textContent = fmt(T.budgetSummary, { title: budget.title || budget.municipality || "", tables: tables.length, rows, groups });
 }
 
 async function budgetRequest(format, fetchFile) {
@@ -510,6 +792,14 @@ async function budgetRequest(format, fetchFile) {
     return;
   }
   status.dataset.state = "ready";
+  if (fetchFile === "show") {
+    const frame = document.getElementById("budget-pdf-frame");
+    if (frame.src.startsWith("blob:")) URL.revokeObjectURL(frame.src);
+    frame.src = URL.createObjectURL(r.blob);
+    frame.hidden = false;
+    status.textContent = fmt(T.budgetReady, { size: size(r.blob.size) });
+    return;
+  }
   if (!fetchFile) { status.textContent = T.budgetOK; return; }
   const name = filenameOf(r.res, "budget." + format);
   download(r.blob, name);
@@ -533,19 +823,37 @@ async function loadTemplates() {
     const res = await fetch("/v1/templates");
     const { templates } = await res.json();
     const keep = sel.value;
-    sel.replaceChildren(...templates.map((t) => el("option", { value: t.name, text: t.name })));
+    // a set's name for people (its set.json), in the page's language
+    sel.replaceChildren(...templates.map((t) => el("option", {
+      value: t.name, text: (t.title && (t.title[lang] || t.title.da || t.title.en)) || t.name,
+      title: t.description && (t.description[lang] || t.description.da || t.description.en),
+    })));
     sel.value = templates.some((t) => t.name === keep) ? keep : "default";
   } catch { /* the default set stays the only choice */ }
 }
 
 function restore() {
   try {
-    const m = JSON.parse(localStorage.getItem(STORE) || "null");
+    const m = JSON.parse(storage().getItem(STORE) || "null");
     if (m && typeof m === "object" && !Array.isArray(m)) { model = m; document.getElementById("status").textContent = T.restored; }
-    const b = JSON.parse(localStorage.getItem(STORE_BUDGET) || "null");
+    const b = JSON.parse(storage().getItem(STORE_BUDGET) || "null");
     if (b && typeof b === "object") budget = b;
     return JSON.parse(localStorage.getItem(STORE_OPTIONS) || "null");
   } catch { return null; }
+}
+
+// documentName names the document for a question about it.
+function documentName() {
+  const when = toLocalInput(model.start).slice(0, 10);
+  const name = [typeof model.committee === "string" ? model.committee : "", when].filter(Boolean).join(" ");
+  return name || T.untitled;
+}
+
+// showPrivacy says where the document is kept.
+function showPrivacy() {
+  const only = sessionOnly();
+  document.getElementById("session-only").checked = only;
+  document.getElementById("privacy-note").textContent = only ? T.privacySession : T.privacyNote;
 }
 
 async function start() {
@@ -560,7 +868,11 @@ async function start() {
       if ([...sel.options].some((o) => o.value === v)) sel.value = v;
     }
     document.getElementById("public").checked = !!saved.public;
+    document.getElementById("signatures").checked = !!saved.signatures;
+    document.getElementById("addendum").checked = !!saved.addendum;
   }
+  showDocumentOptions();
+  showPrivacy();
   renderMeeting();
   budgetSummary();
 
@@ -576,32 +888,59 @@ async function start() {
     });
   }
   on("import", "change", (e) => readJSONFile(e.target, (doc, name) => {
-    model = doc; save(); clearErrors(); renderMeeting();
+    model = doc; collapsed.clear(); save(); clearErrors(); renderMeeting();
     document.getElementById("status").textContent = fmt(T.imported, { file: name });
+    document.getElementById("import-state").textContent = fmt(T.imported, { file: name });
   }));
   on("export", "click", () => {
     const name = ((model.committee || "protokol") + " " + toLocalInput(model.start).slice(0, 10)).trim().replace(/[\\/:*?"<>|]+/g, "-") + ".json";
     download(new Blob([JSON.stringify(model, null, 2) + "\n"], { type: "application/json" }), name);
   });
   on("clear", "click", () => {
-    if (!window.confirm(T.confirmClear)) return;
-    model = {}; save(); clearErrors(); renderMeeting();
+    const what = documentName();
+    if (!window.confirm(fmt(T.confirmNew, { what, items: arrayAt("items").length, people: arrayAt("participants").length }))) return;
+    const old = model;
+    model = {}; collapsed.clear(); save(); clearErrors(); renderMeeting();
+    offerUndo(what, () => { model = old; save(); renderMeeting(); });
   });
+  on("forget", "click", () => {
+    if (!window.confirm(fmt(T.confirmForget, { what: documentName() }))) return;
+    for (const s of [localStorage, sessionStorage]) { try { s.removeItem(STORE); s.removeItem(STORE_BUDGET); } catch { /* nothing kept */ } }
+    model = {}; budget = null; collapsed.clear(); clearErrors(); renderMeeting(); budgetSummary();
+    try { storage().removeItem(STORE); } catch { /* nothing kept */ }
+    document.getElementById("undo").replaceChildren();
+    document.getElementById("status").textContent = T.forgotten;
+  });
+  on("session-only", "change", (e) => {
+    // move what is kept to where it is to be kept, and nowhere else
+    try {
+      if (e.target.checked) localStorage.setItem(STORE_SESSION, "1"); else localStorage.removeItem(STORE_SESSION);
+      const [from, to] = e.target.checked ? [localStorage, sessionStorage] : [sessionStorage, localStorage];
+      for (const k of [STORE, STORE_BUDGET]) {
+        const v = from.getItem(k);
+        if (v !== null) to.setItem(k, v);
+        from.removeItem(k);
+      }
+    } catch { /* storage refused: nothing to move */ }
+    showPrivacy();
+  });
+  on("add-group", "click", () => { list("groups").push({ code: "", title: "" }); save(); renderGroups(); renderItems(); });
   on("add-participant", "click", () => { list("participants").push({ name: "" }); save(); renderParticipants(); });
   on("add-item", "click", () => {
     const items = list("items");
     items.push({ number: String(items.length + 1), title: "" });
     save(); renderItems();
   });
-  for (const id of ["document", "template", "language", "public"]) on(id, "change", saveOptions);
+  for (const id of ["document", "template", "language", "public", "signatures", "addendum"]) on(id, "change", saveOptions);
   on("preview", "click", preview);
   on("import-budget", "change", (e) => readJSONFile(e.target, (doc, name) => {
     budget = doc;
-    try { localStorage.setItem(STORE_BUDGET, JSON.stringify(doc)); } catch { /* kept for this visit only */ }
+    try { storage().setItem(STORE_BUDGET, JSON.stringify(doc)); } catch { /* kept for this visit only */ }
     budgetSummary();
     document.getElementById("budget-status").textContent = fmt(T.imported, { file: name });
   }));
   on("check-budget", "click", () => budgetRequest("xlsx", false));
+  on("preview-budget", "click", () => budgetRequest("pdf", "show"));
   on("budget-xlsx", "click", () => budgetRequest("xlsx", true));
   on("budget-pdf", "click", () => budgetRequest("pdf", true));
   document.body.dataset.ready = "true";
