@@ -16,6 +16,10 @@ type Budget struct {
 	Municipality string        `json:"municipality,omitempty"` // the author in document properties
 	Language     string        `json:"language,omitempty"`     // "da" (default) or "en"
 	Tables       []BudgetTable `json:"tables"`                 // required, at least one
+	// Protect locks the workbook's formula cells on sheets protected
+	// without a password, so a number typed over a total is refused
+	// (default true; false leaves every cell open).
+	Protect *bool `json:"protect,omitempty"`
 }
 
 // BudgetTable is one allocation or follow-up table. Amounts are always in

@@ -209,7 +209,7 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Gruppe", "code": "Kode", "duration_minutes": "Varighed", "addendum": "Tillæg", "guests": "Gæster",
 		"tables": "Tabeller", "tables[]": "Tabel", "columns": "Kolonner", "columns[]": "Kolonne", "rows": "Rækker", "rows[]": "Række",
 		"label": "Tekst", "values": "Beløb", "key": "Nøgle", "formula": "Formel", "unit": "Enhed", "decimals": "Decimaler",
-		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring",
+		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "protect": "Beskyttelse",
 	},
 	"en": {
 		"municipality": "Municipality", "committee": "Committee", "title": "Title", "start": "Start", "end": "End", "location": "Location",
@@ -223,6 +223,6 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Group", "code": "Code", "duration_minutes": "Duration", "addendum": "Addendum", "guests": "Guests",
 		"tables": "Tables", "tables[]": "Table", "columns": "Columns", "columns[]": "Column", "rows": "Rows", "rows[]": "Row",
 		"label": "Label", "values": "Amounts", "key": "Key", "formula": "Formula", "unit": "Unit", "decimals": "Decimals",
-		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend",
+		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "protect": "Protection",
 	},
 }

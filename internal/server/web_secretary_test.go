@@ -216,7 +216,9 @@ func secretaryWritesEveryField(t *testing.T, d *driver, bl *browserLog, download
 // sent
 func secretaryChoosesOptions(t *testing.T, d *driver, bl *browserLog) {
 	d.eval(`(e => { e.value = "minutes"; e.dispatchEvent(new Event("change")); return "" })(document.getElementById("document"))`)
-	shown := func(id string) string { return d.eval(fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, id)) }
+	shown := func(id string) string {
+		return d.eval(fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, id))
+	}
 	if shown("signatures-option") == "none" || shown("addendum-option") != "none" {
 		t.Errorf("minutes do not offer the signature sheet alone (signature sheet %s, supplementary agenda %s)", shown("signatures-option"), shown("addendum-option"))
 	}

@@ -234,6 +234,7 @@ const (
 	styleTotal
 	styleNumTotal
 	styleBlankTop
+	styleNumInput // an amount a user types: left unlocked on a protected sheet
 )
 
 // styles are the cell styles of one table, made on first use.
@@ -247,7 +248,7 @@ type styles struct {
 // all makes every style a table's rows may take: the indented ones at
 // every depth rows can have.
 func (s *styles) all() {
-	for kind := styleTitle; kind <= styleBlankTop; kind++ {
+	for kind := styleTitle; kind <= styleNumInput; kind++ {
 		depths := 1
 		if kind == styleLabel || kind == styleGroup || kind == styleSubtotal {
 			depths = data.MaxGroupDepth + 2
@@ -321,6 +322,9 @@ func (s *styles) get(kind style, depth int) int {
 		st.Border = double
 	case styleBlankTop:
 		st.Border = top
+	case styleNumInput:
+		st.CustomNumFmt = &s.num
+		st.Protection = &excelize.Protection{Locked: false}
 	}
 	if st.Alignment.Indent > 0 {
 		st.Alignment.Horizontal = "left" // an indent shows only on left-aligned cells
@@ -428,6 +432,14 @@ func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, n
 	if err := s.texts(); err != nil {
 		return err
 	}
+	if b.Protect == nil || *b.Protect {
+		// formulas locked, typed amounts not, no password: a number typed
+		// over a total is refused, and anyone may lift the protection
+		if err := f.ProtectSheet(name, &excelize.SheetProtectionOptions{SelectLockedCells: true, SelectUnlockedCells: true,
+			FormatColumns: true, FormatRows: true, Sort: true, AutoFilter: true}); err != nil {
+			return err
+		}
+	}
 	return sw.Flush()
 }
 
@@ -499,7 +511,9 @@ func (s *sheet) head() error {
 			return err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, firstData), ActivePane: "bottomLeft"}); err != nil {
+	// the header and the label column stay while the amounts scroll
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: lay.labelCol, YSplit: headerRow,
+		TopLeftCell: cell(lay.labelCol+1, firstData), ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
 	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{Value: plain(t.Title), StyleID: s.st.get(styleTitle, 0)}}, excelize.RowOpts{Height: 21}); err != nil {
@@ -582,7 +596,7 @@ func (s *sheet) amount(x *rowWriter, r *data.CalcRow, i, sheetRow, style int) {
 		if s.t.Columns[i].Computed() {
 			x.number(col, style, v[i].InexactFloat64(), rowFormula(s.formulas[i], sheetRow))
 		} else if r.Given[i] {
-			x.number(col, style, v[i].InexactFloat64(), "")
+			x.number(col, s.st.get(styleNumInput, 0), v[i].InexactFloat64(), "")
 		}
 	case data.SubtotalRow, data.TotalRow:
 		from, to := firstData+r.From, sheetRow-1

@@ -313,3 +313,62 @@ func TestEveryStyleNamesTheFont(t *testing.T) {
 		}
 	}
 }
+
+// What finance staff expect of the sheet: the header and the label
+// column stay in view; formula cells are locked on a sheet protected
+// without a password while the typed amounts stay open; "protect": false
+// leaves the sheet open.
+func TestLabelsFrozenAndFormulasLocked(t *testing.T) {
+	b := decode(t, examples.Read(examples.Budget))
+	f := open(t, b, locale.Danish)
+	sheet := f.GetSheetName(0)
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.XSplit != 1 || panes.YSplit < 1 {
+		t.Errorf("panes %+v (%v): want the label column and the header frozen", panes, err)
+	}
+	p, err := f.GetSheetProtection(sheet)
+	if err != nil || !p.SelectLockedCells || !p.SelectUnlockedCells || !p.FormatColumns || p.FormatCells || p.Password != "" {
+		t.Errorf("protection %+v (%v): want a sheet protected without a password, cells selectable", p, err)
+	}
+	locked := func(cell string) bool {
+		id, err := f.GetCellStyle(sheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Protection == nil || st.Protection.Locked
+	}
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed, formulas := 0, 0
+	for r := range rows {
+		cell := fmt.Sprintf("B%d", r+1)
+		formula, _ := f.GetCellFormula(sheet, cell)
+		value, _ := f.GetCellValue(sheet, cell)
+		switch {
+		case formula != "":
+			formulas++
+			if !locked(cell) {
+				t.Errorf("%s (%s) is a formula left open", cell, formula)
+			}
+		case value != "" && r >= 4:
+			typed++
+			if locked(cell) {
+				t.Errorf("%s (%s) is a typed amount locked", cell, value)
+			}
+		}
+	}
+	if typed == 0 || formulas == 0 {
+		t.Fatalf("%d typed amounts and %d formulas: the test proves nothing", typed, formulas)
+	}
+	off := false
+	b.Protect = &off
+	if p, err := open(t, b, locale.Danish).GetSheetProtection(sheet); err != nil || p.SelectLockedCells || p.SelectUnlockedCells {
+		t.Errorf(`"protect": false still protects the sheet: %+v %v`, p, err)
+	}
+}
