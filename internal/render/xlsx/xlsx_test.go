@@ -295,16 +295,9 @@ func TestEveryStyleNamesTheFont(t *testing.T) {
 		for r, row := range rows {
 			for c := range row {
 				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				id, err := f.GetCellStyle(sheet, cell)
-				if err != nil {
-					t.Fatal(err)
-				}
-				st, err := f.GetStyle(id)
-				if err != nil {
-					t.Fatal(err)
-				}
+				st := cellStyle(t, f, sheet, cell)
 				if st.Font == nil || st.Font.Family != "Calibri" {
-					t.Fatalf("%s!%s: style %d names no font (%+v)", sheet, cell, id, st.Font)
+					t.Fatalf("%s!%s: its style names no font (%+v)", sheet, cell, st.Font)
 				}
 				if v, _ := f.GetCellValue(sheet, cell); strings.Contains(v, "1.000 kr.") || strings.Contains(v, "mio. kr.") {
 					t.Errorf("%s!%s: %q may break inside its unit", sheet, cell, v)
@@ -331,14 +324,7 @@ func TestLabelsFrozenAndFormulasLocked(t *testing.T) {
 		t.Errorf("protection %+v (%v): want a sheet protected without a password, cells selectable", p, err)
 	}
 	locked := func(cell string) bool {
-		id, err := f.GetCellStyle(sheet, cell)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := f.GetStyle(id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := cellStyle(t, f, sheet, cell)
 		return st.Protection == nil || st.Protection.Locked
 	}
 	rows, err := f.GetRows(sheet)
@@ -371,4 +357,18 @@ func TestLabelsFrozenAndFormulasLocked(t *testing.T) {
 	if p, err := open(t, b, locale.Danish).GetSheetProtection(sheet); err != nil || p.SelectLockedCells || p.SelectUnlockedCells {
 		t.Errorf(`"protect": false still protects the sheet: %+v %v`, p, err)
 	}
+}
+
+// cellStyle is a cell's style as excelize reads it.
+func cellStyle(t *testing.T, f *excelize.File, sheet, cell string) *excelize.Style {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
