@@ -75,6 +75,21 @@ func (e BudgetTableUnit) Valid() bool {
 	}
 }
 
+// Defines values for ColumnFormat.
+const (
+	Percent ColumnFormat = "percent"
+)
+
+// Valid indicates whether the value is a known member of the ColumnFormat enum.
+func (e ColumnFormat) Valid() bool {
+	switch e {
+	case Percent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ItemAccess.
 const (
 	ItemAccessClosed ItemAccess = "closed"
@@ -414,9 +429,12 @@ type Budget struct {
 	Language *BudgetLanguage `json:"language,omitempty"`
 
 	// Municipality the author in document properties
-	Municipality *string       `json:"municipality,omitempty"`
-	Tables       []BudgetTable `json:"tables"`
-	Title        string        `json:"title"`
+	Municipality *string `json:"municipality,omitempty"`
+
+	// Protect protect the workbook's sheets without a password: formula cells locked, typed amounts open
+	Protect *bool         `json:"protect,omitempty"`
+	Tables  []BudgetTable `json:"tables"`
+	Title   string        `json:"title"`
 }
 
 // BudgetLanguage defines model for Budget.Language.
@@ -472,13 +490,19 @@ type BudgetTableUnit string
 
 // Column defines model for Column.
 type Column struct {
-	// Formula a computed column: other keys joined by + and -, e.g. corrected - expected
+	// Format a ratio shown as a percent; required for a ratio formula and only for one
+	Format *ColumnFormat `json:"format,omitempty"`
+
+	// Formula a computed column: other keys joined by + and -, e.g. corrected - expected; or a ratio of two such sums, a side of more keys than one in parentheses: (actual - budget) / budget
 	Formula *string `json:"formula,omitempty"`
 	Key     string  `json:"key"`
 
 	// Label the header
 	Label string `json:"label"`
 }
+
+// ColumnFormat a ratio shown as a percent; required for a ratio formula and only for one
+type ColumnFormat string
 
 // Dissent defines model for Dissent.
 type Dissent struct {

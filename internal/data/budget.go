@@ -44,11 +44,23 @@ type BudgetTable struct {
 type Column struct {
 	Key     string `json:"key"`               // required, unique: letters, digits, _
 	Label   string `json:"label"`             // required: the header
-	Formula string `json:"formula,omitempty"` // e.g. "corrected - expected"
+	Formula string `json:"formula,omitempty"` // e.g. "corrected - expected", or a ratio "(actual - budget) / budget"
+	Format  string `json:"format,omitempty"`  // "" (amounts) or "percent": a ratio, shown as a percent
 
-	// Terms is Formula parsed by Validate.
+	// Terms is Formula parsed by Validate: a ratio's numerator, Den its
+	// denominator (nil for a sum).
 	Terms []Term `json:"-"`
+	Den   []Term `json:"-"`
 }
+
+// FormatPercent is a column of ratios shown as percents.
+const FormatPercent = "percent"
+
+// Percent reports whether the column is a ratio shown as a percent.
+func (c *Column) Percent() bool { return c.Format == FormatPercent }
+
+// Refs are the columns the formula uses, numerator and denominator.
+func (c *Column) Refs() []Term { return append(append([]Term(nil), c.Terms...), c.Den...) }
 
 // Term is one signed column reference of a formula.
 type Term struct {
@@ -210,17 +222,29 @@ func (t *BudgetTable) validateColumns(p *problems, cols string) (map[string]*Col
 			continue
 		}
 		short(p, dot(at(cols, i), "formula"), c.Formula) // so a cell's formula stays far below Excel's 8,192 characters
-		terms, err := parseFormula(c.Formula)
+		terms, den, err := parseRatio(c.Formula)
 		if err != nil {
 			p.add(dot(at(cols, i), "formula"), "%s", err)
 			continue
 		}
-		for _, term := range terms {
+		for _, term := range append(append([]Term(nil), terms...), den...) {
 			if byKey[term.Key] == nil {
 				p.add(dot(at(cols, i), "formula"), "%q is not the key of a column", term.Key)
 			}
 		}
-		c.Terms = terms
+		c.Terms, c.Den = terms, den
+	}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		oneOf(p, dot(at(cols, i), "format"), &c.Format, "", "", FormatPercent)
+		switch {
+		case c.Percent() && !c.Computed():
+			p.add(dot(at(cols, i), "format"), "a percent column is computed: give it a ratio formula, e.g. \"actual / budget\"")
+		case c.Percent() && c.Den == nil && c.Terms != nil:
+			p.add(dot(at(cols, i), "formula"), "a percent column needs a ratio, e.g. \"actual / budget\", not %q", c.Formula)
+		case !c.Percent() && c.Den != nil:
+			p.add(dot(at(cols, i), "format"), "a ratio is shown as a percent: give \"format\": \"percent\"")
+		}
 	}
 	if cycle := formulaCycle(t.Columns, byKey); cycle != "" {
 		p.add(cols, "the formulas refer to each other in a circle: %s", cycle)
@@ -304,6 +328,45 @@ func significantDigits(v decimal.Decimal) int {
 	return len(s)
 }
 
+// parseRatio reads a formula: a sum ("a + b - c"), or a ratio of two
+// ("actual / budget", "(actual - budget) / budget"; a side of more than
+// one term in parentheses, so the division's reach is never in doubt).
+func parseRatio(f string) (num, den []Term, err error) {
+	n, d, ratio := strings.Cut(f, "/")
+	if !ratio {
+		num, err = parseFormula(f)
+		return num, nil, err
+	}
+	if strings.Contains(d, "/") {
+		return nil, nil, msgf("%q divides more than once", f)
+	}
+	side := func(s string) ([]Term, error) {
+		s = strings.TrimSpace(s)
+		inner, wrapped := strings.CutPrefix(s, "(")
+		if wrapped {
+			if inner, wrapped = strings.CutSuffix(inner, ")"); !wrapped {
+				return nil, msgf("%q: a parenthesis is not closed", f)
+			}
+			s = inner
+		}
+		if strings.ContainsAny(s, "()") {
+			return nil, msgf("%q: only one pair of parentheses a side", f)
+		}
+		terms, err := parseFormula(s)
+		if err == nil && len(terms) > 1 && !wrapped {
+			return nil, msgf("%q: put a side of more terms than one in parentheses", f)
+		}
+		return terms, err
+	}
+	if num, err = side(n); err != nil {
+		return nil, nil, err
+	}
+	if den, err = side(d); err != nil {
+		return nil, nil, err
+	}
+	return num, den, nil
+}
+
 // parseFormula reads "a + b - c": column keys joined by + and -.
 func parseFormula(f string) ([]Term, error) {
 	var terms []Term
@@ -370,7 +433,7 @@ func formulaCycle(cols []Column, byKey map[string]*Column) string {
 		state[key] = active
 		stack = append(stack, key)
 		if c := byKey[key]; c != nil {
-			for _, t := range c.Terms {
+			for _, t := range c.Refs() {
 				if s := visit(t.Key); s != "" {
 					return s
 				}

@@ -27,6 +27,7 @@ type CalcRow struct {
 	Depth  int               // nesting: 0 for top-level rows and totals
 	Values []decimal.Decimal // one per column (computed ones included); zero where not given
 	Given  []bool            // for lines: which input values were given
+	Blank  []bool            // ratios without a value (their divisor is zero)
 	From   int               // subtotals and the total: the rows they sum are From..Index-1
 	Index  int
 	Over   bool // difference: the total exceeds the budget
@@ -53,7 +54,7 @@ func (t *BudgetTable) ColumnOrder() []int {
 			return
 		}
 		seen[i] = true
-		for _, term := range t.Columns[i].Terms {
+		for _, term := range t.Columns[i].Refs() {
 			visit(idx[term.Key])
 		}
 		if t.Columns[i].Computed() {
@@ -85,8 +86,9 @@ func (t *BudgetTable) WalkRows(lb TableLabels, top iter.Seq2[*Row, error], fn fu
 	if err := w.rows(top, 0, total); err != nil {
 		return err
 	}
-	w.compute(total)
-	row := CalcRow{Kind: TotalRow, Label: lb.Total, Values: total, From: 0}
+	blank := make([]bool, n)
+	w.compute(total, blank)
+	row := CalcRow{Kind: TotalRow, Label: lb.Total, Values: total, Blank: blank, From: 0}
 	if err := w.emit(&row); err != nil {
 		return err
 	}
@@ -135,6 +137,7 @@ func (w *walker) rows(rows iter.Seq2[*Row, error], depth int, sum []decimal.Deci
 	n := len(w.t.Columns)
 	vals := make([]decimal.Decimal, n)
 	given := make([]bool, n)
+	blank := make([]bool, n)
 	for r, err := range rows {
 		if err != nil {
 			return err
@@ -149,11 +152,12 @@ func (w *walker) rows(rows iter.Seq2[*Row, error], depth int, sum []decimal.Deci
 			if err := w.rows(rowSeq(r.Rows), depth+1, sub); err != nil {
 				return err
 			}
-			w.compute(sub)
+			subBlank := make([]bool, n)
+			w.compute(sub, subBlank)
 			for c := range sub {
 				sum[c] = sum[c].Add(sub[c])
 			}
-			if err := w.emit(&CalcRow{Kind: SubtotalRow, Label: r.Label, Depth: depth, Values: sub, From: from}); err != nil {
+			if err := w.emit(&CalcRow{Kind: SubtotalRow, Label: r.Label, Depth: depth, Values: sub, Blank: subBlank, From: from}); err != nil {
 				return err
 			}
 			continue
@@ -165,24 +169,25 @@ func (w *walker) rows(rows iter.Seq2[*Row, error], depth int, sum []decimal.Deci
 				given[c] = true
 			}
 		}
-		w.compute(vals)
+		w.compute(vals, blank)
 		for c, col := range w.t.Columns {
 			if !col.Computed() {
 				sum[c] = sum[c].Add(vals[c])
 			}
 		}
-		if err := w.emit(&CalcRow{Kind: LineRow, Label: r.Label, Note: r.Note, Depth: depth, Values: vals, Given: given}); err != nil {
+		if err := w.emit(&CalcRow{Kind: LineRow, Label: r.Label, Note: r.Note, Depth: depth, Values: vals, Given: given, Blank: blank}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// compute fills the computed columns of vals from the others.
-func (w *walker) compute(vals []decimal.Decimal) {
-	for _, c := range w.order {
+// compute fills the computed columns of vals from the others; a ratio
+// whose divisor is zero has no value (blank[c]).
+func (w *walker) compute(vals []decimal.Decimal, blank []bool) {
+	sum := func(terms []Term) decimal.Decimal {
 		var v decimal.Decimal
-		for _, term := range w.t.Columns[c].Terms {
+		for _, term := range terms {
 			x := vals[w.idx[term.Key]]
 			if term.Negative {
 				v = v.Sub(x)
@@ -190,9 +195,25 @@ func (w *walker) compute(vals []decimal.Decimal) {
 				v = v.Add(x)
 			}
 		}
-		vals[c] = v
+		return v
+	}
+	for _, c := range w.order {
+		col := &w.t.Columns[c]
+		vals[c], blank[c] = sum(col.Terms), false
+		if col.Den == nil {
+			continue
+		}
+		if den := sum(col.Den); den.IsZero() {
+			vals[c], blank[c] = decimal.Zero, true
+		} else {
+			vals[c] = vals[c].DivRound(den, ratioDigits)
+		}
 	}
 }
+
+// ratioDigits are the decimals a ratio is computed to: far past what a
+// percent shows, and what a spreadsheet's double keeps.
+const ratioDigits = 12
 
 // TableLabels are the labels of a table's computed rows.
 type TableLabels struct {

@@ -138,6 +138,14 @@ var danishFormats = map[string]string{
 	"is too large: amounts must be below 1.000.000.000.000.000 kr.":                                    "er for stort: beløb skal være under 1.000.000.000.000.000 kr.",
 	"groups are nested more than %d deep":                                                              "grupperne ligger mere end %d niveauer inde i hinanden",
 	"has %d rows in all; at most %d are allowed":                                                       "har %d rækker i alt; højst %d er tilladt",
+	"a percent column is computed: give it a ratio formula, e.g. \"actual / budget\"":                  "en procentkolonne beregnes: giv den en brøk som formel, fx \"actual / budget\"",
+	"a percent column needs a ratio, e.g. \"actual / budget\", not %q":                                 "en procentkolonne skal have en brøk, fx \"actual / budget\", ikke %q",
+	"a ratio is shown as a percent: give \"format\": \"percent\"":                                      "en brøk vises i procent: giv \"format\": \"percent\"",
+	"%q divides more than once":                                                                        "%q dividerer mere end én gang",
+	"%q: a parenthesis is not closed":                                                                  "%q: en parentes er ikke lukket",
+	"%q: only one pair of parentheses a side":                                                          "%q: højst ét par parenteser på hver side",
+	"%q: put a side of more terms than one in parentheses":                                             "%q: sæt en side med mere end ét led i parentes",
+	"%q is not the key of a column":                                                                    "%q er ikke nøglen til en kolonne",
 }
 
 // danishWords are the arguments that are English words: JSON kinds and

@@ -406,3 +406,28 @@ func TestItemAttachmentsAreNumberedOnce(t *testing.T) {
 		t.Error("a bullet and a number")
 	}
 }
+
+// A percent column in the budget PDF: "95,0 %" with a no-break space,
+// "–" where the divisor is zero, the header's unit "%", and the tags still
+// whole.
+func TestPercentColumnInThePDF(t *testing.T) {
+	doc := `{"title":"B","tables":[{"title":"T","columns":[{"key":"actual","label":"Regnskab"},{"key":"budget","label":"Budget"},
+		{"key":"p","label":"Forbrug","formula":"actual / budget","format":"percent"}],
+		"rows":[{"label":"x","values":{"actual":95,"budget":100}},{"label":"nul","values":{"actual":5,"budget":0}}]}]}`
+	res, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatPDF, []byte(doc), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pdftest.Pages(t, res.Body), "\n")
+	for _, want := range []string{"Forbrug (%)", "95,0\u00a0%", "100,0\u00a0%"} {
+		if !strings.Contains(text, want) && !strings.Contains(text, strings.ReplaceAll(want, "\u00a0", " ")) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+	if !regexp.MustCompile(`nul\s+5\s+0\s+–`).MatchString(pdftest.Squash(text)) {
+		t.Errorf("the zero divisor's row does not show –:\n%s", text)
+	}
+	if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 {
+		t.Errorf("%v", tg.Problems)
+	}
+}

@@ -61,7 +61,11 @@ func tableHead(b *strings.Builder, t *data.BudgetTable, lb *locale.Labels, hasNo
 		b.WriteString(" | " + Escape(lb.RowNote))
 	}
 	for _, c := range t.Columns {
-		b.WriteString(" | " + Escape(c.Label) + " (" + strings.ReplaceAll(Escape(t.Unit), " ", "\u00a0") + ")")
+		unit := strings.ReplaceAll(Escape(t.Unit), " ", "\u00a0")
+		if c.Percent() {
+			unit = "%"
+		}
+		b.WriteString(" | " + Escape(c.Label) + " (" + unit + ")")
 	}
 	b.WriteString(" |\n|---")
 	if hasNote {
@@ -71,6 +75,15 @@ func tableHead(b *strings.Builder, t *data.BudgetTable, lb *locale.Labels, hasNo
 		b.WriteString("|---:")
 	}
 	b.WriteString("|\n")
+}
+
+// percent is a ratio as a percent, "12,3 %", or "–" where its divisor
+// is zero.
+func percent(l locale.Lang, r *data.CalcRow, i int) string {
+	if r.Blank[i] {
+		return "–"
+	}
+	return l.Number(r.Values[i].Shift(2), 1) + "\u00a0%"
 }
 
 // NewBudgetTable computes a table and lays it out as Markdown. Amounts
@@ -105,6 +118,12 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		}
 		for i := range t.Columns {
 			s := ""
+			switch {
+			case t.Columns[i].Percent() && r.Kind != data.GroupRow && r.Kind != data.BudgetRow && r.Kind != data.DifferenceRow:
+				s = percent(l, r, i)
+				b.WriteString(" | " + cell(s))
+				continue
+			}
 			switch r.Kind {
 			case data.GroupRow:
 			case data.BudgetRow, data.DifferenceRow:

@@ -235,7 +235,25 @@ const (
 	styleNumTotal
 	styleBlankTop
 	styleNumInput // an amount a user types: left unlocked on a protected sheet
+	stylePct      // a ratio, as a percent
+	stylePctBold
+	stylePctTotal
 )
+
+// percentStyle is the percent style that goes with an amount style.
+func percentStyle(s *styles, amount int) int {
+	switch amount {
+	case s.get(styleNumBold, 0):
+		return s.get(stylePctBold, 0)
+	case s.get(styleNumTotal, 0):
+		return s.get(stylePctTotal, 0)
+	}
+	return s.get(stylePct, 0)
+}
+
+// percentFormat shows a ratio as "12,3 %" (the locale sets the comma; the
+// space before % is a no-break one).
+var percentFormat = "0.0\u00a0%"
 
 // styles are the cell styles of one table, made on first use.
 type styles struct {
@@ -248,7 +266,7 @@ type styles struct {
 // all makes every style a table's rows may take: the indented ones at
 // every depth rows can have.
 func (s *styles) all() {
-	for kind := styleTitle; kind <= styleNumInput; kind++ {
+	for kind := styleTitle; kind <= stylePctTotal; kind++ {
 		depths := 1
 		if kind == styleLabel || kind == styleGroup || kind == styleSubtotal {
 			depths = data.MaxGroupDepth + 2
@@ -264,15 +282,8 @@ func (s *styles) all() {
 // Excel and LibreOffice both have or substitute metrically.
 const workbookFont = "Calibri"
 
-func (s *styles) get(kind style, depth int) int {
-	key := [2]int{int(kind), depth}
-	if id, ok := s.cache[key]; ok {
-		return id
-	}
-	if s.made {
-		// the styles are written: the deepest made (validation bounds depth)
-		return s.cache[[2]int{int(kind), min(depth, data.MaxGroupDepth+1)}]
-	}
+// spec is what a style looks like, before the font every style names.
+func (s *styles) spec(kind style, depth int) *excelize.Style {
 	st := &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}
 	top := []excelize.Border{{Type: "top", Color: "808080", Style: 1}}
 	double := []excelize.Border{{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6}}
@@ -325,7 +336,30 @@ func (s *styles) get(kind style, depth int) int {
 	case styleNumInput:
 		st.CustomNumFmt = &s.num
 		st.Protection = &excelize.Protection{Locked: false}
+	case stylePct:
+		st.CustomNumFmt = &percentFormat
+	case stylePctBold:
+		st.CustomNumFmt = &percentFormat
+		st.Font = &excelize.Font{Bold: true}
+		st.Border = top
+	case stylePctTotal:
+		st.CustomNumFmt = &percentFormat
+		st.Font = &excelize.Font{Bold: true}
+		st.Border = double
 	}
+	return st
+}
+
+func (s *styles) get(kind style, depth int) int {
+	key := [2]int{int(kind), depth}
+	if id, ok := s.cache[key]; ok {
+		return id
+	}
+	if s.made {
+		// the styles are written: the deepest made (validation bounds depth)
+		return s.cache[[2]int{int(kind), min(depth, data.MaxGroupDepth+1)}]
+	}
+	st := s.spec(kind, depth)
 	if st.Alignment.Indent > 0 {
 		st.Alignment.Horizontal = "left" // an indent shows only on left-aligned cells
 	}
@@ -380,7 +414,7 @@ type sheet struct {
 	lastCol int
 	st      *styles
 
-	formulas            [][]formulaTerm // computed columns' formulas, planned once
+	formulas            []columnFormula // computed columns' formulas, planned once
 	totalRow, budgetRow int             // sheet rows of the total and the budget, once written
 }
 
@@ -530,7 +564,11 @@ func (s *sheet) head() error {
 	}
 	headerLines := 1.0
 	for i, c := range t.Columns {
-		text := plain(c.Label) + " (" + strings.ReplaceAll(plain(t.Unit), " ", "\u00a0") + ")" // no line break inside a unit
+		unit := strings.ReplaceAll(plain(t.Unit), " ", "\u00a0") // no line break inside a unit
+		if c.Percent() {
+			unit = "%"
+		}
+		text := plain(c.Label) + " (" + unit + ")"
 		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: s.st.get(styleHeaderNum, 0)}
 		// the header wraps; readers do not refit row heights, so set it
 		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(s.widths.values[i]-1)))
@@ -591,6 +629,17 @@ func (s *sheet) write(x *rowWriter, r *data.CalcRow) {
 func (s *sheet) amount(x *rowWriter, r *data.CalcRow, i, sheetRow, style int) {
 	col := s.lay.valCol(i)
 	v := r.Values
+	if s.t.Columns[i].Percent() && (r.Kind == data.LineRow || r.Kind == data.SubtotalRow || r.Kind == data.TotalRow) {
+		// a ratio, on a subtotal or total row too: the ratio of the sums
+		// the row holds, not a sum of ratios
+		f := rowFormula(s.formulas[i], sheetRow)
+		if r.Blank[i] {
+			x.formulaText(col, percentStyle(s.st, style), f, "")
+		} else {
+			x.number(col, percentStyle(s.st, style), v[i].InexactFloat64(), f)
+		}
+		return
+	}
 	switch r.Kind {
 	case data.LineRow:
 		if s.t.Columns[i].Computed() {
@@ -647,13 +696,17 @@ func texts(t *data.BudgetTable) []string {
 // formulaTerm is one term of a computed column's formula: "-" and "D".
 type formulaTerm struct{ op, col string }
 
+// columnFormula is a computed column's formula in sheet columns: a sum,
+// or a ratio of two (den set).
+type columnFormula struct{ num, den []formulaTerm }
+
 // columnFormulas turns each computed column's terms into sheet columns,
 // once per table; rowFormula then writes a row's formula from them.
-func columnFormulas(t *data.BudgetTable, lay layout) [][]formulaTerm {
+func columnFormulas(t *data.BudgetTable, lay layout) []columnFormula {
 	idx := t.ColumnIndex()
-	out := make([][]formulaTerm, len(t.Columns))
-	for i, c := range t.Columns {
-		for j, term := range c.Terms {
+	terms := func(ts []data.Term) []formulaTerm {
+		var out []formulaTerm
+		for j, term := range ts {
 			op := ""
 			switch {
 			case term.Negative:
@@ -661,21 +714,39 @@ func columnFormulas(t *data.BudgetTable, lay layout) [][]formulaTerm {
 			case j > 0:
 				op = "+"
 			}
-			out[i] = append(out[i], formulaTerm{op, colName(lay.valCol(idx[term.Key]))})
+			out = append(out, formulaTerm{op, colName(lay.valCol(idx[term.Key]))})
 		}
+		return out
+	}
+	out := make([]columnFormula, len(t.Columns))
+	for i, c := range t.Columns {
+		out[i] = columnFormula{terms(c.Terms), terms(c.Den)}
 	}
 	return out
 }
 
-// rowFormula is a computed column's formula on one row: "C5-D5".
-func rowFormula(terms []formulaTerm, row int) string {
+// rowFormula is a computed column's formula on one row: "C5-D5", or a
+// ratio that is empty where its divisor is zero:
+// IFERROR((C5-D5)/(D5),"").
+func rowFormula(f columnFormula, row int) string {
 	r := strconv.Itoa(row)
-	var b strings.Builder
-	for _, t := range terms {
-		b.WriteString(t.op)
-		b.WriteString(t.col)
-		b.WriteString(r)
+	sum := func(b *strings.Builder, terms []formulaTerm) {
+		for _, t := range terms {
+			b.WriteString(t.op)
+			b.WriteString(t.col)
+			b.WriteString(r)
+		}
 	}
+	var b strings.Builder
+	if f.den == nil {
+		sum(&b, f.num)
+		return b.String()
+	}
+	b.WriteString("IFERROR((")
+	sum(&b, f.num)
+	b.WriteString(")/(")
+	sum(&b, f.den)
+	b.WriteString(`),"")`)
 	return b.String()
 }
 
@@ -773,7 +844,11 @@ func (m *measurer) done() colWidths {
 	scale := data.Units[t.Unit]
 	digits := float64(len(m.lang.Number(all.Div(scale), t.Decimals))) + 3
 	for i, c := range t.Columns {
-		w.values[i] = max(digits, min(float64(utf8.RuneCountInString(c.Label+" ("+t.Unit+")"))+2, 24), 10)
+		d := digits
+		if c.Percent() {
+			d = 9 // "-100,0 %"
+		}
+		w.values[i] = max(d, min(float64(utf8.RuneCountInString(c.Label+" ("+t.Unit+")"))+2, 24), 10)
 	}
 	w.label = min(w.label, 60)
 	if w.note > 0 {

@@ -372,3 +372,34 @@ func cellStyle(t *testing.T, f *excelize.File, sheet, cell string) *excelize.Sty
 	}
 	return st
 }
+
+// A percent column is a live ratio: IFERROR((B5)/(C5),"") on every line,
+// subtotal and total (the ratio of the row's sums), its value stored, an
+// empty cell where the divisor is zero, shown as a percent.
+func TestPercentColumn(t *testing.T) {
+	b := decode(t, []byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"actual","label":"Regnskab"},{"key":"budget","label":"Budget"},
+		{"key":"p","label":"Forbrug","formula":"actual / budget","format":"percent"}],
+		"rows":[{"label":"x","values":{"actual":95,"budget":100}},{"label":"nul","values":{"actual":5,"budget":0}},
+		{"label":"g","rows":[{"label":"y","values":{"actual":30,"budget":40}}]}]}]}`))
+	f := open(t, b, locale.Danish)
+	sheet := f.GetSheetName(0)
+	for label, want := range map[string]struct{ raw, shown string }{
+		"x": {"0.95", "95,0 %"}, "nul": {"", ""}, "g i alt": {"0.75", "75,0 %"}, "I alt": {"0.92857142857", "92,9 %"},
+	} {
+		row := find(t, f, sheet, label)
+		formula, raw, shown := get(t, f, sheet, fmt.Sprintf("D%d", row))
+		if wantF := fmt.Sprintf(`IFERROR((B%d)/(C%d),"")`, row, row); formula != wantF {
+			t.Errorf("%s: formula %q, want %q", label, formula, wantF)
+		}
+		if !strings.HasPrefix(raw, want.raw) || strings.ReplaceAll(shown, "\u00a0", " ") != want.shown && !(want.shown != "" && strings.Contains(shown, "%")) {
+			t.Errorf("%s: %q shown %q, want %q shown %q", label, raw, shown, want.raw, want.shown)
+		}
+	}
+	if _, _, head := get(t, f, sheet, "D4"); head != "Forbrug (%)" {
+		t.Errorf("header %q", head)
+	}
+	st := cellStyle(t, f, sheet, fmt.Sprintf("D%d", find(t, f, sheet, "x")))
+	if st.CustomNumFmt == nil || !strings.Contains(*st.CustomNumFmt, "%") {
+		t.Errorf("the percent column's format is %v", st.CustomNumFmt)
+	}
+}
