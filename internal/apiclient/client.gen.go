@@ -78,12 +78,15 @@ func (e BudgetTableUnit) Valid() bool {
 // Defines values for ColumnFormat.
 const (
 	Percent ColumnFormat = "percent"
+	Status  ColumnFormat = "status"
 )
 
 // Valid indicates whether the value is a known member of the ColumnFormat enum.
 func (e ColumnFormat) Valid() bool {
 	switch e {
 	case Percent:
+		return true
+	case Status:
 		return true
 	default:
 		return false
@@ -490,7 +493,7 @@ type BudgetTableUnit string
 
 // Column defines model for Column.
 type Column struct {
-	// Format a ratio shown as a percent; required for a ratio formula and only for one
+	// Format percent: a ratio shown as a percent (required for a ratio formula and only for one); status: a traffic light by the rule in status
 	Format *ColumnFormat `json:"format,omitempty"`
 
 	// Formula a computed column: other keys joined by + and -, e.g. corrected - expected; or a ratio of two such sums, a side of more keys than one in parentheses: (actual - budget) / budget
@@ -499,9 +502,16 @@ type Column struct {
 
 	// Label the header
 	Label string `json:"label"`
+
+	// Status with format status: green at or above green, yellow at or above yellow, red below, over the column of, its bounds as that column shows them (percent points for a percent column)
+	Status *struct {
+		Green  float32 `json:"green"`
+		Of     string  `json:"of"`
+		Yellow float32 `json:"yellow"`
+	} `json:"status,omitempty"`
 }
 
-// ColumnFormat a ratio shown as a percent; required for a ratio formula and only for one
+// ColumnFormat percent: a ratio shown as a percent (required for a ratio formula and only for one); status: a traffic light by the rule in status
 type ColumnFormat string
 
 // Dissent defines model for Dissent.

@@ -45,7 +45,10 @@ type Column struct {
 	Key     string `json:"key"`               // required, unique: letters, digits, _
 	Label   string `json:"label"`             // required: the header
 	Formula string `json:"formula,omitempty"` // e.g. "corrected - expected", or a ratio "(actual - budget) / budget"
-	Format  string `json:"format,omitempty"`  // "" (amounts) or "percent": a ratio, shown as a percent
+	Format  string `json:"format,omitempty"`  // "" (amounts), "percent": a ratio shown as a percent, or "status": a mark from Status
+	// Status makes the column a traffic light over another column: green
+	// at or above Green, yellow at or above Yellow, red below.
+	Status *StatusRule `json:"status,omitempty"`
 
 	// Terms is Formula parsed by Validate: a ratio's numerator, Den its
 	// denominator (nil for a sum).
@@ -53,14 +56,52 @@ type Column struct {
 	Den   []Term `json:"-"`
 }
 
-// FormatPercent is a column of ratios shown as percents.
-const FormatPercent = "percent"
+// FormatPercent is a column of ratios shown as percents; FormatStatus a
+// column of status marks.
+const (
+	FormatPercent = "percent"
+	FormatStatus  = "status"
+)
+
+// StatusRule computes a status from another column's value, given as the
+// column shows it (percent points for a percent column, kroner
+// otherwise): green at or above Green, yellow at or above Yellow.
+type StatusRule struct {
+	Of     string          `json:"of"`     // required: the column's key
+	Green  decimal.Decimal `json:"green"`  // required
+	Yellow decimal.Decimal `json:"yellow"` // required, at most Green
+}
+
+// Statuses, as a status column's values: red 0, yellow 1, green 2.
+const (
+	StatusRed = iota
+	StatusYellow
+	StatusGreen
+)
+
+// IsStatus reports whether the column is a status column.
+func (c *Column) IsStatus() bool { return c.Format == FormatStatus }
+
+// Threshold is a rule's bound in the value the referenced column holds
+// (a ratio for a percent column).
+func (r *StatusRule) Threshold(v decimal.Decimal, percent bool) decimal.Decimal {
+	if percent {
+		return v.Shift(-2)
+	}
+	return v
+}
 
 // Percent reports whether the column is a ratio shown as a percent.
 func (c *Column) Percent() bool { return c.Format == FormatPercent }
 
 // Refs are the columns the formula uses, numerator and denominator.
-func (c *Column) Refs() []Term { return append(append([]Term(nil), c.Terms...), c.Den...) }
+func (c *Column) Refs() []Term {
+	refs := append(append([]Term(nil), c.Terms...), c.Den...)
+	if c.Status != nil {
+		refs = append(refs, Term{Key: c.Status.Of})
+	}
+	return refs
+}
 
 // Term is one signed column reference of a formula.
 type Term struct {
@@ -218,7 +259,9 @@ func (t *BudgetTable) validateColumns(p *problems, cols string) (map[string]*Col
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if !c.Computed() {
-			inputs++
+			if !c.IsStatus() {
+				inputs++
+			}
 			continue
 		}
 		short(p, dot(at(cols, i), "formula"), c.Formula) // so a cell's formula stays far below Excel's 8,192 characters
@@ -236,8 +279,10 @@ func (t *BudgetTable) validateColumns(p *problems, cols string) (map[string]*Col
 	}
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		oneOf(p, dot(at(cols, i), "format"), &c.Format, "", "", FormatPercent)
+		oneOf(p, dot(at(cols, i), "format"), &c.Format, "", "", FormatPercent, FormatStatus)
+		validateStatus(p, at(cols, i), c, byKey)
 		switch {
+		case c.IsStatus():
 		case c.Percent() && !c.Computed():
 			p.add(dot(at(cols, i), "format"), "a percent column is computed: give it a ratio formula, e.g. \"actual / budget\"")
 		case c.Percent() && c.Den == nil && c.Terms != nil:
@@ -289,6 +334,8 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 			p.add(dot(dot(path, "values"), key), "is not the key of a column")
 		case c.Computed():
 			p.add(dot(dot(path, "values"), key), "is a computed column (%s); its values are not given", c.Formula)
+		case c.IsStatus():
+			p.add(dot(dot(path, "values"), key), "is a status column; its marks come from its rule")
 		default:
 			amount(p, dot(dot(path, "values"), key), v)
 		}
@@ -326,6 +373,30 @@ func significantDigits(v decimal.Decimal) int {
 	}
 	s := strings.TrimRight(strings.TrimPrefix(c.String(), "-"), "0")
 	return len(s)
+}
+
+// validateStatus checks a status column: its rule, over an existing
+// column that is not itself a status, with yellow at most green; no
+// formula of its own.
+func validateStatus(p *problems, path string, c *Column, byKey map[string]*Column) {
+	switch {
+	case c.IsStatus() && c.Status == nil:
+		p.add(dot(path, "status"), "a status column needs its rule: {\"of\": …, \"green\": …, \"yellow\": …}")
+	case !c.IsStatus() && c.Status != nil:
+		p.add(dot(path, "format"), "a column with a status rule is a status column: give \"format\": \"status\"")
+	case c.IsStatus() && c.Computed():
+		p.add(dot(path, "formula"), "a status column is computed from its rule, not a formula")
+	case c.IsStatus():
+		of := byKey[c.Status.Of]
+		if of == nil {
+			p.add(dot(path, "status.of"), "%q is not the key of a column", c.Status.Of)
+		} else if of.IsStatus() {
+			p.add(dot(path, "status.of"), "%q is a status column itself", c.Status.Of)
+		}
+		if c.Status.Yellow.GreaterThan(c.Status.Green) {
+			p.add(dot(path, "status.yellow"), "is above green (%s)", c.Status.Green)
+		}
+	}
 }
 
 // parseRatio reads a formula: a sum ("a + b - c"), or a ratio of two

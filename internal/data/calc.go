@@ -57,7 +57,7 @@ func (t *BudgetTable) ColumnOrder() []int {
 		for _, term := range t.Columns[i].Refs() {
 			visit(idx[term.Key])
 		}
-		if t.Columns[i].Computed() {
+		if t.Columns[i].Computed() || t.Columns[i].IsStatus() {
 			order = append(order, i)
 		}
 	}
@@ -165,13 +165,13 @@ func (w *walker) rows(rows iter.Seq2[*Row, error], depth int, sum []decimal.Deci
 		for c, col := range w.t.Columns {
 			v, ok := r.Values.Get(col.Key)
 			vals[c], given[c] = v, ok
-			if col.Computed() {
+			if col.Computed() || col.IsStatus() {
 				given[c] = true
 			}
 		}
 		w.compute(vals, blank)
 		for c, col := range w.t.Columns {
-			if !col.Computed() {
+			if !col.Computed() && !col.IsStatus() {
 				sum[c] = sum[c].Add(vals[c])
 			}
 		}
@@ -199,6 +199,10 @@ func (w *walker) compute(vals []decimal.Decimal, blank []bool) {
 	}
 	for _, c := range w.order {
 		col := &w.t.Columns[c]
+		if col.IsStatus() {
+			vals[c], blank[c] = w.status(col.Status, vals, blank)
+			continue
+		}
 		vals[c], blank[c] = sum(col.Terms), false
 		if col.Den == nil {
 			continue
@@ -209,6 +213,24 @@ func (w *walker) compute(vals []decimal.Decimal, blank []bool) {
 			vals[c] = vals[c].DivRound(den, ratioDigits)
 		}
 	}
+}
+
+// status is a status column's value on a row: from the value of the
+// column its rule is over (none where that has none).
+func (w *walker) status(r *StatusRule, vals []decimal.Decimal, blank []bool) (decimal.Decimal, bool) {
+	of := w.idx[r.Of]
+	if blank[of] {
+		return decimal.Zero, true
+	}
+	percent := w.t.Columns[of].Percent()
+	v := vals[of]
+	switch {
+	case v.GreaterThanOrEqual(r.Threshold(r.Green, percent)):
+		return decimal.NewFromInt(StatusGreen), false
+	case v.GreaterThanOrEqual(r.Threshold(r.Yellow, percent)):
+		return decimal.NewFromInt(StatusYellow), false
+	}
+	return decimal.NewFromInt(StatusRed), false
 }
 
 // ratioDigits are the decimals a ratio is computed to: far past what a

@@ -146,6 +146,13 @@ var danishFormats = map[string]string{
 	"%q: only one pair of parentheses a side":                                                          "%q: højst ét par parenteser på hver side",
 	"%q: put a side of more terms than one in parentheses":                                             "%q: sæt en side med mere end ét led i parentes",
 	"%q is not the key of a column":                                                                    "%q er ikke nøglen til en kolonne",
+	"a status column needs its rule: {\"of\": …, \"green\": …, \"yellow\": …}":                         "en statuskolonne skal have sin regel: {\"of\": …, \"green\": …, \"yellow\": …}",
+	"a column with a status rule is a status column: give \"format\": \"status\"":                      "en kolonne med en statusregel er en statuskolonne: giv \"format\": \"status\"",
+	"a status column is computed from its rule, not a formula":                                         "en statuskolonne beregnes efter sin regel, ikke en formel",
+	"%q is a status column itself":                                                                     "%q er selv en statuskolonne",
+	"is above green (%s)":                                                                              "ligger over grøn (%s)",
+	"is a status column; its marks come from its rule":                                                 "er en statuskolonne; dens mærker kommer fra reglen",
+	"is a computed column (%s); its values are not given":                                              "er en beregnet kolonne (%s); dens værdier gives ikke",
 }
 
 // danishWords are the arguments that are English words: JSON kinds and
@@ -217,7 +224,7 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Gruppe", "code": "Kode", "duration_minutes": "Varighed", "addendum": "Tillæg", "guests": "Gæster",
 		"tables": "Tabeller", "tables[]": "Tabel", "columns": "Kolonner", "columns[]": "Kolonne", "rows": "Rækker", "rows[]": "Række",
 		"label": "Tekst", "values": "Beløb", "key": "Nøgle", "formula": "Formel", "unit": "Enhed", "decimals": "Decimaler",
-		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "protect": "Beskyttelse",
+		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "protect": "Beskyttelse", "of": "Kolonne", "green": "Grøn", "yellow": "Gul",
 	},
 	"en": {
 		"municipality": "Municipality", "committee": "Committee", "title": "Title", "start": "Start", "end": "End", "location": "Location",
@@ -231,6 +238,6 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Group", "code": "Code", "duration_minutes": "Duration", "addendum": "Addendum", "guests": "Guests",
 		"tables": "Tables", "tables[]": "Table", "columns": "Columns", "columns[]": "Column", "rows": "Rows", "rows[]": "Row",
 		"label": "Label", "values": "Amounts", "key": "Key", "formula": "Formula", "unit": "Unit", "decimals": "Decimals",
-		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "protect": "Protection",
+		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "protect": "Protection", "of": "Column", "green": "Green", "yellow": "Yellow",
 	},
 }

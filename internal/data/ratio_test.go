@@ -67,3 +67,45 @@ func checkRatios(t *testing.T, tb *BudgetTable) {
 		t.Errorf("ratios %v, want %s", got, want)
 	}
 }
+
+// A status column: checked against its rule, computed on every line,
+// subtotal and total from the column it is over (percent points for a
+// percent column), none where that has none.
+func TestStatusColumns(t *testing.T) {
+	doc := func(status string) string {
+		return `{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"actual","label":"Forbrug"},
+			{"key":"p","label":"Forbrug i %","formula":"actual / budget","format":"percent"},` + status + `],
+			"rows":[{"label":"a","values":{"budget":100,"actual":97}},{"label":"b","values":{"budget":100,"actual":85}},
+			{"label":"c","values":{"budget":100,"actual":50}},{"label":"d","values":{"budget":0,"actual":5}}]}]}`
+	}
+	for status, want := range map[string]string{
+		`{"key":"s","label":"S","format":"status"}`:                                                          "skal have sin regel",
+		`{"key":"s","label":"S","status":{"of":"p","green":95,"yellow":80}}`:                                 "er en statuskolonne",
+		`{"key":"s","label":"S","format":"status","status":{"of":"x","green":95,"yellow":80}}`:               `"x" er ikke nøglen`,
+		`{"key":"s","label":"S","format":"status","status":{"of":"p","green":80,"yellow":95}}`:               "ligger over grøn",
+		`{"key":"s","label":"S","format":"status","formula":"p","status":{"of":"p","green":95,"yellow":80}}`: "beregnes efter sin regel",
+	} {
+		_, err := DecodeBudget([]byte(doc(status)))
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.In("da").Error(), want) {
+			t.Errorf("%s: %v, want %q", status, err, want)
+		}
+	}
+	b, err := DecodeBudget([]byte(doc(`{"key":"s","label":"S","format":"status","status":{"of":"p","green":95,"yellow":80}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	_ = b.Tables[0].Walk(TableLabels{Total: "I alt"}, func(r *CalcRow) error {
+		if r.Blank[3] {
+			got = append(got, r.Label+"=–")
+		} else {
+			got = append(got, r.Label+"="+[]string{"red", "yellow", "green"}[r.Values[3].IntPart()])
+		}
+		return nil
+	})
+	// the total: 237 of 300, 79 %: red
+	if want := "a=green b=yellow c=red d=– I alt=red"; strings.Join(got, " ") != want {
+		t.Errorf("statuses %v, want %s", got, want)
+	}
+}

@@ -12,6 +12,7 @@ type Labels struct {
 	Attachment, Attachments, AttachmentList, NoAttachments        string
 	Page, Of, Meeting, MeetingOn, Budget, Total                   string
 	OverAllocation, Unallocated, Unit, Ungrouped                  string
+	StatusGreen, StatusYellow, StatusRed, AtLeast, Below          string // a status column's words: "Grøn", "Gul", "Rød", "mindst", "under"
 	KindDecision, KindInformation, KindDiscussion, KindOther      string
 	Chair, ViceChair, Member, Substitute, Official, Guest         string
 	ItemGuests                                                    string
@@ -34,6 +35,7 @@ var labels = map[Lang]*Labels{
 		Attachment: "Bilag", Attachments: "Bilag", AttachmentList: "Bilagsliste", NoAttachments: "Ingen bilag",
 		Page: "Side", Of: "af", Meeting: "Møde", MeetingOn: "Møde den", Budget: "Budget", Total: "I alt",
 		OverAllocation: "Overdisponering", Unallocated: "Ikke disponeret", Unit: "Enhed", Ungrouped: "Øvrige sager",
+		StatusGreen: "Grøn", StatusYellow: "Gul", StatusRed: "Rød", AtLeast: "mindst", Below: "under",
 		KindDecision: "Beslutningssag", KindInformation: "Orienteringssag", KindDiscussion: "Drøftelsessag", KindOther: "",
 		Chair: "formand", ViceChair: "næstformand", Member: "medlem", Substitute: "stedfortræder",
 		Official: "embedsmand", Guest: "gæst", ItemGuests: "Deltog under punktet",
@@ -54,6 +56,7 @@ var labels = map[Lang]*Labels{
 		Attachment: "Attachment", Attachments: "Attachments", AttachmentList: "List of attachments", NoAttachments: "No attachments",
 		Page: "Page", Of: "of", Meeting: "Meeting", MeetingOn: "Meeting on", Budget: "Budget", Total: "Total",
 		OverAllocation: "Over-allocation", Unallocated: "Unallocated", Unit: "Unit", Ungrouped: "Other items",
+		StatusGreen: "Green", StatusYellow: "Yellow", StatusRed: "Red", AtLeast: "at least", Below: "below",
 		KindDecision: "For decision", KindInformation: "For information", KindDiscussion: "For discussion", KindOther: "",
 		Chair: "chair", ViceChair: "vice chair", Member: "member", Substitute: "substitute",
 		Official: "official", Guest: "guest", ItemGuests: "Attending for this item",

@@ -431,3 +431,34 @@ func TestPercentColumnInThePDF(t *testing.T) {
 		t.Errorf("%v", tg.Problems)
 	}
 }
+
+// A status column in the PDF: each mark drawn as its own shape in its
+// colour (a disc, a triangle, a square) before its word, so neither
+// colour nor shape alone carries it; a legend with the same marks and the
+// bounds; the tags whole (the marks are artifacts).
+func TestStatusColumnInThePDF(t *testing.T) {
+	doc := `{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"actual","label":"Forbrug"},
+		{"key":"p","label":"Forbrug i %","formula":"actual / budget","format":"percent"},
+		{"key":"s","label":"Status","format":"status","status":{"of":"p","green":95,"yellow":80}}],
+		"rows":[{"label":"a","values":{"budget":100,"actual":97}},{"label":"b","values":{"budget":100,"actual":85}},
+		{"label":"c","values":{"budget":100,"actual":50}}]}]}`
+	res, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatPDF, []byte(doc), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Squash(strings.Join(pdftest.RawPages(t, res.Body), " ")) // in content order
+	for _, want := range []string{"a 100 97 97,0 % Grøn", "b 100 85 85,0 % Gul", "c 100 50 50,0 % Rød", "Status: Grøn mindst 95 %, Gul mindst 80 %, Rød under 80 %"} {
+		if !strings.Contains(strings.ReplaceAll(text, "\u00a0", " "), want) {
+			t.Errorf("the PDF lacks %q: %s", want, text)
+		}
+	}
+	raw := string(uncompressed(t, res.Body))
+	for shape, c := range map[string]string{" c f": "0.102 0.498 0.216 rg", " l h f": "0.604 0.404 0.000 rg", " re f": "0.690 0.000 0.125 rg"} {
+		if n := regexp.MustCompile(regexp.QuoteMeta(c)+`[^Q]*`+regexp.QuoteMeta(shape)).FindAllString(raw, -1); len(n) < 2 {
+			t.Errorf("%d marks drawn as %q in %s, want one in the table and one in the legend", len(n), shape, c)
+		}
+	}
+	if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 {
+		t.Errorf("%v", tg.Problems)
+	}
+}

@@ -62,8 +62,12 @@ func tableHead(b *strings.Builder, t *data.BudgetTable, lb *locale.Labels, hasNo
 	}
 	for _, c := range t.Columns {
 		unit := strings.ReplaceAll(Escape(t.Unit), " ", "\u00a0")
-		if c.Percent() {
+		switch {
+		case c.Percent():
 			unit = "%"
+		case c.IsStatus():
+			b.WriteString(" | " + Escape(c.Label))
+			continue
 		}
 		b.WriteString(" | " + Escape(c.Label) + " (" + unit + ")")
 	}
@@ -75,6 +79,48 @@ func tableHead(b *strings.Builder, t *data.BudgetTable, lb *locale.Labels, hasNo
 		b.WriteString("|---:")
 	}
 	b.WriteString("|\n")
+}
+
+// statusWords are the status words by status (red, yellow, green).
+func statusWords(lb *locale.Labels) [3]string {
+	return [3]string{lb.StatusRed, lb.StatusYellow, lb.StatusGreen}
+}
+
+var statusNames = [3]string{"red", "yellow", "green"}
+
+// statusMark is a status cell: its mark and word (the layout draws the
+// mark and colours both), or "–" where the value it is over has none.
+func statusMark(lb *locale.Labels, r *data.CalcRow, i int) string {
+	if r.Blank[i] {
+		return "–"
+	}
+	k := r.Values[i].IntPart()
+	return `<span status="` + statusNames[k] + `">` + statusWords(lb)[k] + `</span>`
+}
+
+// statusLegend says what each status column's marks mean, by the same
+// marks: "Status: ● Grøn mindst 95 %, ▲ Gul mindst 80 %, ■ Rød under 80 %".
+func statusLegend(t *data.BudgetTable, l locale.Lang) string {
+	lb := l.Labels()
+	var out []string
+	for _, c := range t.Columns {
+		if !c.IsStatus() {
+			continue
+		}
+		of := t.Columns[t.ColumnIndex()[c.Status.Of]]
+		bound := func(v decimal.Decimal) string {
+			if of.Percent() {
+				return l.Number(v, 0) + "\u00a0%"
+			}
+			return l.Number(v.Div(data.Units[t.Unit]), t.Decimals) + "\u00a0" + Escape(t.Unit)
+		}
+		w := statusWords(lb)
+		out = append(out, Escape(c.Label)+": "+
+			`<span status="green">`+w[2]+`</span> `+lb.AtLeast+" "+bound(c.Status.Green)+", "+
+			`<span status="yellow">`+w[1]+`</span> `+lb.AtLeast+" "+bound(c.Status.Yellow)+", "+
+			`<span status="red">`+w[0]+`</span> `+lb.Below+" "+bound(c.Status.Yellow))
+	}
+	return strings.Join(out, "\n\n")
 }
 
 // percent is a ratio as a percent, "12,3 %", or "–" where its divisor
@@ -118,10 +164,13 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		}
 		for i := range t.Columns {
 			s := ""
+			ratioRow := r.Kind != data.GroupRow && r.Kind != data.BudgetRow && r.Kind != data.DifferenceRow
 			switch {
-			case t.Columns[i].Percent() && r.Kind != data.GroupRow && r.Kind != data.BudgetRow && r.Kind != data.DifferenceRow:
-				s = percent(l, r, i)
-				b.WriteString(" | " + cell(s))
+			case t.Columns[i].Percent() && ratioRow:
+				b.WriteString(" | " + cell(percent(l, r, i)))
+				continue
+			case t.Columns[i].IsStatus() && ratioRow:
+				b.WriteString(" | " + statusMark(lb, r, i))
 				continue
 			}
 			switch r.Kind {
@@ -150,6 +199,9 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		}
 		return nil
 	})
+	if legend := statusLegend(t, l); legend != "" {
+		b.WriteString("\n" + legend + "\n")
+	}
 	v.Table = b.String()
 	return v
 }

@@ -39,6 +39,7 @@ const (
 	WatermarkBox                // Text across the page, diagonal, in Style, Size (points) and Color
 	FormBox                     // a form XObject (an attachment's page) drawn with m
 	OutlineBox                  // a hairline round the rectangle (x, y, x2, y2), in points
+	MarkBox                     // a status mark on the baseline at x: Text "green" a disc, "yellow" a triangle, "red" a square, in Color
 )
 
 // Box is one placed thing. Coordinates are millimetres from the page's

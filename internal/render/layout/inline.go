@@ -12,16 +12,21 @@ import (
 // inlines flattens the inline children of n into spans.
 //
 // <span lang="en"> … </span> around inline text gives its language (a
-// label in another language than the document's text); other raw HTML
-// has no meaning on paper.
+// label in another language than the document's text), and
+// <span status="green"> … </span> (yellow, red) a status: a mark before
+// the text, both in the status's colour; other raw HTML has no meaning on
+// paper.
 func inlines(n ast.Node, src []byte, base span, out []span) []span {
-	outer := base.lang
+	outer := base
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		if raw, ok := c.(*ast.RawHTML); ok {
-			if l, open, ok := langSpan(raw, src); ok {
-				base.lang = outer
-				if open {
-					base.lang = l
+			if attr, v, open, ok := spanTag(raw, src); ok {
+				base.lang, base.status = outer.lang, outer.status
+				switch {
+				case open && attr == "lang":
+					base.lang = v
+				case open && attr == "status":
+					base.status = v
 				}
 				continue
 			}
@@ -31,22 +36,23 @@ func inlines(n ast.Node, src []byte, base span, out []span) []span {
 	return out
 }
 
-var langOpen = regexp.MustCompile(`^<span\s+lang\s*=\s*"([a-z]{2})"\s*>$`)
+var spanOpen = regexp.MustCompile(`^<span\s+(lang|status)\s*=\s*"([a-z]{2}|green|yellow|red)"\s*>$`)
 
-// langSpan reads <span lang="xx"> (open, its language) or </span>.
-func langSpan(n *ast.RawHTML, src []byte) (lang string, open, ok bool) {
+// spanTag reads <span lang="xx"> or <span status="green"> (open, the
+// attribute and its value) or </span>.
+func spanTag(n *ast.RawHTML, src []byte) (attr, v string, open, ok bool) {
 	var raw []byte
 	for i := 0; i < n.Segments.Len(); i++ {
 		seg := n.Segments.At(i)
 		raw = append(raw, seg.Value(src)...)
 	}
 	if bytes.Equal(raw, []byte("</span>")) {
-		return "", false, true
+		return "", "", false, true
 	}
-	if m := langOpen.FindSubmatch(raw); m != nil {
-		return string(m[1]), true, true
+	if m := spanOpen.FindSubmatch(raw); m != nil && (string(m[1]) == "lang") == (len(m[2]) == 2) {
+		return string(m[1]), string(m[2]), true, true
 	}
-	return "", false, false
+	return "", "", false, false
 }
 
 func inline(n ast.Node, src []byte, base span, out []span) []span {

@@ -14,6 +14,7 @@ type span struct {
 	italic bool
 	link   string // URL, or "#id" for an anchor in the document
 	lang   string // its language when a <span lang> says it (a label in another language than the text)
+	status string // green, yellow or red when a <span status> says it
 	br     bool   // a hard line break (text is empty)
 }
 
@@ -27,12 +28,14 @@ const (
 
 // piece is a word, a space or a forced break, measured.
 type piece struct {
-	kind pieceKind
-	text string
-	st   font.Style
-	link string
-	lang string
-	w    float64 // millimetres
+	kind   pieceKind
+	text   string
+	st     font.Style
+	link   string
+	lang   string
+	status string // its status colour; with mark set, the status mark itself (no text)
+	mark   bool
+	w      float64 // millimetres
 }
 
 // line is a laid-out line of pieces.
@@ -40,6 +43,13 @@ type line struct {
 	pieces []piece
 	w      float64
 }
+
+// statusColor are the status marks' colours: dark enough for text on
+// white (contrast above 4.5:1), told apart by their shapes and words too.
+var statusColor = map[string]RGB{"green": {26, 127, 55}, "yellow": {154, 103, 0}, "red": {176, 0, 32}}
+
+// markWidth is the room a status mark takes before its word, in mm.
+func markWidth(size float64) float64 { return size * 0.95 * ptToMM }
 
 // units are the words Danish typography keeps on the line of the number
 // before them ("24,2 %", "5 mio. kr."), and within a unit.
@@ -114,10 +124,14 @@ func (e *engine) measureInto(dst []piece, spans []span, size float64, forceBold 
 		st := font.StyleOf(sp.bold || forceBold, sp.italic)
 		text := keepTogether(e.clean.clean(sp.text))
 		spaceW := e.width(st, size, " ")
+		if sp.status != "" && (len(out) == 0 || out[len(out)-1].status != sp.status) {
+			// the mark, joined to the word after it (it breaks with it)
+			out = append(out, piece{kind: word, st: st, status: sp.status, mark: true, w: markWidth(size)})
+		}
 		for text != "" {
 			i := strings.IndexByte(text, ' ')
 			if i == 0 {
-				out = append(out, piece{kind: space, text: " ", st: st, link: sp.link, lang: sp.lang, w: spaceW})
+				out = append(out, piece{kind: space, text: " ", st: st, link: sp.link, lang: sp.lang, status: sp.status, w: spaceW})
 				text = text[1:]
 				continue
 			}
@@ -125,7 +139,7 @@ func (e *engine) measureInto(dst []piece, spans []span, size float64, forceBold 
 				i = len(text)
 			}
 			w := text[:i]
-			out = append(out, piece{kind: word, text: w, st: st, link: sp.link, lang: sp.lang, w: e.width(st, size, w)})
+			out = append(out, piece{kind: word, text: w, st: st, link: sp.link, lang: sp.lang, status: sp.status, w: e.width(st, size, w)})
 			text = text[i:]
 		}
 	}
@@ -312,9 +326,16 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 	}
 	ps := l.pieces
 	for i := 0; i < len(ps); {
+		if ps[i].mark {
+			// a status mark: a shape, an artifact (the word says it too)
+			e.place(Box{Kind: MarkBox, X: x, Y: y, Size: size, Text: ps[i].status, Color: statusColor[ps[i].status]})
+			x += ps[i].w
+			i++
+			continue
+		}
 		// draw runs of pieces with the same style and link in one go
 		j := i + 1
-		for j < len(ps) && ps[j].st == ps[i].st && ps[j].link == ps[i].link && ps[j].lang == ps[i].lang {
+		for j < len(ps) && !ps[j].mark && ps[j].st == ps[i].st && ps[j].link == ps[i].link && ps[j].lang == ps[i].lang && ps[j].status == ps[i].status {
 			j++
 		}
 		w, n := 0.0, 0
@@ -329,6 +350,9 @@ func (e *engine) drawLine(l line, x, y, width, size float64, al align, color RGB
 		}
 		text := b.String()
 		c := color
+		if sc, ok := statusColor[ps[i].status]; ok {
+			c = sc
+		}
 		linked := false
 		if tag := bcp47[ps[i].lang]; tag != "" {
 			// a label in another language: a Span of its own

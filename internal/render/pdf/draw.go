@@ -119,6 +119,8 @@ func (w *pageWriter) box(b layout.Box) {
 	case layout.FormBox:
 		w.begin(b.Mark)
 		w.b = fmt.Appendf(w.b, "q %.5f %.5f %.5f %.5f %.3f %.3f cm /%s Do Q\nEMC\n", b.M[0], b.M[1], b.M[2], b.M[3], b.M[4], b.M[5], b.Text)
+	case layout.MarkBox:
+		w.mark(b)
 	case layout.OutlineBox:
 		w.b = fmt.Appendf(w.b, "/Artifact BMC q %s RG 0.3 w %.3f %.3f %.3f %.3f re S Q EMC\n", appendColor(nil, b.Color), b.X, b.Y, b.X2, b.Y2)
 	}
@@ -154,6 +156,26 @@ func (w *pageWriter) text(b layout.Box) {
 		w.b = appendCode(w.b, e.used.code(b.Style, e.fs.Glyph(b.Style, r), r)) // the text is clean: every rune is drawable
 	}
 	w.b = append(w.b, ") Tj ET"...)
+}
+
+// mark writes a status mark: a disc (green), a triangle (yellow) or a
+// square (red) about the height of a lower-case letter, before its word;
+// an artifact, since the word says the same.
+func (w *pageWriter) mark(b layout.Box) {
+	r := b.Size * 0.3
+	cx, cy := b.X*ptPerMM+b.Size*0.4, w.y(b.Y)+b.Size*0.35
+	w.b = append(appendColor(append(w.b, "/Artifact BMC q "...), b.Color), " rg "...)
+	switch b.Text {
+	case "green":
+		k := r * 0.5523 // Bézier arcs of a circle
+		w.b = fmt.Appendf(w.b, "%.2f %.2f m %.2f %.2f %.2f %.2f %.2f %.2f c %.2f %.2f %.2f %.2f %.2f %.2f c %.2f %.2f %.2f %.2f %.2f %.2f c %.2f %.2f %.2f %.2f %.2f %.2f c f",
+			cx+r, cy, cx+r, cy+k, cx+k, cy+r, cx, cy+r, cx-k, cy+r, cx-r, cy+k, cx-r, cy, cx-r, cy-k, cx-k, cy-r, cx, cy-r, cx+k, cy-r, cx+r, cy-k, cx+r, cy)
+	case "yellow":
+		w.b = fmt.Appendf(w.b, "%.2f %.2f m %.2f %.2f l %.2f %.2f l h f", cx-r*1.05, cy-r*0.85, cx+r*1.05, cy-r*0.85, cx, cy+r*1.05)
+	default:
+		w.b = fmt.Appendf(w.b, "%.2f %.2f %.2f %.2f re f", cx-r*0.85, cy-r*0.85, r*1.7, r*1.7)
+	}
+	w.b = append(w.b, " Q EMC\n"...)
 }
 
 // leader writes a dot leader filling [x, x2] exactly: ". . ." with the

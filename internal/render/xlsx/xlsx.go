@@ -238,7 +238,53 @@ const (
 	stylePct      // a ratio, as a percent
 	stylePctBold
 	stylePctTotal
+	styleStatus // a status column's word
 )
+
+// statusWords are a status column's words, by status (red, yellow, green).
+func (s *sheet) statusWords() [3]string {
+	lb := s.lang.Labels()
+	return [3]string{lb.StatusRed, lb.StatusYellow, lb.StatusGreen}
+}
+
+// statusFormula is a status column's formula on a row: the word from the
+// value of the column the rule is over, none where that has none:
+// IF(D5="","",IF(D5>=0.95,"Grøn",IF(D5>=0.8,"Gul","Rød"))).
+func (s *sheet) statusFormula(i, row int) string {
+	rule := s.t.Columns[i].Status
+	of := s.t.ColumnIndex()[rule.Of]
+	ref := cell(s.lay.valCol(of), row)
+	pct := s.t.Columns[of].Percent()
+	w := s.statusWords()
+	return fmt.Sprintf(`IF(%s="","",IF(%s>=%s,"%s",IF(%s>=%s,"%s","%s")))`, ref, ref, rule.Threshold(rule.Green, pct), quote(w[2]),
+		ref, rule.Threshold(rule.Yellow, pct), quote(w[1]), quote(w[0]))
+}
+
+// statusFormats colour each status column's words by conditional formats
+// (Excel's own good, neutral and bad), so the colour follows an edit.
+func (s *sheet) statusFormats(f *excelize.File, name string, lastRow int) error {
+	w := s.statusWords()
+	colours := [3][2]string{{"FFC7CE", "9C0006"}, {"FFEB9C", "9C5700"}, {"C6EFCE", "006100"}}
+	for i, c := range s.t.Columns {
+		if !c.IsStatus() {
+			continue
+		}
+		var rules []excelize.ConditionalFormatOptions
+		for k := range 3 {
+			id, err := f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: colours[k][1], Bold: true},
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colours[k][0]}}})
+			if err != nil {
+				return err
+			}
+			rules = append(rules, excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Format: &id, Value: `"` + quote(w[k]) + `"`})
+		}
+		col := colName(s.lay.valCol(i))
+		if err := f.SetConditionalFormat(name, fmt.Sprintf("%s%d:%s%d", col, firstData, col, lastRow), rules); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // percentStyle is the percent style that goes with an amount style.
 func percentStyle(s *styles, amount int) int {
@@ -266,7 +312,7 @@ type styles struct {
 // all makes every style a table's rows may take: the indented ones at
 // every depth rows can have.
 func (s *styles) all() {
-	for kind := styleTitle; kind <= stylePctTotal; kind++ {
+	for kind := styleTitle; kind <= styleStatus; kind++ {
 		depths := 1
 		if kind == styleLabel || kind == styleGroup || kind == styleSubtotal {
 			depths = data.MaxGroupDepth + 2
@@ -336,6 +382,8 @@ func (s *styles) spec(kind style, depth int) *excelize.Style {
 	case styleNumInput:
 		st.CustomNumFmt = &s.num
 		st.Protection = &excelize.Protection{Locked: false}
+	case styleStatus:
+		st.Alignment.Horizontal = "center"
 	case stylePct:
 		st.CustomNumFmt = &percentFormat
 	case stylePctBold:
@@ -466,6 +514,9 @@ func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, n
 	if err := s.texts(); err != nil {
 		return err
 	}
+	if err := s.statusFormats(f, name, last); err != nil {
+		return err
+	}
 	if b.Protect == nil || *b.Protect {
 		// formulas locked, typed amounts not, no password: a number typed
 		// over a total is refused, and anyone may lift the protection
@@ -569,6 +620,9 @@ func (s *sheet) head() error {
 			unit = "%"
 		}
 		text := plain(c.Label) + " (" + unit + ")"
+		if c.IsStatus() {
+			text = plain(c.Label)
+		}
 		header[lay.valCol(i)-1] = excelize.Cell{Value: text, StyleID: s.st.get(styleHeaderNum, 0)}
 		// the header wraps; readers do not refit row heights, so set it
 		headerLines = max(headerLines, math.Ceil(float64(utf8.RuneCountInString(text))/(s.widths.values[i]-1)))
@@ -629,6 +683,16 @@ func (s *sheet) write(x *rowWriter, r *data.CalcRow) {
 func (s *sheet) amount(x *rowWriter, r *data.CalcRow, i, sheetRow, style int) {
 	col := s.lay.valCol(i)
 	v := r.Values
+	if s.t.Columns[i].IsStatus() && (r.Kind == data.LineRow || r.Kind == data.SubtotalRow || r.Kind == data.TotalRow) {
+		// the word, from a live formula over the column the rule is over;
+		// the conditional formats colour it (statusFormats)
+		word := ""
+		if !r.Blank[i] {
+			word = s.statusWords()[v[i].IntPart()]
+		}
+		x.formulaText(col, s.st.get(styleStatus, 0), s.statusFormula(i, sheetRow), word)
+		return
+	}
 	if s.t.Columns[i].Percent() && (r.Kind == data.LineRow || r.Kind == data.SubtotalRow || r.Kind == data.TotalRow) {
 		// a ratio, on a subtotal or total row too: the ratio of the sums
 		// the row holds, not a sum of ratios
@@ -845,8 +909,8 @@ func (m *measurer) done() colWidths {
 	digits := float64(len(m.lang.Number(all.Div(scale), t.Decimals))) + 3
 	for i, c := range t.Columns {
 		d := digits
-		if c.Percent() {
-			d = 9 // "-100,0 %"
+		if c.Percent() || c.IsStatus() {
+			d = 9 // "-100,0 %", "Grøn"
 		}
 		w.values[i] = max(d, min(float64(utf8.RuneCountInString(c.Label+" ("+t.Unit+")"))+2, 24), 10)
 	}

@@ -403,3 +403,37 @@ func TestPercentColumn(t *testing.T) {
 		t.Errorf("the percent column's format is %v", st.CustomNumFmt)
 	}
 }
+
+// A status column in the workbook: the word from a live formula over the
+// percent column (the rule's bounds as ratios), its value stored, and the
+// column coloured by conditional formats that follow an edit.
+func TestStatusColumn(t *testing.T) {
+	b := decode(t, []byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"actual","label":"Forbrug"},
+		{"key":"p","label":"Forbrug i %","formula":"actual / budget","format":"percent"},
+		{"key":"s","label":"Status","format":"status","status":{"of":"p","green":95,"yellow":80}}],
+		"rows":[{"label":"a","values":{"budget":100,"actual":97}},{"label":"b","values":{"budget":100,"actual":85}},
+		{"label":"d","values":{"budget":0,"actual":5}}]}]}`))
+	f := open(t, b, locale.Danish)
+	sheet := f.GetSheetName(0)
+	for label, want := range map[string]string{"a": "Grøn", "b": "Gul", "d": "", "I alt": "Gul"} {
+		row := find(t, f, sheet, label)
+		formula, raw, _ := get(t, f, sheet, fmt.Sprintf("E%d", row))
+		wantF := fmt.Sprintf(`IF(D%d="","",IF(D%d>=0.95,"Grøn",IF(D%d>=0.8,"Gul","Rød")))`, row, row, row)
+		if formula != wantF || raw != want {
+			t.Errorf("%s: %q = %q, want %q = %q", label, formula, raw, wantF, want)
+		}
+	}
+	cf, err := f.GetConditionalFormats(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for ref, opts := range cf {
+		for _, o := range opts {
+			rules = append(rules, ref+" "+o.Criteria+" "+o.Value)
+		}
+	}
+	if got := strings.Join(rules, "; "); !strings.Contains(got, `E5:E`) || !strings.Contains(got, `"Grøn"`) || !strings.Contains(got, `"Rød"`) || len(rules) != 3 {
+		t.Errorf("conditional formats %q", got)
+	}
+}
