@@ -75,6 +75,45 @@ func (e BudgetTableUnit) Valid() bool {
 	}
 }
 
+// Defines values for ChartBy.
+const (
+	ChartByGroup ChartBy = "group"
+	ChartByRow   ChartBy = "row"
+)
+
+// Valid indicates whether the value is a known member of the ChartBy enum.
+func (e ChartBy) Valid() bool {
+	switch e {
+	case ChartByGroup:
+		return true
+	case ChartByRow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChartKind.
+const (
+	ChartKindBar    ChartKind = "bar"
+	ChartKindColumn ChartKind = "column"
+	ChartKindLine   ChartKind = "line"
+)
+
+// Valid indicates whether the value is a known member of the ChartKind enum.
+func (e ChartKind) Valid() bool {
+	switch e {
+	case ChartKindBar:
+		return true
+	case ChartKindColumn:
+		return true
+	case ChartKindLine:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ColumnFormat.
 const (
 	Percent ColumnFormat = "percent"
@@ -449,9 +488,12 @@ type BudgetTable struct {
 	Budget *BudgetTable_Budget `json:"budget,omitempty"`
 
 	// BudgetLabel default Budget
-	BudgetLabel *string  `json:"budget_label,omitempty"`
-	Columns     []Column `json:"columns"`
-	Decimals    *int     `json:"decimals,omitempty"`
+	BudgetLabel *string `json:"budget_label,omitempty"`
+
+	// Charts charts of the table's amounts, placed after it: a native chart in the workbook over the table's cells, the same chart drawn in the PDF
+	Charts   *[]Chart `json:"charts,omitempty"`
+	Columns  []Column `json:"columns"`
+	Decimals *int     `json:"decimals,omitempty"`
 
 	// Legend sign convention under the table, e.g. - = merforbrug + = mindreforbrug
 	Legend *string `json:"legend,omitempty"`
@@ -490,6 +532,24 @@ type BudgetTable_Budget struct {
 
 // BudgetTableUnit display scale; amounts are always in kroner
 type BudgetTableUnit string
+
+// Chart defines model for Chart.
+type Chart struct {
+	// By the categories: every line, or every top-level group's subtotal; at most 50
+	By *ChartBy `json:"by,omitempty"`
+
+	// Columns keys of amount columns
+	Columns []string   `json:"columns"`
+	Kind    *ChartKind `json:"kind,omitempty"`
+	Stacked *bool      `json:"stacked,omitempty"`
+	Title   string     `json:"title"`
+}
+
+// ChartBy the categories: every line, or every top-level group's subtotal; at most 50
+type ChartBy string
+
+// ChartKind defines model for Chart.Kind.
+type ChartKind string
 
 // Column defines model for Column.
 type Column struct {

@@ -38,7 +38,29 @@ type BudgetTable struct {
 	UnderLabel  string           `json:"under_label,omitempty"`  // default "Ikke disponeret"
 	Legend      string           `json:"legend,omitempty"`       // sign convention under the table
 	Notes       []string         `json:"notes,omitempty"`        // printed under the table
+	Charts      []Chart          `json:"charts,omitempty"`       // charts of the table's columns
 }
+
+// Chart is a chart of some of a table's columns: a native chart in the
+// workbook over the table's cells, the same chart drawn in the PDF.
+type Chart struct {
+	Title   string   `json:"title"`             // required
+	Kind    string   `json:"kind,omitempty"`    // "column" (default), "bar" or "line"
+	Stacked bool     `json:"stacked,omitempty"` // columns or bars stacked, not side by side
+	Columns []string `json:"columns"`           // required: the amount columns shown, 1 to 6
+	By      string   `json:"by,omitempty"`      // "row" (default: every line) or "group" (every top-level group's subtotal)
+}
+
+// Chart kinds and what a chart's categories are.
+const (
+	ChartColumn = "column"
+	ChartBar    = "bar"
+	ChartLine   = "line"
+	ByRow       = "row"
+	ByGroup     = "group"
+	// MaxChartCategories is how many lines or groups a chart shows.
+	MaxChartCategories = 50
+)
 
 // Column is a value column; with Formula it is computed from other columns.
 type Column struct {
@@ -209,6 +231,7 @@ func (t *BudgetTable) validateHead(p *problems, path string) map[string]*Column 
 	}
 
 	byKey, inputs := t.validateColumns(p, dot(path, "columns"))
+	t.validateCharts(p, dot(path, "charts"), byKey)
 	if t.Budget != nil {
 		if inputs != 1 || len(t.Columns) != 1 {
 			p.add(dot(path, "budget"), "a budget frame needs a table with exactly one column, which is not computed")
@@ -229,6 +252,11 @@ func (t *BudgetTable) validateRows(p *problems, path string, byKey map[string]*C
 	}
 	if count > maxRows {
 		p.add(rows, "has %d rows in all; at most %d are allowed", count, maxRows)
+	}
+	for i, c := range t.Charts {
+		if n := t.ChartCategories(c.By); n > MaxChartCategories {
+			p.add(dot(at(dot(path, "charts"), i), "by"), "a chart of the table's %ss would show %d; at most %d", c.By, n, MaxChartCategories)
+		}
 	}
 }
 
@@ -373,6 +401,65 @@ func significantDigits(v decimal.Decimal) int {
 	}
 	s := strings.TrimRight(strings.TrimPrefix(c.String(), "-"), "0")
 	return len(s)
+}
+
+// validateCharts checks a table's charts: a kind, what the categories
+// are, and amount columns that exist; how many categories there are is
+// checked with the rows (validateChartSize).
+func (t *BudgetTable) validateCharts(p *problems, path string, byKey map[string]*Column) {
+	limit(p, path, len(t.Charts), 10)
+	for i := range t.Charts {
+		c := &t.Charts[i]
+		cp := at(path, i)
+		required(p, dot(cp, "title"), c.Title)
+		oneOf(p, dot(cp, "kind"), &c.Kind, ChartColumn, ChartColumn, ChartBar, ChartLine)
+		oneOf(p, dot(cp, "by"), &c.By, ByRow, ByRow, ByGroup)
+		if c.Stacked && c.Kind == ChartLine {
+			p.add(dot(cp, "stacked"), "a line chart is not stacked")
+		}
+		if len(c.Columns) == 0 || len(c.Columns) > 6 {
+			p.add(dot(cp, "columns"), "names %d columns; a chart shows 1 to 6", len(c.Columns))
+		}
+		for j, k := range c.Columns {
+			switch col := byKey[k]; {
+			case col == nil:
+				p.add(at(dot(cp, "columns"), j), "%q is not the key of a column", k)
+			case col.Percent() || col.IsStatus():
+				p.add(at(dot(cp, "columns"), j), "%q is not a column of amounts", k)
+			}
+		}
+	}
+}
+
+// ChartCategories counts what a chart of the table would show: its lines,
+// or its top-level groups.
+func (t *BudgetTable) ChartCategories(by string) int {
+	if by == ByGroup {
+		n := 0
+		for i := range t.Rows {
+			if t.Rows[i].IsGroup() {
+				n++
+			}
+		}
+		return n
+	}
+	n := 0
+	for i := range t.Rows {
+		n += t.Rows[i].lines()
+	}
+	return n
+}
+
+// lines counts the lines a row is or holds.
+func (r *Row) lines() int {
+	if !r.IsGroup() {
+		return 1
+	}
+	n := 0
+	for i := range r.Rows {
+		n += r.Rows[i].lines()
+	}
+	return n
 }
 
 // validateStatus checks a status column: its rule, over an existing

@@ -151,6 +151,10 @@ var danishFormats = map[string]string{
 	"a status column is computed from its rule, not a formula":                                         "en statuskolonne beregnes efter sin regel, ikke en formel",
 	"%q is a status column itself":                                                                     "%q er selv en statuskolonne",
 	"is above green (%s)":                                                                              "ligger over grøn (%s)",
+	"a line chart is not stacked":                                                                      "et kurvediagram stables ikke",
+	"names %d columns; a chart shows 1 to 6":                                                           "nævner %d kolonner; et diagram viser 1 til 6",
+	"%q is not a column of amounts":                                                                    "%q er ikke en kolonne med beløb",
+	"a chart of the table's %ss would show %d; at most %d":                                             "et diagram over tabellens %s ville vise %d; højst %d",
 	"is a status column; its marks come from its rule":                                                 "er en statuskolonne; dens mærker kommer fra reglen",
 	"is a computed column (%s); its values are not given":                                              "er en beregnet kolonne (%s); dens værdier gives ikke",
 }
@@ -224,7 +228,7 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Gruppe", "code": "Kode", "duration_minutes": "Varighed", "addendum": "Tillæg", "guests": "Gæster",
 		"tables": "Tabeller", "tables[]": "Tabel", "columns": "Kolonner", "columns[]": "Kolonne", "rows": "Rækker", "rows[]": "Række",
 		"label": "Tekst", "values": "Beløb", "key": "Nøgle", "formula": "Formel", "unit": "Enhed", "decimals": "Decimaler",
-		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "protect": "Beskyttelse", "of": "Kolonne", "green": "Grøn", "yellow": "Gul",
+		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "protect": "Beskyttelse", "charts": "Diagrammer", "charts[]": "Diagram", "stacked": "Stablet", "of": "Kolonne", "green": "Grøn", "yellow": "Gul",
 	},
 	"en": {
 		"municipality": "Municipality", "committee": "Committee", "title": "Title", "start": "Start", "end": "End", "location": "Location",
@@ -238,6 +242,6 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Group", "code": "Code", "duration_minutes": "Duration", "addendum": "Addendum", "guests": "Guests",
 		"tables": "Tables", "tables[]": "Table", "columns": "Columns", "columns[]": "Column", "rows": "Rows", "rows[]": "Row",
 		"label": "Label", "values": "Amounts", "key": "Key", "formula": "Formula", "unit": "Unit", "decimals": "Decimals",
-		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "protect": "Protection", "of": "Column", "green": "Green", "yellow": "Yellow",
+		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "protect": "Protection", "charts": "Charts", "charts[]": "Chart", "stacked": "Stacked", "of": "Column", "green": "Green", "yellow": "Yellow",
 	},
 }

@@ -231,12 +231,21 @@ func DecodeBudgetRows(body []byte, visit func(b *Budget, table int, r *Row)) (*B
 	tables := TablesRows(body)
 	for i, byKey := range cols {
 		rows := at("tables", i) + ".rows"
-		count, n := 0, 0
+		count, n, lines, groups := 0, 0, 0, 0
 		for r, err := range tables(i) {
 			if err != nil {
 				return whole()
 			}
 			r.validate(&p, at(rows, n), byKey, 1, &count)
+			lines += r.lines()
+			if r.IsGroup() {
+				groups++
+			}
+			for _, c := range b.Tables[i].Charts {
+				if (c.By == ByGroup && groups > MaxChartCategories) || (c.By != ByGroup && lines > MaxChartCategories) {
+					return whole() // which names the chart
+				}
+			}
 			if len(p.list) > 0 {
 				return whole()
 			}

@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -47,4 +48,26 @@ func TestBigBudgetIsValid(t *testing.T) {
 	if _, err := data.DecodeBudget(bigBudget(3, 4)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkBudgetXLSX10k and BenchmarkBudgetXLSX10kCharts: 10,000 lines
+// (50 groups of 200) to a workbook, without and with two charts by group.
+// Goal: the charts cost at most 10 % more.
+func BenchmarkBudgetXLSX10k(b *testing.B)       { benchBudgetXLSX(b, bigBudget(50, 200)) }
+func BenchmarkBudgetXLSX10kCharts(b *testing.B) { benchBudgetXLSX(b, withCharts(bigBudget(50, 200))) }
+
+func benchBudgetXLSX(b *testing.B, body []byte) {
+	r := newRenderer(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := render.Job(context.Background(), r, "budget", "xlsx", body, render.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// withCharts gives the large budget's table two charts by group.
+func withCharts(body []byte) []byte {
+	return bytes.Replace(body, []byte(`"rows":[`), []byte(`"charts":[{"title":"Budget og forbrug","columns":["budget","spent"],"by":"group"},`+
+		`{"title":"Afvigelse","kind":"line","columns":["diff"],"by":"group"}],"rows":[`), 1)
 }

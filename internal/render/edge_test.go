@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -10,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
@@ -460,5 +463,53 @@ func TestStatusColumnInThePDF(t *testing.T) {
 	}
 	if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 {
 		t.Errorf("%v", tg.Problems)
+	}
+}
+
+// A table's charts in the PDF: a Figure each whose alternate text names
+// the largest and smallest values and the total; the columns' heights in
+// proportion to the values (read from the content stream); the table's
+// numbers still beside it; the tags whole.
+func TestChartsInThePDF(t *testing.T) {
+	doc := `{"title":"Opfølgning","tables":[{"title":"Beskæftigelse","unit":"1.000 kr.","columns":[{"key":"budget","label":"Budget"},{"key":"forecast","label":"Forventet"}],
+		"charts":[{"title":"Budget og forventet","columns":["budget","forecast"],"by":"group"},{"title":"Linjer","kind":"bar","stacked":true,"columns":["budget","forecast"]},
+		{"title":"Kurve","kind":"line","columns":["budget"]}],
+		"rows":[{"label":"Ydelser","rows":[{"label":"Kontanthjælp","values":{"budget":500000,"forecast":520000}},{"label":"Dagpenge","values":{"budget":300000,"forecast":280000}}]},
+		{"label":"Indsats","rows":[{"label":"Aktivering","values":{"budget":200000,"forecast":230000}}]}]}]}`
+	res, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatPDF, []byte(doc), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := string(uncompressed(t, res.Body))
+	alts := regexp.MustCompile(`(?i)/Alt\s*<FEFF([0-9A-F]+)>`).FindAllStringSubmatch(raw, -1)
+	var texts []string
+	for _, a := range alts {
+		b, _ := hex.DecodeString(a[1])
+		var u []uint16
+		for i := 0; i+1 < len(b); i += 2 {
+			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+		}
+		texts = append(texts, string(utf16.Decode(u)))
+	}
+	want := "Diagram: Budget og forventet. Budget og Forventet for 2 kategorier; størst Ydelser, Budget, 800 1.000 kr.; mindst Indsats, Budget, 200 1.000 kr.; i alt 2.030 1.000 kr. Tallene står i tabellen."
+	if !slices.ContainsFunc(texts, func(s string) bool { return strings.HasPrefix(s, want) }) || len(texts) < 3 {
+		t.Errorf("the charts' alternate texts %q, want one starting %q", texts, want)
+	}
+	// the first series' columns of the first chart: 800 and 200
+	fills := regexp.MustCompile(`0\.000 0\.275 0\.588 rg [\d.]+ [\d.]+ [\d.]+ ([\d.]+) re f`).FindAllStringSubmatch(raw, -1)
+	if len(fills) < 3 {
+		t.Fatalf("%d fills in the first series' colour", len(fills))
+	}
+	h0, _ := strconv.ParseFloat(fills[1][1], 64) // fills[0] is the legend's swatch
+	h1, _ := strconv.ParseFloat(fills[2][1], 64)
+	if r := h0 / h1; r < 3.95 || r > 4.05 {
+		t.Errorf("the columns 800 and 200 are %.2f and %.2f high: not in proportion (%.2f)", h0, h1, r)
+	}
+	text := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " "))
+	if !strings.Contains(text, "Kontanthjælp 500 520") {
+		t.Errorf("the table's numbers are not beside the charts: %s", text)
+	}
+	if tg := pdftest.CheckTagged(t, res.Body); len(tg.Problems) > 0 || !slices.Contains(tg.Types, "Figure") {
+		t.Errorf("%v %v", tg.Problems, tg.Types)
 	}
 }

@@ -104,6 +104,7 @@ func newRedactionDoc(seed uint64) *redactionDoc {
 					{"label": d.mark(c), "rows": []map[string]any{{"label": d.mark(c), "note": d.mark(c), "values": map[string]any{"a": 7}}}}},
 				"total_label": d.mark(c), "legend": d.mark(c), "notes": []string{d.mark(c)},
 				"budget": 1000, "budget_label": d.mark(c), "over_label": d.mark(c), "under_label": d.mark(c),
+				"charts": []map[string]any{{"title": d.mark(c), "columns": []string{"a"}}},
 			}, {
 				"title": d.mark(c), "columns": []map[string]any{{"key": "a", "label": d.mark(c)}, {"key": "b", "label": d.mark(c), "formula": "a"},
 					{"key": "c", "label": d.mark(c), "formula": "b / a", "format": "percent"}},

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/shopspring/decimal"
 	"io/fs"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"protokol/internal/data"
 	"protokol/internal/locale"
 	"protokol/internal/render/font"
+	"protokol/internal/render/layout"
 	"protokol/internal/render/pdf"
 	"protokol/internal/tmpl"
 	"protokol/internal/view"
@@ -229,7 +231,7 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 		Packet: o.Files != nil})
 	// the document's language is its text's (the meeting's); labels in
 	// another (lang=en on a Danish meeting) mark their headings
-	doc := pdf.Document{Author: m.Municipality, Lang: cmp.Or(m.Language, v.Lang), Date: m.Start.Time}
+	doc := pdf.Document{Author: m.Municipality, Lang: cmp.Or(m.Language, v.Lang), Date: m.Start.Time, Charts: layoutCharts(v.Charts())}
 	if v.Draft {
 		doc.Watermark = v.L.DraftMark
 	}
@@ -266,7 +268,7 @@ func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*R
 		return nil, &TooLargeError{fmt.Sprintf("the budget has %d rows; a PDF holds at most %d (the workbook has no such limit)", n, r.lim.MaxPDFRows)}
 	}
 	v := view.NewBudget(b, o.Lang)
-	res, err := r.document(ctx, o, data.DocBudget, v, pdf.Document{Author: b.Municipality, Lang: v.Lang})
+	res, err := r.document(ctx, o, data.DocBudget, v, pdf.Document{Author: b.Municipality, Lang: v.Lang, Charts: layoutCharts(v.Charts())})
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +321,23 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 		return nil, err
 	}
 	return &Result{Body: buf.Bytes(), ContentType: PDF, Pages: st.Pages, Replaced: st.Replaced}, nil
+}
+
+// layoutCharts are the view's charts as the layout draws them, by key.
+func layoutCharts(cs []*view.Chart) map[string]*layout.Chart {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make(map[string]*layout.Chart, len(cs))
+	for _, c := range cs {
+		lc := &layout.Chart{Title: c.Title, Kind: c.Kind, Stacked: c.Stacked, Categories: c.Categories, Alt: c.Alt,
+			Format: func(v float64) string { return c.Lang.Number(decimal.NewFromFloat(v), c.Decimals) }}
+		for _, s := range c.Series {
+			lc.Series = append(lc.Series, layout.ChartSeries{Name: s.Name, Values: s.Values})
+		}
+		out[c.Key] = lc
+	}
+	return out
 }
 
 // fileName is a document's name made a safe file name on any system: no

@@ -1,6 +1,8 @@
 package view
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -30,6 +32,45 @@ type BudgetTable struct {
 	Over     bool   // the total exceeds the budget
 	Legend   string
 	Notes    []string
+	Charts   []*Chart // the table's charts, placed by PlaceCharts
+}
+
+// Chart is a chart of a budget table as the PDF draws it: the numbers of
+// its series by category, in the table's unit.
+type Chart struct {
+	Key        string // names it in the Markdown (<!-- chart KEY -->)
+	Title      string
+	Kind       string // column, bar or line
+	Stacked    bool
+	Categories []string
+	Series     []ChartSeries
+	Unit       string
+	Decimals   int
+	Lang       locale.Lang
+	Alt        string // what it shows, for a screen reader
+}
+
+// ChartSeries is one column's values in a chart.
+type ChartSeries struct {
+	Name   string
+	Values []float64
+}
+
+// PlaceCharts is the Markdown that places the table's charts where a
+// template writes it (the default set: after the table).
+func (v *BudgetTable) PlaceCharts() string {
+	var b strings.Builder
+	for _, c := range v.Charts {
+		b.WriteString("\n<!-- chart " + c.Key + " -->\n")
+	}
+	return b.String()
+}
+
+// keyCharts names the table's charts uniquely in its document.
+func (v *BudgetTable) keyCharts(prefix string) {
+	for i, c := range v.Charts {
+		c.Key = prefix + "c" + strconv.Itoa(i)
+	}
 }
 
 // NewBudget builds the view of a validated budget.
@@ -38,6 +79,7 @@ func NewBudget(b *data.Budget, lang locale.Lang) *Budget {
 	v := &Budget{Lang: string(l), L: l.Labels(), Title: b.Title, Municipality: b.Municipality}
 	for i := range b.Tables {
 		v.Tables = append(v.Tables, NewBudgetTable(&b.Tables[i], l))
+		v.Tables[i].keyCharts("t" + strconv.Itoa(i))
 	}
 	return v
 }
@@ -203,6 +245,7 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 		b.WriteString("\n" + legend + "\n")
 	}
 	v.Table = b.String()
+	v.Charts = charts(t, l)
 	return v
 }
 
@@ -211,4 +254,76 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 func TableLabels(t *data.BudgetTable, l locale.Lang) data.TableLabels {
 	lb := l.Labels()
 	return t.Labels(data.TableLabels{Total: lb.Total, Budget: lb.Budget, Over: lb.OverAllocation, Under: lb.Unallocated})
+}
+
+// charts computes a table's charts: each chart's categories (its lines, or
+// its top-level groups' subtotals) and the values of its columns there, in
+// the table's unit, and says in words what it shows.
+func charts(t *data.BudgetTable, l locale.Lang) []*Chart {
+	if len(t.Charts) == 0 {
+		return nil
+	}
+	scale := data.Units[t.Unit]
+	idx := t.ColumnIndex()
+	var out []*Chart
+	for _, c := range t.Charts {
+		ch := &Chart{Title: c.Title, Kind: c.Kind, Stacked: c.Stacked, Unit: t.Unit, Decimals: t.Decimals, Lang: l}
+		for _, key := range c.Columns {
+			ch.Series = append(ch.Series, ChartSeries{Name: t.Columns[idx[key]].Label})
+		}
+		_ = t.Walk(TableLabels(t, l), func(r *data.CalcRow) error {
+			if !(c.By == data.ByGroup && r.Kind == data.SubtotalRow && r.Depth == 0) && !(c.By != data.ByGroup && r.Kind == data.LineRow) {
+				return nil
+			}
+			ch.Categories = append(ch.Categories, r.Label)
+			for k, key := range c.Columns {
+				ch.Series[k].Values = append(ch.Series[k].Values, r.Values[idx[key]].Div(scale).InexactFloat64())
+			}
+			return nil
+		})
+		ch.Alt = chartAlt(ch, l)
+		out = append(out, ch)
+	}
+	return out
+}
+
+// chartAlt says what a chart shows: its title, what it compares, its
+// largest and smallest value and the total, in the table's unit.
+func chartAlt(c *Chart, l locale.Lang) string {
+	var names []string
+	best, worst := "", ""
+	var hi, lo, total float64
+	first := true
+	for _, s := range c.Series {
+		names = append(names, s.Name)
+		for i, v := range s.Values {
+			total += v
+			at := fmt.Sprintf("%s, %s", c.Categories[i], s.Name)
+			if first || v > hi {
+				hi, best = v, at
+			}
+			if first || v < lo {
+				lo, worst = v, at
+			}
+			first = false
+		}
+	}
+	n := func(v float64) string { return l.Number(decimal.NewFromFloat(v), c.Decimals) + " " + c.Unit }
+	// a sentence ends with one full stop, also after "kr."
+	end := func(s string) string { return strings.TrimSuffix(s, ".") + "." }
+	if l == locale.English {
+		return end(fmt.Sprintf("Chart: %s", c.Title)) + " " + end(fmt.Sprintf("%s for %d categories; largest %s, %s; smallest %s, %s; total %s",
+			strings.Join(names, " and "), len(c.Categories), best, n(hi), worst, n(lo), n(total))) + " The numbers are in the table."
+	}
+	return end(fmt.Sprintf("Diagram: %s", c.Title)) + " " + end(fmt.Sprintf("%s for %d kategorier; størst %s, %s; mindst %s, %s; i alt %s",
+		strings.Join(names, " og "), len(c.Categories), best, n(hi), worst, n(lo), n(total))) + " Tallene står i tabellen."
+}
+
+// Charts lists the charts of a budget's tables, for the PDF.
+func (b *Budget) Charts() []*Chart {
+	var out []*Chart
+	for _, t := range b.Tables {
+		out = append(out, t.Charts...)
+	}
+	return out
 }

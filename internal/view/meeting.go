@@ -475,6 +475,7 @@ func (v *Meeting) item(it *data.Item, index int, l locale.Lang, groupTitle map[s
 	}
 	for i := range it.BudgetTables {
 		iv.BudgetTables = append(iv.BudgetTables, NewBudgetTable(&it.BudgetTables[i], l))
+		iv.BudgetTables[i].keyCharts(fmt.Sprintf("i%dt%d", index, i))
 	}
 	for _, p := range v.Guests {
 		if slices.Contains(p.Items, it.Number) {
@@ -559,3 +560,14 @@ func (d Date) ISO() string {
 
 // String is the long form, so {{.Start}} prints something sensible.
 func (d Date) String() string { return d.Long() }
+
+// Charts lists the charts of the items' budget tables, for the PDF.
+func (v *Meeting) Charts() []*Chart {
+	var out []*Chart
+	for _, it := range v.Items {
+		for _, t := range it.BudgetTables {
+			out = append(out, t.Charts...)
+		}
+	}
+	return out
+}

@@ -247,6 +247,8 @@ func (e *engine) directive(n *ast.HTMLBlock, src []byte) {
 		d := strings.TrimSpace(s[4 : len(s)-3])
 		if key, ok := strings.CutPrefix(d, "attachment "); ok {
 			e.attach(strings.TrimSpace(key))
+		} else if key, ok := strings.CutPrefix(d, "chart "); ok {
+			e.chart(strings.TrimSpace(key))
 		} else if labels, ok := strings.CutPrefix(d, "labels "); ok {
 			// the next list's markers, in a hanging column: "5.1 5.2"
 			e.nextLabels = strings.Fields(labels)

@@ -16,6 +16,9 @@
 //     numbers and dot leaders once the document is laid out;
 //   - <!-- labels 5.1 5.2 --> before a list: its entries' markers;
 //   - <!-- attachment KEY -->: where an attachment's pages go;
+//   - <!-- chart KEY -->: where a chart (Input.Charts) is drawn;
+//   - <span status="green|yellow|red"> … </span>: a status, its mark
+//     drawn before it in its colour;
 //   - Page and Pages in a footer: the page number and the page count.
 package layout
 
@@ -63,6 +66,8 @@ type Input struct {
 	FooterRight string
 	// Attachments are placed where the Markdown says <!-- attachment KEY -->.
 	Attachments []*Attachment
+	// Charts are drawn where the Markdown says <!-- chart KEY -->.
+	Charts map[string]*Chart
 }
 
 // Result is a document laid out: its pages as frames, its structure
@@ -106,6 +111,7 @@ func Layout(ctx context.Context, in *Input) (res *Result, err error) {
 	e.ctx = ctx
 	e.maxPages = in.MaxPages
 	e.watermark = in.Watermark
+	e.charts = in.Charts
 	src := []byte(in.Markdown)
 	root := md.Parser().Parse(text.NewReader(src))
 	e.collectAnchors(root)

@@ -46,13 +46,14 @@ type engine struct {
 	watermark  string          // see Document.Watermark
 	fs         *font.Set
 	clean      *cleaner
-	links      int      // link targets made (their ids are 1…links)
-	nextForced bool     // the next page begins by a break, not by overflow
-	pieces     []piece  // a paragraph's, reused by the next (paragraph)
-	breaker    breaker  // its line breaker's arrays, reused likewise
-	frames     []*Frame // the pages laid out
-	frame      *Frame   // the page being laid out (or visited again)
-	page       int      // its number, 1-based
+	links      int               // link targets made (their ids are 1…links)
+	charts     map[string]*Chart // what <!-- chart KEY --> draws
+	nextForced bool              // the next page begins by a break, not by overflow
+	pieces     []piece           // a paragraph's, reused by the next (paragraph)
+	breaker    breaker           // its line breaker's arrays, reused likewise
+	frames     []*Frame          // the pages laid out
+	frame      *Frame            // the page being laid out (or visited again)
+	page       int               // its number, 1-based
 
 	y           float64 // top of the next block
 	left        float64 // left edge of the current column (indentation)

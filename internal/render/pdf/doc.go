@@ -58,6 +58,8 @@ type Document struct {
 	// document with attachments makes no PDF/A or PDF/UA claim: their
 	// pages are the files' own.
 	Attachments []*Attachment
+	// Charts are drawn where the Markdown says <!-- chart KEY -->.
+	Charts map[string]*layout.Chart
 }
 
 // Stats tells what a render produced.
@@ -118,7 +120,7 @@ func layOut(ctx context.Context, d *Document) (*laidOut, error) {
 		fs = d.Fonts.Set
 	}
 	res, err := layout.Layout(ctx, &layout.Input{Markdown: d.Markdown, Fonts: fs, MaxPages: d.MaxPages, Watermark: d.Watermark,
-		FooterLeft: d.FooterLeft, FooterRight: d.FooterRight, Attachments: d.Attachments})
+		FooterLeft: d.FooterLeft, FooterRight: d.FooterRight, Attachments: d.Attachments, Charts: d.Charts})
 	if err != nil {
 		return nil, err
 	}

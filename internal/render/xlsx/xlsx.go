@@ -241,6 +241,80 @@ const (
 	styleStatus // a status column's word
 )
 
+// chartWidth is the table's width in pixels (a column's width counts
+// characters of about 7 pixels, and 5 of padding): a chart as wide as the
+// table stays on the page the table prints on.
+func (s *sheet) chartWidth() uint {
+	w := s.widths.label
+	if s.lay.hasNote {
+		w += s.widths.note
+	}
+	for _, v := range s.widths.values {
+		w += v
+	}
+	n := 1 + len(s.widths.values)
+	return uint(max(w*7+float64(5*n), 360))
+}
+
+// noVary: a series keeps one colour (its legend's), not one a point.
+var noVary = false
+
+// chartRows are the rows a chart takes below its table, a blank one
+// before it included (15 points each; the chart is 18 rows' 300 pixels).
+const chartRows = 17
+
+// charts adds each chart of the table below it: a native chart whose
+// series refer to the table's cells (so it follows an edit), in its print
+// area.
+func (s *sheet) charts(f *excelize.File, name string, last int) error {
+	quoted := "'" + strings.ReplaceAll(name, "'", "''") + "'"
+	ref := func(col int, rows []int) string {
+		refs := make([]string, len(rows))
+		contiguous := true
+		for k, r := range rows {
+			refs[k] = fmt.Sprintf("%s!$%s$%d", quoted, colName(col), firstData+r)
+			contiguous = contiguous && (k == 0 || r == rows[k-1]+1)
+		}
+		if contiguous && len(rows) > 1 {
+			return refs[0] + ":$" + colName(col) + "$" + strconv.Itoa(firstData+rows[len(rows)-1])
+		}
+		if len(rows) == 1 {
+			return refs[0]
+		}
+		return "(" + strings.Join(refs, ",") + ")"
+	}
+	kinds := map[[2]string]excelize.ChartType{{data.ChartColumn, ""}: excelize.Col, {data.ChartColumn, "s"}: excelize.ColStacked,
+		{data.ChartBar, ""}: excelize.Bar, {data.ChartBar, "s"}: excelize.BarStacked, {data.ChartLine, ""}: excelize.Line}
+	idx := s.t.ColumnIndex()
+	for i, c := range s.t.Charts {
+		rows := s.widths.lines
+		if c.By == data.ByGroup {
+			rows = s.widths.groups
+		}
+		if len(rows) == 0 || len(rows) > data.MaxChartCategories {
+			continue // validation refuses it; nothing to chart
+		}
+		stacked := ""
+		if c.Stacked {
+			stacked = "s"
+		}
+		ch := &excelize.Chart{Type: kinds[[2]string{c.Kind, stacked}], Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: plain(c.Title)}}},
+			Dimension: excelize.ChartDimension{Width: s.chartWidth(), Height: 300}, Legend: excelize.ChartLegend{Position: "bottom"},
+			Format: excelize.GraphicOptions{OffsetY: 4}, VaryColors: &noVary,
+			// the value axis in the table's unit and decimals, as its cells
+			YAxis: excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: s.st.num}}}
+		for _, key := range c.Columns {
+			col := s.lay.valCol(idx[key])
+			ch.Series = append(ch.Series, excelize.ChartSeries{Name: fmt.Sprintf("%s!$%s$%d", quoted, colName(col), headerRow),
+				Categories: ref(s.lay.labelCol, rows), Values: ref(col, rows)})
+		}
+		if err := f.AddChart(name, cell(1, last+2+i*chartRows), ch); err != nil {
+			return fmt.Errorf("chart %q: %w", c.Title, err)
+		}
+	}
+	return nil
+}
+
 // statusWords are a status column's words, by status (red, yellow, green).
 func (s *sheet) statusWords() [3]string {
 	lb := s.lang.Labels()
@@ -517,6 +591,9 @@ func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, n
 	if err := s.statusFormats(f, name, last); err != nil {
 		return err
 	}
+	if err := s.charts(f, name, last); err != nil {
+		return err
+	}
 	if b.Protect == nil || *b.Protect {
 		// formulas locked, typed amounts not, no password: a number typed
 		// over a total is refused, and anyone may lift the protection
@@ -575,6 +652,7 @@ func (s *sheet) pageSetup() error {
 	if extras := len(texts(s.t)); extras > 0 {
 		lastRow += 1 + extras // a blank row, then the legend and notes
 	}
+	lastRow += len(s.t.Charts) * chartRows // the charts below the table
 	return s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s.name,
 		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(s.lastCol), lastRow)})
 }
@@ -841,6 +919,10 @@ type colWidths struct {
 	label, note float64
 	values      []float64
 	rows        int
+	// for a table with charts: the rows (as Walk numbers them) of its
+	// lines and of its top-level groups' subtotals, at most what a chart
+	// shows and one more
+	lines, groups []int
 }
 
 // A measurer sizes a table's columns to their content without computing
@@ -858,6 +940,7 @@ type measurer struct {
 	abs  []decimal.Decimal
 	idx  map[string]int
 	rows int // the rows Walk gives
+	next int // the next row's number, in Walk's order
 }
 
 func newMeasurer(t *data.BudgetTable, lang locale.Lang) *measurer {
@@ -870,6 +953,8 @@ func (m *measurer) add(r *data.Row) { m.visit(r, 0) }
 
 func (m *measurer) visit(r *data.Row, depth int) {
 	m.rows++
+	idx := m.next // Walk numbers a row, then its rows, then its subtotal
+	m.next++
 	l := float64(utf8.RuneCountInString(r.Label)) + 2*float64(depth) + 2
 	if r.IsGroup() {
 		m.rows++ // its subtotal
@@ -878,6 +963,7 @@ func (m *measurer) visit(r *data.Row, depth int) {
 			m.visit(&r.Rows[i], depth+1)
 		}
 	}
+	m.chartRow(r, depth, idx)
 	m.w.label = max(m.w.label, l)
 	if r.Note != "" {
 		m.w.note = max(m.w.note, float64(utf8.RuneCountInString(r.Note))+2)
@@ -887,6 +973,22 @@ func (m *measurer) visit(r *data.Row, depth int) {
 			m.abs[i] = m.abs[i].Add(a.Value().Abs())
 		}
 	}
+}
+
+// chartRow numbers a group's subtotal, after its rows, and keeps for the
+// table's charts where its lines and top-level subtotals are.
+func (m *measurer) chartRow(r *data.Row, depth, idx int) {
+	charted := len(m.t.Charts) > 0
+	if !r.IsGroup() {
+		if charted && len(m.w.lines) <= data.MaxChartCategories {
+			m.w.lines = append(m.w.lines, idx)
+		}
+		return
+	}
+	if charted && depth == 0 && len(m.w.groups) <= data.MaxChartCategories {
+		m.w.groups = append(m.w.groups, m.next)
+	}
+	m.next++
 }
 
 func (m *measurer) done() colWidths {

@@ -1,10 +1,13 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -435,5 +438,66 @@ func TestStatusColumn(t *testing.T) {
 	}
 	if got := strings.Join(rules, "; "); !strings.Contains(got, `E5:E`) || !strings.Contains(got, `"Grøn"`) || !strings.Contains(got, `"Rød"`) || len(rules) != 3 {
 		t.Errorf("conditional formats %q", got)
+	}
+}
+
+// A table's charts in the workbook: native charts whose series name the
+// table's header and refer to its cells (its top-level groups' subtotals,
+// or its lines), so they follow an edit; placed below the table, inside
+// the print area.
+func TestChartsReferToTheTable(t *testing.T) {
+	b := decode(t, []byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"forecast","label":"Forventet"}],
+		"charts":[{"title":"Grupper","columns":["budget","forecast"],"by":"group"},{"title":"Linjer","kind":"bar","stacked":true,"columns":["budget"]}],
+		"rows":[{"label":"Ydelser","rows":[{"label":"Kontanthjælp","values":{"budget":500,"forecast":520}},{"label":"Dagpenge","values":{"budget":300,"forecast":280}}]},
+		{"label":"Indsats","rows":[{"label":"Aktivering","values":{"budget":200,"forecast":230}}]}]}]}`))
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, b, locale.Danish); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		f, err := zr.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		return string(b)
+	}
+	refs := func(chart string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`<f>([^<]*)</f>`).FindAllStringSubmatch(read(chart), -1) {
+			out = append(out, strings.ReplaceAll(m[1], "&#39;", "'"))
+		}
+		return out
+	}
+	f := open(t, b, locale.Danish)
+	sheet := f.GetSheetName(0)
+	sub1, sub2 := find(t, f, sheet, "Ydelser i alt"), find(t, f, sheet, "Indsats i alt")
+	l1, l2, l3 := find(t, f, sheet, "Kontanthjælp"), find(t, f, sheet, "Dagpenge"), find(t, f, sheet, "Aktivering")
+	q := "'" + sheet + "'!"
+	want := []string{q + "$B$4", fmt.Sprintf("(%s$A$%d,%s$A$%d)", q, sub1, q, sub2), fmt.Sprintf("(%s$B$%d,%s$B$%d)", q, sub1, q, sub2),
+		q + "$C$4", fmt.Sprintf("(%s$A$%d,%s$A$%d)", q, sub1, q, sub2), fmt.Sprintf("(%s$C$%d,%s$C$%d)", q, sub1, q, sub2)}
+	if got := refs("xl/charts/chart1.xml"); !slices.Equal(got, want) {
+		t.Errorf("the group chart refers to %q, want %q", got, want)
+	}
+	want = []string{q + "$B$4", fmt.Sprintf("(%s$A$%d,%s$A$%d,%s$A$%d)", q, l1, q, l2, q, l3), fmt.Sprintf("(%s$B$%d,%s$B$%d,%s$B$%d)", q, l1, q, l2, q, l3)}
+	if got := refs("xl/charts/chart2.xml"); !slices.Equal(got, want) {
+		t.Errorf("the line chart refers to %q, want %q", got, want)
+	}
+	if x := read("xl/charts/chart2.xml"); !strings.Contains(x, `<barDir val="bar">`) || !strings.Contains(x, `<grouping val="stacked">`) {
+		t.Error("the second chart is not a stacked bar chart")
+	}
+	var area string
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm.Print_Area" {
+			area = d.RefersTo
+		}
+	}
+	if n, _ := strconv.Atoi(regexp.MustCompile(`(\d+)$`).FindString(area)); n < sub2+2*15 {
+		t.Errorf("the print area %q does not reach the charts below the table", area)
 	}
 }
