@@ -48,6 +48,20 @@ func taggedCases(t *testing.T) map[string][]byte {
 			}
 		}
 	}
+	// a budget with a chart, a percent column and status marks: Figures,
+	// vector marks and their legend
+	marked, err := data.DecodeBudget([]byte(`{"title":"Status","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"actual","label":"Forbrug"},
+		{"key":"p","label":"Forbrug i %","formula":"actual / budget","format":"percent"},{"key":"s","label":"Status","format":"status","status":{"of":"p","green":95,"yellow":80}}],
+		"charts":[{"title":"Budget og forbrug","columns":["budget","actual"]},{"title":"Forbrug","kind":"line","columns":["actual"]}],
+		"rows":[{"label":"Skoler","values":{"budget":100,"actual":97}},{"label":"Veje","values":{"budget":100,"actual":85}},{"label":"Parker","values":{"budget":100,"actual":50}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.BudgetPDF(t.Context(), marked, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["default/budget with charts and marks"] = res.Body
 	// beyond Latin-1: the fonts' other encodings
 	m, err := data.DecodeMeeting(examples.Read(examples.Minutes))
 	if err != nil {
