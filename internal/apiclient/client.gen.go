@@ -563,6 +563,9 @@ type Column struct {
 	// Label the header
 	Label string `json:"label"`
 
+	// NegativeRed negative amounts in red, in the workbook and the PDF
+	NegativeRed *bool `json:"negative_red,omitempty"`
+
 	// Status with format status: green at or above green, yellow at or above yellow, red below, over the column of, its bounds as that column shows them (percent points for a percent column)
 	Status *struct {
 		Green  float32 `json:"green"`

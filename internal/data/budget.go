@@ -71,6 +71,9 @@ type Column struct {
 	// Status makes the column a traffic light over another column: green
 	// at or above Green, yellow at or above Yellow, red below.
 	Status *StatusRule `json:"status,omitempty"`
+	// NegativeRed shows the column's negative amounts in red, in the
+	// workbook (its number format) and the PDF.
+	NegativeRed bool `json:"negative_red,omitempty"`
 
 	// Terms is Formula parsed by Validate: a ratio's numerator, Den its
 	// denominator (nil for a sum).

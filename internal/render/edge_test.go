@@ -513,3 +513,22 @@ func TestChartsInThePDF(t *testing.T) {
 		t.Errorf("%v %v", tg.Problems, tg.Types)
 	}
 }
+
+// A column with negative_red in the PDF: its negative amounts are drawn
+// red, the minus kept; its positive ones and the other columns black.
+func TestNegativeRedInThePDF(t *testing.T) {
+	doc := `{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"actual","label":"Forbrug"},
+		{"key":"diff","label":"Afvigelse","formula":"budget - actual","negative_red":true}],
+		"rows":[{"label":"a","values":{"budget":100,"actual":120}},{"label":"b","values":{"budget":100,"actual":85}}]}]}`
+	res, err := render.Job(context.Background(), newRenderer(t), data.DocBudget, render.FormatPDF, []byte(doc), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := string(uncompressed(t, res.Body))
+	if n := strings.Count(raw, "0.690 0.000 0.125 rg"); n != 2 { // a's -20 and the total's -5
+		t.Errorf("%d runs drawn red, want the two negative amounts", n)
+	}
+	if text := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " ")); !strings.Contains(text, "a 100 120 -20") || !strings.Contains(text, "b 100 85 15") {
+		t.Errorf("the amounts read %s", text)
+	}
+}

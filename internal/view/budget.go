@@ -228,6 +228,9 @@ func NewBudgetTable(t *data.BudgetTable, l locale.Lang) *BudgetTable {
 			default:
 				s = format(r.Values[i])
 			}
+			if t.Columns[i].NegativeRed && r.Values[i].IsNegative() && s != "" {
+				s = `<span status="negative">` + s + `</span>` // red, the minus kept
+			}
 			b.WriteString(" | " + cell(s))
 		}
 		b.WriteString(" |\n")

@@ -14,8 +14,9 @@ import (
 // <span lang="en"> … </span> around inline text gives its language (a
 // label in another language than the document's text), and
 // <span status="green"> … </span> (yellow, red) a status: a mark before
-// the text, both in the status's colour; other raw HTML has no meaning on
-// paper.
+// the text, both in the status's colour; <span status="negative"> a
+// negative amount shown red, without a mark; other raw HTML has no
+// meaning on paper.
 func inlines(n ast.Node, src []byte, base span, out []span) []span {
 	outer := base
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -36,7 +37,7 @@ func inlines(n ast.Node, src []byte, base span, out []span) []span {
 	return out
 }
 
-var spanOpen = regexp.MustCompile(`^<span\s+(lang|status)\s*=\s*"([a-z]{2}|green|yellow|red)"\s*>$`)
+var spanOpen = regexp.MustCompile(`^<span\s+(lang|status)\s*=\s*"([a-z]{2}|green|yellow|red|negative)"\s*>$`)
 
 // spanTag reads <span lang="xx"> or <span status="green"> (open, the
 // attribute and its value) or </span>.

@@ -46,7 +46,7 @@ type line struct {
 
 // statusColor are the status marks' colours: dark enough for text on
 // white (contrast above 4.5:1), told apart by their shapes and words too.
-var statusColor = map[string]RGB{"green": {26, 127, 55}, "yellow": {154, 103, 0}, "red": {176, 0, 32}}
+var statusColor = map[string]RGB{"green": {26, 127, 55}, "yellow": {154, 103, 0}, "red": {176, 0, 32}, "negative": {176, 0, 32}}
 
 // markWidth is the room a status mark takes before its word, in mm.
 func markWidth(size float64) float64 { return size * 0.95 * ptToMM }
@@ -124,7 +124,7 @@ func (e *engine) measureInto(dst []piece, spans []span, size float64, forceBold 
 		st := font.StyleOf(sp.bold || forceBold, sp.italic)
 		text := keepTogether(e.clean.clean(sp.text))
 		spaceW := e.width(st, size, " ")
-		if sp.status != "" && (len(out) == 0 || out[len(out)-1].status != sp.status) {
+		if sp.status != "" && sp.status != "negative" && (len(out) == 0 || out[len(out)-1].status != sp.status) {
 			// the mark, joined to the word after it (it breaks with it)
 			out = append(out, piece{kind: word, st: st, status: sp.status, mark: true, w: markWidth(size)})
 		}

@@ -216,6 +216,12 @@ func numberFormat(t *data.BudgetTable) string {
 	return code + ";-" + code
 }
 
+// redFormat is a number format with its negative section red.
+func redFormat(code string) string {
+	pos, neg, _ := strings.Cut(code, ";")
+	return pos + ";[Red]" + neg
+}
+
 // style names a cell style of a table.
 type style uint8
 
@@ -239,7 +245,22 @@ const (
 	stylePctBold
 	stylePctTotal
 	styleStatus // a status column's word
+	// the amount styles of a column whose negative amounts are red
+	styleNumRed
+	styleNumBoldRed
+	styleNumTotalRed
+	styleNumInputRed
 )
+
+// redStyle is the red-negative style that goes with an amount style.
+func redStyle(s *styles, amount int) int {
+	for _, k := range [][2]style{{styleNum, styleNumRed}, {styleNumBold, styleNumBoldRed}, {styleNumTotal, styleNumTotalRed}, {styleNumInput, styleNumInputRed}} {
+		if amount == s.get(k[0], 0) {
+			return s.get(k[1], 0)
+		}
+	}
+	return amount
+}
 
 // chartWidth is the table's width in pixels (a column's width counts
 // characters of about 7 pixels, and 5 of padding): a chart as wide as the
@@ -377,16 +398,17 @@ var percentFormat = "0.0\u00a0%"
 
 // styles are the cell styles of one table, made on first use.
 type styles struct {
-	f     *excelize.File
-	num   string
-	cache map[[2]int]int // style and depth -> excelize's id
-	made  bool           // all were made: no more can be
+	f      *excelize.File
+	num    string
+	numRed string         // num with negative amounts red
+	cache  map[[2]int]int // style and depth -> excelize's id
+	made   bool           // all were made: no more can be
 }
 
 // all makes every style a table's rows may take: the indented ones at
 // every depth rows can have.
 func (s *styles) all() {
-	for kind := styleTitle; kind <= styleStatus; kind++ {
+	for kind := styleTitle; kind <= styleNumInputRed; kind++ {
 		depths := 1
 		if kind == styleLabel || kind == styleGroup || kind == styleSubtotal {
 			depths = data.MaxGroupDepth + 2
@@ -458,6 +480,10 @@ func (s *styles) spec(kind style, depth int) *excelize.Style {
 		st.Protection = &excelize.Protection{Locked: false}
 	case styleStatus:
 		st.Alignment.Horizontal = "center"
+	case styleNumRed, styleNumBoldRed, styleNumTotalRed, styleNumInputRed:
+		base := map[style]style{styleNumRed: styleNum, styleNumBoldRed: styleNumBold, styleNumTotalRed: styleNumTotal, styleNumInputRed: styleNumInput}[kind]
+		st = s.spec(base, depth)
+		st.CustomNumFmt = &s.numRed
 	case stylePct:
 		st.CustomNumFmt = &percentFormat
 	case stylePctBold:
@@ -544,7 +570,7 @@ type sheet struct {
 // go first: the stream writer writes them after the rows.
 func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
 	s := &sheet{f: f, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
-		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), cache: map[[2]int]int{}}}
+		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), numRed: redFormat(numberFormat(t)), cache: map[[2]int]int{}}}
 	s.lastCol = s.lay.valCol(len(t.Columns) - 1)
 	s.formulas = columnFormulas(t, s.lay)
 	if err := s.pageSetup(); err != nil {
@@ -782,12 +808,16 @@ func (s *sheet) amount(x *rowWriter, r *data.CalcRow, i, sheetRow, style int) {
 		}
 		return
 	}
+	input := s.st.get(styleNumInput, 0)
+	if s.t.Columns[i].NegativeRed {
+		style, input = redStyle(s.st, style), redStyle(s.st, input)
+	}
 	switch r.Kind {
 	case data.LineRow:
 		if s.t.Columns[i].Computed() {
 			x.number(col, style, v[i].InexactFloat64(), rowFormula(s.formulas[i], sheetRow))
 		} else if r.Given[i] {
-			x.number(col, s.st.get(styleNumInput, 0), v[i].InexactFloat64(), "")
+			x.number(col, input, v[i].InexactFloat64(), "")
 		}
 	case data.SubtotalRow, data.TotalRow:
 		from, to := firstData+r.From, sheetRow-1

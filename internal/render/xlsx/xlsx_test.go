@@ -501,3 +501,22 @@ func TestChartsReferToTheTable(t *testing.T) {
 		t.Errorf("the print area %q does not reach the charts below the table", area)
 	}
 }
+
+// A column with negative_red: its cells' number format shows negative
+// amounts red (the minus kept); the other columns' formats do not.
+func TestNegativeRed(t *testing.T) {
+	b := decode(t, []byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"actual","label":"Forbrug"},
+		{"key":"diff","label":"Afvigelse","formula":"budget - actual","negative_red":true}],
+		"rows":[{"label":"a","values":{"budget":100,"actual":120}}]}]}`))
+	f := open(t, b, locale.Danish)
+	sheet := f.GetSheetName(0)
+	for _, c := range []struct {
+		cell string
+		red  bool
+	}{{"D5", true}, {"D6", true}, {"B5", false}, {"C6", false}} {
+		st := cellStyle(t, f, sheet, c.cell)
+		if st.CustomNumFmt == nil || strings.Contains(*st.CustomNumFmt, ";[Red]-") != c.red {
+			t.Errorf("%s: format %v, red %v wanted", c.cell, st.CustomNumFmt, c.red)
+		}
+	}
+}
