@@ -264,6 +264,27 @@ func (e ParticipantRole) Valid() bool {
 	}
 }
 
+// Defines values for RowMarks.
+const (
+	Green  RowMarks = "green"
+	Red    RowMarks = "red"
+	Yellow RowMarks = "yellow"
+)
+
+// Valid indicates whether the value is a known member of the RowMarks enum.
+func (e RowMarks) Valid() bool {
+	switch e {
+	case Green:
+		return true
+	case Red:
+		return true
+	case Yellow:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TemplateSetsTemplatesKinds.
 const (
 	TemplateSetsTemplatesKindsAgenda    TemplateSetsTemplatesKinds = "agenda"
@@ -745,6 +766,9 @@ type Problem struct {
 type Row struct {
 	Label string `json:"label"`
 
+	// Marks a line's marks in status columns without a rule
+	Marks *map[string]RowMarks `json:"marks,omitempty"`
+
 	// Note text beside the label
 	Note *string `json:"note,omitempty"`
 
@@ -754,6 +778,9 @@ type Row struct {
 	// Values input column key -> amount in kroner
 	Values *map[string]Row_Values_AdditionalProperties `json:"values,omitempty"`
 }
+
+// RowMarks defines model for Row.Marks.
+type RowMarks string
 
 // RowValues0 defines model for Row.Values.0.
 type RowValues0 = float32

@@ -144,6 +144,22 @@ type Row struct {
 	Note   string  `json:"note,omitempty"`   // explanatory text beside the label
 	Values Amounts `json:"values,omitempty"` // input column key -> amount in kroner
 	Rows   []Row   `json:"rows,omitempty"`   // a group's rows
+	// Marks are a line's statuses in status columns without a rule:
+	// column key -> "green", "yellow" or "red".
+	Marks map[string]string `json:"marks,omitempty"`
+}
+
+// statusOf is a mark's status value (StatusRed, …), or -1.
+func statusOf(mark string) int {
+	switch mark {
+	case "green":
+		return StatusGreen
+	case "yellow":
+		return StatusYellow
+	case "red":
+		return StatusRed
+	}
+	return -1
 }
 
 // IsGroup reports whether the row is a group.
@@ -340,7 +356,7 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 			p.add(path, "groups are nested more than %d deep", MaxGroupDepth)
 			return
 		}
-		if len(r.Values) > 0 {
+		if len(r.Values) > 0 || len(r.Marks) > 0 {
 			p.add(dot(path, "values"), "a group has no values of its own (its subtotal is computed); put them in a row inside it")
 		}
 		if len(r.Rows) == 0 {
@@ -350,6 +366,14 @@ func (r *Row) validate(p *problems, path string, cols map[string]*Column, depth 
 			r.Rows[i].validate(p, at(dot(path, "rows"), i), cols, depth+1, count)
 		}
 		return
+	}
+	for key, m := range r.Marks {
+		switch c := cols[key]; {
+		case c == nil || !c.IsStatus() || c.Status != nil:
+			p.add(dot(dot(path, "marks"), key), "is not a status column without a rule (its marks are given by the rows)")
+		case statusOf(m) < 0:
+			p.add(dot(dot(path, "marks"), key), "must be \"green\", \"yellow\" or \"red\", not %q", m)
+		}
 	}
 	seen := map[string]bool{}
 	for _, a := range r.Values {
@@ -470,13 +494,11 @@ func (r *Row) lines() int {
 // formula of its own.
 func validateStatus(p *problems, path string, c *Column, byKey map[string]*Column) {
 	switch {
-	case c.IsStatus() && c.Status == nil:
-		p.add(dot(path, "status"), "a status column needs its rule: {\"of\": …, \"green\": …, \"yellow\": …}")
 	case !c.IsStatus() && c.Status != nil:
 		p.add(dot(path, "format"), "a column with a status rule is a status column: give \"format\": \"status\"")
 	case c.IsStatus() && c.Computed():
 		p.add(dot(path, "formula"), "a status column is computed from its rule, not a formula")
-	case c.IsStatus():
+	case c.IsStatus() && c.Status != nil:
 		of := byKey[c.Status.Of]
 		if of == nil {
 			p.add(dot(path, "status.of"), "%q is not the key of a column", c.Status.Of)

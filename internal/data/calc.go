@@ -171,6 +171,11 @@ func (w *walker) rows(rows iter.Seq2[*Row, error], depth int, sum []decimal.Deci
 		}
 		w.compute(vals, blank)
 		for c, col := range w.t.Columns {
+			if col.IsStatus() && col.Status == nil {
+				// given by the row, or none
+				st := statusOf(r.Marks[col.Key])
+				vals[c], blank[c] = decimal.NewFromInt(int64(max(st, 0))), st < 0
+			}
 			if !col.Computed() && !col.IsStatus() {
 				sum[c] = sum[c].Add(vals[c])
 			}
@@ -199,6 +204,10 @@ func (w *walker) compute(vals []decimal.Decimal, blank []bool) {
 	}
 	for _, c := range w.order {
 		col := &w.t.Columns[c]
+		if col.IsStatus() && col.Status == nil {
+			vals[c], blank[c] = decimal.Zero, true // given by each line (rows); none on a subtotal
+			continue
+		}
 		if col.IsStatus() {
 			vals[c], blank[c] = w.status(col.Status, vals, blank)
 			continue

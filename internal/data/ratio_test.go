@@ -79,7 +79,6 @@ func TestStatusColumns(t *testing.T) {
 			{"label":"c","values":{"budget":100,"actual":50}},{"label":"d","values":{"budget":0,"actual":5}}]}]}`
 	}
 	for status, want := range map[string]string{
-		`{"key":"s","label":"S","format":"status"}`:                                                          "skal have sin regel",
 		`{"key":"s","label":"S","status":{"of":"p","green":95,"yellow":80}}`:                                 "er en statuskolonne",
 		`{"key":"s","label":"S","format":"status","status":{"of":"x","green":95,"yellow":80}}`:               `"x" er ikke nøglen`,
 		`{"key":"s","label":"S","format":"status","status":{"of":"p","green":80,"yellow":95}}`:               "ligger over grøn",
@@ -107,5 +106,41 @@ func TestStatusColumns(t *testing.T) {
 	// the total: 237 of 300, 79 %: red
 	if want := "a=green b=yellow c=red d=– I alt=red"; strings.Join(got, " ") != want {
 		t.Errorf("statuses %v, want %s", got, want)
+	}
+}
+
+// A status column without a rule: each line gives its mark; a subtotal or
+// total has none; a mark that is not a status, or one for another column,
+// is named.
+func TestStatusMarksGivenByTheRows(t *testing.T) {
+	doc := func(marks string) string {
+		return `{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"s","label":"Status","format":"status"}],
+			"rows":[{"label":"a","values":{"budget":1},"marks":` + marks + `},{"label":"b","values":{"budget":2}}]}]}`
+	}
+	for marks, want := range map[string]string{
+		`{"s":"blue"}`:     `skal være "green", "yellow" eller "red", ikke "blue"`,
+		`{"budget":"red"}`: "er ikke en statuskolonne uden regel",
+	} {
+		_, err := DecodeBudget([]byte(doc(marks)))
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.In("da").Error(), want) {
+			t.Errorf("%s: %v, want %q", marks, err, want)
+		}
+	}
+	b, err := DecodeBudget([]byte(doc(`{"s":"yellow"}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	_ = b.Tables[0].Walk(TableLabels{Total: "I alt"}, func(r *CalcRow) error {
+		if r.Blank[1] {
+			got = append(got, r.Label+"=–")
+		} else {
+			got = append(got, r.Label+"="+[]string{"red", "yellow", "green"}[r.Values[1].IntPart()])
+		}
+		return nil
+	})
+	if want := "a=yellow b=– I alt=–"; strings.Join(got, " ") != want {
+		t.Errorf("marks %v, want %s", got, want)
 	}
 }

@@ -146,8 +146,8 @@ func statusLegend(t *data.BudgetTable, l locale.Lang) string {
 	lb := l.Labels()
 	var out []string
 	for _, c := range t.Columns {
-		if !c.IsStatus() {
-			continue
+		if !c.IsStatus() || c.Status == nil {
+			continue // marks given by the lines: the table's legend says what they mean
 		}
 		of := t.Columns[t.ColumnIndex()[c.Status.Of]]
 		bound := func(v decimal.Decimal) string {

@@ -244,7 +244,8 @@ const (
 	stylePct      // a ratio, as a percent
 	stylePctBold
 	stylePctTotal
-	styleStatus // a status column's word
+	styleStatus      // a status column's word
+	styleStatusInput // a status given by a line: left unlocked
 	// the amount styles of a column whose negative amounts are red
 	styleNumRed
 	styleNumBoldRed
@@ -480,6 +481,9 @@ func (s *styles) spec(kind style, depth int) *excelize.Style {
 		st.Protection = &excelize.Protection{Locked: false}
 	case styleStatus:
 		st.Alignment.Horizontal = "center"
+	case styleStatusInput:
+		st.Alignment.Horizontal = "center"
+		st.Protection = &excelize.Protection{Locked: false}
 	case styleNumRed, styleNumBoldRed, styleNumTotalRed, styleNumInputRed:
 		base := map[style]style{styleNumRed: styleNum, styleNumBoldRed: styleNumBold, styleNumTotalRed: styleNumTotal, styleNumInputRed: styleNumInput}[kind]
 		st = s.spec(base, depth)
@@ -793,6 +797,14 @@ func (s *sheet) amount(x *rowWriter, r *data.CalcRow, i, sheetRow, style int) {
 		word := ""
 		if !r.Blank[i] {
 			word = s.statusWords()[v[i].IntPart()]
+		}
+		if s.t.Columns[i].Status == nil {
+			// given by the line: the word itself, which a user may change
+			// (the colours follow it)
+			if word != "" {
+				x.text(col, s.st.get(styleStatusInput, 0), word)
+			}
+			return
 		}
 		x.formulaText(col, s.st.get(styleStatus, 0), s.statusFormula(i, sheetRow), word)
 		return

@@ -520,3 +520,23 @@ func TestNegativeRed(t *testing.T) {
 		}
 	}
 }
+
+// Marks given by the lines are their words, open to an edit on the
+// protected sheet (the conditional formats colour whatever is typed).
+func TestStatusMarksGivenByTheLines(t *testing.T) {
+	b := decode(t, []byte(`{"title":"B","tables":[{"title":"T","columns":[{"key":"budget","label":"Budget"},{"key":"s","label":"Status","format":"status"}],
+		"rows":[{"label":"a","values":{"budget":1},"marks":{"s":"red"}},{"label":"b","values":{"budget":2}}]}]}`))
+	f := open(t, b, locale.Danish)
+	sheet := f.GetSheetName(0)
+	row := find(t, f, sheet, "a")
+	formula, raw, _ := get(t, f, sheet, fmt.Sprintf("C%d", row))
+	if formula != "" || raw != "Rød" {
+		t.Errorf("a given mark is %q = %q, want the word Rød", formula, raw)
+	}
+	if st := cellStyle(t, f, sheet, fmt.Sprintf("C%d", row)); st.Protection == nil || st.Protection.Locked {
+		t.Error("a given mark is locked")
+	}
+	if _, raw, _ := get(t, f, sheet, fmt.Sprintf("C%d", find(t, f, sheet, "I alt"))); raw != "" {
+		t.Errorf("the total has the mark %q", raw)
+	}
+}
