@@ -471,6 +471,15 @@ func (e RenderMinutesParamsPdf) Valid() bool {
 	}
 }
 
+// Approval defines model for Approval.
+type Approval struct {
+	At time.Time `json:"at"`
+
+	// By a member present at the meeting
+	By     string  `json:"by"`
+	Method *string `json:"method,omitempty"`
+}
+
 // Attachment defines model for Attachment.
 type Attachment struct {
 	Access *AttachmentAccess `json:"access,omitempty"`
@@ -678,6 +687,9 @@ type ItemKind string
 
 // Meeting A committee meeting: the input of agendas and minutes.
 type Meeting struct {
+	// Approvals the members' digital approvals, printed on the signature sheet
+	Approvals *[]Approval `json:"approvals,omitempty"`
+
 	// Committee e.g. "Beskæftigelsesudvalget"
 	Committee string `json:"committee"`
 

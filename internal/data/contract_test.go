@@ -20,7 +20,7 @@ func TestContractDocumentListsEveryField(t *testing.T) {
 		"Meeting": reflect.TypeFor[Meeting](), "Participant": reflect.TypeFor[Participant](), "Group": reflect.TypeFor[Group](),
 		"Item": reflect.TypeFor[Item](), "Attachment": reflect.TypeFor[Attachment](), "Budget": reflect.TypeFor[Budget](),
 		"BudgetTable": reflect.TypeFor[BudgetTable](), "Column": reflect.TypeFor[Column](), "Row": reflect.TypeFor[Row](), "Dissent": reflect.TypeFor[Dissent](),
-		"Chart": reflect.TypeFor[Chart](),
+		"Chart": reflect.TypeFor[Chart](), "Approval": reflect.TypeFor[Approval](),
 	}
 	documented := map[string][]string{}
 	section := ""

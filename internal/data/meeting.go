@@ -24,6 +24,16 @@ type Meeting struct {
 	Participants []Participant `json:"participants,omitempty"` // members, officials, guests, minute-taker
 	Groups       []Group       `json:"groups,omitempty"`       // optional item groups
 	Items        []Item        `json:"items"`                  // required, at least one
+	// Approvals are the members' digital approvals of the minutes (the
+	// decision record), printed on the signature sheet.
+	Approvals []Approval `json:"approvals,omitempty"`
+}
+
+// Approval is one member's approval of the minutes: who, when and how.
+type Approval struct {
+	By     string    `json:"by"`               // required: a member present at the meeting
+	At     Timestamp `json:"at"`               // required, RFC 3339 with offset, not before the meeting's start
+	Method string    `json:"method,omitempty"` // e.g. "FirstAgenda"
 }
 
 // Participant is one person at (or absent from) the meeting.
@@ -231,7 +241,51 @@ func (m *Meeting) Validate() error {
 	}
 	m.validatePresence(&p, who)
 	m.validateDissents(&p, who)
+	m.validateApprovals(&p, who)
 	return p.err()
+}
+
+// validateApprovals checks that each approval is a member's who was
+// there, once, with a time not before the meeting.
+func (m *Meeting) validateApprovals(p *problems, who map[string]int) {
+	limit(p, "approvals", len(m.Approvals), maxPeople)
+	seen := map[string]bool{}
+	for i := range m.Approvals {
+		a := &m.Approvals[i]
+		path := at("approvals", i)
+		short(p, dot(path, "method"), a.Method)
+		switch pi, ok := who[a.By]; {
+		case a.By == "":
+			p.add(dot(path, "by"), "is required")
+		case !ok:
+			p.add(dot(path, "by"), "%s", m.notAParticipant(p, a.By))
+		case !m.Participants[pi].Signs():
+			p.add(dot(path, "by"), "%q is not a member present at the meeting: only they approve the minutes", truncate(a.By))
+		case seen[a.By]:
+			p.add(dot(path, "by"), "%q has approved already", truncate(a.By))
+		}
+		seen[a.By] = true
+		if a.At.IsZero() {
+			p.add(dot(path, "at"), "is required")
+		} else if t, err := parseTime(a.At.Raw); err != nil {
+			p.add(dot(path, "at"), "%s", err)
+		} else {
+			a.At.Time = t
+			if !m.Start.Time.IsZero() && t.Before(m.Start.Time) {
+				p.add(dot(path, "at"), "is before the meeting's start (%s)", m.Start.Raw)
+			}
+		}
+	}
+}
+
+// Signs reports whether the participant signs the minutes: a member
+// (chair, vice chair, member or substitute) present at the meeting.
+func (pt *Participant) Signs() bool {
+	switch pt.Role {
+	case RoleChair, RoleViceChair, RoleMember, RoleSubstitute:
+		return pt.Attendance == AttendancePresent
+	}
+	return false
 }
 
 // validateParticipants checks the participants; numbers are the items'.

@@ -149,6 +149,9 @@ var danishFormats = map[string]string{
 	"a column with a status rule is a status column: give \"format\": \"status\"":                      "en kolonne med en statusregel er en statuskolonne: giv \"format\": \"status\"",
 	"a status column is computed from its rule, not a formula":                                         "en statuskolonne beregnes efter sin regel, ikke en formel",
 	"%q is a status column itself":                                                                     "%q er selv en statuskolonne",
+	"%q is not a member present at the meeting: only they approve the minutes":                         "%q er ikke et medlem, der var til mødet: kun de godkender referatet",
+	"%q has approved already":                                                                          "%q har allerede godkendt",
+	"is before the meeting's start (%s)":                                                               "ligger før mødets start (%s)",
 	"is not a status column without a rule (its marks are given by the rows)":                          "er ikke en statuskolonne uden regel (hvis mærker rækkerne giver)",
 	"must be \"green\", \"yellow\" or \"red\", not %q":                                                 "skal være \"green\", \"yellow\" eller \"red\", ikke %q",
 	"is above green (%s)":                                                                              "ligger over grøn (%s)",
@@ -229,7 +232,7 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Gruppe", "code": "Kode", "duration_minutes": "Varighed", "addendum": "Tillæg", "guests": "Gæster",
 		"tables": "Tabeller", "tables[]": "Tabel", "columns": "Kolonner", "columns[]": "Kolonne", "rows": "Rækker", "rows[]": "Række",
 		"label": "Tekst", "values": "Beløb", "key": "Nøgle", "formula": "Formel", "unit": "Enhed", "decimals": "Decimaler",
-		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "marks": "Mærker", "protect": "Beskyttelse", "charts": "Diagrammer", "charts[]": "Diagram", "stacked": "Stablet", "of": "Kolonne", "green": "Grøn", "yellow": "Gul",
+		"notes": "Noter", "sheet": "Ark", "budget": "Budget", "legend": "Forklaring", "approvals": "Godkendelser", "approvals[]": "Godkendelse", "at": "Tidspunkt", "method": "Metode", "marks": "Mærker", "protect": "Beskyttelse", "charts": "Diagrammer", "charts[]": "Diagram", "stacked": "Stablet", "of": "Kolonne", "green": "Grøn", "yellow": "Gul",
 	},
 	"en": {
 		"municipality": "Municipality", "committee": "Committee", "title": "Title", "start": "Start", "end": "End", "location": "Location",
@@ -243,6 +246,6 @@ var fieldNames = map[string]map[string]string{
 		"groups[]": "Group", "code": "Code", "duration_minutes": "Duration", "addendum": "Addendum", "guests": "Guests",
 		"tables": "Tables", "tables[]": "Table", "columns": "Columns", "columns[]": "Column", "rows": "Rows", "rows[]": "Row",
 		"label": "Label", "values": "Amounts", "key": "Key", "formula": "Formula", "unit": "Unit", "decimals": "Decimals",
-		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "marks": "Marks", "protect": "Protection", "charts": "Charts", "charts[]": "Chart", "stacked": "Stacked", "of": "Column", "green": "Green", "yellow": "Yellow",
+		"notes": "Notes", "sheet": "Sheet", "budget": "Budget", "legend": "Legend", "approvals": "Approvals", "approvals[]": "Approval", "at": "Time", "method": "Method", "marks": "Marks", "protect": "Protection", "charts": "Charts", "charts[]": "Chart", "stacked": "Stacked", "of": "Column", "green": "Green", "yellow": "Yellow",
 	},
 }

@@ -19,6 +19,7 @@ type Labels struct {
 	Draft, DraftMark, PublicVersion                               string // "Udkast", "UDKAST" (the watermark), "Offentlig udgave"
 	Addendum, AddendumAgenda, Dissent                             string // "Tillæg", "Tillægsdagsorden", "Protokoltilførsel"
 	SignatureSheet, Decisions                                     string // "Underskriftsblad", "Beslutningsprotokol"
+	ApprovedDigitally, NotApproved, At                            string // "Godkendt digitalt", "Ikke godkendt", "kl."
 	PageWord, PagesWord                                           string // "side", "sider"
 	WithAttachments, PacketNote, NotIncluded                      string // "med bilag"; what the packet's metadata says of the attachments' pages; "ikke vedlagt"
 }
@@ -42,6 +43,7 @@ var labels = map[Lang]*Labels{
 		Draft: "Udkast", DraftMark: "UDKAST", PublicVersion: "Offentlig udgave",
 		Addendum: "Tillæg", AddendumAgenda: "Tillægsdagsorden", Dissent: "Protokoltilførsel",
 		SignatureSheet: "Underskriftsblad", Decisions: "Beslutningsprotokol",
+		ApprovedDigitally: "Godkendt digitalt", NotApproved: "Ikke godkendt", At: "kl.",
 		PageWord: "side", PagesWord: "sider", WithAttachments: "med bilag", NotIncluded: "ikke vedlagt",
 		PacketNote: "bilagenes sider er indsat, som de blev modtaget, og er hverken tagget eller PDF/A",
 	},
@@ -63,6 +65,7 @@ var labels = map[Lang]*Labels{
 		Draft: "Draft", DraftMark: "DRAFT", PublicVersion: "Public version",
 		Addendum: "Addendum", AddendumAgenda: "Supplementary agenda", Dissent: "Statement for the record",
 		SignatureSheet: "Signature sheet", Decisions: "Decision record",
+		ApprovedDigitally: "Approved digitally", NotApproved: "Not approved", At: "at",
 		PageWord: "page", PagesWord: "pages", WithAttachments: "with attachments", NotIncluded: "not included",
 		PacketNote: "the attachments' pages are inserted as received, neither tagged nor PDF/A",
 	},

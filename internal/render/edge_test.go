@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/xml"
@@ -530,5 +531,35 @@ func TestNegativeRedInThePDF(t *testing.T) {
 	}
 	if text := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " ")); !strings.Contains(text, "a 100 120 -20") || !strings.Contains(text, "b 100 85 15") {
 		t.Errorf("the amounts read %s", text)
+	}
+}
+
+// Digital approvals on the signature sheet: an approving member's line
+// says when and how, the others keep their line to sign, and those who
+// have not approved are named; an approval by someone who does not sign
+// (absent, or an official) is refused at its field.
+func TestApprovalsOnTheSignatureSheet(t *testing.T) {
+	with := func(approvals string) []byte {
+		return bytes.Replace(examples.Read(examples.Minutes), []byte(`"participants":`), []byte(`"approvals": [`+approvals+`], "participants":`), 1)
+	}
+	two := `{"by": "Anne Marie Lund", "at": "2012-05-23T09:14:00+02:00", "method": "FirstAgenda"}, {"by": "Birgit Sørensen", "at": "2012-05-24T16:02:00+02:00"}`
+	res, err := render.Job(context.Background(), newRenderer(t), data.DocMinutes, render.FormatPDF, with(two), render.Options{Signatures: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Squash(strings.Join(pdftest.Pages(t, res.Body), " "))
+	for _, want := range []string{"Anne Marie Lund (A), formand Godkendt digitalt 23.05.2012 kl. 09:14 (FirstAgenda)", "Godkendt digitalt 24.05.2012 kl. 16:02",
+		"Ikke godkendt: Karsten Holm (V)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the signature sheet lacks %q: %s", want, text[max(0, len(text)-900):])
+		}
+	}
+	for by, want := range map[string]string{"Lise Ravn": "is not a member present", "Jens Thomsen": "is not a member present", "Anne Marie Lund": "has approved already"} {
+		_, err := render.Job(context.Background(), newRenderer(t), data.DocMinutes, render.FormatPDF,
+			with(two+`, {"by": "`+by+`", "at": "2012-05-23T09:00:00+02:00"}`), render.Options{Signatures: true})
+		var ve *data.ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.Error(), "approvals[2].by") || !strings.Contains(ve.Error(), want) {
+			t.Errorf("an approval by %s: %v, want %q", by, err, want)
+		}
 	}
 }

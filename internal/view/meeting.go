@@ -26,6 +26,7 @@ type Meeting struct {
 	Addendum                bool           // the supplementary agenda (tillægsdagsorden): only the addendum items
 	Signatures              bool           // minutes with a signature sheet
 	Signers                 []Person       // for the signature sheet: the members present, chair first, then vice chair, then by party
+	NotApproved             []string       // with digital approvals: the signers who have not approved
 	MemberList              string         // the members (all, or those present in minutes) as the front page names them: chair and vice chair first, with their roles
 	Municipality, Committee string
 	Title                   string // optional subtitle
@@ -51,10 +52,13 @@ type Meeting struct {
 // Person is a participant.
 type Person struct {
 	Name, Party, Role, Title, Note, Attendance string
-	RoleLabel                                  string   // "formand", … ("" for plain members)
-	Items                                      []string // item numbers a guest attends
-	Display                                    string   // "Per Clausen (Ø)"
-	IsMinuteTaker                              bool
+	// Approved says a signer's digital approval: "Godkendt digitalt
+	// 12.01.2017 kl. 09:14 (FirstAgenda)"; "" without one.
+	Approved      string
+	RoleLabel     string   // "formand", … ("" for plain members)
+	Items         []string // item numbers a guest attends
+	Display       string   // "Per Clausen (Ø)"
+	IsMinuteTaker bool
 }
 
 // Item is one agenda item.
@@ -187,8 +191,34 @@ func NewMeeting(m *data.Meeting, o MeetingOptions) *Meeting {
 	v.MemberList = memberList(l, members)
 	if v.Signatures {
 		v.Signers = signers(v.PresentMembers)
+		v.approvals(m.Approvals, l)
 	}
 	return v
+}
+
+// approvals marks each signer who approved digitally, and names those who
+// have not when any have.
+func (v *Meeting) approvals(as []data.Approval, l locale.Lang) {
+	if len(as) == 0 {
+		return
+	}
+	lb := l.Labels()
+	by := map[string]data.Approval{}
+	for _, a := range as {
+		by[a.By] = a
+	}
+	for i := range v.Signers {
+		a, ok := by[v.Signers[i].Name]
+		if !ok {
+			v.NotApproved = append(v.NotApproved, v.Signers[i].Display)
+			continue
+		}
+		at := Date{a.At.Time, l}
+		v.Signers[i].Approved = lb.ApprovedDigitally + " " + at.Short() + " " + lb.At + " " + at.Clock()
+		if a.Method != "" {
+			v.Signers[i].Approved += " (" + a.Method + ")"
+		}
+	}
 }
 
 // memberList names the members as a front page does: the chair and the
