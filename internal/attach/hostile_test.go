@@ -25,7 +25,11 @@ var stream = pdftest.Stream
 
 func read(t *testing.T, b []byte) (*File, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	limit := 30 * time.Second
+	if raceEnabled {
+		limit *= 6 // hundreds of MiB decoded under the race detector, on a busy machine
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	return Read(ctx, b, Limits{})
 }
@@ -246,7 +250,11 @@ func TestWorkerContainsWhatCannotBeBounded(t *testing.T) {
 		t.Errorf("40 object streams of 15 MiB: err = %v, want the budget", err)
 	}
 	w := &Worker{Memory: 512 << 20}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	limit := 60 * time.Second
+	if raceEnabled {
+		limit *= 6
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	good := pdftest.Numbered("ok", 2)
 	res, err := w.ReadAll(ctx, [][]byte{good, many, good}, Limits{MaxDecodedBytes: 8 << 30})
