@@ -166,6 +166,7 @@ var danishFormats = map[string]string{
 // danishWords are the arguments that are English words: JSON kinds and
 // the hints for fields sent by mistake.
 var danishWords = map[string]string{
+	"row": "linjer", "group": "grupper",
 	"null": "null", "a string": "tekst", "a number": "et tal", "a boolean": "sand/falsk", "an array": "en liste", "an object": "et objekt",
 	`use "access": "closed"`:           `brug "access": "closed"`,
 	`use "access": "open"`:             `brug "access": "open"`,

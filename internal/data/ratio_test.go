@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -142,5 +143,19 @@ func TestStatusMarksGivenByTheRows(t *testing.T) {
 	})
 	if want := "a=yellow b=– I alt=–"; strings.Join(got, " ") != want {
 		t.Errorf("marks %v, want %s", got, want)
+	}
+}
+
+// A chart of more categories than it shows is refused, in Danish words.
+func TestChartOfTooManyCategories(t *testing.T) {
+	var rows []string
+	for i := range MaxChartCategories + 1 {
+		rows = append(rows, `{"label":"r`+strconv.Itoa(i)+`","values":{"a":1}}`)
+	}
+	doc := `{"title":"B","tables":[{"title":"T","columns":[{"key":"a","label":"A"}],"charts":[{"title":"C","columns":["a"]}],"rows":[` + strings.Join(rows, ",") + `]}]}`
+	_, err := DecodeBudget([]byte(doc))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(ve.In("da").Error(), "et diagram over tabellens linjer ville vise 51; højst 50") {
+		t.Errorf("%v", err)
 	}
 }

@@ -146,7 +146,7 @@ func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
 			kept = append(kept, b)
 			continue
 		}
-		b.Y, b.Y2 = b.Y+dy1, b.Y2+dy1
+		shift(&b, dy1)
 		if b.Mark.El != nil {
 			b.Mark.El.Kids[b.Mark.Kid].Page = int32(e.page)
 		}
@@ -158,7 +158,7 @@ func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
 			marks = append(marks, b)
 			continue
 		}
-		b.Y, b.Y2 = b.Y+dy2, b.Y2+dy2
+		shift(&b, dy2)
 		rest = append(rest, b)
 	}
 	prev.Boxes, cur.Boxes = kept, slices.Concat(marks, moved, rest)
@@ -180,6 +180,15 @@ func (e *engine) moveDown(prev, cur *Frame, cutTop, bottom, gap float64) {
 	prev.Bookmarks, cur.Bookmarks = keptMarks, slices.Concat(movedMarks, cur.Bookmarks)
 	e.moveTargets(cutTop, dy1, dy2)
 	e.y += dy2
+}
+
+// shift moves a box down a page by dy: its position, and a line's end
+// (a fill's Y2 is its height, which stays).
+func shift(b *Box, dy float64) {
+	b.Y += dy
+	if b.Kind == LineBox {
+		b.Y2 += dy
+	}
 }
 
 // movable says whether what a page holds from cutTop down may move:

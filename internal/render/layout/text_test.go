@@ -113,3 +113,17 @@ func TestCutWordsLeaveNoShortPieces(t *testing.T) {
 		}
 	}
 }
+
+// Moving boxes down a page moves positions, not sizes: a fill keeps its
+// height, a line moves both ends.
+func TestShiftMovesPositionsNotSizes(t *testing.T) {
+	fill := Box{Kind: FillBox, Y: 10, X2: 50, Y2: 6}
+	line := Box{Kind: LineBox, Y: 10, Y2: 30}
+	text := Box{Kind: TextBox, Y: 10}
+	shift(&fill, 5)
+	shift(&line, 5)
+	shift(&text, 5)
+	if fill.Y != 15 || fill.Y2 != 6 || line.Y != 15 || line.Y2 != 35 || text.Y != 15 {
+		t.Errorf("fill %+v, line %+v, text %+v", fill, line, text)
+	}
+}
