@@ -164,6 +164,14 @@ func secretaryWritesEveryField(t *testing.T, d *driver, bl *browserLog, download
 		chromedp.Click(chromedp.Search(`//fieldset[@data-field="items[0].dissents[0].by"]//label[.="Arne Lund Kristensen"]`)),
 		chromedp.SendKeys(at("items[0].dissents[0].text"), "Vi stemmer imod."),
 		chromedp.SendKeys(at("items[1].attachments[0].reference"), "14-012345"), tab)
+	d.setSelect("participants[0].attendance", "present") // the example's members were absent
+	d.run("adding an approval", chromedp.Click(button("Tilføj godkendelse")))
+	if n := d.count(`//select[@data-field="approvals[0].by"]/option`); n != 2 {
+		t.Errorf("an approval offers %d choices, want the one member present and none", n)
+	}
+	d.setSelect("approvals[0].by", "Daniel Nyboe Andersen")
+	d.run("its time", chromedp.SendKeys(at("approvals[0].at"), "08192014"), chromedp.KeyEvent("\t"), chromedp.SendKeys(at("approvals[0].at"), "1500P"),
+		chromedp.SendKeys(at("approvals[0].method"), "FirstAgenda"), tab)
 	d.setSelect("participants[6].role", "guest")
 	d.run("the guest's items", chromedp.Click(chromedp.Search(`//fieldset[@data-field="participants[6].items"]//label[.="2"]`)))
 	d.run("exporting", chromedp.Click(button("Eksportér JSON")))
@@ -186,6 +194,7 @@ func secretaryWritesEveryField(t *testing.T, d *driver, bl *browserLog, download
 		Participants []struct {
 			Items []string `json:"items"`
 		} `json:"participants"`
+		Approvals []struct{ By, At, Method string } `json:"approvals"`
 	}
 	if err := json.Unmarshal(waitDownload(t, downloads, ".json"), &got); err != nil {
 		t.Fatal(err)
@@ -194,7 +203,8 @@ func secretaryWritesEveryField(t *testing.T, d *driver, bl *browserLog, download
 	if len(got.Groups) != 1 || got.Groups[0].Code != "A" || got.Groups[0].Title != "Sager til afgørelse" || it.Group != "A" ||
 		it.DecidedBy != "Byrådet" || it.Duration != 15 || !it.Addendum || len(it.Absent) != 1 || it.Absent[0] != "Jørgen Christensen" ||
 		len(it.Dissents) != 1 || it.Dissents[0].Text != "Vi stemmer imod." || len(it.Dissents[0].By) != 1 ||
-		got.Items[1].Attachments[0].Reference != "14-012345" || len(got.Participants[6].Items) == 0 {
+		got.Items[1].Attachments[0].Reference != "14-012345" || len(got.Participants[6].Items) == 0 ||
+		len(got.Approvals) != 1 || got.Approvals[0].By != "Daniel Nyboe Andersen" || got.Approvals[0].Method != "FirstAgenda" || !strings.HasPrefix(got.Approvals[0].At, "2014-08-19T15:00") {
 		t.Errorf("the fields did not round-trip: %+v", got)
 	}
 	// a Danish message at the field: a duration out of range

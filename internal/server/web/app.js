@@ -47,6 +47,8 @@ const TEXT = {
     by: "Af", dtext: "Tekst", reference: "Reference (fx sagsnummer eller link)", guestItems: "Deltager i punkterne",
     signatures: "Med underskriftsark", addendumDoc: "Kun tillægsdagsorden", kindDecision: "Beslutningssag",
     mdHelp: "Markdown: **fed**, *kursiv*, linjer der starter med - bliver punkter, [tekst](https://…) bliver links.",
+    approvals: "Godkendelser", approvalsHint: "Medlemmernes digitale godkendelser af referatet; de står på underskriftsbladet.",
+    addApproval: "Tilføj godkendelse", approval: "Godkendelse", approvedBy: "Godkendt af", approvedAt: "Tidspunkt", method: "Metode (fx FirstAgenda)",
     chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
   },
   en: {
@@ -89,6 +91,8 @@ const TEXT = {
     by: "By", dtext: "Text", reference: "Reference (e.g. case number or link)", guestItems: "Attends the items",
     signatures: "With signature sheet", addendumDoc: "Supplementary agenda only", kindDecision: "Case for decision",
     mdHelp: "Markdown: **bold**, *italic*, lines starting with - become bullets, [text](https://…) becomes a link.",
+    approvals: "Approvals", approvalsHint: "The members' digital approvals of the minutes; they are printed on the signature sheet.",
+    addApproval: "Add approval", approval: "Approval", approvedBy: "Approved by", approvedAt: "Time", method: "Method (e.g. FirstAgenda)",
     chars: "{n} of at most {max} characters", previewBudget: "Show the budget", budgetReady: "The budget is shown: {size}.", noneChecked: "No participants yet.",
   },
 };
@@ -411,7 +415,24 @@ function renderMeeting() {
   renderGroups();
   renderParticipants();
   renderItems();
+  renderApprovals();
   renderNav();
+}
+
+// renderApprovals lists the members' digital approvals: who (a member),
+// when, how.
+function renderApprovals() {
+  const box = document.getElementById("approvals");
+  const as = arrayAt("approvals");
+  // the members present: only they approve the minutes
+  const members = arrayAt("participants").filter((p) => p && typeof p.name === "string" && p.name &&
+    ["chair", "vice_chair", "member", "substitute", undefined, ""].includes(p.role) &&
+    [undefined, "", "present"].includes(p.attendance)).map((p) => [p.name, p.name]);
+  box.replaceChildren(...as.map((a, i) => row("approvals", i, as.length, `${T.approval} ${i + 1}${a && a.by ? ": " + a.by : ""}`, [
+    field(`approvals[${i}].by`, T.approvedBy, { options: [["", T.none], ...members], required: true }),
+    field(`approvals[${i}].at`, T.approvedAt, { type: "datetime-local", required: true }),
+    field(`approvals[${i}].method`, T.method),
+  ], renderApprovals)));
 }
 
 // row is a fieldset for one element of a list, with its move and remove
@@ -458,11 +479,11 @@ function renderParticipants() {
     const at = `participants[${i}]`;
     const role = p && p.role;
     const kids = [
-      field(at + ".name", T.name, { required: true, onchange: renderItems }),
+      field(at + ".name", T.name, { required: true, onchange: () => { renderItems(); renderApprovals(); } }),
       field(at + ".party", T.party),
-      field(at + ".role", T.role, { options: choices(["member", "chair", "vice_chair", "substitute", "official", "guest", "minute_taker"], true), onchange: renderParticipants }),
+      field(at + ".role", T.role, { options: choices(["member", "chair", "vice_chair", "substitute", "official", "guest", "minute_taker"], true), onchange: () => { renderParticipants(); renderApprovals(); } }),
       field(at + ".title", T.ptitle),
-      field(at + ".attendance", T.attendance, { options: choices(["present", "absent", "apologies"], true) }),
+      field(at + ".attendance", T.attendance, { options: choices(["present", "absent", "apologies"], true), onchange: renderApprovals }),
       field(at + ".note", T.pnote),
     ];
     if (role === "guest" || role === "official" || arrayOf(p && p.items).length) kids.push(itemNumbers(at + ".items", T.guestItems, numbers));
@@ -924,6 +945,7 @@ async function start() {
     } catch { /* storage refused: nothing to move */ }
     showPrivacy();
   });
+  on("add-approval", "click", () => { list("approvals").push({ by: "", at: "" }); save(); renderApprovals(); });
   on("add-group", "click", () => { list("groups").push({ code: "", title: "" }); save(); renderGroups(); renderItems(); });
   on("add-participant", "click", () => { list("participants").push({ name: "" }); save(); renderParticipants(); });
   on("add-item", "click", () => {
