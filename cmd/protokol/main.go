@@ -28,6 +28,7 @@ import (
 	"protokol/internal/config"
 	"protokol/internal/data"
 	"protokol/internal/render"
+	"protokol/internal/seal"
 	"protokol/internal/server"
 	"protokol/templates"
 )
@@ -104,6 +105,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if cmd == "verify" {
+		return verifyCommand(args, stdout, stderr)
+	}
 	if cmd == "auth" {
 		return authCommand(args, stdin, stdout, stderr)
 	}
@@ -135,8 +139,47 @@ func usageError(stderr io.Writer, err error) int {
 
 func renderer(cfg *config.Config) (*render.Renderer, error) {
 	// attachment files, an outsider's, are read in a worker process
-	return render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir,
-		TemplateLimits: cfg.TemplateLimits, Limits: cfg.RenderLimits, Worker: &attach.Worker{Memory: cfg.AttachmentMemory}})
+	rc := render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir,
+		TemplateLimits: cfg.TemplateLimits, Limits: cfg.RenderLimits, Worker: &attach.Worker{Memory: cfg.AttachmentMemory}}
+	s, err := loadSeal(cfg.Seal)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		rc.Seal = s
+	}
+	return render.New(rc)
+}
+
+// loadSeal reads the seal once, at start-up (nil when none is
+// configured); with a key in memory, the process may not dump core.
+func loadSeal(c config.Seal) (*seal.Signer, error) {
+	if !c.Configured() {
+		return nil, nil
+	}
+	var s *seal.Signer
+	var err error
+	if c.P12 != "" {
+		password := string(c.Password)
+		if c.PasswordFile != "" {
+			if password, err = seal.ReadPassword(c.PasswordFile); err != nil {
+				return nil, err
+			}
+		}
+		s, err = seal.LoadPKCS12(c.P12, password)
+	} else {
+		s, err = seal.LoadPEM(c.Cert, c.Key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.TSAURL != "" {
+		s.TSA = &seal.TSA{URL: c.TSAURL}
+	}
+	if err := noCoreDumps(); err != nil {
+		return nil, fmt.Errorf("seal: cannot keep the key out of core dumps: %w", err)
+	}
+	return s, nil
 }
 
 // renderJob reads, validates, renders and writes one document.

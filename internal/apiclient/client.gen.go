@@ -285,6 +285,27 @@ func (e RowMarks) Valid() bool {
 	}
 }
 
+// Defines values for SealTimeSource.
+const (
+	Claimed   SealTimeSource = "claimed"
+	None      SealTimeSource = "none"
+	Timestamp SealTimeSource = "timestamp"
+)
+
+// Valid indicates whether the value is a known member of the SealTimeSource enum.
+func (e SealTimeSource) Valid() bool {
+	switch e {
+	case Claimed:
+		return true
+	case None:
+		return true
+	case Timestamp:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TemplateSetsTemplatesKinds.
 const (
 	TemplateSetsTemplatesKindsAgenda    TemplateSetsTemplatesKinds = "agenda"
@@ -805,6 +826,42 @@ type Row_Values_AdditionalProperties struct {
 	union json.RawMessage
 }
 
+// Seal defines model for Seal.
+type Seal struct {
+	// CoversWholeFile those bytes are the whole file but the signature itself: nothing was added or changed after sealing
+	CoversWholeFile bool `json:"covers_whole_file"`
+
+	// Intact the signature verifies over the bytes its byte range names
+	Intact bool `json:"intact"`
+
+	// Issuer the certificate's issuer
+	Issuer string `json:"issuer"`
+
+	// Organization its organisation (O), when it has one
+	Organization string `json:"organization"`
+
+	// Problems what is wrong, in English
+	Problems *[]string `json:"problems,omitempty"`
+
+	// Signer the certificate's subject
+	Signer string `json:"signer"`
+
+	// Time when it was sealed: the timestamp's time, or the time the signer claims
+	Time *time.Time `json:"time,omitempty"`
+
+	// TimeSource where time comes from: an RFC 3161 timestamp, the signer's own claim, or nowhere
+	TimeSource SealTimeSource `json:"time_source"`
+
+	// TimestampAuthority the timestamp authority's certificate subject
+	TimestampAuthority *string `json:"timestamp_authority,omitempty"`
+
+	// Trusted the certificate chains to one of the service's trust anchors at the seal's time
+	Trusted bool `json:"trusted"`
+}
+
+// SealTimeSource where time comes from: an RFC 3161 timestamp, the signer's own claim, or nowhere
+type SealTimeSource string
+
 // Section defines model for Section.
 type Section struct {
 	// Body the section's text (Markdown: CommonMark with GitHub tables)
@@ -839,6 +896,12 @@ type TemplateSets struct {
 
 // TemplateSetsTemplatesKinds defines model for TemplateSets.Templates.Kinds.
 type TemplateSetsTemplatesKinds string
+
+// VerifyReport defines model for VerifyReport.
+type VerifyReport struct {
+	// Seals the file's signatures in its order; empty when it is not sealed
+	Seals []Seal `json:"seals"`
+}
 
 // RenderAgendaParams defines parameters for RenderAgenda.
 type RenderAgendaParams struct {
@@ -901,6 +964,9 @@ type RenderDecisionsParams struct {
 
 	// Pdf archive: tagged PDF/UA-1 and PDF/A-2a (the default); plain: without the structure tree and the PDF/A parts
 	Pdf *RenderDecisionsParamsPdf `form:"pdf,omitempty" json:"pdf,omitempty"`
+
+	// Seal sign with the organisation's seal (PAdES baseline B-B, or B-T with a timestamp when the service has --tsa-url); 400 when the service has no seal configured
+	Seal *bool `form:"seal,omitempty" json:"seal,omitempty"`
 }
 
 // RenderDecisionsParamsLang defines parameters for RenderDecisions.
@@ -925,6 +991,9 @@ type RenderMinutesParams struct {
 
 	// Signatures minutes: end with a signature sheet for the members present
 	Signatures *bool `form:"signatures,omitempty" json:"signatures,omitempty"`
+
+	// Seal sign with the organisation's seal (PAdES baseline B-B, or B-T with a timestamp when the service has --tsa-url); 400 when the service has no seal configured
+	Seal *bool `form:"seal,omitempty" json:"seal,omitempty"`
 }
 
 // RenderMinutesParamsLang defines parameters for RenderMinutes.
@@ -1241,6 +1310,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/templates (the `ListTemplates` operationId).
 	ListTemplates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyWithBody Verify a PDF's seals: whether it is sealed, by whom, when, whether every byte after the seal is covered, and whether the certificate chains to the service's trust anchors (--trust)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/verify (the `Verify` operationId).
+	VerifyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetHealth Liveness
@@ -1476,6 +1552,23 @@ func (c *Client) RenderMinutes(ctx context.Context, params *RenderMinutesParams,
 // Corresponds with GET /v1/templates (the `ListTemplates` operationId).
 func (c *Client) ListTemplates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListTemplatesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyWithBody Verify a PDF's seals: whether it is sealed, by whom, when, whether every byte after the seal is covered, and whether the certificate chains to the service's trust anchors (--trust)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/verify (the `Verify` operationId).
+func (c *Client) VerifyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1953,6 +2046,18 @@ func NewRenderDecisionsRequestWithBody(server string, params *RenderDecisionsPar
 
 		}
 
+		if params.Seal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seal", *params.Seal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -2068,6 +2173,18 @@ func NewRenderMinutesRequestWithBody(server string, params *RenderMinutesParams,
 
 		}
 
+		if params.Seal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seal", *params.Seal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -2107,6 +2224,35 @@ func NewListTemplatesRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewVerifyRequestWithBody constructs an http.Request for the Verify method, with any body, and a specified content type
+func NewVerifyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/verify")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -2261,6 +2407,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/templates (the `ListTemplates` operationId).
 	ListTemplatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTemplatesResponse, error)
+
+	// VerifyWithBodyWithResponse Verify a PDF's seals: whether it is sealed, by whom, when, whether every byte after the seal is covered, and whether the certificate chains to the service's trust anchors (--trust)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify (the `Verify` operationId).
+	VerifyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyResponse, error)
 }
 
 type GetHealthResponse struct {
@@ -3093,6 +3246,103 @@ func (r ListTemplatesResponse) ContentType() string {
 	return ""
 }
 
+// VerifyResponse401Headers the declared response headers of an HTTP 401 response for Verify
+type VerifyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// VerifyResponse503Headers the declared response headers of an HTTP 503 response for Verify
+type VerifyResponse503Headers struct {
+	RetryAfter *int
+}
+
+type VerifyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VerifyReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *Problem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *VerifyResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *VerifyResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VerifyResponse) GetJSON200() *VerifyReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r VerifyResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r VerifyResponse) GetApplicationproblemJSON405() *Problem {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r VerifyResponse) GetApplicationproblemJSON408() *Problem {
+	return r.ApplicationproblemJSON408
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VerifyResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r VerifyResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VerifyResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VerifyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VerifyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VerifyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VerifyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetHealthWithResponse Liveness
 //
 // Returns a wrapper object for the known response body format(s).
@@ -3288,6 +3538,19 @@ func (c *ClientWithResponses) ListTemplatesWithResponse(ctx context.Context, req
 		return nil, err
 	}
 	return ParseListTemplatesResponse(rsp)
+}
+
+// VerifyWithBodyWithResponse Verify a PDF's seals: whether it is sealed, by whom, when, whether every byte after the seal is covered, and whether the certificate chains to the service's trust anchors (--trust)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify (the `Verify` operationId).
+func (c *ClientWithResponses) VerifyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyResponse, error) {
+	rsp, err := c.VerifyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyResponse(rsp)
 }
 
 // ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
@@ -4064,6 +4327,97 @@ func ParseListTemplatesResponse(rsp *http.Response) (*ListTemplatesResponse, err
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVerifyResponse parses an HTTP response from a VerifyWithResponse call
+func ParseVerifyResponse(rsp *http.Response) (*VerifyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VerifyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VerifyReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers VerifyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers VerifyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

@@ -5,10 +5,12 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -55,7 +57,32 @@ type Config struct {
 	// AttachmentMemory is the memory of the worker process that reads a
 	// packet's attachment files (attach.Worker).
 	AttachmentMemory int64
+	Seal             Seal
 }
+
+// Seal is where the organisation's seal comes from: PEM files or a
+// PKCS#12 file, and a timestamp authority; Trust are the anchors a seal
+// is verified against (PEM).
+type Seal struct {
+	Cert, Key    string // PEM files
+	P12          string // or a PKCS#12 file
+	PasswordFile string // its password's file; else $PROTOKOL_SEAL_PASSWORD
+	Password     Secret // from the environment only: a flag would show in ps
+	TSAURL       string
+	Trust        string
+}
+
+// Secret is a string that prints as "[hidden]", in logs and in %v or
+// %+v of a configuration alike.
+type Secret string
+
+func (Secret) String() string               { return "[hidden]" }
+func (Secret) GoString() string             { return "[hidden]" }
+func (Secret) LogValue() slog.Value         { return slog.StringValue("[hidden]") }
+func (Secret) MarshalText() ([]byte, error) { return []byte("[hidden]"), nil }
+
+// Configured: a seal is given.
+func (s Seal) Configured() bool { return s.Cert != "" || s.P12 != "" }
 
 // Job is one command-line render.
 type Job struct {
@@ -76,6 +103,7 @@ var Usage = `Protokol renders committee agendas, minutes and budget tables.
 Usage:
   protokol render agenda|minutes|decisions|budget -i in.json -o out.pdf|out.xlsx [flags]
   protokol serve [flags]
+  protokol verify FILE.pdf [--trust anchors.pem] [--json]   (exit 0 if its seals hold)
   protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
 
 Run "protokol render --help" or "protokol serve --help" for the flags.
@@ -243,6 +271,12 @@ func (s *settings) common(c *Config) {
 	s.num(&c.RenderLimits.MaxAttachmentPages, "max-attachment-pages", "PROTOKOL_MAX_ATTACHMENT_PAGES", r.MaxAttachmentPages, "pages of a packet's attachments, all files together; more are refused (422)")
 	s.bytes(&c.RenderLimits.MaxAttachmentBytes, "max-attachment-bytes", "PROTOKOL_MAX_ATTACHMENT_BYTES", r.MaxAttachmentBytes, "bytes of a packet's attachment files together; more are refused (422)")
 	s.bytes(&c.AttachmentMemory, "attachment-memory", "PROTOKOL_ATTACHMENT_MEMORY", attach.DefaultWorkerMemory, "memory of the process that reads a packet's attachment files (beyond its runtime's); a file that needs more is refused (422), the service unharmed")
+	s.str(&c.Seal.Cert, "seal-cert", "PROTOKOL_SEAL_CERT", "", "the organisation's seal certificate (PEM, its issuers after it): seal=true / --seal signs minutes and decision records with it")
+	s.str(&c.Seal.Key, "seal-key", "PROTOKOL_SEAL_KEY", "", "the seal's private key (PEM); refused if every user may read the file")
+	s.str(&c.Seal.P12, "seal-p12", "PROTOKOL_SEAL_P12", "", "or the seal as a PKCS#12 file (.p12/.pfx), its password in --seal-password-file or $PROTOKOL_SEAL_PASSWORD")
+	s.str(&c.Seal.PasswordFile, "seal-password-file", "PROTOKOL_SEAL_PASSWORD_FILE", "", "a file holding the PKCS#12 file's password")
+	s.str(&c.Seal.TSAURL, "tsa-url", "PROTOKOL_TSA_URL", "", "an RFC 3161 timestamp authority: each seal is timestamped (PAdES baseline B-T)")
+	c.Seal.Password = Secret(s.env("PROTOKOL_SEAL_PASSWORD"))
 	s.afterParse = append(s.afterParse, func() {
 		c.TemplateLimits.MaxOutput = int(maxOut)
 		c.TemplateLimits.MaxString = int(maxString)
@@ -283,12 +317,16 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.posDur(&c.IdleTimeout, "idle-timeout", "PROTOKOL_IDLE_TIMEOUT", 120*time.Second, "how long an idle keep-alive connection stays open")
 	s.posDur(&c.ShutdownTimeout, "shutdown-timeout", "PROTOKOL_SHUTDOWN_TIMEOUT", 30*time.Second, "time in-flight requests get to finish after SIGTERM")
 	s.dur(&c.ShutdownDelay, "shutdown-delay", "PROTOKOL_SHUTDOWN_DELAY", 5*time.Second, "after SIGTERM, how long the service goes on serving while /readyz says 503, so load balancers stop sending first")
+	s.str(&c.Seal.Trust, "trust", "PROTOKOL_TRUST", "", "trust anchors for POST /v1/verify: a PEM file of CA certificates (e.g. the Danish public CAs for organisation certificates)")
 	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the bodies and renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); a render is admitted by its expected cost")
 	if err := s.parse(args); err != nil {
 		return nil, err
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key go together")
+	}
+	if err := c.Seal.check(); err != nil {
+		return nil, err
 	}
 	if !slices.Contains([]string{"auto", "text", "json"}, c.LogFormat) {
 		return nil, fmt.Errorf("--log-format must be auto, text or json, not %q", c.LogFormat)
@@ -338,6 +376,12 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 			j.Format = f
 		}
 	}
+	if err := c.Seal.check(); err != nil {
+		return nil, nil, err
+	}
+	if j.Options.Seal && !c.Seal.Configured() {
+		return nil, nil, errors.New("--seal needs the seal: --seal-cert and --seal-key, or --seal-p12")
+	}
 	o := j.Options
 	if j.Attachments != "" {
 		o.Files = &render.Files{} // the directory is opened later; the rule is the same
@@ -350,6 +394,43 @@ func ParseRender(args []string, getenv func(string) string, out io.Writer) (*Con
 		return nil, nil, fmt.Errorf("--%s %s", oe.Option, oe.Message)
 	}
 	return c, j, nil
+}
+
+// check: one seal, given whole.
+func (s Seal) check() error {
+	switch {
+	case (s.Cert == "") != (s.Key == ""):
+		return errors.New("--seal-cert and --seal-key go together")
+	case s.Cert != "" && s.P12 != "":
+		return errors.New("the seal is given twice: --seal-cert and --seal-key, or --seal-p12, not both")
+	case s.TSAURL != "" && !s.Configured():
+		return errors.New("--tsa-url timestamps a seal: give the seal too (--seal-cert and --seal-key, or --seal-p12)")
+	case s.TSAURL != "" && !strings.HasPrefix(s.TSAURL, "http://") && !strings.HasPrefix(s.TSAURL, "https://"):
+		return fmt.Errorf("--tsa-url must be an http:// or https:// address, not %q", s.TSAURL)
+	}
+	return nil
+}
+
+// ParseVerify reads "protokol verify FILE [--trust FILE] [--json] [--lang da|en]".
+func ParseVerify(args []string, getenv func(string) string, out io.Writer) (file, trust string, asJSON bool, lang locale.Lang, err error) {
+	s := newSettings("verify", "protokol verify FILE.pdf [--trust anchors.pem] [--json] [--lang da|en]", getenv, out)
+	s.str(&trust, "trust", "PROTOKOL_TRUST", "", "trust anchors: a PEM file of CA certificates (e.g. the Danish public CAs)")
+	s.fs.BoolVar(&asJSON, "json", false, "print the report as JSON (as POST /v1/verify answers)")
+	s.fs.Func("lang", "da or en (default da)", func(v string) (err error) {
+		lang, err = locale.Parse(v)
+		return err
+	})
+	var files []string
+	var pe *positionalError
+	if err = s.parse(args); errors.As(err, &pe) {
+		files = pe.args
+	} else if err != nil {
+		return "", "", false, "", err
+	}
+	if len(files) != 1 {
+		return "", "", false, "", errors.New("which file? protokol verify FILE.pdf [--trust anchors.pem]")
+	}
+	return files[0], trust, asJSON, cmp.Or(lang, locale.Lang("da")), nil
 }
 
 // renderFormError explains the form of a render command that does not
@@ -388,7 +469,7 @@ func positionalFiles(j *Job, args []string) error {
 }
 
 func registerRender(s *settings, c *Config, j *Job) {
-	s.first = []string{"i", "o", "format", "template", "public", "lang", "pdf", "addendum", "signatures", "attachments", "timeout"}
+	s.first = []string{"i", "o", "format", "template", "public", "lang", "pdf", "addendum", "signatures", "seal", "attachments", "timeout"}
 	s.fs.StringVar(&j.Input, "i", "", "input JSON file (- for standard input)")
 	s.fs.StringVar(&j.Output, "o", "", "output file (- for standard output)")
 	s.fs.Func("format", "pdf or xlsx (default: from the output's extension)", func(v string) (err error) {
@@ -399,6 +480,7 @@ func registerRender(s *settings, c *Config, j *Job) {
 	s.fs.BoolVar(&j.Options.Public, "public", false, "the version for publication: closed items show number and title only")
 	s.fs.BoolVar(&j.Options.Addendum, "addendum", false, "agenda: the supplementary agenda (tillægsdagsorden), the items marked addendum only")
 	s.fs.BoolVar(&j.Options.Signatures, "signatures", false, "minutes: end with a signature sheet for the members present")
+	s.fs.BoolVar(&j.Options.Seal, "seal", false, "minutes and decision records: sign with the organisation's seal (PAdES; see --seal-cert)")
 	s.fs.Func("pdf", "archive (tagged PDF/UA-1 and PDF/A-2a, the default) or plain", func(v string) error {
 		switch v {
 		case "archive":

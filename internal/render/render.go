@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"time"
 	"unicode"
 
 	"protokol/internal/attach"
@@ -39,6 +40,9 @@ type Options struct {
 	// Files makes an agenda packet: the attachments' PDFs, placed after
 	// their items (packet.go). nil: the document alone.
 	Files *Files
+	// Seal signs minutes and decision records with the renderer's seal
+	// (Config.Seal), PAdES baseline B-B, or B-T with a timestamp.
+	Seal bool
 }
 
 // OptionError is an option that does not fit the document. Message reads
@@ -61,6 +65,8 @@ func (o Options) Check(d data.Document, f Format) error {
 			name = "decision record"
 		}
 		return &OptionError{"attachments", "is for agendas and minutes: it makes the packet with the attachments' PDFs (a " + name + " has none)"}
+	case o.Seal && d != data.DocMinutes && d != data.DocDecisions:
+		return &OptionError{"seal", "is for minutes and decision records: they are what the members approve; an agenda or a budget is not sealed"}
 	case o.Public && d == data.DocBudget:
 		return &OptionError{"public", "is for agendas, minutes and decision records: a budget has no closed items to leave out"}
 	case f == FormatXLSX && d != data.DocBudget:
@@ -68,6 +74,15 @@ func (o Options) Check(d data.Document, f Format) error {
 	}
 	return nil
 }
+
+// SealError: the seal could not be made; no file was written.
+type SealError = pdf.SealError
+
+// Sealer signs a sealed document's digest (package seal's Signer).
+type Sealer = pdf.Sealer
+
+// ErrNoSeal: a seal was asked for, and none is configured.
+var ErrNoSeal = &OptionError{"seal", "asks for a seal, but none is configured here (--seal-cert and --seal-key, or --seal-p12)"}
 
 func (e *OptionError) Error() string { return e.Option + ": " + e.Message }
 
@@ -92,6 +107,7 @@ type Renderer struct {
 	templates *tmpl.Registry
 	lim       Limits
 	worker    *attach.Worker
+	seal      pdf.Sealer
 }
 
 // Limits bound the size of what a renderer makes. The zero value of a
@@ -152,6 +168,9 @@ func (r *Renderer) Check(set string, document data.Document) error {
 	return r.templates.Check(set, document)
 }
 
+// CanSeal: a seal is configured (Options.Seal can be asked for).
+func (r *Renderer) CanSeal() bool { return r.seal != nil }
+
 // Sets lists the template sets.
 func (r *Renderer) Sets() []SetInfo { return r.templates.Sets() }
 
@@ -174,6 +193,9 @@ type Config struct {
 	// this process, which a library user or a test may choose, but a
 	// service should not: the reader's memory is bounded only per stream.
 	Worker *attach.Worker
+	// Seal signs what asks for it (Options.Seal); nil: no seal is
+	// configured, and asking for one is an OptionError.
+	Seal pdf.Sealer
 }
 
 // docFuncs are the helpers templates get from the layout: the page number
@@ -203,7 +225,7 @@ func New(c Config) (*Renderer, error) {
 	if err := pdf.Prepare(); err != nil {
 		return nil, fmt.Errorf("fonts: %w", err)
 	}
-	return &Renderer{templates: t, lim: c.Limits.withDefaults(), worker: c.Worker}, nil
+	return &Renderer{templates: t, lim: c.Limits.withDefaults(), worker: c.Worker, seal: c.Seal}, nil
 }
 
 func setName(o Options) string {
@@ -220,6 +242,9 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 	}
 	if err := o.Check(document, FormatPDF); err != nil {
 		return nil, err
+	}
+	if o.Seal && r.seal == nil {
+		return nil, ErrNoSeal
 	}
 	if o.Addendum && !slices.ContainsFunc(m.Items, func(it data.Item) bool { return it.Addendum }) {
 		return nil, &OptionError{"addendum", "asks for the supplementary agenda, but no item is marked addendum: it would be empty"}
@@ -293,6 +318,9 @@ func (r *Renderer) document(ctx context.Context, o Options, kind data.Document, 
 	doc.Title, doc.Subject, doc.Keywords = out.Parts["title"], out.Parts["subject"]+doc.Subject, out.Parts["keywords"]
 	doc.FooterLeft, doc.FooterRight = out.Parts["footer-left"], out.Parts["footer-right"]
 	doc.Plain = o.Plain
+	if o.Seal {
+		doc.Seal, doc.SealTime = r.seal, time.Now()
+	}
 	doc.Fonts, _ = r.templates.SetAssets(setName(o)).(*font.House)
 	res, err := r.pdf(ctx, &doc)
 	var ue *pdf.UnplacedError

@@ -13,6 +13,7 @@ import (
 	"protokol/internal/data"
 	"protokol/internal/pdftest"
 	"protokol/internal/render"
+	"protokol/internal/seal/sealtest"
 	"protokol/templates"
 )
 
@@ -62,6 +63,9 @@ func taggedCases(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	out["default/budget with charts and marks"] = res.Body
+	// sealed: a signature field, tagged as a Form
+	sealer := sealedRenderer(t, sealtest.NewCA(t, "Root"), "ecdsa", nil)
+	out["default/minutes sealed"] = renderMeeting(t, sealer, "minutes", exampleMinutes(t), render.Options{Seal: true, Signatures: true}).Body
 	// beyond Latin-1: the fonts' other encodings
 	m, err := data.DecodeMeeting(examples.Read(examples.Minutes))
 	if err != nil {

@@ -61,7 +61,7 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 	for _, f := range []struct {
 		name string
 		v    *bool
-	}{{"public", &o.Public}, {"addendum", &o.Addendum}, {"signatures", &o.Signatures}} {
+	}{{"public", &o.Public}, {"addendum", &o.Addendum}, {"signatures", &o.Signatures}, {"seal", &o.Seal}} {
 		vs, given := q[f.name]
 		if !given {
 			continue
@@ -158,6 +158,15 @@ func (s *Server) runJob(c *gin.Context, document data.Document, format render.Fo
 	defer cancel()
 	start := time.Now()
 	res, err := render.Job(ctx, s.r, document, format, body, o)
+	if o.Seal {
+		var se *render.SealError
+		switch {
+		case err == nil:
+			s.m.seals.WithLabelValues("sealed").Inc()
+		case errors.As(err, &se):
+			s.m.seals.WithLabelValues("failed").Inc()
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +229,9 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 		if err := s.r.Check(o.Template, document); err != nil {
 			return err
 		}
+	}
+	if o.Seal && !s.r.CanSeal() {
+		return render.ErrNoSeal
 	}
 	costOf := func(n int) int64 {
 		if packet {

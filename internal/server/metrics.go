@@ -18,6 +18,8 @@ type metrics struct {
 	// authFailures: requests refused for their credentials, by reason
 	// (missing, bad_token, bad_password, wrong_scheme, malformed)
 	authFailures *prometheus.CounterVec
+	seals        *prometheus.CounterVec
+	verifies     *prometheus.CounterVec
 }
 
 func newMetrics(inFlight func() float64) *metrics {
@@ -49,8 +51,14 @@ func newMetrics(inFlight func() float64) *metrics {
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "protokol_auth_failures_total", Help: "Requests refused 401 for their credentials, by reason (missing, bad_token, bad_password, wrong_scheme, malformed).",
 		}, []string{"reason"}),
+		seals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_seals_total", Help: "Documents sealed, by outcome (sealed, failed: the timestamp authority or the key did not answer).",
+		}, []string{"outcome"}),
+		verifies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "protokol_verifications_total", Help: "PDFs verified by POST /v1/verify, by outcome (valid, invalid, unsealed).",
+		}, []string{"outcome"}),
 	}
-	m.reg.MustRegister(m.duration, m.pages, m.bytes, m.errors, m.requests, m.refusals, m.replaced, m.authFailures,
+	m.reg.MustRegister(m.duration, m.pages, m.bytes, m.errors, m.requests, m.refusals, m.replaced, m.authFailures, m.seals, m.verifies,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "protokol_renders_in_flight", Help: "Renders running now."}, inFlight),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

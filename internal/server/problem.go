@@ -80,6 +80,7 @@ func problemFor(err error) *Problem {
 	var tl *tooLarge
 	var dl *render.TooLargeError
 	var oe *render.OptionError
+	var se *render.SealError
 	switch {
 	case errors.As(err, &he):
 		return he.p
@@ -110,6 +111,10 @@ func problemFor(err error) *Problem {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Problem{Type: problemBase + "timeout", Title: "Render timed out", Status: http.StatusServiceUnavailable,
 			Detail: "the document took longer to render than the service allows", retryAfter: 5, class: "timeout", logErr: err}
+	case errors.As(err, &se):
+		// a timestamp authority that did not answer: worth a retry
+		return &Problem{Type: problemBase + "seal-failed", Title: "Seal failed", Status: http.StatusServiceUnavailable,
+			Detail: "the document could not be sealed: " + se.Err.Error(), retryAfter: 5, class: "seal", logErr: err}
 	case errors.As(err, &ee):
 		// the template, not the request, is at fault: say which and where
 		return &Problem{Type: problemBase + "template-failed", Title: "Template failed", Status: http.StatusInternalServerError,

@@ -37,7 +37,7 @@ func (s *Server) chain(r route) []gin.HandlerFunc {
 
 // The query parameters of the render endpoints; options refuses others.
 var (
-	meetingQuery = []string{"template", "public", "lang", "pdf", "addendum", "signatures"}
+	meetingQuery = []string{"template", "public", "lang", "pdf", "addendum", "signatures", "seal"}
 	budgetQuery  = []string{"template", "lang", "pdf", "format"} // a budget has no closed items: public is refused, not ignored
 )
 
@@ -49,6 +49,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true, multipart: true},
 		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true},
 		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
+		{method: "POST", path: "/v1/verify", handler: s.handle(s.verify)},
 		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
 		{method: "GET", path: "/healthz", handler: health, quiet: true, open: true},
 		{method: "HEAD", path: "/healthz", handler: health, quiet: true, open: true},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"protokol/internal/seal"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -35,6 +37,7 @@ type Server struct {
 	handler http.Handler
 	quiet   map[string]bool // routes logged at debug level only
 	auth    *authenticator  // nil: no authentication
+	trust   *x509.CertPool  // anchors for /v1/verify; nil: none given
 }
 
 // New builds the service; it is ready once returned. An authentication
@@ -45,6 +48,9 @@ func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) (*Server, err
 	var err error
 	if s.auth, err = newAuthenticator(cfg.AuthTokensFile, cfg.AuthUsersFile, log.Warn); err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
+	}
+	if s.trust, err = seal.LoadTrust(cfg.Seal.Trust); err != nil {
+		return nil, err
 	}
 	s.m = newMetrics(func() float64 { return float64(s.lim.inFlight()) })
 	s.ready.Store(true)

@@ -16,6 +16,12 @@ type Writer struct {
 	Deflate func([]byte) []byte
 	// PerStream is how many objects one object stream holds (200 if 0).
 	PerStream int
+	// Plain are objects written as objects of their own, never packed
+	// into an object stream (a signature's dictionary, patched after).
+	Plain map[Ref]bool
+	// Offsets, when set, receives where each plain object's value begins
+	// in the file (after "N 0 obj\n").
+	Offsets map[Ref]int
 }
 
 // Write writes f to w: streams and the catalog (which some readers look
@@ -42,11 +48,14 @@ func (wr *Writer) Write(w io.Writer, f *File) error {
 		if v == nil {
 			continue
 		}
-		if _, stream := v.(Streamer); !stream && n != int(root) {
+		if _, stream := v.(Streamer); !stream && n != int(root) && !wr.Plain[Ref(n)] {
 			packed = append(packed, n)
 			continue
 		}
 		locs[n] = xrefLoc{1, out.n, 0}
+		if wr.Offsets != nil {
+			wr.Offsets[Ref(n)] = out.n + len(strconv.Itoa(n)) + len(" 0 obj\n")
+		}
 		b = wr.writeObject(out, b[:0], n, v)
 	}
 	next := size

@@ -91,6 +91,16 @@ func (t *Tags) annotation(page int) {
 	t.Annots[page] = append(t.Annots[page], t.cur)
 }
 
+// AddAnnotation adds, after everything laid out, an element of type typ
+// (a Form for a signature field) owning the next annotation on page, with
+// alt as its alternate text and the annotation's /Contents.
+func (t *Tags) AddAnnotation(page int, typ, alt string) {
+	el := &Elem{Type: typ, Parent: t.Root, Attrs: &Attrs{Alt: alt, Text: alt}}
+	t.Root.Kids = append(t.Root.Kids, Kid{Elem: el, Annot: -1})
+	el.Kids = append(el.Kids, Kid{Page: int32(page), MCID: -1, Annot: int32(len(t.Annots[page]))})
+	t.Annots[page] = append(t.Annots[page], el)
+}
+
 // artifact lays f out as artifacts: pagination and layout, not text a
 // reader reads (the drawing primitives mark each piece).
 func (e *engine) artifact(f func()) {

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -39,13 +40,15 @@ type meta struct {
 	title, subject, author, keywords string
 	lang                             string // BCP 47, e.g. "da-DK"
 	date                             time.Time
-	packet                           bool // pages of attachments' own: no PDF/A or PDF/UA claim
+	packet                           bool      // pages of attachments' own: no PDF/A or PDF/UA claim
+	seal                             Sealer    // signs the file when set (seal.go)
+	sealed                           time.Time // the seal's claimed time
 }
 
 // archive writes fpdf's output b to w with the document's fonts embedded
 // and the page streams compressed; unless plain, as a tagged PDF/A-2a,
 // PDF/UA-1 file.
-func archive(w io.Writer, b []byte, streams [][]byte, t *layout.Tags, m meta, fs *font.Set, used *fontUse, att []layout.Placed, plain bool) error {
+func archive(ctx context.Context, w io.Writer, b []byte, streams [][]byte, t *layout.Tags, m meta, fs *font.Set, used *fontUse, att []layout.Placed, plain bool) error {
 	f, err := readFile(b)
 	if err != nil {
 		return err
@@ -56,11 +59,18 @@ func archive(w io.Writer, b []byte, streams [][]byte, t *layout.Tags, m meta, fs
 	if err := f.setContents(streams); err != nil {
 		return err
 	}
+	var sig *signature
+	if m.seal != nil {
+		sig = f.addSignature(t, m)
+	}
 	if !plain {
 		root := f.structure(t)
 		f.metadata(m, root)
 	}
 	wr := cos.Writer{Deflate: func(b []byte) []byte { return deflateWith(objStmLevel, b) }}
+	if sig != nil {
+		return f.seal(ctx, w, wr, sig, m.seal)
+	}
 	return wr.Write(w, f.File)
 }
 
@@ -384,14 +394,18 @@ func documentDate(m meta) time.Time {
 	return m.date
 }
 
-func infoDict(m meta) *cos.Dict {
-	d := documentDate(m)
+// pdfDate is d as a PDF date string.
+func pdfDate(d time.Time) cos.String {
 	_, off := d.Zone()
 	sign := '+'
 	if off < 0 {
 		sign, off = '-', -off
 	}
-	date := cos.String(fmt.Sprintf("D:%s%c%02d'%02d'", d.Format("20060102150405"), sign, off/3600, off%3600/60))
+	return cos.String(fmt.Sprintf("D:%s%c%02d'%02d'", d.Format("20060102150405"), sign, off/3600, off%3600/60))
+}
+
+func infoDict(m meta) *cos.Dict {
+	date := pdfDate(documentDate(m))
 	info := &cos.Dict{}
 	for _, f := range []struct{ key, v string }{{"Title", m.title}, {"Subject", m.subject}, {"Author", m.author}, {"Keywords", m.keywords}} {
 		if f.v != "" {

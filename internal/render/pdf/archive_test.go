@@ -60,10 +60,10 @@ func TestPostPassReadsAnyLayoutOfTheSameObjects(t *testing.T) {
 		t.Fatal("qpdf did not rewrite the file: the test would prove nothing")
 	}
 	var want, got bytes.Buffer
-	if err := l.archive(&want, l.raw, false); err != nil {
+	if err := l.archive(context.Background(), &want, l.raw, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.archive(&got, rewritten, false); err != nil {
+	if err := l.archive(context.Background(), &got, rewritten, false); err != nil {
 		t.Fatalf("the post-pass on qpdf's rewrite: %v", err)
 	}
 	if a, b := pdftest.Pages(t, want.Bytes()), pdftest.Pages(t, got.Bytes()); !slices.Equal(a, b) {

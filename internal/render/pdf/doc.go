@@ -60,6 +60,10 @@ type Document struct {
 	Attachments []*Attachment
 	// Charts are drawn where the Markdown says <!-- chart KEY -->.
 	Charts map[string]*layout.Chart
+	// Seal, when set, signs the file (seal.go) with SealTime as the
+	// signature's claimed time.
+	Seal     Sealer
+	SealTime time.Time
 }
 
 // Stats tells what a render produced.
@@ -85,7 +89,7 @@ func Render(ctx context.Context, w io.Writer, d *Document) (st Stats, err error)
 	if g, ok := w.(interface{ Grow(int) }); ok {
 		g.Grow(len(l.raw) / 3) // compressed, with the fonts
 	}
-	if err := l.archive(w, l.raw, d.Plain); err != nil {
+	if err := l.archive(ctx, w, l.raw, d.Plain); err != nil {
 		return st, err
 	}
 	return Stats{Pages: l.pages, Replaced: l.res.Replaced}, nil
@@ -106,8 +110,8 @@ type laidOut struct {
 
 // archive writes raw (fpdf's file, or the same objects written otherwise)
 // as the finished PDF.
-func (l *laidOut) archive(w io.Writer, raw []byte, plain bool) error {
-	return archive(w, raw, l.streams, l.res.Tags, l.m, l.fs, l.used, l.res.Placed, plain)
+func (l *laidOut) archive(ctx context.Context, w io.Writer, raw []byte, plain bool) error {
+	return archive(ctx, w, raw, l.streams, l.res.Tags, l.m, l.fs, l.used, l.res.Placed, plain)
 }
 
 // layOut lays the document out and draws its frames on fpdf's pages.
@@ -141,7 +145,7 @@ func layOut(ctx context.Context, d *Document) (*laidOut, error) {
 		lang = "da-DK" // the documents' own default
 	}
 	m := meta{title: res.Clean(d.Title), subject: res.Clean(d.Subject), author: res.Clean(d.Author),
-		keywords: res.Clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0}
+		keywords: res.Clean(d.Keywords), lang: lang, date: d.Date, packet: len(d.Attachments) > 0, seal: d.Seal, sealed: d.SealTime}
 	return &laidOut{res: res, pages: pages, fs: fs, used: &w.used, streams: w.streams, raw: buf.Bytes(), m: m}, nil
 }
 

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"protokol/examples"
+	"protokol/internal/seal"
+	"protokol/internal/seal/sealtest"
+)
+
+// From the command line: render --seal with the seal's PEM files, then
+// verify answers who, when, whole file and trust, in Danish by default
+// and as JSON; the exit status says whether the seal holds.
+func TestSealAndVerifyCommands(t *testing.T) {
+	ca := sealtest.NewCA(t, "Protokol Test Root")
+	dir := t.TempDir()
+	certPath, keyPath := sealtest.WriteSigner(t, dir, ca.Signer(t, "Odense Kommune", "ecdsa"))
+	trust := ca.WritePEM(t, dir)
+	in := filepath.Join("..", "..", "examples", examples.Minutes)
+	out := filepath.Join(dir, "referat.pdf")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"render", "minutes", "-i", in, "-o", out, "--signatures", "--seal", "--seal-cert", certPath, "--seal-key", keyPath}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("render --seal: %d %s", code, stderr.String())
+	}
+	stdout.Reset()
+	if code := run([]string{"verify", out, "--trust", trust}, nil, &stdout, &stderr); code != 0 {
+		t.Errorf("verify: %d %s %s", code, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"Forseglet af:", "Odense Kommune", "Uændret:        ja", "Hele filen:     ja", "Betroet:        ja", "underskriverens egen angivelse"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("verify says no %q:\n%s", want, stdout.String())
+		}
+	}
+	// no anchors: intact, not trusted, exit 1
+	stdout.Reset()
+	if code := run([]string{"verify", "--lang", "en", out}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "Trusted:        NO") || !strings.Contains(stdout.String(), "Unchanged:      yes") {
+		t.Errorf("verify without anchors: %d\n%s", code, stdout.String())
+	}
+	stdout.Reset()
+	if code := run([]string{"verify", "--json", "--trust", trust, out}, nil, &stdout, &stderr); code != 0 {
+		t.Errorf("verify --json: %d", code)
+	}
+	var rep seal.Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil || len(rep.Seals) != 1 || !rep.Seals[0].Valid() {
+		t.Errorf("verify --json: %v %s", err, stdout.String())
+	}
+	// a changed byte: exit 1, not intact
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/4] ^= 1
+	changed := filepath.Join(dir, "changed.pdf")
+	if err := os.WriteFile(changed, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if code := run([]string{"verify", changed, "--trust", trust}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "Uændret:        NEJ") {
+		t.Errorf("a changed file: %d\n%s", code, stdout.String())
+	}
+	// an unsealed file: exit 1, "intet segl"
+	stdout.Reset()
+	if code := run([]string{"verify", in}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "intet segl") {
+		t.Errorf("an unsealed file: %d %s", code, stdout.String())
+	}
+}
+
+// The seal's settings are checked before anything renders: --seal with
+// no seal, half a seal, a key every user may read; the password given in
+// the environment never shows in --help or an error.
+func TestSealSettingsRefused(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	dir := t.TempDir()
+	certPath, keyPath := sealtest.WriteSigner(t, dir, ca.Signer(t, "Odense Kommune", "ecdsa"))
+	in := filepath.Join("..", "..", "examples", examples.Minutes)
+	out := filepath.Join(dir, "x.pdf")
+	t.Setenv("PROTOKOL_SEAL_PASSWORD", "hemmelig-adgangskode")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--seal"}, 2, "--seal needs the seal"},
+		{[]string{"--seal", "--seal-cert", certPath}, 2, "--seal-cert and --seal-key go together"},
+		{[]string{"--seal-p12", certPath, "--seal-cert", certPath, "--seal-key", keyPath}, 2, "given twice"},
+		{[]string{"--tsa-url", "ftp://x"}, 2, "--tsa-url"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(append([]string{"render", "minutes", "-i", in, "-o", out}, c.args...), nil, &stdout, &stderr)
+		if code != c.code || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: %d %s", c.args, code, stderr.String())
+		}
+	}
+	if err := os.Chmod(keyPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"render", "minutes", "-i", in, "-o", out, "--seal", "--seal-cert", certPath, "--seal-key", keyPath}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "may be read by every user") {
+		t.Errorf("a key readable by all: %d %s", code, stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a file was written")
+	}
+	stdout.Reset()
+	if code := run([]string{"serve", "--help"}, nil, &stdout, &stderr); code != 0 || strings.Contains(stdout.String(), "hemmelig") || !strings.Contains(stdout.String(), "--seal-p12") || !strings.Contains(stdout.String(), "--trust") {
+		t.Errorf("serve --help: %d\n%s", code, stdout.String())
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"protokol/internal/config"
+	"protokol/internal/locale"
+	"protokol/internal/seal"
+)
+
+// verifyCommand says whether a PDF carries a seal, who sealed it, when,
+// whether every byte after it is covered and whether its certificate
+// chains to the trust anchors; exit 0 only when every seal is valid, 1
+// when one is not or there is none.
+func verifyCommand(args []string, stdout, stderr io.Writer) int {
+	file, trust, asJSON, lang, err := config.ParseVerify(args, os.Getenv, stdout)
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	roots, err := seal.LoadTrust(trust)
+	if err != nil {
+		fmt.Fprintln(stderr, "protokol:", err)
+		return 1
+	}
+	b, err := seal.ReadPDF(file)
+	if err != nil {
+		fmt.Fprintln(stderr, "protokol:", err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := seal.Verify(ctx, b, roots)
+	if err != nil {
+		fmt.Fprintln(stderr, "protokol:", err)
+		return 1
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+	} else {
+		printReport(stdout, file, rep, lang)
+	}
+	if len(rep.Seals) == 0 {
+		return 1
+	}
+	for _, s := range rep.Seals {
+		if !s.Valid() {
+			return 1
+		}
+	}
+	return 0
+}
+
+// printReport writes the four answers for a person, in lang.
+func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
+	da := lang == "da"
+	say := func(daText, enText string, args ...any) {
+		if da {
+			fmt.Fprintf(w, daText+"\n", args...)
+		} else {
+			fmt.Fprintf(w, enText+"\n", args...)
+		}
+	}
+	if len(rep.Seals) == 0 {
+		say("%s: intet segl", "%s: no seal", file)
+		return
+	}
+	yes := func(b bool) string {
+		switch {
+		case b && da:
+			return "ja"
+		case da:
+			return "NEJ"
+		case b:
+			return "yes"
+		}
+		return "NO"
+	}
+	for i, s := range rep.Seals {
+		say("%s: segl %d af %d", "%s: seal %d of %d", file, i+1, len(rep.Seals))
+		say("  Forseglet af:   %s", "  Sealed by:      %s", s.Signer)
+		when := map[string][2]string{"timestamp": {"tidsstempel fra " + s.TimestampAuthority, "timestamp from " + s.TimestampAuthority},
+			"claimed": {"underskriverens egen angivelse", "as the signer claims"}, "none": {"ukendt", "unknown"}}[s.TimeSource]
+		if s.Time.IsZero() {
+			say("  Tidspunkt:      %s", "  Time:           %s", when[0])
+		} else {
+			say("  Tidspunkt:      %s (%s)", "  Time:           %s (%s)", s.Time.Format(time.RFC3339), map[bool]string{true: when[0], false: when[1]}[da])
+		}
+		say("  Uændret:        %s", "  Unchanged:      %s", yes(s.Intact))
+		say("  Hele filen:     %s", "  Whole file:     %s", yes(s.CoversWholeFile))
+		say("  Betroet:        %s", "  Trusted:        %s", yes(s.Trusted))
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+	}
+}

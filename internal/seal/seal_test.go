@@ -1,0 +1,246 @@
+package seal_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
+
+	"protokol/internal/seal"
+	"protokol/internal/seal/sealtest"
+)
+
+// sealedBytes is a minimal "file" sealed as the PDF writer seals one: a
+// byte range and a /Contents placeholder, patched in.
+func sealedBytes(t *testing.T, s *seal.Signer) []byte {
+	t.Helper()
+	const room = 16 << 10
+	head := []byte("%PDF-1.7\n1 0 obj\n<</Type /Sig /M (D:20170112091400+01'00') /ByteRange [0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC] /Contents ")
+	tail := []byte(">>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	from := len(head)
+	to := from + 2 + 2*room
+	b := append(append(append(bytes.Clone(head), '<'), bytes.Repeat([]byte("0"), 2*room)...), '>')
+	b = append(b, tail...)
+	br := fmt.Sprintf("%010d %010d %010d", from, to, len(b)-to)
+	copy(b[bytes.Index(b, []byte("AAAA")):], br)
+	h := sha256.New()
+	h.Write(b[:from])
+	h.Write(b[to:])
+	cms, err := s.Sign(context.Background(), h.Sum(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hexed := fmt.Sprintf("%X", cms)
+	copy(b[from+1:], hexed)
+	return b
+}
+
+func TestSignAndVerify(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	roots := x509.NewCertPool()
+	roots.AddCert(ca.Cert)
+	for _, kind := range []string{"rsa", "ecdsa"} {
+		b := sealedBytes(t, ca.Signer(t, "Aarhus Kommune", kind))
+		rep, err := seal.Verify(t.Context(), b, roots)
+		if err != nil || len(rep.Seals) != 1 || !rep.Seals[0].Valid() {
+			t.Fatalf("%s: %+v %v", kind, rep, err)
+		}
+		s := rep.Seals[0]
+		want := time.Date(2017, 1, 12, 9, 14, 0, 0, time.FixedZone("", 3600))
+		if s.TimeSource != "claimed" || !s.Time.Equal(want) {
+			t.Errorf("%s: the claimed time %v (%s), not %v", kind, s.Time, s.TimeSource, want)
+		}
+		// another CA is not trusted
+		other := x509.NewCertPool()
+		other.AddCert(sealtest.NewCA(t, "Other").Cert)
+		if rep, _ := seal.Verify(t.Context(), b, other); rep.Seals[0].Trusted || !rep.Seals[0].Intact {
+			t.Errorf("%s: trusted by another CA: %+v", kind, rep.Seals[0])
+		}
+	}
+}
+
+// A file without a seal says so; hostile byte ranges and contents are
+// problems, never a panic or a read outside the file.
+func TestVerifyHostile(t *testing.T) {
+	rep, err := seal.Verify(t.Context(), []byte("%PDF-1.7\n%%EOF\n"), nil)
+	if err != nil || len(rep.Seals) != 0 {
+		t.Errorf("unsealed: %+v %v", rep, err)
+	}
+	for _, b := range []string{
+		"/ByteRange [0 10 5 3] /Contents <00>",             // ranges out of order
+		"/ByteRange [0 99999999999 0 0]",                   // past the end
+		"/ByteRange [0 5 6 999999999999999999999999]",      // a number too long
+		"/ByteRange [0 -5 6 7]",                            // negative
+		"/ByteRange [0 1 3 28] <zz>",                       // no hex
+		"/ByteRange [0 1 3 29] <3082>",                     // DER cut short
+		"/ByteRange",                                       // nothing after
+		strings.Repeat("/ByteRange [0 0 0 0] ", 40),        // too many
+		"/ByteRange [0 16 18 0]<308080808080808080808080>", // indefinite lengths
+	} {
+		rep, _ := seal.Verify(t.Context(), []byte(b), nil)
+		for _, s := range rep.Seals {
+			if s.Intact || s.Valid() {
+				t.Errorf("%q: %+v", b, s)
+			}
+		}
+	}
+}
+
+func FuzzVerify(f *testing.F) {
+	f.Add([]byte("/ByteRange [0 1 3 0] <3000>"))
+	f.Add([]byte("/ByteRange [0 0 0 0]"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep, _ := seal.Verify(context.Background(), b, nil)
+		for _, s := range rep.Seals {
+			if s.Intact {
+				t.Fatalf("intact from noise: %q", b)
+			}
+		}
+	})
+}
+
+// A key file every user may read is refused; a key that is not the
+// certificate's is refused; no error quotes the key.
+func TestLoadPEM(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	dir := t.TempDir()
+	certPath, keyPath := sealtest.WriteSigner(t, dir, ca.Signer(t, "Vejle Kommune", "ecdsa"))
+	s, err := seal.LoadPEM(certPath, keyPath)
+	if err != nil || len(s.Chain) != 1 || s.Cert.Subject.CommonName != "Vejle Kommune" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if err := os.Chmod(keyPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seal.LoadPEM(certPath, keyPath); err == nil || !strings.Contains(err.Error(), "may be read by every user") {
+		t.Errorf("a key readable by all: %v", err)
+	}
+	if err := os.Chmod(keyPath, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seal.LoadPEM(certPath, keyPath); err != nil {
+		t.Errorf("a key readable by the group: %v", err)
+	}
+	// another key
+	_, otherKey := sealtest.WriteSigner(t, t.TempDir(), ca.Signer(t, "Other", "ecdsa"))
+	if _, err := seal.LoadPEM(certPath, otherKey); err == nil || !strings.Contains(err.Error(), "not the certificate's") {
+		t.Errorf("another key: %v", err)
+	}
+	// a damaged key: the error names the file, not its bytes
+	secret := "U0VDUkVULUtFWS1NQVRFUklBTA"
+	bad := filepath.Join(dir, "bad.key")
+	if err := os.WriteFile(bad, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte(secret + "xxxxxxxxxxxxxxxxxx")}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = seal.LoadPEM(certPath, bad)
+	if err == nil || strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "U0VD") {
+		t.Errorf("a damaged key: %v", err)
+	}
+}
+
+// PKCS#12 as the issuers deliver it (AES-256, PBKDF2: OpenSSL 3's
+// default, which golang.org/x/crypto/pkcs12 cannot read), with the
+// password from a file.
+func TestLoadPKCS12(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	s := ca.Signer(t, "Kolding Kommune", "rsa")
+	p12, err := pkcs12.Modern.Encode(s.Key, s.Cert, s.Chain, "hemmeligt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path, pwFile := filepath.Join(dir, "seal.p12"), filepath.Join(dir, "password")
+	if err := os.WriteFile(path, p12, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pwFile, []byte("hemmeligt\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pw, err := seal.ReadPassword(pwFile)
+	if err != nil || pw != "hemmeligt" {
+		t.Fatalf("%q %v", pw, err)
+	}
+	got, err := seal.LoadPKCS12(path, pw)
+	if err != nil || got.Cert.Subject.CommonName != "Kolding Kommune" || len(got.Chain) != 1 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if _, err := seal.LoadPKCS12(path, "forkert"); err == nil || !strings.Contains(err.Error(), "password is wrong") || strings.Contains(err.Error(), "forkert") {
+		t.Errorf("a wrong password: %v", err)
+	}
+}
+
+// A timestamp authority that answers another request, refuses, or
+// answers too much is an error, not a seal with a wrong time.
+func TestTimestampAuthorityAnswers(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	tsa := sealtest.NewTSA(t, ca)
+	good := &seal.TSA{URL: tsa.URL}
+	if _, err := good.Stamp(t.Context(), []byte("signature")); err != nil {
+		t.Fatalf("a good authority: %v", err)
+	}
+	// replays an answer to another request
+	other, err := seal.TimeStampRequest([]byte("another signature"), big.NewInt(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(tsa.URL, "application/timestamp-query", bytes.NewReader(other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replay bytes.Buffer
+	_, _ = replay.ReadFrom(resp.Body)
+	resp.Body.Close()
+	for name, h := range map[string]http.HandlerFunc{
+		"replay": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(replay.Bytes()) },
+		"refusal": func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte{0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02})
+		},
+		"garbage":   func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>")) },
+		"too large": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(make([]byte, 1<<20)) },
+		"500":       func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 500) },
+	} {
+		srv := httptest.NewServer(h)
+		if _, err := (&seal.TSA{URL: srv.URL}).Stamp(t.Context(), []byte("signature")); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		srv.Close()
+	}
+	// one that never answers: the timeout ends it
+	stop := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-stop }))
+	defer hang.Close()
+	defer close(stop)
+	if _, err := (&seal.TSA{URL: hang.URL, Timeout: 50 * time.Millisecond}).Stamp(t.Context(), []byte("s")); err == nil {
+		t.Error("a hanging authority: no error")
+	}
+}
+
+// The cost of sealing, RSA-3072 and ECDSA P-256 (the signature only; a
+// render's own cost is in package render's benchmarks).
+func BenchmarkSign(b *testing.B) {
+	ca := sealtest.NewCA(b, "Root")
+	digest := sha256.Sum256([]byte("file"))
+	for _, kind := range []string{"rsa", "ecdsa"} {
+		s := ca.Signer(b, "Odense Kommune", kind)
+		b.Run(kind, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Sign(context.Background(), digest[:]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
