@@ -87,6 +87,13 @@ func signedParts(t *testing.T, pdf []byte) (covered, cms []byte) {
 	return covered, der
 }
 
+// mutoolSays is MuPDF's verdict (mutool sign -v).
+func mutoolSays(t *testing.T, pdf []byte) string {
+	t.Helper()
+	out, _ := exec.Command("mutool", "sign", "-v", pdftest.File(t, pdf)).CombinedOutput()
+	return string(out)
+}
+
 // pdfsigSays is pdfsig's verdict on a file, without the certificate's
 // trust (its NSS database has no test CA; trust is checked by openssl
 // and by our verify).
@@ -115,13 +122,14 @@ func opensslVerifies(t *testing.T, dir, caFile string, covered, cms []byte) erro
 	return nil
 }
 
-// A sealed minutes passes poppler's pdfsig and openssl cms -verify, and
-// our verify; one byte changed anywhere in what it covers makes all three
-// fail; bytes added after it make it no longer cover the whole file. It
+// A sealed minutes passes poppler's pdfsig, MuPDF's mutool sign -v,
+// openssl cms -verify and our verify; one byte changed anywhere in what
+// it covers makes all four fail; bytes added after it make it no longer cover the whole file. It
 // stays PDF/UA (the field is tagged) and qpdf finds nothing to mend.
 func TestSealedMinutesVerify(t *testing.T) {
 	needTool(t, "pdfsig")
 	needTool(t, "openssl")
+	needTool(t, "mutool")
 	ca := sealtest.NewCA(t, "Protokol Test Root")
 	tsa := sealtest.NewTSA(t, ca)
 	dir := t.TempDir()
@@ -146,6 +154,9 @@ func TestSealedMinutesVerify(t *testing.T) {
 				if !strings.Contains(says, want) {
 					t.Errorf("pdfsig does not say %q:\n%s", want, says)
 				}
+			}
+			if says := mutoolSays(t, pdf); !strings.Contains(says, "The document is unchanged since signing.") || !strings.Contains(says, "cn=Odense Kommune") {
+				t.Errorf("mutool sign -v:\n%s", says)
 			}
 			covered, cms := signedParts(t, pdf)
 			if err := opensslVerifies(t, t.TempDir(), caFile, covered, cms); err != nil {
@@ -182,6 +193,9 @@ func TestSealedMinutesVerify(t *testing.T) {
 				if strings.Contains(pdfsigSays(t, bad), "Signature is Valid.") {
 					t.Errorf("byte %d changed: pdfsig still says valid", at)
 				}
+				if strings.Contains(mutoolSays(t, bad), "unchanged since signing") {
+					t.Errorf("byte %d changed: mutool still says unchanged", at)
+				}
 				if rep, err := seal.Verify(context.Background(), bad, roots); err == nil && len(rep.Seals) == 1 && rep.Seals[0].Valid() {
 					t.Errorf("byte %d changed: our verify still says valid", at)
 				}
@@ -200,6 +214,9 @@ func TestSealedMinutesVerify(t *testing.T) {
 			}
 			if strings.Contains(pdfsigSays(t, appended), "Total document signed") {
 				t.Error("appended bytes: pdfsig says the total document is signed")
+			}
+			if !strings.Contains(mutoolSays(t, appended), "edits since signing") {
+				t.Error("appended bytes: mutool sees no edits")
 			}
 			// without the anchor: intact, not trusted
 			if rep, _ := seal.Verify(t.Context(), pdf, nil); rep.Seals[0].Trusted || !rep.Seals[0].Intact {
