@@ -55,23 +55,23 @@ type Group struct {
 
 // Item is one agenda item.
 type Item struct {
-	Number          string        `json:"number"`                     // required, unique
-	Title           string        `json:"title"`                      // required
-	Kind            string        `json:"kind,omitempty"`             // decision, information, discussion, other (default)
-	Access          string        `json:"access,omitempty"`           // open (default) or closed
-	Group           string        `json:"group,omitempty"`            // a Groups[].Code
-	CaseNumber      string        `json:"case_number,omitempty"`      // e.g. "2014-33589"
-	DecidedBy       string        `json:"decided_by,omitempty"`       // "Sagen afgøres i"
-	DurationMinutes int           `json:"duration_minutes,omitempty"` // optional time slot
-	Summary         string        `json:"summary,omitempty"`          // Markdown: Sagsresumé
-	Recommendation  string        `json:"recommendation,omitempty"`   // Markdown: Indstilling
-	Sections        []Section     `json:"sections,omitempty"`         // in order
-	Decision        string        `json:"decision,omitempty"`         // Markdown: minutes only
-	Absent          []string      `json:"absent,omitempty"`           // not present for this item; minutes only
-	Attachments     []Attachment  `json:"attachments,omitempty"`      // Bilag
-	BudgetTables    []BudgetTable `json:"budget_tables,omitempty"`    // printed in the item
-	Addendum        bool          `json:"addendum,omitempty"`         // added after the agenda went out (Tillæg)
-	Dissents        []Dissent     `json:"dissents,omitempty"`         // statements for the record (Protokoltilførsel); minutes only
+	Number          string        `json:"number"`                    // required, unique
+	Title           string        `json:"title"`                     // required
+	Kind            string        `json:"kind,omitempty"`            // decision, information, discussion, other (default)
+	Access          string        `json:"access,omitempty"`          // open (default) or closed
+	Group           string        `json:"group,omitempty"`           // a Groups[].Code
+	CaseNumber      string        `json:"case_number,omitempty"`     // e.g. "2014-33589"
+	DecidedBy       string        `json:"decided_by,omitempty"`      // "Sagen afgøres i"
+	DurationMinutes int           `json:"duration_minutes,omitzero"` // optional time slot
+	Summary         string        `json:"summary,omitempty"`         // Markdown: Sagsresumé
+	Recommendation  string        `json:"recommendation,omitempty"`  // Markdown: Indstilling
+	Sections        []Section     `json:"sections,omitempty"`        // in order
+	Decision        string        `json:"decision,omitempty"`        // Markdown: minutes only
+	Absent          []string      `json:"absent,omitempty"`          // not present for this item; minutes only
+	Attachments     []Attachment  `json:"attachments,omitempty"`     // Bilag
+	BudgetTables    []BudgetTable `json:"budget_tables,omitempty"`   // printed in the item
+	Addendum        bool          `json:"addendum,omitzero"`         // added after the agenda went out (Tillæg)
+	Dissents        []Dissent     `json:"dissents,omitempty"`        // statements for the record (Protokoltilførsel); minutes only
 }
 
 // Dissent is a member's statement for the record with the decision
@@ -140,6 +140,12 @@ type Timestamp struct {
 
 // IsZero reports whether no time was given.
 func (t Timestamp) IsZero() bool { return t.Raw == "" }
+
+// MarshalJSONTo writes the time as it was given (an importer's document
+// is written as JSON to be checked and edited).
+func (t Timestamp) MarshalJSONTo(enc *jsontext.Encoder) error {
+	return enc.WriteToken(jsontext.String(t.Raw))
+}
 
 // UnmarshalJSONFrom keeps the string as sent; Validate parses it.
 func (t *Timestamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {

@@ -1,0 +1,213 @@
+package esdh
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"protokol/internal/data"
+)
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Every format's hand-made export of the Aalborg meeting (items 1-3 of
+// examples/aalborg-2014-08-19.meeting.json, item 3 closed with a closed
+// attachment) arrives whole: committee, time, place, items in order with
+// their titles, access, texts and attachments; the result is a valid
+// meeting document.
+func TestEveryFormatImports(t *testing.T) {
+	for _, f := range Formats {
+		t.Run(string(f), func(t *testing.T) {
+			b := fixture(t, string(f)+".xml")
+			got, err := Detect(b)
+			if err != nil || got != f {
+				t.Fatalf("detected %q, %v", got, err)
+			}
+			res, err := Import(context.Background(), "", b, Options{Municipality: "Aalborg Kommune", Location: "Mødelokale E, Sønderbro 12, 9000 Aalborg"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Problems {
+				t.Errorf("problem: %s", p)
+			}
+			m := res.Meeting
+			if m.Committee != "Beskæftigelsesudvalget" || m.Start.Raw != "2014-08-19T13:00:00+02:00" {
+				t.Errorf("committee %q, start %q", m.Committee, m.Start.Raw)
+			}
+			if m.Location != "Mødelokale E, Sønderbro 12, 9000 Aalborg" {
+				t.Errorf("location %q", m.Location)
+			}
+			if len(m.Items) != 3 {
+				t.Fatalf("%d items", len(m.Items))
+			}
+			for i, want := range []string{"Godkendelse af dagsorden", "Orientering om reform af beskæftigelsesindsatsen", "Vurdering af analysen af jobcentrenes ressourceforbrug"} {
+				if it := m.Items[i]; it.Number != string(rune('1'+i)) || it.Title != want {
+					t.Errorf("item %d: %q %q", i+1, it.Number, it.Title)
+				}
+			}
+			if m.Items[0].Closed() || m.Items[1].Closed() || !m.Items[2].Closed() {
+				t.Errorf("access: %q %q %q", m.Items[0].Access, m.Items[1].Access, m.Items[2].Access)
+			}
+			it2 := m.Items[1]
+			text := it2.Recommendation + it2.Summary
+			for _, s := range it2.Sections {
+				text += s.Body
+			}
+			if !strings.Contains(text, "Regeringen, Venstre, Dansk Folkeparti") {
+				t.Errorf("item 2's text: %q", text)
+			}
+			if len(it2.Attachments) != 1 || it2.Attachments[0].Title != "Forlig om reform af beskæftigelsesindsatsen" || it2.Attachments[0].File != "forlig-beskaeftigelsesreform.pdf" || it2.Attachments[0].Closed() {
+				t.Errorf("item 2's attachments: %+v", it2.Attachments)
+			}
+			if f != EDoc && f != Fujitsu { // these two have no attachment access: the item's decides
+				if a := m.Items[2].Attachments; len(a) != 1 || !a[0].Closed() {
+					t.Errorf("item 3's attachment: %+v", a)
+				}
+			}
+			if res.Files["forlig-beskaeftigelsesreform.pdf"] != "Bilag/forlig-beskaeftigelsesreform.pdf" {
+				t.Errorf("files: %v", res.Files)
+			}
+			js, err := res.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := data.DecodeMeeting(js); err != nil {
+				t.Errorf("the imported meeting is not valid: %v\n%s", err, js)
+			}
+		})
+	}
+}
+
+// HTML is cut to what we take: no script, no event handler, no
+// javascript: link; a web link stays.
+func TestHTMLIsCleaned(t *testing.T) {
+	res, err := Import(context.Background(), SBSYS, fixture(t, "sbsys.xml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	for _, s := range res.Meeting.Items[1].Sections {
+		body += s.Body
+	}
+	for _, bad := range []string{"alert", "evil", "javascript", "onclick", "color:red", "<"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("%q survived: %s", bad, body)
+		}
+	}
+	if !strings.Contains(body, "[aalborg.dk](https://www.aalborg.dk)") || !strings.Contains(body, "Se her og") {
+		t.Errorf("the paragraph: %s", body)
+	}
+}
+
+// AGMAN's members arrive with their attendance; minutes, a decision and
+// the decision history.
+func TestAGMANMinutes(t *testing.T) {
+	res, err := Import(context.Background(), AGMAN, fixture(t, "agman.xml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Meeting
+	if !res.Minutes || m.Items[0].Decision != "Godkendt." {
+		t.Errorf("minutes %v, decision %q", res.Minutes, m.Items[0].Decision)
+	}
+	want := map[string]string{"Mai-Britt Iversen": "", "Daniel Nyboe Andersen": "apologies", "Per Clausen": "absent"}
+	for _, p := range m.Participants {
+		if a, ok := want[p.Name]; !ok || a != p.Attendance {
+			t.Errorf("%s: %q", p.Name, p.Attendance)
+		}
+	}
+	last := m.Items[1].Sections[len(m.Items[1].Sections)-1]
+	if last.Heading != "Beslutningshistorik" || !strings.Contains(last.Body, "Indstillingen tiltrådt truffet af Magistraten d. 11-08-2014") {
+		t.Errorf("history: %+v", last)
+	}
+}
+
+// Hostile or broken exports are refused with the place named, never
+// read further: a DTD (and so any entity), a foreign encoding, depth,
+// size, broken XML; a date not read is a problem at its element.
+func TestBrokenExportsAreRefused(t *testing.T) {
+	for name, c := range map[string]struct{ xml, want string }{
+		"DTD":        {`<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Dagsorden>&x;</Dagsorden>`, "DTD"},
+		"billion":    {`<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Dagsorden>&b;</Dagsorden>`, "DTD"},
+		"encoding":   {`<?xml version="1.0" encoding="shift_jis"?><Dagsorden/>`, `"shift_jis"`},
+		"depth":      {"<Dagsorden>" + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + "</Dagsorden>", "nested more than 64"},
+		"broken":     {"<Dagsorden>\n<Møde></Dagsorden>", "line 2"},
+		"entity":     {"<Dagsorden>&nbsp;</Dagsorden>", "broken"},
+		"root":       {"<Agenda/>", "<Agenda> is none of the exports"},
+		"no meeting": {`<Dagsorden Åben="true"><Dagsordenpunkter/></Dagsorden>`, "no <Møde>"},
+		"date":       {`<Dagsorden Åben="true"><Møde Udvalg="U" Mødedato="32. august 2018" Mødetid="16:00"/><Dagsordenpunkter><Dagsordenpunkt Nummer="1" Åbent="true"><Overskrift>T</Overskrift></Dagsordenpunkt></Dagsordenpunkter></Dagsorden>`, "/Dagsorden/Møde"},
+	} {
+		res, err := Import(context.Background(), "", []byte(c.xml), Options{})
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		} else {
+			for _, p := range res.Problems {
+				msg += p.String()
+			}
+		}
+		if !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q, not %q", name, msg, c.want)
+		}
+	}
+	if _, err := Import(context.Background(), "", []byte("<Dagsorden>"+strings.Repeat("<x/>", 2000)+"</Dagsorden>"), Options{Limits: Limits{MaxElements: 1000}}); err == nil || !strings.Contains(err.Error(), "more than 1000 elements") {
+		t.Errorf("elements: %v", err)
+	}
+	if _, err := Import(context.Background(), "", make([]byte, 2000), Options{Limits: Limits{MaxBytes: 1000}}); err == nil || !strings.Contains(err.Error(), "at most 1000") {
+		t.Errorf("size: %v", err)
+	}
+}
+
+// ISO-8859-1 is read as what it is.
+func TestLatin1(t *testing.T) {
+	b := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Dagsorden \xc5ben=\"true\"><M\xf8de Udvalg=\"\xd8konomiudvalget\" M\xf8dedato=\"1. maj 2018\" M\xf8detid=\"9.00\" M\xf8dested=\"R\xe5dhuset\"/>" +
+		"<Dagsordenpunkter><Dagsordenpunkt Nummer=\"1\" \xc5bent=\"true\"><Overskrift>Budget\xf8nsker</Overskrift><Indhold><p>Gr\xf8n omstilling</p></Indhold></Dagsordenpunkt></Dagsordenpunkter></Dagsorden>")
+	res, err := Import(context.Background(), "", b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Meeting
+	if m.Committee != "Økonomiudvalget" || m.Location != "Rådhuset" || m.Items[0].Title != "Budgetønsker" || m.Start.Raw != "2018-05-01T09:00:00+02:00" {
+		t.Errorf("%+v", m)
+	}
+	if s := m.Items[0].Sections; len(s) != 1 || s[0].Body != "Grøn omstilling" {
+		t.Errorf("sections %+v", s)
+	}
+}
+
+// A directory: the manifest names the agenda (Fujitsu notification);
+// attachment files outside the directory are left out.
+func TestImportDir(t *testing.T) {
+	fj := fixture(t, "fujitsu.xml")
+	fsys := fstest.MapFS{
+		"notification.xml": {Data: []byte(`<Root xmlns="` + fujitsuNS + `"><Notification><Publish>true</Publish><AgendaIdentifier>4711</AgendaIdentifier><PathToXml>\agendas\4711.xml</PathToXml></Notification></Root>`)},
+		"agendas/4711.xml": {Data: fj},
+		"other.txt":        {Data: []byte("x")},
+	}
+	res, err := ImportDir(context.Background(), fsys, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != Fujitsu || len(res.Meeting.Items) != 3 || res.Files["forlig-beskaeftigelsesreform.pdf"] != "agendas/Bilag/forlig-beskaeftigelsesreform.pdf" {
+		t.Errorf("%s %d %v", res.Format, len(res.Meeting.Items), res.Files)
+	}
+	escape := fstest.MapFS{"d.xml": {Data: []byte(`<Dagsorden Åben="true"><Møde Udvalg="U" Mødedato="1. maj 2018" Mødetid="9:00" Mødested="R"/><Dagsordenpunkter><Dagsordenpunkt Nummer="1" Åbent="true"><Overskrift>T</Overskrift>` +
+		`<Bilagsliste><Bilag Navn="B" BilagUrl="../../etc/x.pdf" MaaPubliceres="true"/></Bilagsliste></Dagsordenpunkt></Dagsordenpunkter></Dagsorden>`)}}
+	res, err = ImportDir(context.Background(), escape, SBSYS, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 0 || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "outside the export's directory") {
+		t.Errorf("files %v, problems %v", res.Files, res.Problems)
+	}
+}

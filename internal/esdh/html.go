@@ -1,0 +1,88 @@
+package esdh
+
+import (
+	"context"
+	"strings"
+
+	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
+	mdtable "github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The exports carry their texts as HTML (Word's, often). It becomes our
+// Markdown by html-to-markdown (JohannesKaufmann/html-to-markdown v2: MIT,
+// maintained, CommonMark with tables), after what we do not take is cut
+// out: scripts, styles, embedded objects, comments, and every attribute
+// but a link's web or mail address. Text without markup is taken as
+// paragraphs, its line breaks kept.
+
+var conv = converter.NewConverter(converter.WithPlugins(base.NewBasePlugin(), commonmark.NewCommonmarkPlugin(), mdtable.NewTablePlugin()))
+
+// dropped are the elements left out with all they hold.
+var dropped = map[atom.Atom]bool{atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
+	atom.Head: true, atom.Noscript: true, atom.Template: true, atom.Svg: true, atom.Math: true, atom.Form: true,
+	atom.Input: true, atom.Button: true, atom.Select: true, atom.Textarea: true, atom.Img: true, atom.Link: true, atom.Meta: true}
+
+// markdown is an export's HTML (or plain text) as Markdown.
+func markdown(ctx context.Context, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if !strings.ContainsAny(s, "<&") {
+		// plain text: its paragraphs and line breaks as written
+		s = "<p>" + strings.ReplaceAll(strings.ReplaceAll(html.EscapeString(s), "\n\n", "</p><p>"), "\n", "<br>") + "</p>"
+	}
+	ctxNode := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(s), ctxNode)
+	if err != nil {
+		return "", err
+	}
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	for _, n := range nodes {
+		body.AppendChild(n)
+	}
+	clean(body)
+	out, err := conv.ConvertNode(body, converter.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// clean cuts out what is not taken.
+func clean(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.CommentNode || c.Type == html.DoctypeNode || c.Type == html.ElementNode && dropped[c.DataAtom]:
+			n.RemoveChild(c)
+		case c.Type == html.ElementNode:
+			var kept []html.Attribute
+			for _, a := range c.Attr {
+				if c.DataAtom == atom.A && a.Key == "href" && safeLink(a.Val) {
+					kept = append(kept, html.Attribute{Key: "href", Val: a.Val})
+				}
+			}
+			c.Attr = kept
+			clean(c)
+			if c.DataAtom == atom.A && len(kept) == 0 {
+				// a link to nowhere we follow: its text alone
+				for k := c.FirstChild; k != nil; k = c.FirstChild {
+					c.RemoveChild(k)
+					n.InsertBefore(k, c)
+				}
+				n.RemoveChild(c)
+			}
+		}
+		c = next
+	}
+}
+
+func safeLink(u string) bool {
+	u = strings.ToLower(strings.TrimSpace(u))
+	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "mailto:")
+}
