@@ -105,6 +105,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if cmd == "import" {
+		return importCommand(args, stdin, stdout, stderr)
+	}
 	if cmd == "verify" {
 		return verifyCommand(args, stdout, stderr)
 	}
@@ -184,8 +187,21 @@ func loadSeal(c config.Seal) (*seal.Signer, error) {
 
 // renderJob reads, validates, renders and writes one document.
 func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, stderr io.Writer) int {
-	in, err := readInput(job.Input, stdin)
-	if err != nil {
+	var in []byte
+	var err error
+	if isExport(job) {
+		var files fs.FS
+		var closeDir func()
+		in, files, closeDir, err = readExport(job, stdin, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "protokol:", err)
+			return 1
+		}
+		defer closeDir()
+		if files != nil && job.Attachments == "" && (job.Document == data.DocAgenda || job.Document == data.DocMinutes) {
+			job.Options.Files = &render.Files{Dir: files}
+		}
+	} else if in, err = readInput(job.Input, stdin); err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}

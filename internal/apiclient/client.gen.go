@@ -132,6 +132,51 @@ func (e ColumnFormat) Valid() bool {
 	}
 }
 
+// Defines values for ImportResultDocument.
+const (
+	ImportResultDocumentAgenda  ImportResultDocument = "agenda"
+	ImportResultDocumentMinutes ImportResultDocument = "minutes"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultDocument enum.
+func (e ImportResultDocument) Valid() bool {
+	switch e {
+	case ImportResultDocumentAgenda:
+		return true
+	case ImportResultDocumentMinutes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultFormat.
+const (
+	ImportResultFormatAcadre  ImportResultFormat = "acadre"
+	ImportResultFormatAgman   ImportResultFormat = "agman"
+	ImportResultFormatEdoc    ImportResultFormat = "edoc"
+	ImportResultFormatFujitsu ImportResultFormat = "fujitsu"
+	ImportResultFormatSbsys   ImportResultFormat = "sbsys"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultFormat enum.
+func (e ImportResultFormat) Valid() bool {
+	switch e {
+	case ImportResultFormatAcadre:
+		return true
+	case ImportResultFormatAgman:
+		return true
+	case ImportResultFormatEdoc:
+		return true
+	case ImportResultFormatFujitsu:
+		return true
+	case ImportResultFormatSbsys:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ItemAccess.
 const (
 	ItemAccessClosed ItemAccess = "closed"
@@ -366,6 +411,36 @@ func (e RenderAgendaParamsPdf) Valid() bool {
 	}
 }
 
+// Defines values for RenderAgendaParamsFrom.
+const (
+	RenderAgendaParamsFromAcadre  RenderAgendaParamsFrom = "acadre"
+	RenderAgendaParamsFromAgman   RenderAgendaParamsFrom = "agman"
+	RenderAgendaParamsFromAuto    RenderAgendaParamsFrom = "auto"
+	RenderAgendaParamsFromEdoc    RenderAgendaParamsFrom = "edoc"
+	RenderAgendaParamsFromFujitsu RenderAgendaParamsFrom = "fujitsu"
+	RenderAgendaParamsFromSbsys   RenderAgendaParamsFrom = "sbsys"
+)
+
+// Valid indicates whether the value is a known member of the RenderAgendaParamsFrom enum.
+func (e RenderAgendaParamsFrom) Valid() bool {
+	switch e {
+	case RenderAgendaParamsFromAcadre:
+		return true
+	case RenderAgendaParamsFromAgman:
+		return true
+	case RenderAgendaParamsFromAuto:
+		return true
+	case RenderAgendaParamsFromEdoc:
+		return true
+	case RenderAgendaParamsFromFujitsu:
+		return true
+	case RenderAgendaParamsFromSbsys:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RenderBudgetParamsLang.
 const (
 	RenderBudgetParamsLangDa RenderBudgetParamsLang = "da"
@@ -456,6 +531,84 @@ func (e RenderDecisionsParamsPdf) Valid() bool {
 	}
 }
 
+// Defines values for RenderDecisionsParamsFrom.
+const (
+	RenderDecisionsParamsFromAcadre  RenderDecisionsParamsFrom = "acadre"
+	RenderDecisionsParamsFromAgman   RenderDecisionsParamsFrom = "agman"
+	RenderDecisionsParamsFromAuto    RenderDecisionsParamsFrom = "auto"
+	RenderDecisionsParamsFromEdoc    RenderDecisionsParamsFrom = "edoc"
+	RenderDecisionsParamsFromFujitsu RenderDecisionsParamsFrom = "fujitsu"
+	RenderDecisionsParamsFromSbsys   RenderDecisionsParamsFrom = "sbsys"
+)
+
+// Valid indicates whether the value is a known member of the RenderDecisionsParamsFrom enum.
+func (e RenderDecisionsParamsFrom) Valid() bool {
+	switch e {
+	case RenderDecisionsParamsFromAcadre:
+		return true
+	case RenderDecisionsParamsFromAgman:
+		return true
+	case RenderDecisionsParamsFromAuto:
+		return true
+	case RenderDecisionsParamsFromEdoc:
+		return true
+	case RenderDecisionsParamsFromFujitsu:
+		return true
+	case RenderDecisionsParamsFromSbsys:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportExportParamsFrom.
+const (
+	ImportExportParamsFromAcadre  ImportExportParamsFrom = "acadre"
+	ImportExportParamsFromAgman   ImportExportParamsFrom = "agman"
+	ImportExportParamsFromAuto    ImportExportParamsFrom = "auto"
+	ImportExportParamsFromEdoc    ImportExportParamsFrom = "edoc"
+	ImportExportParamsFromFujitsu ImportExportParamsFrom = "fujitsu"
+	ImportExportParamsFromSbsys   ImportExportParamsFrom = "sbsys"
+)
+
+// Valid indicates whether the value is a known member of the ImportExportParamsFrom enum.
+func (e ImportExportParamsFrom) Valid() bool {
+	switch e {
+	case ImportExportParamsFromAcadre:
+		return true
+	case ImportExportParamsFromAgman:
+		return true
+	case ImportExportParamsFromAuto:
+		return true
+	case ImportExportParamsFromEdoc:
+		return true
+	case ImportExportParamsFromFujitsu:
+		return true
+	case ImportExportParamsFromSbsys:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportExportParamsLang.
+const (
+	ImportExportParamsLangDa ImportExportParamsLang = "da"
+	ImportExportParamsLangEn ImportExportParamsLang = "en"
+)
+
+// Valid indicates whether the value is a known member of the ImportExportParamsLang enum.
+func (e ImportExportParamsLang) Valid() bool {
+	switch e {
+	case ImportExportParamsLangDa:
+		return true
+	case ImportExportParamsLangEn:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RenderMinutesParamsLang.
 const (
 	RenderMinutesParamsLangDa RenderMinutesParamsLang = "da"
@@ -486,6 +639,36 @@ func (e RenderMinutesParamsPdf) Valid() bool {
 	case RenderMinutesParamsPdfArchive:
 		return true
 	case RenderMinutesParamsPdfPlain:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RenderMinutesParamsFrom.
+const (
+	RenderMinutesParamsFromAcadre  RenderMinutesParamsFrom = "acadre"
+	RenderMinutesParamsFromAgman   RenderMinutesParamsFrom = "agman"
+	RenderMinutesParamsFromAuto    RenderMinutesParamsFrom = "auto"
+	RenderMinutesParamsFromEdoc    RenderMinutesParamsFrom = "edoc"
+	RenderMinutesParamsFromFujitsu RenderMinutesParamsFrom = "fujitsu"
+	RenderMinutesParamsFromSbsys   RenderMinutesParamsFrom = "sbsys"
+)
+
+// Valid indicates whether the value is a known member of the RenderMinutesParamsFrom enum.
+func (e RenderMinutesParamsFrom) Valid() bool {
+	switch e {
+	case RenderMinutesParamsFromAcadre:
+		return true
+	case RenderMinutesParamsFromAgman:
+		return true
+	case RenderMinutesParamsFromAuto:
+		return true
+	case RenderMinutesParamsFromEdoc:
+		return true
+	case RenderMinutesParamsFromFujitsu:
+		return true
+	case RenderMinutesParamsFromSbsys:
 		return true
 	default:
 		return false
@@ -657,6 +840,37 @@ type Group struct {
 	// Title e.g. Sager til afgørelse i Byrådet
 	Title string `json:"title"`
 }
+
+// ImportProblem defines model for ImportProblem.
+type ImportProblem struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+
+	// Path the XML path, e.g. /Dagsorden/Møde
+	Path string `json:"path"`
+}
+
+// ImportResult defines model for ImportResult.
+type ImportResult struct {
+	// Document what the export is
+	Document ImportResultDocument `json:"document"`
+	Format   ImportResultFormat   `json:"format"`
+
+	// LeftOut what the export has that could not be taken
+	LeftOut []ImportProblem `json:"left_out"`
+
+	// Meeting the meeting document (Meeting) as read: it may still lack what the export does not say, listed in problems
+	Meeting map[string]interface{} `json:"meeting"`
+
+	// Problems what the meeting lacks before it renders, e.g. the municipality
+	Problems []FieldError `json:"problems"`
+}
+
+// ImportResultDocument what the export is
+type ImportResultDocument string
+
+// ImportResultFormat defines model for ImportResult.Format.
+type ImportResultFormat string
 
 // Item defines model for Item.
 type Item struct {
@@ -919,6 +1133,15 @@ type RenderAgendaParams struct {
 
 	// Addendum agendas: the supplementary agenda (tillægsdagsorden), the items marked addendum only
 	Addendum *bool `form:"addendum,omitempty" json:"addendum,omitempty"`
+
+	// From the body (or the multipart meeting part) is a case system's export, read into a meeting first; auto: by its root element. Implied by Content-Type application/xml
+	From *RenderAgendaParamsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// Municipality with an export: the municipality, when the export names none (SBSYS)
+	Municipality *string `form:"municipality,omitempty" json:"municipality,omitempty"`
+
+	// Location with an export: the meeting's place, when the export names none (eDoc)
+	Location *string `form:"location,omitempty" json:"location,omitempty"`
 }
 
 // RenderAgendaParamsLang defines parameters for RenderAgenda.
@@ -926,6 +1149,9 @@ type RenderAgendaParamsLang string
 
 // RenderAgendaParamsPdf defines parameters for RenderAgenda.
 type RenderAgendaParamsPdf string
+
+// RenderAgendaParamsFrom defines parameters for RenderAgenda.
+type RenderAgendaParamsFrom string
 
 // RenderBudgetParams defines parameters for RenderBudget.
 type RenderBudgetParams struct {
@@ -967,6 +1193,15 @@ type RenderDecisionsParams struct {
 
 	// Seal sign with the organisation's seal (PAdES baseline B-B, or B-T with a timestamp when the service has --tsa-url); 400 when the service has no seal configured
 	Seal *bool `form:"seal,omitempty" json:"seal,omitempty"`
+
+	// From the body (or the multipart meeting part) is a case system's export, read into a meeting first; auto: by its root element. Implied by Content-Type application/xml
+	From *RenderDecisionsParamsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// Municipality with an export: the municipality, when the export names none (SBSYS)
+	Municipality *string `form:"municipality,omitempty" json:"municipality,omitempty"`
+
+	// Location with an export: the meeting's place, when the export names none (eDoc)
+	Location *string `form:"location,omitempty" json:"location,omitempty"`
 }
 
 // RenderDecisionsParamsLang defines parameters for RenderDecisions.
@@ -974,6 +1209,30 @@ type RenderDecisionsParamsLang string
 
 // RenderDecisionsParamsPdf defines parameters for RenderDecisions.
 type RenderDecisionsParamsPdf string
+
+// RenderDecisionsParamsFrom defines parameters for RenderDecisions.
+type RenderDecisionsParamsFrom string
+
+// ImportExportParams defines parameters for ImportExport.
+type ImportExportParams struct {
+	// From the body (or the multipart meeting part) is a case system's export, read into a meeting first; auto: by its root element. Implied by Content-Type application/xml
+	From *ImportExportParamsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// Municipality with an export: the municipality, when the export names none (SBSYS)
+	Municipality *string `form:"municipality,omitempty" json:"municipality,omitempty"`
+
+	// Location with an export: the meeting's place, when the export names none (eDoc)
+	Location *string `form:"location,omitempty" json:"location,omitempty"`
+
+	// Lang the language of the problems
+	Lang *ImportExportParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ImportExportParamsFrom defines parameters for ImportExport.
+type ImportExportParamsFrom string
+
+// ImportExportParamsLang defines parameters for ImportExport.
+type ImportExportParamsLang string
 
 // RenderMinutesParams defines parameters for RenderMinutes.
 type RenderMinutesParams struct {
@@ -994,6 +1253,15 @@ type RenderMinutesParams struct {
 
 	// Seal sign with the organisation's seal (PAdES baseline B-B, or B-T with a timestamp when the service has --tsa-url); 400 when the service has no seal configured
 	Seal *bool `form:"seal,omitempty" json:"seal,omitempty"`
+
+	// From the body (or the multipart meeting part) is a case system's export, read into a meeting first; auto: by its root element. Implied by Content-Type application/xml
+	From *RenderMinutesParamsFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// Municipality with an export: the municipality, when the export names none (SBSYS)
+	Municipality *string `form:"municipality,omitempty" json:"municipality,omitempty"`
+
+	// Location with an export: the meeting's place, when the export names none (eDoc)
+	Location *string `form:"location,omitempty" json:"location,omitempty"`
 }
 
 // RenderMinutesParamsLang defines parameters for RenderMinutes.
@@ -1001,6 +1269,9 @@ type RenderMinutesParamsLang string
 
 // RenderMinutesParamsPdf defines parameters for RenderMinutes.
 type RenderMinutesParamsPdf string
+
+// RenderMinutesParamsFrom defines parameters for RenderMinutes.
+type RenderMinutesParamsFrom string
 
 // RenderAgendaJSONRequestBody defines body for RenderAgenda for application/json ContentType.
 type RenderAgendaJSONRequestBody = Meeting
@@ -1292,6 +1563,13 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/decisions (the `RenderDecisions` operationId).
 	RenderDecisions(ctx context.Context, params *RenderDecisionsParams, body RenderDecisionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ImportExportWithBody Read a case system's meeting export (SBSYS, eDoc, Fujitsu eDoc, Acadre, AGMAN) into the meeting document, to check and edit
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/import (the `ImportExport` operationId).
+	ImportExportWithBody(ctx context.Context, params *ImportExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RenderMinutesWithBody Render minutes (referat)
 	//
 	// Takes any type of body and a specified content type.
@@ -1503,6 +1781,23 @@ func (c *Client) RenderDecisionsWithBody(ctx context.Context, params *RenderDeci
 // Corresponds with POST /v1/decisions (the `RenderDecisions` operationId).
 func (c *Client) RenderDecisions(ctx context.Context, params *RenderDecisionsParams, body RenderDecisionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRenderDecisionsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportExportWithBody Read a case system's meeting export (SBSYS, eDoc, Fujitsu eDoc, Acadre, AGMAN) into the meeting document, to check and edit
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/import (the `ImportExport` operationId).
+func (c *Client) ImportExportWithBody(ctx context.Context, params *ImportExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportExportRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1840,6 +2135,42 @@ func NewRenderAgendaRequestWithBody(server string, params *RenderAgendaParams, c
 
 		}
 
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Municipality != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipality", *params.Municipality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Location != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "location", *params.Location, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -2058,6 +2389,134 @@ func NewRenderDecisionsRequestWithBody(server string, params *RenderDecisionsPar
 
 		}
 
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Municipality != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipality", *params.Municipality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Location != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "location", *params.Location, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewImportExportRequestWithBody constructs an http.Request for the ImportExport method, with any body, and a specified content type
+func NewImportExportRequestWithBody(server string, params *ImportExportParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Municipality != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipality", *params.Municipality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Location != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "location", *params.Location, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -2176,6 +2635,42 @@ func NewRenderMinutesRequestWithBody(server string, params *RenderMinutesParams,
 		if params.Seal != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seal", *params.Seal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Municipality != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipality", *params.Municipality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Location != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "location", *params.Location, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2386,6 +2881,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/decisions (the `RenderDecisions` operationId).
 	RenderDecisionsWithResponse(ctx context.Context, params *RenderDecisionsParams, body RenderDecisionsJSONRequestBody, reqEditors ...RequestEditorFn) (*RenderDecisionsResponse, error)
+
+	// ImportExportWithBodyWithResponse Read a case system's meeting export (SBSYS, eDoc, Fujitsu eDoc, Acadre, AGMAN) into the meeting document, to check and edit
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/import (the `ImportExport` operationId).
+	ImportExportWithBodyWithResponse(ctx context.Context, params *ImportExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportExportResponse, error)
 
 	// RenderMinutesWithBodyWithResponse Render minutes (referat)
 	//
@@ -2686,6 +3188,7 @@ func (r HeadReadinessResponse) ContentType() string {
 // RenderAgendaResponse200Headers the declared response headers of an HTTP 200 response for RenderAgenda
 type RenderAgendaResponse200Headers struct {
 	ContentDisposition *string
+	XImportProblems    *int
 	XPageCount         *int
 	XRequestID         *string
 }
@@ -2940,6 +3443,7 @@ func (r RenderBudgetResponse) ContentType() string {
 // RenderDecisionsResponse200Headers the declared response headers of an HTTP 200 response for RenderDecisions
 type RenderDecisionsResponse200Headers struct {
 	ContentDisposition *string
+	XImportProblems    *int
 	XPageCount         *int
 	XRequestID         *string
 }
@@ -3064,9 +3568,121 @@ func (r RenderDecisionsResponse) ContentType() string {
 	return ""
 }
 
+// ImportExportResponse401Headers the declared response headers of an HTTP 401 response for ImportExport
+type ImportExportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ImportExportResponse503Headers the declared response headers of an HTTP 503 response for ImportExport
+type ImportExportResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ImportExportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportResult
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *Problem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportExportResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ImportExportResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportExportResponse) GetJSON200() *ImportResult {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON405() *Problem {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON408() *Problem {
+	return r.ApplicationproblemJSON408
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ImportExportResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportExportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportExportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportExportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportExportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RenderMinutesResponse200Headers the declared response headers of an HTTP 200 response for RenderMinutes
 type RenderMinutesResponse200Headers struct {
 	ContentDisposition *string
+	XImportProblems    *int
 	XPageCount         *int
 	XRequestID         *string
 }
@@ -3501,6 +4117,19 @@ func (c *ClientWithResponses) RenderDecisionsWithResponse(ctx context.Context, p
 	return ParseRenderDecisionsResponse(rsp)
 }
 
+// ImportExportWithBodyWithResponse Read a case system's meeting export (SBSYS, eDoc, Fujitsu eDoc, Acadre, AGMAN) into the meeting document, to check and edit
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/import (the `ImportExport` operationId).
+func (c *ClientWithResponses) ImportExportWithBodyWithResponse(ctx context.Context, params *ImportExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportExportResponse, error) {
+	rsp, err := c.ImportExportWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportExportResponse(rsp)
+}
+
 // RenderMinutesWithBodyWithResponse Render minutes (referat)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3838,6 +4467,13 @@ func ParseRenderAgendaResponse(rsp *http.Response) (*RenderAgendaResponse, error
 			}
 			headers.ContentDisposition = &value
 		}
+		if values := rsp.Header.Values("X-Import-Problems"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Import-Problems", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XImportProblems = &value
+		}
 		if values := rsp.Header.Values("X-Page-Count"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Page-Count", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -4110,6 +4746,13 @@ func ParseRenderDecisionsResponse(rsp *http.Response) (*RenderDecisionsResponse,
 			}
 			headers.ContentDisposition = &value
 		}
+		if values := rsp.Header.Values("X-Import-Problems"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Import-Problems", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XImportProblems = &value
+		}
 		if values := rsp.Header.Values("X-Page-Count"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Page-Count", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -4137,6 +4780,111 @@ func ParseRenderDecisionsResponse(rsp *http.Response) (*RenderDecisionsResponse,
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers RenderDecisionsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportExportResponse parses an HTTP response from a ImportExportWithResponse call
+func ParseImportExportResponse(rsp *http.Response) (*ImportExportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportExportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ImportExportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ImportExportResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -4245,6 +4993,13 @@ func ParseRenderMinutesResponse(rsp *http.Response) (*RenderMinutesResponse, err
 				return nil, err
 			}
 			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("X-Import-Problems"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Import-Problems", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XImportProblems = &value
 		}
 		if values := rsp.Header.Values("X-Page-Count"); len(values) > 0 {
 			var value int

@@ -22,6 +22,7 @@ import (
 
 	"protokol/internal/attach"
 	"protokol/internal/data"
+	"protokol/internal/esdh"
 	"protokol/internal/locale"
 	"protokol/internal/render"
 	"protokol/internal/tmpl"
@@ -95,6 +96,11 @@ type Job struct {
 	// Attachments is the directory of the attachments' PDFs: given, the
 	// render is an agenda packet (render.Files).
 	Attachments string
+	// From is a case system's export format (esdh), or "auto": the input
+	// (a file or a directory) is an export, read into a meeting first.
+	From string
+	// Fill are what an export may lack: the municipality, the place.
+	Municipality, Location string
 }
 
 // Usage is printed by --help and on a wrong command.
@@ -103,6 +109,7 @@ var Usage = `Protokol renders committee agendas, minutes and budget tables.
 Usage:
   protokol render agenda|minutes|decisions|budget -i in.json -o out.pdf|out.xlsx [flags]
   protokol serve [flags]
+  protokol import sbsys|edoc|fujitsu|acadre|agman|auto EXPORT.xml|DIR [-o meeting.json]
   protokol verify FILE.pdf [--trust anchors.pem] [--json]   (exit 0 if its seals hold)
   protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
 
@@ -411,6 +418,35 @@ func (s Seal) check() error {
 	return nil
 }
 
+// ParseImport reads "protokol import FORMAT FILE|DIR [-o out.json] [flags]".
+func ParseImport(args []string, getenv func(string) string, out io.Writer) (j *Job, output string, err error) {
+	const usage = "protokol import sbsys|edoc|fujitsu|acadre|agman|auto FILE.xml|DIR [-o meeting.json] [--municipality NAME] [--location PLACE]"
+	j = &Job{}
+	s := newSettings("import", usage, getenv, out)
+	s.fs.StringVar(&output, "o", "-", "output JSON file (- for standard output)")
+	s.fs.StringVar(&j.Municipality, "municipality", "", "the municipality, when the export names none (SBSYS)")
+	s.fs.StringVar(&j.Location, "location", "", "the meeting's place, when the export names none (eDoc)")
+	s.posDur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the import may take")
+	var pe *positionalError
+	if err = s.parse(args); errors.As(err, &pe) {
+		args = pe.args
+	} else if err != nil {
+		return nil, "", err
+	} else {
+		args = nil
+	}
+	if len(args) != 2 {
+		return nil, "", errors.New("the format and the export: " + usage)
+	}
+	if args[0] != "auto" {
+		if _, err := esdh.ParseFormat(args[0]); err != nil {
+			return nil, "", fmt.Errorf("the format %w", err)
+		}
+	}
+	j.From, j.Input = args[0], args[1]
+	return j, output, nil
+}
+
 // ParseVerify reads "protokol verify FILE [--trust FILE] [--json] [--lang da|en]".
 func ParseVerify(args []string, getenv func(string) string, out io.Writer) (file, trust string, asJSON bool, lang locale.Lang, err error) {
 	s := newSettings("verify", "protokol verify FILE.pdf [--trust anchors.pem] [--json] [--lang da|en]", getenv, out)
@@ -469,7 +505,7 @@ func positionalFiles(j *Job, args []string) error {
 }
 
 func registerRender(s *settings, c *Config, j *Job) {
-	s.first = []string{"i", "o", "format", "template", "public", "lang", "pdf", "addendum", "signatures", "seal", "attachments", "timeout"}
+	s.first = []string{"i", "o", "format", "template", "public", "lang", "pdf", "addendum", "signatures", "seal", "attachments", "from", "municipality", "location", "timeout"}
 	s.fs.StringVar(&j.Input, "i", "", "input JSON file (- for standard input)")
 	s.fs.StringVar(&j.Output, "o", "", "output file (- for standard output)")
 	s.fs.Func("format", "pdf or xlsx (default: from the output's extension)", func(v string) (err error) {
@@ -497,6 +533,17 @@ func registerRender(s *settings, c *Config, j *Job) {
 		return err
 	})
 	s.posDur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the whole render may take")
+	s.fs.Func("from", "the input is a case system's export: sbsys, edoc, fujitsu, acadre, agman, or auto (by its root element); -i a file or its directory, whose attachment files make the packet", func(v string) error {
+		if v != "auto" {
+			if _, err := esdh.ParseFormat(v); err != nil {
+				return err
+			}
+		}
+		j.From = v
+		return nil
+	})
+	s.fs.StringVar(&j.Municipality, "municipality", "", "with --from: the municipality, when the export names none (SBSYS)")
+	s.fs.StringVar(&j.Location, "location", "", "with --from: the meeting's place, when the export names none (eDoc)")
 	s.fs.StringVar(&j.Attachments, "attachments", "", "agenda packet: the directory of the attachments' PDFs, each looked up by the name in its file field (never outside the directory)")
 	s.common(c)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"protokol/internal/data"
+	"protokol/internal/esdh"
 	"protokol/internal/locale"
 	"protokol/internal/render"
 )
@@ -82,6 +83,11 @@ func options(c *gin.Context, allowed []string) (render.Options, error) {
 		o.Plain = true
 	default:
 		bad("pdf", "must be archive (tagged PDF/UA-1 and PDF/A-2a, the default) or plain, not %q", truncate(p))
+	}
+	if f := q.Get("from"); f != "" && f != "auto" {
+		if _, err := esdh.ParseFormat(f); err != nil {
+			bad("from", "%s", err)
+		}
 	}
 	if l := q.Get("lang"); l != "" {
 		lang, err := locale.Parse(l)
@@ -251,15 +257,26 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 	if err != nil {
 		return err
 	}
-	cost := costOf(len(body))
+	var files map[string][]byte
+	var fileBytes int
+	partType := ""
 	if packet {
-		var files map[string][]byte
-		var fileBytes int
-		body, files, fileBytes, err = readParts(c, body)
-		if err != nil {
+		if body, partType, files, fileBytes, err = readParts(c, body); err != nil {
 			return err
 		}
 		o.Files = &render.Files{Sent: files}
+	}
+	if fromXML(c, partType) {
+		res, err := s.readExport(c, body)
+		if err != nil {
+			return err
+		}
+		if body, err = res.JSON(); err != nil {
+			return err
+		}
+	}
+	cost := costOf(len(body))
+	if packet {
 		cost = render.PacketCost(len(body), fileBytes, len(files))
 	}
 	if cost > s.lim.budget {

@@ -26,14 +26,15 @@ func isMultipart(c *gin.Context) bool {
 const maxParts = 10_000
 
 // readParts splits a multipart body, already read within the body limit,
-// into the meeting's JSON (the part named "meeting") and the files (the
+// into the meeting's JSON (the part named "meeting", or a case system's
+// export: its Content-Type says which) and the files (the
 // parts with a file name, by that name exactly as sent). Every problem
 // of the upload is reported at once, each naming its part.
-func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]byte, total int, err error) {
+func readParts(c *gin.Context, body []byte) (meeting []byte, meetingType string, files map[string][]byte, total int, err error) {
 	_, params, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	boundary := params["boundary"]
 	if boundary == "" {
-		return nil, nil, 0, badRequest("Content-Type", "multipart/form-data needs a boundary parameter")
+		return nil, "", nil, 0, badRequest("Content-Type", "multipart/form-data needs a boundary parameter")
 	}
 	var ps data.Problems
 	bad := ps.Add
@@ -47,10 +48,10 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 			break
 		}
 		if err != nil {
-			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: "+err.Error())
+			return nil, "", nil, 0, badRequest("body", "is not a well-formed multipart body: "+err.Error())
 		}
 		if n >= maxParts {
-			return nil, nil, 0, badRequest("body", fmt.Sprintf("has more than %d parts", maxParts))
+			return nil, "", nil, 0, badRequest("body", fmt.Sprintf("has more than %d parts", maxParts))
 		}
 		_, disp, derr := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
 		name, file := disp["name"], disp["filename"]
@@ -63,7 +64,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		}
 		content, rerr := io.ReadAll(p) // bounded by the body, already in memory
 		if rerr != nil {
-			return nil, nil, 0, badRequest("body", "is not a well-formed multipart body: "+rerr.Error())
+			return nil, "", nil, 0, badRequest("body", "is not a well-formed multipart body: "+rerr.Error())
 		}
 		switch {
 		case derr != nil:
@@ -75,7 +76,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 				bad("meeting", "is sent twice; send the meeting's JSON in one part")
 			}
 			seenMeeting = true
-			meeting = content
+			meeting, meetingType = content, p.Header.Get("Content-Type")
 		case file != "":
 			if msg := data.CheckFileName(file); msg != "" {
 				bad(file, "%s", msg)
@@ -97,7 +98,7 @@ func readParts(c *gin.Context, body []byte) (meeting []byte, files map[string][]
 		bad("meeting", "is missing: send the meeting's JSON as the part named \"meeting\"; the upload has %s", got)
 	}
 	if err := badRequests(&ps); err != nil {
-		return nil, nil, 0, err
+		return nil, "", nil, 0, err
 	}
-	return meeting, files, total, nil
+	return meeting, meetingType, files, total, nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"protokol/internal/data"
+	"protokol/internal/esdh"
 	"protokol/internal/render"
 )
 
@@ -81,6 +83,7 @@ func problemFor(err error) *Problem {
 	var dl *render.TooLargeError
 	var oe *render.OptionError
 	var se *render.SealError
+	var xe *esdh.Error
 	switch {
 	case errors.As(err, &he):
 		return he.p
@@ -111,6 +114,13 @@ func problemFor(err error) *Problem {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Problem{Type: problemBase + "timeout", Title: "Render timed out", Status: http.StatusServiceUnavailable,
 			Detail: "the document took longer to render than the service allows", retryAfter: 5, class: "timeout", logErr: err}
+	case errors.As(err, &xe):
+		errs := make([]data.FieldError, 0, len(xe.Problems))
+		for _, p := range xe.Problems {
+			errs = append(errs, data.FieldError{Field: p.Path, Message: p.Message, Location: fmt.Sprintf("line %d", p.Line)})
+		}
+		return &Problem{Type: problemBase + "export-unreadable", Title: "Export cannot be read", Status: http.StatusUnprocessableEntity,
+			Detail: fmt.Sprintf("the %s export cannot be read as a meeting; see errors", cmp.Or(string(xe.Format), "case system's")), Errors: errs, class: "invalid"}
 	case errors.As(err, &se):
 		// a timestamp authority that did not answer: worth a retry
 		return &Problem{Type: problemBase + "seal-failed", Title: "Seal failed", Status: http.StatusServiceUnavailable,

@@ -18,6 +18,7 @@ type route struct {
 	handler      gin.HandlerFunc
 	body         bool // it reads a JSON body: other content types are refused
 	multipart    bool // it also takes multipart/form-data: the JSON and the attachments' files (an agenda packet)
+	xml          bool // it also takes a case system's export (application/xml, from=)
 	quiet        bool // probes and scrapes: logged at debug level only
 	open         bool // answered without credentials when authentication is on (probes)
 	metrics      bool // /metrics: open unless --auth-metrics
@@ -30,14 +31,15 @@ func (s *Server) chain(r route) []gin.HandlerFunc {
 		hs = append(hs, s.authenticate) // before the body is read
 	}
 	if r.body {
-		hs = append(hs, s.handle(contentType(r.multipart)))
+		hs = append(hs, s.handle(contentType(r.multipart, r.xml)))
 	}
 	return append(hs, r.handler)
 }
 
 // The query parameters of the render endpoints; options refuses others.
 var (
-	meetingQuery = []string{"template", "public", "lang", "pdf", "addendum", "signatures", "seal"}
+	meetingQuery = []string{"template", "public", "lang", "pdf", "addendum", "signatures", "seal", "from", "municipality", "location"}
+	importQuery  = []string{"from", "municipality", "location", "lang"}
 	budgetQuery  = []string{"template", "lang", "pdf", "format"} // a budget has no closed items: public is refused, not ignored
 )
 
@@ -45,9 +47,10 @@ var (
 func (s *Server) routes() []route {
 	health := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 	rs := []route{
-		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true, multipart: true},
-		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true, multipart: true},
-		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true},
+		{method: "POST", path: "/v1/agenda", handler: s.handle(s.meeting(data.DocAgenda)), body: true, multipart: true, xml: true},
+		{method: "POST", path: "/v1/minutes", handler: s.handle(s.meeting(data.DocMinutes)), body: true, multipart: true, xml: true},
+		{method: "POST", path: "/v1/decisions", handler: s.handle(s.meeting(data.DocDecisions)), body: true, xml: true},
+		{method: "POST", path: "/v1/import", handler: s.handle(s.importExport)},
 		{method: "POST", path: "/v1/budget", handler: s.handle(s.budget), body: true},
 		{method: "POST", path: "/v1/verify", handler: s.handle(s.verify)},
 		{method: "GET", path: "/v1/templates", handler: s.handle(s.templates)},
@@ -67,19 +70,22 @@ func (s *Server) routes() []route {
 
 // contentType refuses a body that says it is not JSON (nor, where
 // multipart, multipart/form-data). No Content-Type at all is taken as JSON.
-func contentType(multipart bool) func(*gin.Context) error {
+func contentType(multipart, xml bool) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		ct := c.GetHeader("Content-Type")
 		if ct == "" {
 			return nil
 		}
 		mt, _, err := mime.ParseMediaType(ct)
-		if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json") || multipart && mt == "multipart/form-data") {
+		if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json") || multipart && mt == "multipart/form-data" || xml && isXML(mt)) {
 			return nil
 		}
 		want := "JSON (Content-Type: application/json)"
 		if multipart {
 			want += " or, with the attachments' files, multipart/form-data"
+		}
+		if xml {
+			want += "; or a case system's export, application/xml"
 		}
 		return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
 			Detail: fmt.Sprintf("the body must be %s, not %q; with curl: -H 'Content-Type: application/json'", want, ct),

@@ -60,7 +60,7 @@ func TestWebPageIsTheSecretarysTool(t *testing.T) {
 	items := example["items"].([]any)
 	d.run("opening the page", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	axe(t, d, "the empty page")
-	d.run("importing the example", chromedp.SetUploadFiles(fileInput("Importér JSON"), []string{meetingFile}),
+	d.run("importing the example", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}),
 		chromedp.WaitVisible(chromedp.Search(`//legend[contains(., "Godkendelse af dagsorden")]`)))
 	if s := d.eval(`document.getElementById("import-state").textContent`); !strings.Contains(s, "meeting.json er indlæst") {
 		t.Errorf("after an import the page says %q", s)
@@ -72,6 +72,7 @@ func TestWebPageIsTheSecretarysTool(t *testing.T) {
 	secretaryWritesEveryField(t, d, bl, downloads)
 	secretaryChoosesOptions(t, d, bl)
 	secretaryKeepsNothing(t, d, meetingFile)
+	secretaryImportsAnExport(t, d)
 	secretaryShowsTheBudget(t, d)
 	for _, p := range bl.complaints() {
 		t.Error(p)
@@ -267,8 +268,30 @@ func secretaryKeepsNothing(t *testing.T, d *driver, meetingFile string) {
 	if asked := d.eval(`window.asked`); !strings.Contains(asked, "Glemme") {
 		t.Errorf("the question before forgetting: %q", asked)
 	}
-	d.run("importing again", chromedp.SetUploadFiles(fileInput("Importér JSON"), []string{meetingFile}),
+	d.run("importing again", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}),
 		chromedp.WaitVisible(chromedp.Search(`//legend[contains(., "Godkendelse af dagsorden")]`)))
+}
+
+// an export from the case system is imported like a JSON file: its
+// items arrive, the page says from where, and what the export lacks (the
+// municipality: SBSYS names none) is marked at its field
+func secretaryImportsAnExport(t *testing.T, d *driver) {
+	x, err := os.ReadFile(filepath.Join("..", "esdh", "testdata", "sbsys.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(d.t.TempDir(), "dagsorden.xml")
+	if err := os.WriteFile(file, x, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.run("importing an SBSYS export", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{file}),
+		chromedp.WaitVisible(chromedp.Search(`//legend[contains(., "Orientering om reform af beskæftigelsesindsatsen")]`)))
+	if s := d.eval(`document.getElementById("import-state").textContent`); !strings.Contains(s, "dagsorden.xml er indlæst fra SBSYS: 3 punkter") {
+		t.Errorf("after an export's import the page says %q", s)
+	}
+	if v := d.eval(`document.querySelector('[data-field="municipality"]').getAttribute("aria-invalid") || ""`); v != "true" {
+		t.Errorf("the municipality the export lacks is not marked (aria-invalid %q)", v)
+	}
 }
 
 // the budget tab shows the budget PDF and counts groups and lines

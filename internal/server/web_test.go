@@ -313,7 +313,7 @@ func TestWebPage(t *testing.T) {
 	ready := chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))
 
 	run("opening the page", chromedp.Navigate(ts.URL+"/"), ready)
-	run("importing the example", chromedp.SetUploadFiles(fileInput("Importér JSON"), []string{meetingFile}))
+	run("importing the example", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}))
 	committee := example["committee"].(string)
 	firstItem := chromedp.Search(fmt.Sprintf(`//legend[contains(., %q)]`, "Godkendelse af dagsorden"))
 	run("waiting for the import", chromedp.WaitVisible(firstItem))
@@ -465,7 +465,7 @@ func TestWebPage(t *testing.T) {
 	if err := os.WriteFile(meetingFile, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run("importing a document with a bad group", chromedp.SetUploadFiles(fileInput("Importér JSON"), []string{meetingFile}),
+	run("importing a document with a bad group", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}),
 		chromedp.WaitVisible(firstItem), chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#alerts li`)))
 	if alert := eval(`document.getElementById("alerts").textContent`); !strings.Contains(alert, "udvalg: ukendt felt") {
 		t.Errorf("the alert list says %q, want udvalg: ukendt felt", alert)
@@ -477,7 +477,7 @@ func TestWebPage(t *testing.T) {
 	if err := os.WriteFile(meetingFile, []byte(`{"municipality":"M","committee":"U","items":{"number":"1"},"participants":"x"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run("importing a document of the wrong shape", chromedp.SetUploadFiles(fileInput("Importér JSON"), []string{meetingFile}),
+	run("importing a document of the wrong shape", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}),
 		chromedp.WaitVisible(chromedp.Search(`//*[@id="status"][contains(., "indlæst")]`)),
 		chromedp.Reload(), chromedp.WaitVisible(button("Forhåndsvis")),
 		chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#alerts li`)))
@@ -511,7 +511,7 @@ func TestWebPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	lastItem := minutes["items"].([]any)[len(minutes["items"].([]any))-1].(map[string]any)["title"].(string)
-	run("importing the Odense minutes", chromedp.SetUploadFiles(fileInput("Import JSON"), []string{minutesFile}),
+	run("importing the Odense minutes", chromedp.SetUploadFiles(fileInput("Import JSON or case-system export"), []string{minutesFile}),
 		chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//legend[contains(., %q)]`, lastItem))),
 		chromedp.Click(button("Export JSON")))
 	var again map[string]any

@@ -8,7 +8,7 @@
 
 const TEXT = {
   da: {
-    meetingTab: "Møde", budgetTab: "Budget", import: "Importér JSON", export: "Eksportér JSON", clear: "Nyt dokument",
+    meetingTab: "Møde", budgetTab: "Budget", import: "Importér JSON eller ESDH-eksport", export: "Eksportér JSON", clear: "Nyt dokument",
     meeting: "Mødet", participants: "Deltagere", items: "Punkter", addParticipant: "Tilføj deltager", addItem: "Tilføj punkt",
     document: "Dokument", agenda: "Dagsorden", minutes: "Referat", decisions: "Beslutningsprotokol", template: "Skabelon",
     language: "Sprog", public: "Offentlig udgave", preview: "Forhåndsvis", download: "Hent PDF",
@@ -29,7 +29,8 @@ const TEXT = {
     filesMissing: " Bilag uden valgt fil er ikke vedlagt.", aloneNote: " Bilagenes filer er ikke valgt: dokumentet uden bilag.",
     working: "Danner …", ready: "PDF dannet: {pages} ({size}).", failed: "Ikke dannet: {detail}",
     fieldErrors: "Dokumentet har fejl: se felterne markeret med rødt.", network: "Serveren svarer ikke: {detail}",
-    imported: "{file} er indlæst.", badJSON: "{file} er ikke gyldig JSON: {detail}", notObject: "{file} er ikke et JSON-objekt.",
+    imported: "{file} er indlæst.", importedExport: "{file} er indlæst fra {format}: {items} punkter.",
+    leftOut: "Ikke overført (linje {line}, {path}): {message}", formats: { sbsys: "SBSYS", edoc: "eDoc", fujitsu: "Fujitsu eDoc", acadre: "Acadre", agman: "AGMAN" }, badJSON: "{file} er ikke gyldig JSON: {detail}", notObject: "{file} er ikke et JSON-objekt.",
     budgetOK: "Budgettet er gyldigt.", budgetNone: "Importér et budget først.", downloaded: "{file} er hentet.",
     budgetSummary: "{title}: {tables} tabeller, {rows} linjer og {groups} grupper.", restored: "Dokumentet fra sidste gang er hentet frem.",
     confirmNew: "Slette «{what}» ({items} punkter, {people} deltagere) fra browseren og begynde forfra? Du kan fortryde bagefter.",
@@ -52,7 +53,7 @@ const TEXT = {
     chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
   },
   en: {
-    meetingTab: "Meeting", budgetTab: "Budget", import: "Import JSON", export: "Export JSON", clear: "New document",
+    meetingTab: "Meeting", budgetTab: "Budget", import: "Import JSON or case-system export", export: "Export JSON", clear: "New document",
     meeting: "Meeting", participants: "Participants", items: "Items", addParticipant: "Add participant", addItem: "Add item",
     document: "Document", agenda: "Agenda", minutes: "Minutes", decisions: "Decisions", template: "Template",
     language: "Language", public: "Public version", preview: "Preview", download: "Download PDF",
@@ -73,7 +74,8 @@ const TEXT = {
     filesMissing: " Attachments without a chosen file are not included.", aloneNote: " The attachments' files are not chosen: the document alone.",
     working: "Rendering …", ready: "PDF ready: {pages} ({size}).", failed: "Not rendered: {detail}",
     fieldErrors: "The document has errors: see the fields marked in red.", network: "The server does not answer: {detail}",
-    imported: "{file} is loaded.", badJSON: "{file} is not valid JSON: {detail}", notObject: "{file} is not a JSON object.",
+    imported: "{file} is loaded.", importedExport: "{file} is loaded from {format}: {items} items.",
+    leftOut: "Not taken (line {line}, {path}): {message}", formats: { sbsys: "SBSYS", edoc: "eDoc", fujitsu: "Fujitsu eDoc", acadre: "Acadre", agman: "AGMAN" }, badJSON: "{file} is not valid JSON: {detail}", notObject: "{file} is not a JSON object.",
     budgetOK: "The budget is valid.", budgetNone: "Import a budget first.", downloaded: "{file} is downloaded.",
     budgetSummary: "{title}: {tables} tables, {rows} lines and {groups} groups.", restored: "The document from last time is back.",
     confirmNew: "Delete “{what}” ({items} items, {people} participants) from the browser and start over? You can undo it afterwards.",
@@ -779,6 +781,27 @@ function readJSONFile(input, then) {
   });
 }
 
+// importExport reads a case system's export (SBSYS, eDoc, Fujitsu eDoc,
+// Acadre, AGMAN) through the service: the meeting it holds becomes the
+// page's document, what it lacks is marked at its fields, and what could
+// not be taken is listed.
+async function importExport(input) {
+  const f = input.files[0];
+  input.value = "";
+  const res = await fetch("/v1/import?lang=" + encodeURIComponent(lang), { method: "POST", headers: { "Content-Type": "application/xml" }, body: f });
+  let ans;
+  try { ans = await res.json(); } catch { ans = { status: res.status, title: res.statusText }; }
+  if (!res.ok) { showProblem(ans, null); return; }
+  model = ans.meeting; collapsed.clear(); save(); clearErrors(); renderMeeting();
+  document.getElementById("document").value = ans.document;
+  saveOptions();
+  const msg = fmt(T.importedExport, { file: f.name, format: T.formats[ans.format] || ans.format, items: arrayAt("items").length });
+  document.getElementById("status").textContent = msg;
+  document.getElementById("import-state").textContent = msg;
+  const errors = ans.problems.concat(ans.left_out.map((p) => ({ message: fmt(T.leftOut, p) })));
+  if (errors.length) showProblem({ errors }, document.getElementById("meeting-form"));
+}
+
 // ---- the budget tab ----
 
 function budgetSummary() {
@@ -908,11 +931,15 @@ async function start() {
       document.getElementById("tab-" + next).focus();
     });
   }
-  on("import", "change", (e) => readJSONFile(e.target, (doc, name) => {
-    model = doc; collapsed.clear(); save(); clearErrors(); renderMeeting();
-    document.getElementById("status").textContent = fmt(T.imported, { file: name });
-    document.getElementById("import-state").textContent = fmt(T.imported, { file: name });
-  }));
+  on("import", "change", (e) => {
+    const f = e.target.files && e.target.files[0];
+    if (f && /\.xml$/i.test(f.name)) { importExport(e.target); return; }
+    readJSONFile(e.target, (doc, name) => {
+      model = doc; collapsed.clear(); save(); clearErrors(); renderMeeting();
+      document.getElementById("status").textContent = fmt(T.imported, { file: name });
+      document.getElementById("import-state").textContent = fmt(T.imported, { file: name });
+    });
+  });
   on("export", "click", () => {
     const name = ((model.committee || "protokol") + " " + toLocalInput(model.start).slice(0, 10)).trim().replace(/[\\/:*?"<>|]+/g, "-") + ".json";
     download(new Blob([JSON.stringify(model, null, 2) + "\n"], { type: "application/json" }), name);
