@@ -99,7 +99,7 @@ func (r *reader) agmanHistory(it *data.Item, h *node) {
 		}
 		d := f.str("MeetingDetails", "MeetingDueDate")
 		if t, ok := when(d, ""); ok {
-			d = t.In(copenhagen).Format("02-01-2006")
+			d = t.In(copenhagen()).Format("02-01-2006")
 		}
 		fmt.Fprintf(&b, "**%s truffet af %s d. %s**\n\n%s\n\n", f.str("Caption"), f.str("MeetingDetails", "CommitteeName"), d, r.md(f.kid("Content")))
 	}

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen on a machine without a zone database
 
@@ -216,13 +217,14 @@ func (r *reader) md(n *node) string {
 	return s
 }
 
-var copenhagen = func() *time.Location {
+// copenhagen is Danish time, loaded when an export is first read.
+var copenhagen = sync.OnceValue(func() *time.Location {
 	l, err := time.LoadLocation("Europe/Copenhagen")
 	if err != nil {
 		panic(err) // time/tzdata is linked in
 	}
 	return l
-}()
+})
 
 var months = map[string]time.Month{"januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
 	"august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12}
@@ -255,7 +257,7 @@ func when(date, clock string) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05",
 		"2006-01-02 15:04", "2006-01-02 15.04", "2006-01-02", "02-01-2006 15:04:05", "02-01-2006 15:04", "02-01-2006",
 		"02.01.2006 15:04", "02.01.2006 15.04", "02.01.2006", "2.1.2006 15:04", "2.1.2006"} {
-		if t, err := time.ParseInLocation(layout, s, copenhagen); err == nil {
+		if t, err := time.ParseInLocation(layout, s, copenhagen()); err == nil {
 			return t, true
 		}
 	}

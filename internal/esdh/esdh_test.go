@@ -2,11 +2,13 @@ package esdh
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"protokol/internal/data"
 )
@@ -106,6 +108,20 @@ func TestHTMLIsCleaned(t *testing.T) {
 	}
 	if !strings.Contains(body, "[aalborg.dk](https://www.aalborg.dk)") || !strings.Contains(body, "Se her og") {
 		t.Errorf("the paragraph: %s", body)
+	}
+}
+
+// A text nested deeper than any paper keeps its words, not its depth.
+func TestDeepHTMLIsFlattened(t *testing.T) {
+	deep := strings.Repeat("<div>", 400) + "dybt inde<script>x()</script>" + strings.Repeat("</div>", 400)
+	md, err := markdown(context.Background(), deep)
+	if err != nil || md != "dybt inde" {
+		t.Errorf("%q %v", md, err)
+	}
+	// deeper than the HTML parser goes: an error, so a problem at the
+	// text, which is left out
+	if _, err := markdown(context.Background(), strings.Repeat("<div>", 5000)); err == nil {
+		t.Error("5,000 levels: no error")
 	}
 }
 
@@ -210,4 +226,32 @@ func TestImportDir(t *testing.T) {
 	if len(res.Files) != 0 || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "outside the export's directory") {
 		t.Errorf("files %v, problems %v", res.Files, res.Problems)
 	}
+}
+
+// No export, however broken, panics the reader.
+func FuzzImport(f *testing.F) {
+	for _, name := range []string{"sbsys.xml", "edoc.xml", "fujitsu.xml", "agman.xml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				panic(fmt.Sprintf("an import of %d bytes took over 5 s", len(b)))
+			}
+		}()
+		res, err := Import(context.Background(), "", b, Options{Limits: Limits{MaxElements: 5000}})
+		if err == nil {
+			if _, err := res.JSON(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

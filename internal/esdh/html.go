@@ -3,6 +3,7 @@ package esdh
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
@@ -19,7 +20,10 @@ import (
 // but a link's web or mail address. Text without markup is taken as
 // paragraphs, its line breaks kept.
 
-var conv = converter.NewConverter(converter.WithPlugins(base.NewBasePlugin(), commonmark.NewCommonmarkPlugin(), mdtable.NewTablePlugin()))
+// conv is made when an export is first read: a render never needs it.
+var conv = sync.OnceValue(func() *converter.Converter {
+	return converter.NewConverter(converter.WithPlugins(base.NewBasePlugin(), commonmark.NewCommonmarkPlugin(), mdtable.NewTablePlugin()))
+})
 
 // dropped are the elements left out with all they hold.
 var dropped = map[atom.Atom]bool{atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
@@ -45,16 +49,29 @@ func markdown(ctx context.Context, s string) (string, error) {
 	for _, n := range nodes {
 		body.AppendChild(n)
 	}
-	clean(body)
-	out, err := conv.ConvertNode(body, converter.WithContext(ctx))
+	clean(body, 0)
+	out, err := conv().ConvertNode(body, converter.WithContext(ctx))
 	if err != nil {
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
 }
 
+// maxHTMLDepth bounds a text's markup: deeper elements are kept as their
+// text alone (Word nests, but not this deep; a hostile text would, to
+// make the converter recurse).
+const maxHTMLDepth = 48
+
 // clean cuts out what is not taken.
-func clean(n *html.Node) {
+func clean(n *html.Node, depth int) {
+	if depth >= maxHTMLDepth {
+		text := textOf(n)
+		for c := n.FirstChild; c != nil; c = n.FirstChild {
+			n.RemoveChild(c)
+		}
+		n.AppendChild(&html.Node{Type: html.TextNode, Data: text})
+		return
+	}
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch {
@@ -68,7 +85,7 @@ func clean(n *html.Node) {
 				}
 			}
 			c.Attr = kept
-			clean(c)
+			clean(c, depth+1)
 			if c.DataAtom == atom.A && len(kept) == 0 {
 				// a link to nowhere we follow: its text alone
 				for k := c.FirstChild; k != nil; k = c.FirstChild {
@@ -85,4 +102,25 @@ func clean(n *html.Node) {
 func safeLink(u string) bool {
 	u = strings.ToLower(strings.TrimSpace(u))
 	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "mailto:")
+}
+
+// textOf is the text inside n, iteratively (n may be deep).
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	stack := []*html.Node{n}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+			continue
+		}
+		if c.Type == html.ElementNode && dropped[c.DataAtom] {
+			continue
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+	return b.String()
 }

@@ -1,4 +1,4 @@
-package esdh_test
+package render_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 
 // export500 is the SBSYS fixture's items repeated to 501 items.
 func export500(b *testing.B) []byte {
-	x, err := os.ReadFile(filepath.Join("testdata", "sbsys.xml"))
+	x, err := os.ReadFile(filepath.Join("..", "esdh", "testdata", "sbsys.xml"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,7 +31,8 @@ func export500(b *testing.B) []byte {
 	return bytes.Replace(x, items, all.Bytes(), 1)
 }
 
-// BenchmarkImport500 reads a 501-item SBSYS export into our JSON; the
+// BenchmarkImport500 reads a 501-item SBSYS export (package esdh) into
+// our JSON; the
 // goal is at most the time its agenda takes to render, measured beside
 // it (BenchmarkImport500/render).
 func BenchmarkImport500(b *testing.B) {
