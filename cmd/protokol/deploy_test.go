@@ -1,8 +1,10 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
+	"protokol/internal/config"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/yaml"
@@ -120,4 +123,45 @@ func mustSize(t *testing.T, s string) int64 {
 		t.Fatalf("%q is not a size in MiB", s)
 	}
 	return n << 20
+}
+
+// TestBatchJobManifest decodes the Indexed Job strictly into the API's
+// type and checks that its shards are the job's: PROTOKOL_SHARDS equals
+// completions, an index fails alone, and it runs as the image's user.
+func TestBatchJobManifest(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "deploy", "batch-job.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job batchv1.Job
+	if err := yaml.UnmarshalStrict(b, &job); err != nil {
+		t.Fatal(err)
+	}
+	s := job.Spec
+	if s.CompletionMode == nil || *s.CompletionMode != batchv1.IndexedCompletion || s.Completions == nil || s.BackoffLimitPerIndex == nil {
+		t.Fatalf("not an Indexed Job with a backoff per index: %+v", s)
+	}
+	c := s.Template.Spec.Containers[0]
+	shards := ""
+	for _, e := range c.Env {
+		if e.Name == "PROTOKOL_SHARDS" {
+			shards = e.Value
+		}
+	}
+	if shards != strconv.Itoa(int(*s.Completions)) {
+		t.Errorf("PROTOKOL_SHARDS %q is not the completions %d", shards, *s.Completions)
+	}
+	if len(c.Args) == 0 || c.Args[0] != "batch" || s.Template.Spec.RestartPolicy != corev1.RestartPolicyNever {
+		t.Errorf("args %v, restart policy %q", c.Args, s.Template.Spec.RestartPolicy)
+	}
+	if sc := s.Template.Spec.SecurityContext; sc == nil || sc.RunAsUser == nil || *sc.RunAsUser != 65532 {
+		t.Errorf("security context %+v", sc)
+	}
+	// the arguments parse as the program reads them, with the index the
+	// Job gives
+	env := map[string]string{"JOB_COMPLETION_INDEX": "7", "PROTOKOL_SHARDS": shards}
+	_, bt, err := config.ParseBatch(c.Args[1:], func(k string) string { return env[k] }, io.Discard)
+	if err != nil || bt.Shard != 7 || bt.Shards != 8 {
+		t.Errorf("the Job's arguments: %+v %v", bt, err)
+	}
 }

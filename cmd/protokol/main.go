@@ -105,17 +105,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if cmd == "import" {
-		return importCommand(args, stdin, stdout, stderr)
-	}
-	if cmd == "verify" {
-		return verifyCommand(args, stdout, stderr)
-	}
-	if cmd == "auth" {
-		return authCommand(args, stdin, stdout, stderr)
+	if f, ok := commands[cmd]; ok {
+		return f(args, stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "protokol: unknown command %q\n\n%s", cmd, config.Usage)
 	return 2
+}
+
+// commands are those with nothing to share with render and serve.
+var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+	"batch": func(args []string, stdin io.Reader, _, stderr io.Writer) int {
+		return batchCommand(args, stdin, stderr)
+	},
+	"import": importCommand,
+	"verify": func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		return verifyCommand(args, stdout, stderr)
+	},
+	"auth": authCommand,
 }
 
 // logger writes the service's log: text for a person at a terminal, JSON

@@ -29,7 +29,8 @@ var forbidden = map[string][]string{
 	"attach":      {"protokol/internal/"},
 	"seal":        {"protokol/internal/"},
 	// the case systems' exports become our document; nothing else
-	"esdh": {"protokol/internal/render", "protokol/internal/server", "protokol/internal/config", "protokol/internal/view", "protokol/internal/tmpl"},
+	"batch": {"protokol/internal/server", "protokol/internal/config"},
+	"esdh":  {"protokol/internal/render", "protokol/internal/server", "protokol/internal/config", "protokol/internal/view", "protokol/internal/tmpl"},
 	// the layout turns Markdown into frames; it knows no file format and
 	// no meeting
 	"render/layout": {"protokol/internal/render/pdf", "protokol/internal/render/cos", "codeberg.org/go-pdf/fpdf", "github.com/pdfcpu", "protokol/internal/data", "protokol/internal/view", "protokol/internal/tmpl", "protokol/internal/locale", "protokol/internal/server", "protokol/internal/config"},

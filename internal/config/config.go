@@ -109,6 +109,7 @@ var Usage = `Protokol renders committee agendas, minutes and budget tables.
 Usage:
   protokol render agenda|minutes|decisions|budget -i in.json -o out.pdf|out.xlsx [flags]
   protokol serve [flags]
+  protokol batch -i DIR|- -o OUTDIR [--kinds …] [-j N] [--shard I/N]   (and: protokol batch merge OUTDIR)
   protokol import sbsys|edoc|fujitsu|acadre|agman|auto EXPORT.xml|DIR [-o meeting.json]
   protokol verify FILE.pdf [--trust anchors.pem] [--json]   (exit 0 if its seals hold)
   protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
@@ -445,6 +446,85 @@ func ParseImport(args []string, getenv func(string) string, out io.Writer) (j *J
 	}
 	j.From, j.Input = args[0], args[1]
 	return j, output, nil
+}
+
+// Batch is one batch run (package batch), or a merge of shards'
+// manifests.
+type Batch struct {
+	Input, Out    string
+	Kinds         string
+	Workers       int
+	Shard, Shards int
+	Options       render.Options
+	Attachments   string
+	Municipality  string
+	Location      string
+	Merge         bool // protokol batch merge DIR
+}
+
+const batchUsage = "protokol batch -i DIR|- -o OUTDIR [--kinds agenda,minutes,public,decisions,packet,xlsx,pdf] [-j N] [--shard I/N] [flags]\n       protokol batch merge OUTDIR"
+
+// ParseBatch reads "protokol batch …"; the shard may come from an
+// Indexed Job: JOB_COMPLETION_INDEX with PROTOKOL_SHARDS (the job's
+// completions).
+func ParseBatch(args []string, getenv func(string) string, out io.Writer) (*Config, *Batch, error) {
+	c, b := &Config{}, &Batch{}
+	if len(args) > 0 && args[0] == "merge" {
+		if len(args) != 2 {
+			return nil, nil, errors.New("which directory? protokol batch merge OUTDIR")
+		}
+		b.Merge, b.Out = true, args[1]
+		return c, b, nil
+	}
+	s := newSettings("batch", batchUsage, getenv, out)
+	s.first = []string{"i", "o", "kinds", "j", "shard", "template", "lang", "attachments", "municipality", "location"}
+	s.fs.StringVar(&b.Input, "i", "", "a directory of meetings and budgets (.json) and case-system exports (.xml), at any depth; - for NDJSON on standard input")
+	s.fs.StringVar(&b.Out, "o", "", "the output directory: a folder per input, its manifest.json")
+	s.str(&b.Kinds, "kinds", "PROTOKOL_KINDS", "agenda,minutes,xlsx", "what to make: agenda, minutes, decisions, public (their public versions), packet (an agenda with its attachment files), xlsx, pdf (budgets)")
+	s.num(&b.Workers, "j", "PROTOKOL_WORKERS", runtime.NumCPU(), "renders at once (default: the CPUs)")
+	s.fs.Func("shard", "I/N: this run's stable share of the inputs, 0 ≤ I < N (an Indexed Job gives JOB_COMPLETION_INDEX and PROTOKOL_SHARDS instead)", func(v string) error {
+		i, n, ok := strings.Cut(v, "/")
+		var err1, err2 error
+		b.Shard, err1 = strconv.Atoi(i)
+		b.Shards, err2 = strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil || b.Shards < 1 || b.Shard < 0 || b.Shard >= b.Shards {
+			return fmt.Errorf("must be I/N with 0 ≤ I < N, not %q", v)
+		}
+		return nil
+	})
+	s.fs.StringVar(&b.Options.Template, "template", tmpl.DefaultSet, "template set")
+	s.fs.Func("lang", "da or en (default: each document's language)", func(v string) (err error) {
+		b.Options.Lang, err = locale.Parse(v)
+		return err
+	})
+	s.fs.StringVar(&b.Attachments, "attachments", "", "the directory of the attachments' PDFs of JSON meetings (an export's are beside it)")
+	s.fs.StringVar(&b.Municipality, "municipality", "", "for exports that name none (SBSYS)")
+	s.fs.StringVar(&b.Location, "location", "", "for exports that name no place (eDoc)")
+	s.common(c)
+	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); each is admitted by its expected cost, as the service admits them")
+	var pe *positionalError
+	if err := s.parse(args); errors.As(err, &pe) {
+		return nil, nil, fmt.Errorf("unexpected argument %q: %s", pe.args[0], batchUsage)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if b.Input == "" || b.Out == "" {
+		return nil, nil, errors.New("both -i and -o are needed: " + batchUsage)
+	}
+	if b.Workers < 1 {
+		return nil, nil, errors.New("-j must be at least 1")
+	}
+	if b.Shards == 0 {
+		if idx := getenv("JOB_COMPLETION_INDEX"); idx != "" {
+			i, err1 := strconv.Atoi(idx)
+			n, err2 := strconv.Atoi(getenv("PROTOKOL_SHARDS"))
+			if err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+				return nil, nil, fmt.Errorf("JOB_COMPLETION_INDEX=%q needs PROTOKOL_SHARDS, the job's completions, above it (got %q)", idx, getenv("PROTOKOL_SHARDS"))
+			}
+			b.Shard, b.Shards = i, n
+		}
+	}
+	return c, b, nil
 }
 
 // ParseVerify reads "protokol verify FILE [--trust FILE] [--json] [--lang da|en]".

@@ -88,6 +88,13 @@ func cmpFormat(f Format) string {
 	return string(f)
 }
 
+// IsManifest: the file is a Fujitsu notification or an Acadre
+// producedAgenda manifest, which names an agenda rather than being one.
+func IsManifest(b []byte) bool {
+	root, err := parseXML(b, Limits{})
+	return err == nil && manifestNames(root) != nil
+}
+
 // manifestNames are the agenda files a Fujitsu notification or an Acadre
 // producedAgenda manifest names for publishing (nil: not a manifest).
 func manifestNames(root *node) []string {

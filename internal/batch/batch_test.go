@@ -1,0 +1,48 @@
+package batch_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"protokol/examples"
+	"protokol/internal/batch"
+	"protokol/internal/render"
+	"protokol/templates"
+)
+
+// A document whose expected cost is over the memory budget is refused by
+// name, as the service refuses it, and the others go on.
+func TestMemoryAdmission(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, "m.json"), examples.Read(examples.Meeting), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "b.json"), examples.Read(examples.Budget), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := render.New(render.Config{Templates: templates.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := render.Cost("agenda", render.FormatPDF, len(examples.Read(examples.Meeting)))
+	res, err := batch.Run(context.Background(), r, batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda, batch.XLSX}, Workers: 2, MemoryBudget: need - 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed != 1 || res.Done != 1 || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "m.json: agenda: rendering it takes about") {
+		t.Errorf("%+v %v", res.Progress, res.Failures)
+	}
+}
+
+// Kinds are read strictly.
+func TestParseKinds(t *testing.T) {
+	if k, err := batch.ParseKinds("agenda, public,agenda"); err != nil || len(k) != 2 {
+		t.Errorf("%v %v", k, err)
+	}
+	if _, err := batch.ParseKinds("agenda,referat"); err == nil || !strings.Contains(err.Error(), `"referat" is not a kind`) {
+		t.Errorf("%v", err)
+	}
+}
