@@ -275,3 +275,28 @@ func TestBatchReadsNDJSON(t *testing.T) {
 		t.Errorf("line 2: %+v", e)
 	}
 }
+
+// An export is an input like a JSON meeting: its directory's files make
+// its packet, and what it lacks comes from the command line.
+func TestBatchRendersExports(t *testing.T) {
+	in, out := sbsysExport(t), t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"batch", "-i", in, "-o", out, "--kinds", "agenda,packet,public", "--municipality", "Aalborg Kommune"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("%d %s", code, stderr.String())
+	}
+	e := readManifest(t, filepath.Join(out, "manifest.json")).Inputs["dagsorden.xml"]
+	if e == nil || len(e.Outputs) != 4 {
+		t.Fatalf("%+v", e)
+	}
+	var packet, publicPacket batch.Output
+	for _, o := range e.Outputs {
+		if o.Kind == batch.Packet && o.Public {
+			publicPacket = o
+		} else if o.Kind == batch.Packet {
+			packet = o
+		}
+	}
+	if !strings.Contains(packet.Path, "med bilag") || publicPacket.Pages >= packet.Pages {
+		t.Errorf("packet %+v, public packet %+v", packet, publicPacket)
+	}
+}
