@@ -50,6 +50,10 @@ func batchCommand(args []string, stdin io.Reader, stderr io.Writer) int {
 	tuneGC(cfg.MemoryBudget)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if f, ok := stdin.(*os.File); ok && b.Input == "-" {
+		// a stop ends a wait for the next NDJSON line too
+		go func() { <-ctx.Done(); _ = f.SetReadDeadline(time.Now()) }()
+	}
 	o := batch.Options{Input: b.Input, Stdin: stdin, Out: b.Out, Kinds: kinds, Workers: b.Workers, Shard: b.Shard, Shards: b.Shards,
 		Render: b.Options, Attachments: b.Attachments, Fill: esdh.Options{Municipality: b.Municipality, Location: b.Location},
 		MemoryBudget: cfg.MemoryBudget, Progress: progressPrinter(stderr)}
@@ -80,7 +84,11 @@ func progressPrinter(w io.Writer) func(batch.Progress) {
 	return func(p batch.Progress) {
 		finished := p.Done + p.Skipped + p.Failed
 		rate := float64(p.Done) / max(p.Elapsed.Seconds(), 0.001)
-		line := fmt.Sprintf("%d/%d inputs (%d skipped, %d failed), %d documents, %d pages, %.1f inputs/s", finished, p.Inputs, p.Skipped, p.Failed, p.Documents, p.Pages, rate)
+		of := fmt.Sprintf("%d/%d inputs", finished, p.Inputs)
+		if p.Inputs < 0 {
+			of = fmt.Sprintf("%d inputs", finished) // NDJSON still coming
+		}
+		line := fmt.Sprintf("%s (%d skipped, %d failed), %d documents, %d pages, %.1f inputs/s", of, p.Skipped, p.Failed, p.Documents, p.Pages, rate)
 		if left := p.Inputs - finished; left > 0 && rate > 0 && !p.Final {
 			line += fmt.Sprintf(", %s left", (time.Duration(float64(left)/rate) * time.Second).Round(time.Second))
 		}

@@ -90,7 +90,11 @@ func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
 		if s.Time.IsZero() {
 			say("  Tidspunkt:      %s", "  Time:           %s", when[0])
 		} else {
-			say("  Tidspunkt:      %s (%s)", "  Time:           %s (%s)", s.Time.Format(time.RFC3339), map[bool]string{true: when[0], false: when[1]}[da])
+			t := s.Time
+			if cph, err := time.LoadLocation("Europe/Copenhagen"); err == nil && da {
+				t = t.In(cph) // Danish time for a Danish reader (the zone database is in the binary)
+			}
+			say("  Tidspunkt:      %s (%s)", "  Time:           %s (%s)", t.Format(time.RFC3339), map[bool]string{true: when[0], false: when[1]}[da])
 		}
 		say("  Uændret:        %s", "  Unchanged:      %s", yes(s.Intact))
 		say("  Hele filen:     %s", "  Whole file:     %s", yes(s.CoversWholeFile))

@@ -10,6 +10,7 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -93,7 +94,7 @@ type Options struct {
 
 // Progress is how far a run is.
 type Progress struct {
-	Inputs, Done, Skipped, Failed int // inputs: all of this shard; done (rendered), skipped (unchanged), failed
+	Inputs, Done, Skipped, Failed int // inputs: all of this shard (-1 while NDJSON is still coming); done (rendered), skipped (unchanged), failed
 	Documents, Pages              int
 	Elapsed                       time.Duration
 	Final                         bool
@@ -142,10 +143,6 @@ func Run(ctx context.Context, r *render.Renderer, o Options) (*Result, error) {
 		}
 		defer in.Close()
 	}
-	inputs, err := listInputs(o, in)
-	if err != nil {
-		return nil, err
-	}
 	j := &job{o: o, r: r, in: in, out: out, mem: semaphore.NewWeighted(o.MemoryBudget), settings: settingsOf(o), start: time.Now()}
 	if j.prev, err = loadManifest(out, manifestName(o.Shard, o.Shards)); err != nil {
 		return nil, err
@@ -153,8 +150,40 @@ func Run(ctx context.Context, r *render.Renderer, o Options) (*Result, error) {
 	if j.journal, err = out.OpenFile(manifestName(o.Shard, o.Shards)+".journal", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
 		return nil, err
 	}
-	j.progress.Inputs = len(inputs)
-	j.run(ctx, inputs)
+	var inputs func(yield func(input) bool) error
+	if in == nil {
+		// NDJSON is rendered as it comes: a line at a time in hand
+		// per worker, however long the stream
+		j.progress.Inputs = -1
+		inputs = func(yield func(input) bool) error {
+			err := ndjson(o, yield)
+			j.mu.Lock()
+			j.progress.Inputs = len(j.seen)
+			j.mu.Unlock()
+			return err
+		}
+	} else {
+		list, err := listInputs(o, in)
+		if err != nil {
+			j.journal.Close()
+			return nil, err
+		}
+		j.progress.Inputs = len(list)
+		j.seen = map[string]bool{}
+		for _, i := range list {
+			j.seen[i.key] = true // this run's inputs, reached or not
+		}
+		inputs = func(yield func(input) bool) error {
+			for _, i := range list {
+				if !yield(i) {
+					break
+				}
+			}
+			return nil
+		}
+	}
+	readErr := j.run(ctx, inputs)
+	j.stopped = ctx.Err() != nil
 	j.journal.Close()
 	res := &Result{Progress: j.snapshot(true), Manifest: j.manifest(), Failures: j.failures()}
 	if err := writeManifest(out, manifestName(o.Shard, o.Shards), res.Manifest); err != nil {
@@ -163,6 +192,9 @@ func Run(ctx context.Context, r *render.Renderer, o Options) (*Result, error) {
 	_ = out.Remove(manifestName(o.Shard, o.Shards) + ".journal") // recorded in the manifest now
 	if o.Progress != nil {
 		o.Progress(res.Progress)
+	}
+	if readErr != nil {
+		return res, readErr
 	}
 	return res, ctx.Err()
 }
@@ -179,12 +211,17 @@ type job struct {
 
 	mu       sync.Mutex
 	entries  map[string]*Entry
+	seen     map[string]bool // this run's inputs: all listed, or the NDJSON lines read
+	stopped  bool
 	journal  *os.File
 	progress Progress
 }
 
-func (j *job) run(ctx context.Context, inputs []input) {
+func (j *job) run(ctx context.Context, inputs func(yield func(input) bool) error) error {
 	j.entries = map[string]*Entry{}
+	if j.seen == nil {
+		j.seen = map[string]bool{}
+	}
 	next := make(chan input)
 	var wg sync.WaitGroup
 	for range j.o.Workers {
@@ -195,18 +232,21 @@ func (j *job) run(ctx context.Context, inputs []input) {
 		})
 	}
 	stopTicker := j.tick()
-	for _, in := range inputs {
-		if ctx.Err() != nil {
-			break
-		}
+	err := inputs(func(in input) bool {
+		j.mu.Lock()
+		j.seen[in.key] = true
+		j.mu.Unlock()
 		select {
 		case next <- in:
+			return true
 		case <-ctx.Done():
+			return false
 		}
-	}
+	})
 	close(next)
 	wg.Wait()
 	stopTicker()
+	return err
 }
 
 // tick tells the progress every half second.
@@ -309,6 +349,13 @@ func (j *job) manifest() *Manifest {
 	for k, e := range j.entries {
 		m.Inputs[k] = e
 	}
+	// a stopped run keeps what the last one recorded of the inputs it did
+	// not reach: they are still done
+	for k, e := range j.prev.Inputs {
+		if _, done := m.Inputs[k]; !done && (j.seen[k] || j.stopped && j.in == nil) {
+			m.Inputs[k] = e // (NDJSON stopped: the lines not read yet may be these)
+		}
+	}
 	return m
 }
 
@@ -339,55 +386,64 @@ func settingsOf(o Options) string {
 	return hex.EncodeToString(h[:8])
 }
 
+// ndjson gives this shard's NDJSON lines as they come on o.Stdin (a line
+// at most 256 MiB); blank lines are skipped, and count.
+func ndjson(o Options, yield func(input) bool) error {
+	sc := bufio.NewScanner(o.Stdin)
+	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+	for n := 1; sc.Scan(); n++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		key := fmt.Sprintf("-:%d", n)
+		if ShardOf(key, o.Shards) != o.Shard {
+			continue
+		}
+		line := bytes.Clone(sc.Bytes())
+		if !yield(input{key: key, body: func() ([]byte, error) { return line, nil }}) {
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("standard input: %w", err)
+	}
+	return nil
+}
+
 // listInputs are the inputs of this shard, in a stable order: a
 // directory's .json files and case-system exports (.xml, their manifests
 // left out), at any depth, hidden directories and the output directory
-// skipped; or NDJSON lines.
+// skipped.
 func listInputs(o Options, in *os.Root) ([]input, error) {
 	var all []input
-	if in == nil {
-		sc := bufio.NewScanner(o.Stdin)
-		sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
-		for n := 1; sc.Scan(); n++ {
-			line := slices.Clone(sc.Bytes())
-			if len(strings.TrimSpace(string(line))) == 0 {
-				continue
-			}
-			all = append(all, input{key: fmt.Sprintf("-:%d", n), body: func() ([]byte, error) { return line, nil }})
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("standard input: %w", err)
-		}
-	} else {
-		outAbs, _ := filepath.Abs(o.Out)
-		inAbs, _ := filepath.Abs(o.Input)
-		err := fs.WalkDir(in.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != "." && (strings.HasPrefix(d.Name(), ".") || filepath.Join(inAbs, p) == outAbs) {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			ext := strings.ToLower(path.Ext(p))
-			if ext != ".json" && ext != ".xml" {
-				return nil
-			}
-			read := func() ([]byte, error) { return fs.ReadFile(in.FS(), p) }
-			if ext == ".xml" {
-				b, err := read()
-				if err != nil || esdh.IsManifest(b) {
-					return nil // a manifest names an agenda; the agenda is an input of its own
-				}
-			}
-			all = append(all, input{key: p, body: read, dir: path.Dir(p), xml: ext == ".xml"})
-			return nil
-		})
+	outAbs, _ := filepath.Abs(o.Out)
+	inAbs, _ := filepath.Abs(o.Input)
+	err := fs.WalkDir(in.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return nil, err
+			return err
 		}
+		if d.IsDir() {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || filepath.Join(inAbs, p) == outAbs) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		ext := strings.ToLower(path.Ext(p))
+		if ext != ".json" && ext != ".xml" {
+			return nil
+		}
+		read := func() ([]byte, error) { return fs.ReadFile(in.FS(), p) }
+		if ext == ".xml" {
+			b, err := read()
+			if err != nil || esdh.IsManifest(b) {
+				return nil // a manifest names an agenda; the agenda is an input of its own
+			}
+		}
+		all = append(all, input{key: p, body: read, dir: path.Dir(p), xml: ext == ".xml"})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	var mine []input
 	for _, i := range all {

@@ -2,6 +2,7 @@ package batch_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,5 +45,36 @@ func TestParseKinds(t *testing.T) {
 	}
 	if _, err := batch.ParseKinds("agenda,referat"); err == nil || !strings.Contains(err.Error(), `"referat" is not a kind`) {
 		t.Errorf("%v", err)
+	}
+}
+
+// A run stopped before it reached an input keeps what the last run
+// recorded of it: the manifest does not forget finished work.
+func TestAStoppedRunKeepsTheLastRunsRecord(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	for i := range 5 {
+		if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("m%d.json", i)), examples.Read(examples.Meeting), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := render.New(render.Config{Templates: templates.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda}, Workers: 2}
+	if res, err := batch.Run(context.Background(), r, o); err != nil || res.Done != 5 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := batch.Run(ctx, r, o)
+	if err == nil || res.Done+res.Skipped > 1 {
+		t.Fatalf("a stopped run: %+v %v", res.Progress, err)
+	}
+	if n := len(res.Manifest.Inputs); n != 5 {
+		t.Errorf("the stopped run's manifest has %d inputs; the last run's 5 were done", n)
+	}
+	if res, err := batch.Run(context.Background(), r, o); err != nil || res.Skipped != 5 || res.Done != 0 {
+		t.Errorf("after it: %+v %v", res.Progress, err)
 	}
 }

@@ -22,7 +22,8 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	var named, agendas []string // by manifests; agenda files themselves
+	var named, agendas []string  // by manifests; agenda files themselves
+	minutes := map[string]bool{} // what a manifest says is minutes (Acadre's type 2)
 	seen := 0
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".xml") {
@@ -41,6 +42,9 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		}
 		if m := manifestNames(root); m != nil {
 			named = append(named, m...)
+			for _, p := range acadreMinutes(root) {
+				minutes[p] = true
+			}
 			continue
 		}
 		if g, err := detect(root); err == nil && (f == "" || g == f) {
@@ -67,6 +71,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	res.Minutes = res.Minutes || minutes[name]
 	// the attachments' files as the directory has them
 	dir := path.Dir(name)
 	for k, v := range res.Files {
@@ -124,6 +129,26 @@ func manifestNames(root *node) []string {
 		return out
 	}
 	return nil
+}
+
+// acadreMinutes are the agenda files an Acadre producedAgenda manifest
+// names as minutes (its field's type 2; 1 is an agenda).
+func acadreMinutes(root *node) []string {
+	var out []string
+	if t := findTable(root, "producedAgenda", 3); t != nil {
+		siblings := []*node{t}
+		if t.parent != nil {
+			siblings = t.parent.all("table")
+		}
+		for _, fields := range siblings {
+			for _, fl := range fields.kid("fields").all("field") {
+				if fl.attr("type") == "2" && fl.attr("xmlfilename") != "" {
+					out = append(out, path.Join(fl.attr("filesfolder"), fl.attr("xmlfilename")))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // readLimited reads a file of at most limit bytes.

@@ -217,6 +217,19 @@ func TestImportDir(t *testing.T) {
 	if res.Format != Fujitsu || len(res.Meeting.Items) != 3 || res.Files["forlig-beskaeftigelsesreform.pdf"] != "agendas/Bilag/forlig-beskaeftigelsesreform.pdf" {
 		t.Errorf("%s %d %v", res.Format, len(res.Meeting.Items), res.Files)
 	}
+	// Acadre: the producedAgenda manifest names the file and says minutes
+	ac := fstest.MapFS{
+		"manifest.xml":            {Data: []byte(`<root><table name="producedAgenda"><fields><field publish="true" filesfolder="Files_1_2" xmlfilename="4711.xml" type="2" accessid="1"/></fields></table></root>`)},
+		"Files_1_2/4711.xml":      {Data: fixture(t, "acadre.xml")},
+		"Files_1_2/not-named.xml": {Data: fixture(t, "acadre.xml")},
+	}
+	res, err = ImportDir(context.Background(), ac, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != Acadre || !res.Minutes || len(res.Meeting.Items) != 3 {
+		t.Errorf("acadre by its manifest: %s minutes=%v %d items", res.Format, res.Minutes, len(res.Meeting.Items))
+	}
 	escape := fstest.MapFS{"d.xml": {Data: []byte(`<Dagsorden Åben="true"><Møde Udvalg="U" Mødedato="1. maj 2018" Mødetid="9:00" Mødested="R"/><Dagsordenpunkter><Dagsordenpunkt Nummer="1" Åbent="true"><Overskrift>T</Overskrift>` +
 		`<Bilagsliste><Bilag Navn="B" BilagUrl="../../etc/x.pdf" MaaPubliceres="true"/></Bilagsliste></Dagsordenpunkt></Dagsordenpunkter></Dagsorden>`)}}
 	res, err = ImportDir(context.Background(), escape, SBSYS, Options{})
