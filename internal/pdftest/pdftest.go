@@ -4,13 +4,17 @@
 package pdftest
 
 import (
+	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,6 +96,14 @@ func sameTextInMuPDF(t testing.TB, pdf []byte, poppler string) {
 	if err != nil {
 		t.Fatalf("mutool draw: %v", err)
 	}
+	if diff := letterDiff(poppler, string(out), "MuPDF"); len(diff) > 0 {
+		t.Errorf("MuPDF and poppler read different text (%d characters differ): %s", len(diff), strings.Join(diff[:min(len(diff), 12)], "; "))
+	}
+}
+
+// letterDiff compares the count of every letter and digit (and of
+// U+FFFD) in poppler's text and another reader's.
+func letterDiff(poppler, other, name string) []string {
 	count := func(s string) map[rune]int {
 		m := map[rune]int{}
 		for _, r := range s {
@@ -101,21 +113,72 @@ func sameTextInMuPDF(t testing.TB, pdf []byte, poppler string) {
 		}
 		return m
 	}
-	p, u := count(poppler), count(string(out))
+	p, u := count(poppler), count(other)
 	var diff []string
 	for r, n := range p {
 		if u[r] != n {
-			diff = append(diff, fmt.Sprintf("%q poppler %d, MuPDF %d", r, n, u[r]))
+			diff = append(diff, fmt.Sprintf("%q poppler %d, %s %d", r, n, name, u[r]))
 		}
 	}
 	for r, n := range u {
 		if _, ok := p[r]; !ok {
-			diff = append(diff, fmt.Sprintf("%q poppler 0, MuPDF %d", r, n))
+			diff = append(diff, fmt.Sprintf("%q poppler 0, %s %d", r, name, n))
 		}
 	}
-	if len(diff) > 0 {
-		sort.Strings(diff)
-		t.Errorf("MuPDF and poppler read different text (%d characters differ): %s", len(diff), strings.Join(diff[:min(len(diff), 12)], "; "))
+	sort.Strings(diff)
+	return diff
+}
+
+//go:embed pdfjs.mjs
+var pdfjsScript []byte
+
+// SameTextInPDFJS checks that pdf.js (the reader in Firefox and in many
+// web viewers) extracts the same letters and digits as poppler from each
+// PDF. pdfjs-dist's legacy build is named by PROTOKOL_PDFJS (.ci/run
+// installs it); without it the check is skipped, in CI it must run.
+func SameTextInPDFJS(t *testing.T, pdfs map[string][]byte) {
+	t.Helper()
+	module := os.Getenv("PROTOKOL_PDFJS")
+	if module == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("PROTOKOL_PDFJS is not set; .ci/run installs pdfjs-dist and names it")
+		}
+		t.Skip("pdf.js not installed (npm install --prefix ~/.cache/protokol-pdfjs pdfjs-dist@4.10.38; PROTOKOL_PDFJS=…/legacy/build/pdf.mjs)")
+	}
+	need(t, "node")
+	dir := t.TempDir()
+	script := filepath.Join(dir, "text.mjs")
+	if err := os.WriteFile(script, pdfjsScript, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	names := slices.Sorted(maps.Keys(pdfs))
+	args := []string{script}
+	for i, name := range names {
+		f := filepath.Join(dir, fmt.Sprintf("%d.pdf", i))
+		if err := os.WriteFile(f, pdfs[name], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, f)
+	}
+	cmd := exec.Command("node", args...)
+	cmd.Env = append(os.Environ(), "PROTOKOL_PDFJS="+module)
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("pdf.js: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("pdf.js: %v", err)
+	}
+	var texts []string
+	if err := json.Unmarshal(out, &texts); err != nil || len(texts) != len(names) {
+		t.Fatalf("pdf.js answered %d texts for %d files: %v", len(texts), len(names), err)
+	}
+	for i, name := range names {
+		poppler := strings.Join(pages(t, pdfs[name]), "\f")
+		if diff := letterDiff(poppler, texts[i], "pdf.js"); len(diff) > 0 {
+			t.Errorf("%s: pdf.js and poppler read different text (%d characters differ): %s", name, len(diff), strings.Join(diff[:min(len(diff), 12)], "; "))
+		}
 	}
 }
 

@@ -207,3 +207,11 @@ func TestPlainPDFIsNotTagged(t *testing.T) {
 		}
 	}
 }
+
+// pdf.js (Firefox's reader, and most web viewers') reads the same text as
+// poppler (and so as MuPDF, which pages() checks) from every set's
+// documents, the sealed minutes, the budget with charts and the scripts
+// beyond Latin-1 among them.
+func TestPDFJSReadsTheSameText(t *testing.T) {
+	pdftest.SameTextInPDFJS(t, taggedCases(t))
+}
