@@ -1087,6 +1087,8 @@ type Section struct {
 
 // TemplateSets defines model for TemplateSets.
 type TemplateSets struct {
+	// Seal the service has a seal configured: minutes and decision records can be sealed (seal=true)
+	Seal      *bool `json:"seal,omitempty"`
 	Templates *[]struct {
 		// Assets the set's own files besides templates: its fonts, by style
 		Assets *[]string `json:"assets,omitempty"`

@@ -230,6 +230,9 @@ func secretaryChoosesOptions(t *testing.T, d *driver, bl *browserLog) {
 	shown := func(id string) string {
 		return d.eval(fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, id))
 	}
+	if shown("seal-option") != "none" {
+		t.Error("a service without a seal offers to seal")
+	}
 	if shown("signatures-option") == "none" || shown("addendum-option") != "none" {
 		t.Errorf("minutes do not offer the signature sheet alone (signature sheet %s, supplementary agenda %s)", shown("signatures-option"), shown("addendum-option"))
 	}

@@ -46,7 +46,7 @@ const TEXT = {
     decided_by: "Sagen afgøres i", addendum: "Tillæg (kom efter dagsordenen)", duration: "Varighed (minutter)",
     absentItem: "Ikke til stede under punktet", dissents: "Protokoltilførsler", dissent: "Protokoltilførsel", addDissent: "Tilføj protokoltilførsel",
     by: "Af", dtext: "Tekst", reference: "Reference (fx sagsnummer eller link)", guestItems: "Deltager i punkterne",
-    signatures: "Med underskriftsark", addendumDoc: "Kun tillægsdagsorden", kindDecision: "Beslutningssag",
+    signatures: "Med underskriftsark", sealDoc: "Forsegl med kommunens segl", addendumDoc: "Kun tillægsdagsorden", kindDecision: "Beslutningssag",
     mdHelp: "Markdown: **fed**, *kursiv*, linjer der starter med - bliver punkter, [tekst](https://…) bliver links.",
     approvals: "Godkendelser", approvalsHint: "Medlemmernes digitale godkendelser af referatet; de står på underskriftsbladet.",
     addApproval: "Tilføj godkendelse", approval: "Godkendelse", approvedBy: "Godkendt af", approvedAt: "Tidspunkt", method: "Metode (fx FirstAgenda)",
@@ -91,7 +91,7 @@ const TEXT = {
     decided_by: "Decided by", addendum: "Addendum (came after the agenda)", duration: "Duration (minutes)",
     absentItem: "Not present for the item", dissents: "Statements for the record", dissent: "Statement", addDissent: "Add statement",
     by: "By", dtext: "Text", reference: "Reference (e.g. case number or link)", guestItems: "Attends the items",
-    signatures: "With signature sheet", addendumDoc: "Supplementary agenda only", kindDecision: "Case for decision",
+    signatures: "With signature sheet", sealDoc: "Seal with the municipality's seal", addendumDoc: "Supplementary agenda only", kindDecision: "Case for decision",
     mdHelp: "Markdown: **bold**, *italic*, lines starting with - become bullets, [text](https://…) becomes a link.",
     approvals: "Approvals", approvalsHint: "The members' digital approvals of the minutes; they are printed on the signature sheet.",
     addApproval: "Add approval", approval: "Approval", approvedBy: "Approved by", approvedAt: "Time", method: "Method (e.g. FirstAgenda)",
@@ -687,8 +687,12 @@ function options() {
     public: document.getElementById("public").checked,
     signatures: document.getElementById("signatures").checked,
     addendum: document.getElementById("addendum").checked,
+    seal: document.getElementById("seal").checked,
   };
 }
+
+// canSeal: the service has a seal configured (GET /v1/templates says).
+let canSeal = false;
 
 // showDocumentOptions offers the options that apply to the document
 // chosen: a signature sheet for minutes, the supplementary agenda for
@@ -697,6 +701,8 @@ function showDocumentOptions() {
   const d = document.getElementById("document").value;
   document.getElementById("signatures-option").hidden = d !== "minutes";
   document.getElementById("addendum-option").hidden = d !== "agenda";
+  // minutes and decision records are what the members approve: those are sealed
+  document.getElementById("seal-option").hidden = !canSeal || (d !== "minutes" && d !== "decisions");
 }
 
 function saveOptions() {
@@ -727,6 +733,7 @@ async function preview() {
       template: o.template, lang: o.lang, public: o.public ? "true" : "",
       signatures: o.signatures && o.document === "minutes" ? "true" : "",
       addendum: o.addendum && o.document === "agenda" ? "true" : "",
+      seal: o.seal && canSeal && o.document !== "agenda" ? "true" : "",
     }, attached);
   } catch (e) {
     status.textContent = fmt(T.network, { detail: String(e) });
@@ -865,7 +872,8 @@ async function loadTemplates() {
   const sel = document.getElementById("template");
   try {
     const res = await fetch("/v1/templates");
-    const { templates } = await res.json();
+    const { templates, seal } = await res.json();
+    canSeal = seal === true;
     const keep = sel.value;
     // a set's name for people (its set.json), in the page's language
     sel.replaceChildren(...templates.map((t) => el("option", {
@@ -914,6 +922,7 @@ async function start() {
     document.getElementById("public").checked = !!saved.public;
     document.getElementById("signatures").checked = !!saved.signatures;
     document.getElementById("addendum").checked = !!saved.addendum;
+    document.getElementById("seal").checked = !!saved.seal;
   }
   showDocumentOptions();
   showPrivacy();
@@ -980,7 +989,7 @@ async function start() {
     items.push({ number: String(items.length + 1), title: "" });
     save(); renderItems();
   });
-  for (const id of ["document", "template", "language", "public", "signatures", "addendum"]) on(id, "change", saveOptions);
+  for (const id of ["document", "template", "language", "public", "signatures", "addendum", "seal"]) on(id, "change", saveOptions);
   on("preview", "click", preview);
   on("import-budget", "change", (e) => readJSONFile(e.target, (doc, name) => {
     budget = doc;
