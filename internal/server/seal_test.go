@@ -15,16 +15,14 @@ import (
 	"protokol/templates"
 )
 
-// seal=true signs minutes; POST /v1/verify answers the four questions
-// with the service's anchors (--trust); a tampered file is not intact;
-// /metrics counts seals and verifications, and never shows the key.
-func TestSealAndVerifyOverHTTP(t *testing.T) {
+// sealedServer is a service with a seal of "Odense Kommune" from a test
+// CA, which is also its trust anchor.
+func sealedServer(t *testing.T) *Server {
+	t.Helper()
 	ca := sealtest.NewCA(t, "Protokol Test Root")
-	dir := t.TempDir()
-	signer := ca.Signer(t, "Odense Kommune", "ecdsa")
 	cfg := testConfig()
-	cfg.Seal.Trust = ca.WritePEM(t, dir)
-	r, err := render.New(render.Config{Templates: templates.FS, Seal: signer})
+	cfg.Seal.Trust = ca.WritePEM(t, t.TempDir())
+	r, err := render.New(render.Config{Templates: templates.FS, Seal: ca.Signer(t, "Odense Kommune", "ecdsa")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +30,14 @@ func TestSealAndVerifyOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// seal=true signs minutes; POST /v1/verify answers the four questions
+// with the service's anchors (--trust); a tampered file is not intact;
+// /metrics counts seals and verifications, and never shows the key.
+func TestSealAndVerifyOverHTTP(t *testing.T) {
+	s := sealedServer(t)
 	w := do(t, s, "POST", "/v1/minutes?seal=true&public=true", examples.Read(examples.Minutes))
 	if w.Code != http.StatusOK {
 		t.Fatalf("sealed minutes: %d %s", w.Code, w.Body)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,24 +12,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"protokol/examples"
-	"protokol/internal/render"
-	"protokol/internal/seal/sealtest"
-	"protokol/templates"
 )
 
 // With a seal configured the page offers it for minutes and decision
 // records (never for an agenda), and the PDF it previews is sealed.
 func TestWebPageSealsMinutes(t *testing.T) {
-	ca := sealtest.NewCA(t, "Root")
-	r, err := render.New(render.Config{Templates: templates.FS, Seal: ca.Signer(t, "Odense Kommune", "ecdsa")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(testConfig(), r, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
+	ts := httptest.NewServer(sealedServer(t).Handler())
 	defer ts.Close()
 	ctx, bl, _ := startBrowser(t, ts)
 	d := &driver{t, ctx}
