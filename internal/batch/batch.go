@@ -299,7 +299,25 @@ func (j *job) one(ctx context.Context, in input) {
 	if ctx.Err() != nil && !e.OK {
 		return // stopped: neither done nor failed, so redone next time
 	}
+	if prev := j.prev.Inputs[in.key]; prev != nil && e.OK {
+		j.removeStale(prev, e)
+	}
 	j.record(in.key, e, false)
+}
+
+// removeStale removes what the last run made of an input that this run
+// did not make again (a changed committee or date names the file anew):
+// the output directory holds what the manifest says, nothing older.
+func (j *job) removeStale(prev, now *Entry) {
+	made := map[string]bool{}
+	for _, o := range now.Outputs {
+		made[o.Path] = true
+	}
+	for _, o := range prev.Outputs {
+		if !made[o.Path] {
+			_ = j.out.Remove(o.Path)
+		}
+	}
 }
 
 // intact: every output the entry names is there with its hash.

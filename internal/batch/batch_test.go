@@ -1,6 +1,7 @@
 package batch_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -76,5 +77,43 @@ func TestAStoppedRunKeepsTheLastRunsRecord(t *testing.T) {
 	}
 	if res, err := batch.Run(context.Background(), r, o); err != nil || res.Skipped != 5 || res.Done != 0 {
 		t.Errorf("after it: %+v %v", res.Progress, err)
+	}
+}
+
+// An input that changed so that its document's name changed leaves no
+// file of the old name behind.
+func TestAChangedInputLeavesNoStaleFile(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	body := examples.Read(examples.Meeting)
+	if err := os.WriteFile(filepath.Join(in, "m.json"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := render.New(render.Config{Templates: templates.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda}}
+	first, err := batch.Run(context.Background(), r, o)
+	if err != nil || first.Done != 1 {
+		t.Fatalf("%+v %v", first, err)
+	}
+	old := first.Manifest.Inputs["m.json"].Outputs[0].Path
+	changed := bytes.Replace(body, []byte("Beskæftigelsesudvalget"), []byte("Socialudvalget"), 1)
+	if err := os.WriteFile(filepath.Join(in, "m.json"), changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second, err := batch.Run(context.Background(), r, o)
+	if err != nil || second.Done != 1 {
+		t.Fatalf("%+v %v", second, err)
+	}
+	now := second.Manifest.Inputs["m.json"].Outputs[0].Path
+	if now == old {
+		t.Fatalf("the name did not change (%s): the test proves nothing", now)
+	}
+	if _, err := os.Stat(filepath.Join(out, old)); err == nil {
+		t.Errorf("%s is left behind", old)
+	}
+	if _, err := os.Stat(filepath.Join(out, now)); err != nil {
+		t.Errorf("%s: %v", now, err)
 	}
 }
