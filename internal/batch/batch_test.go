@@ -117,3 +117,25 @@ func TestAChangedInputLeavesNoStaleFile(t *testing.T) {
 		t.Errorf("%s: %v", now, err)
 	}
 }
+
+// An input larger than any document is refused by its size, unread (a
+// sparse file of 300 MiB costs the test nothing).
+func TestAHugeInputIsRefusedUnread(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	f, err := os.Create(filepath.Join(in, "huge.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(300 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	r, err := render.New(render.Config{Templates: templates.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := batch.Run(context.Background(), r, batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda}})
+	if err != nil || res.Failed != 1 || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "huge.json: the file is 300 MiB; at most 256 MiB are read") {
+		t.Errorf("%+v %v %v", res.Progress, res.Failures, err)
+	}
+}
