@@ -56,7 +56,7 @@ func batchCommand(args []string, stdin io.Reader, stderr io.Writer) int {
 	}
 	o := batch.Options{Input: b.Input, Stdin: stdin, Out: b.Out, Kinds: kinds, Workers: b.Workers, Shard: b.Shard, Shards: b.Shards,
 		Render: b.Options, Attachments: b.Attachments, Fill: esdh.Options{Municipality: b.Municipality, Location: b.Location},
-		MemoryBudget: cfg.MemoryBudget, Progress: progressPrinter(stderr)}
+		MemoryBudget: cfg.MemoryBudget, Timeout: b.Timeout, Progress: progressPrinter(stderr)}
 	res, err := batch.Run(ctx, r, o)
 	if res != nil {
 		for _, f := range res.Failures {

@@ -88,6 +88,10 @@ type Options struct {
 	// each admitted by its expected cost (render.Cost), as the service
 	// admits them.
 	MemoryBudget int64
+	// Timeout bounds each document's render (and an export's import),
+	// counted once its memory is admitted, as the service's render
+	// timeout is; one that takes longer fails, the others go on. 0: none.
+	Timeout time.Duration
 	// Progress, when set, is told how the run goes.
 	Progress func(Progress)
 }
@@ -486,6 +490,13 @@ const (
 // readLimited reads a file no larger than limit; a larger one is an
 // input that fails, naming its size, and is never read.
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	// A pipe or a device named like a document would hold a worker
+	// forever at its first read: only a regular file is opened.
+	if fi, err := fs.Stat(fsys, name); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err

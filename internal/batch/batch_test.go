@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"protokol/examples"
 	"protokol/internal/batch"
@@ -15,10 +17,10 @@ import (
 	"protokol/templates"
 )
 
-// A document whose expected cost is over the memory budget is refused by
-// name, as the service refuses it, and the others go on.
-func TestMemoryAdmission(t *testing.T) {
-	in, out := t.TempDir(), t.TempDir()
+// meetingAndBudget is an input directory with the example meeting
+// (m.json) and budget (b.json), an output directory and a renderer.
+func meetingAndBudget(t *testing.T) (in, out string, r *render.Renderer) {
+	in, out = t.TempDir(), t.TempDir()
 	if err := os.WriteFile(filepath.Join(in, "m.json"), examples.Read(examples.Meeting), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +31,13 @@ func TestMemoryAdmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return in, out, r
+}
+
+// A document whose expected cost is over the memory budget is refused by
+// name, as the service refuses it, and the others go on.
+func TestMemoryAdmission(t *testing.T) {
+	in, out, r := meetingAndBudget(t)
 	need := render.Cost("agenda", render.FormatPDF, len(examples.Read(examples.Meeting)))
 	res, err := batch.Run(context.Background(), r, batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda, batch.XLSX}, Workers: 2, MemoryBudget: need - 1})
 	if err != nil {
@@ -137,5 +146,33 @@ func TestAHugeInputIsRefusedUnread(t *testing.T) {
 	res, err := batch.Run(context.Background(), r, batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda}})
 	if err != nil || res.Failed != 1 || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "huge.json: the file is 300 MiB; at most 256 MiB are read") {
 		t.Errorf("%+v %v %v", res.Progress, res.Failures, err)
+	}
+}
+
+// A pipe named like a meeting is not opened (it would block a worker
+// forever); it fails by name and the others are rendered.
+func TestAPipeAmongTheInputsFailsWithoutBlocking(t *testing.T) {
+	in, out, r := meetingAndBudget(t)
+	if err := syscall.Mkfifo(filepath.Join(in, "pipe.json"), 0o600); err != nil {
+		t.Skip(err)
+	}
+	res, err := batch.Run(context.Background(), r, batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda}})
+	if err != nil || res.Failed != 1 || res.Done != 2 || !strings.Contains(strings.Join(res.Failures, "\n"), "pipe.json: not a regular file") {
+		t.Errorf("%+v %v %v", res.Progress, res.Failures, err)
+	}
+}
+
+// A document that takes longer than the timeout fails by name, saying
+// so (not as a stopped run); with time enough the same input renders.
+func TestADocumentOverItsTimeoutFailsAlone(t *testing.T) {
+	in, out, r := meetingAndBudget(t)
+	o := batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda}, Timeout: time.Nanosecond}
+	res, err := batch.Run(context.Background(), r, o)
+	if err != nil || res.Failed != 1 || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "m.json: agenda: it took longer than 1ns (--timeout)") {
+		t.Errorf("%+v %v %v", res.Progress, res.Failures, err)
+	}
+	o.Timeout = time.Minute
+	if res, err := batch.Run(context.Background(), r, o); err != nil || res.Done != 1 || res.Failed != 0 {
+		t.Errorf("the same run with a minute: %+v %v %v", res.Progress, res.Failures, err)
 	}
 }

@@ -73,7 +73,10 @@ func tasks(kinds []Kind, budget, files bool) []task {
 func (j *job) render(ctx context.Context, in input, body []byte, e *Entry) bool {
 	var files fs.FS
 	if in.xml {
-		res, err := esdh.Import(ctx, "", body, j.o.Fill)
+		ictx, cancel := j.deadline(ctx)
+		res, err := esdh.Import(ictx, "", body, j.o.Fill)
+		err = j.late(ctx, ictx, err)
+		cancel()
 		if err != nil {
 			e.Problems = append(e.Problems, err.Error())
 			return false
@@ -144,7 +147,27 @@ func (j *job) renderOne(ctx context.Context, t task, body []byte, files fs.FS) (
 	if t.packet {
 		o.Files = &render.Files{Dir: files}
 	}
-	return render.Job(ctx, j.r, t.doc, t.format, body, o)
+	rctx, cancel := j.deadline(ctx)
+	defer cancel()
+	res, err := render.Job(rctx, j.r, t.doc, t.format, body, o)
+	return res, j.late(ctx, rctx, err)
+}
+
+// deadline is ctx bounded by the per-document timeout, if any.
+func (j *job) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if j.o.Timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, j.o.Timeout)
+}
+
+// late names a document's timeout as its problem: an error that came of
+// the document's own deadline (not of the run being stopped) says so.
+func (j *job) late(run, doc context.Context, err error) error {
+	if err != nil && run.Err() == nil && errors.Is(doc.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("it took longer than %s (--timeout); left unmade", j.o.Timeout)
+	}
+	return err
 }
 
 // outDir is where an input's documents go: its path without the

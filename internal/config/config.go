@@ -459,7 +459,8 @@ type Batch struct {
 	Attachments   string
 	Municipality  string
 	Location      string
-	Merge         bool // protokol batch merge DIR
+	Merge         bool          // protokol batch merge DIR
+	Timeout       time.Duration // one document's render
 }
 
 const batchUsage = "protokol batch -i DIR|- -o OUTDIR [--kinds agenda,minutes,public,decisions,packet,xlsx,pdf] [-j N] [--shard I/N] [flags]\n       protokol batch merge OUTDIR"
@@ -500,6 +501,7 @@ func ParseBatch(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.fs.StringVar(&b.Attachments, "attachments", "", "the directory of the attachments' PDFs of JSON meetings (an export's are beside it)")
 	s.fs.StringVar(&b.Municipality, "municipality", "", "for exports that name none (SBSYS)")
 	s.fs.StringVar(&b.Location, "location", "", "for exports that name no place (eDoc)")
+	s.posDur(&b.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time one document's render may take (counted once its memory is admitted); a longer one fails, the others go on")
 	s.common(c)
 	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); each is admitted by its expected cost, as the service admits them")
 	var pe *positionalError
