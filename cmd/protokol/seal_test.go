@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"protokol/examples"
 	"protokol/internal/seal"
@@ -19,7 +21,8 @@ import (
 func TestSealAndVerifyCommands(t *testing.T) {
 	ca := sealtest.NewCA(t, "Protokol Test Root")
 	dir := t.TempDir()
-	certPath, keyPath := sealtest.WriteSigner(t, dir, ca.Signer(t, "Odense Kommune", "ecdsa"))
+	signer := ca.Signer(t, "Odense Kommune", "ecdsa")
+	certPath, keyPath := sealtest.WriteSigner(t, dir, signer)
 	trust := ca.WritePEM(t, dir)
 	in := filepath.Join("..", "..", "examples", examples.Minutes)
 	out := filepath.Join(dir, "referat.pdf")
@@ -31,9 +34,28 @@ func TestSealAndVerifyCommands(t *testing.T) {
 	if code := run([]string{"verify", out, "--trust", trust}, nil, &stdout, &stderr); code != 0 {
 		t.Errorf("verify: %d %s %s", code, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"Forseglet af:", "Odense Kommune", "Uændret:        ja", "Hele filen:     ja", "Betroet:        ja", "underskriverens egen angivelse"} {
+	for _, want := range []string{"Forseglet af:", "Odense Kommune", "Uændret:        ja", "Hele filen:     ja", "Betroet:        ja", "underskriverens egen angivelse", "Spærring:       ikke tjekket"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("verify says no %q:\n%s", want, stdout.String())
+		}
+	}
+	// revoked (the time is only claimed): not trusted, exit 1; a current
+	// list that does not name it: good
+	for _, c := range []struct {
+		revoked map[*x509.Certificate]time.Time
+		code    int
+		want    string
+	}{
+		{map[*x509.Certificate]time.Time{signer.Cert: time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)}, 1, "Spærring:       SPÆRRET 2020-03-01T00:00:00Z"},
+		{nil, 0, "Spærring:       ikke spærret"},
+	} {
+		crl := filepath.Join(dir, "crl.der")
+		if err := os.WriteFile(crl, ca.CRL(t, time.Now().Add(time.Hour), c.revoked), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stdout.Reset()
+		if code := run([]string{"verify", out, "--trust", trust, "--crl", crl}, nil, &stdout, &stderr); code != c.code || !strings.Contains(stdout.String(), c.want) {
+			t.Errorf("verify --crl: %d, not %d with %q:\n%s", code, c.code, c.want, stdout.String())
 		}
 	}
 	// no anchors: intact, not trusted, exit 1
@@ -76,7 +98,8 @@ func TestSealAndVerifyCommands(t *testing.T) {
 func TestSealSettingsRefused(t *testing.T) {
 	ca := sealtest.NewCA(t, "Root")
 	dir := t.TempDir()
-	certPath, keyPath := sealtest.WriteSigner(t, dir, ca.Signer(t, "Odense Kommune", "ecdsa"))
+	signer := ca.Signer(t, "Odense Kommune", "ecdsa")
+	certPath, keyPath := sealtest.WriteSigner(t, dir, signer)
 	in := filepath.Join("..", "..", "examples", examples.Minutes)
 	out := filepath.Join(dir, "x.pdf")
 	t.Setenv("PROTOKOL_SEAL_PASSWORD", "hemmelig-adgangskode")

@@ -18,33 +18,33 @@ import (
 // chains to the trust anchors; exit 0 only when every seal is valid, 1
 // when one is not or there is none.
 func verifyCommand(args []string, stdout, stderr io.Writer) int {
-	file, trust, asJSON, lang, err := config.ParseVerify(args, os.Getenv, stdout)
+	v, err := config.ParseVerify(args, os.Getenv, stdout)
 	if err != nil {
 		return usageError(stderr, err)
 	}
-	roots, err := seal.LoadTrust(trust)
+	trust, err := seal.LoadTrust(v.Trust, v.CRL)
 	if err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
-	b, err := seal.ReadPDF(file)
+	b, err := seal.ReadPDF(v.File)
 	if err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rep, err := seal.Verify(ctx, b, roots)
+	rep, err := seal.Verify(ctx, b, trust)
 	if err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
-	if asJSON {
+	if v.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(rep)
 	} else {
-		printReport(stdout, file, rep, lang)
+		printReport(stdout, v.File, rep, v.Lang)
 	}
 	if len(rep.Seals) == 0 {
 		return 1
@@ -85,7 +85,11 @@ func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
 	for i, s := range rep.Seals {
 		say("%s: segl %d af %d", "%s: seal %d of %d", file, i+1, len(rep.Seals))
 		say("  Forseglet af:   %s", "  Sealed by:      %s", s.Signer)
-		when := map[string][2]string{"timestamp": {"tidsstempel fra " + s.TimestampAuthority, "timestamp from " + s.TimestampAuthority},
+		stamp := [2]string{"tidsstempel fra " + s.TimestampAuthority, "timestamp from " + s.TimestampAuthority}
+		if !s.TimeProven {
+			stamp = [2]string{stamp[0] + ", som ikke er betroet", stamp[1] + ", not trusted"}
+		}
+		when := map[string][2]string{"timestamp": stamp,
 			"claimed": {"underskriverens egen angivelse", "as the signer claims"}, "none": {"ukendt", "unknown"}}[s.TimeSource]
 		if s.Time.IsZero() {
 			say("  Tidspunkt:      %s", "  Time:           %s", when[0])
@@ -99,6 +103,10 @@ func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
 		say("  Uændret:        %s", "  Unchanged:      %s", yes(s.Intact))
 		say("  Hele filen:     %s", "  Whole file:     %s", yes(s.CoversWholeFile))
 		say("  Betroet:        %s", "  Trusted:        %s", yes(s.Trusted))
+		rev := map[string][2]string{seal.RevocationNotChecked: {"ikke tjekket (--crl)", "not checked (--crl)"}, seal.RevocationGood: {"ikke spærret", "not revoked"},
+			seal.RevocationUnknown: {"ukendt (ingen gyldig spærreliste fra udstederen)", "unknown (no current list from the issuer)"},
+			seal.RevocationRevoked: {"SPÆRRET " + s.RevokedAt.Format(time.RFC3339), "REVOKED " + s.RevokedAt.Format(time.RFC3339)}}[s.Revocation]
+		say("  Spærring:       %s", "  Revocation:     %s", map[bool]string{true: rev[0], false: rev[1]}[da])
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "  - %s\n", p)
 		}

@@ -330,6 +330,30 @@ func (e RowMarks) Valid() bool {
 	}
 }
 
+// Defines values for SealRevocation.
+const (
+	Good       SealRevocation = "good"
+	NotChecked SealRevocation = "not-checked"
+	Revoked    SealRevocation = "revoked"
+	Unknown    SealRevocation = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SealRevocation enum.
+func (e SealRevocation) Valid() bool {
+	switch e {
+	case Good:
+		return true
+	case NotChecked:
+		return true
+	case Revoked:
+		return true
+	case Unknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SealTimeSource.
 const (
 	Claimed   SealTimeSource = "claimed"
@@ -1057,11 +1081,20 @@ type Seal struct {
 	// Problems what is wrong, in English
 	Problems *[]string `json:"problems,omitempty"`
 
+	// Revocation what the service's revocation lists (--crl) say of the chain: none given; a current list of each issuer names none of it; a list names a certificate of it; no current list signed by an issuer in it
+	Revocation SealRevocation `json:"revocation"`
+
+	// RevokedAt when a certificate of the chain was revoked
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+
 	// Signer the certificate's subject
 	Signer string `json:"signer"`
 
 	// Time when it was sealed: the timestamp's time, or the time the signer claims
 	Time *time.Time `json:"time,omitempty"`
+
+	// TimeProven the time is a timestamp's whose authority chains to the trust anchors (as a timestamping certificate, at that time); only a proven time is when the certificate is checked, else it is checked as of now
+	TimeProven bool `json:"time_proven"`
 
 	// TimeSource where time comes from: an RFC 3161 timestamp, the signer's own claim, or nowhere
 	TimeSource SealTimeSource `json:"time_source"`
@@ -1069,9 +1102,12 @@ type Seal struct {
 	// TimestampAuthority the timestamp authority's certificate subject
 	TimestampAuthority *string `json:"timestamp_authority,omitempty"`
 
-	// Trusted the certificate chains to one of the service's trust anchors at the seal's time
+	// Trusted the certificate chains to one of the service's trust anchors at the proven time (else now) and was not revoked before it
 	Trusted bool `json:"trusted"`
 }
+
+// SealRevocation what the service's revocation lists (--crl) say of the chain: none given; a current list of each issuer names none of it; a list names a certificate of it; no current list signed by an issuer in it
+type SealRevocation string
 
 // SealTimeSource where time comes from: an RFC 3161 timestamp, the signer's own claim, or nowhere
 type SealTimeSource string

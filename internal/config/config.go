@@ -63,7 +63,7 @@ type Config struct {
 
 // Seal is where the organisation's seal comes from: PEM files or a
 // PKCS#12 file, and a timestamp authority; Trust are the anchors a seal
-// is verified against (PEM).
+// is verified against (PEM), CRL the revocation lists checked with them.
 type Seal struct {
 	Cert, Key    string // PEM files
 	P12          string // or a PKCS#12 file
@@ -71,6 +71,7 @@ type Seal struct {
 	Password     Secret // from the environment only: a flag would show in ps
 	TSAURL       string
 	Trust        string
+	CRL          string // revocation lists (PEM or DER) checked with the anchors
 }
 
 // Secret is a string that prints as "[hidden]", in logs and in %v or
@@ -111,7 +112,7 @@ Usage:
   protokol serve [flags]
   protokol batch -i DIR|- -o OUTDIR [--kinds …] [-j N] [--shard I/N]   (and: protokol batch merge OUTDIR)
   protokol import sbsys|edoc|fujitsu|acadre|agman|auto EXPORT.xml|DIR [-o meeting.json]
-  protokol verify FILE.pdf [--trust anchors.pem] [--json]   (exit 0 if its seals hold)
+  protokol verify FILE.pdf [--trust anchors.pem] [--crl lists.pem] [--json]   (exit 0 if its seals hold)
   protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
 
 Run "protokol render --help" or "protokol serve --help" for the flags.
@@ -325,7 +326,8 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.posDur(&c.IdleTimeout, "idle-timeout", "PROTOKOL_IDLE_TIMEOUT", 120*time.Second, "how long an idle keep-alive connection stays open")
 	s.posDur(&c.ShutdownTimeout, "shutdown-timeout", "PROTOKOL_SHUTDOWN_TIMEOUT", 30*time.Second, "time in-flight requests get to finish after SIGTERM")
 	s.dur(&c.ShutdownDelay, "shutdown-delay", "PROTOKOL_SHUTDOWN_DELAY", 5*time.Second, "after SIGTERM, how long the service goes on serving while /readyz says 503, so load balancers stop sending first")
-	s.str(&c.Seal.Trust, "trust", "PROTOKOL_TRUST", "", "trust anchors for POST /v1/verify: a PEM file of CA certificates (e.g. the Danish public CAs for organisation certificates)")
+	s.str(&c.Seal.Trust, "trust", "PROTOKOL_TRUST", "", "trust anchors for POST /v1/verify: a PEM file of CA certificates (e.g. the Danish public CAs for organisation certificates); read again when it changes")
+	s.str(&c.Seal.CRL, "crl", "PROTOKOL_CRL", "", "revocation lists for POST /v1/verify: a file of the anchors' CRLs (PEM or DER); read again when it changes, so a job can keep it fresh")
 	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the bodies and renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); a render is admitted by its expected cost")
 	if err := s.parse(args); err != nil {
 		return nil, err
@@ -529,26 +531,37 @@ func ParseBatch(args []string, getenv func(string) string, out io.Writer) (*Conf
 	return c, b, nil
 }
 
-// ParseVerify reads "protokol verify FILE [--trust FILE] [--json] [--lang da|en]".
-func ParseVerify(args []string, getenv func(string) string, out io.Writer) (file, trust string, asJSON bool, lang locale.Lang, err error) {
-	s := newSettings("verify", "protokol verify FILE.pdf [--trust anchors.pem] [--json] [--lang da|en]", getenv, out)
-	s.str(&trust, "trust", "PROTOKOL_TRUST", "", "trust anchors: a PEM file of CA certificates (e.g. the Danish public CAs)")
-	s.fs.BoolVar(&asJSON, "json", false, "print the report as JSON (as POST /v1/verify answers)")
-	s.fs.Func("lang", "da or en (default da)", func(v string) (err error) {
-		lang, err = locale.Parse(v)
+// Verify is "protokol verify FILE [--trust FILE] [--crl FILE] [--json] [--lang da|en]".
+type Verify struct {
+	File, Trust, CRL string
+	JSON             bool
+	Lang             locale.Lang
+}
+
+const verifyUsage = "protokol verify FILE.pdf [--trust anchors.pem] [--crl lists.pem] [--json] [--lang da|en]"
+
+// ParseVerify reads "protokol verify …".
+func ParseVerify(args []string, getenv func(string) string, out io.Writer) (*Verify, error) {
+	v := &Verify{}
+	s := newSettings("verify", verifyUsage, getenv, out)
+	s.str(&v.Trust, "trust", "PROTOKOL_TRUST", "", "trust anchors: a PEM file of CA certificates (e.g. the Danish public CAs)")
+	s.str(&v.CRL, "crl", "PROTOKOL_CRL", "", "revocation lists: a file of the anchors' CRLs (PEM or DER); a certificate revoked before a trusted timestamp's time (or at all, without one) is not trusted")
+	s.fs.BoolVar(&v.JSON, "json", false, "print the report as JSON (as POST /v1/verify answers)")
+	s.fs.Func("lang", "da or en (default da)", func(l string) (err error) {
+		v.Lang, err = locale.Parse(l)
 		return err
 	})
-	var files []string
 	var pe *positionalError
-	if err = s.parse(args); errors.As(err, &pe) {
-		files = pe.args
-	} else if err != nil {
-		return "", "", false, "", err
+	if err := s.parse(args); errors.As(err, &pe) && len(pe.args) == 1 {
+		v.File = pe.args[0]
+	} else if err != nil && pe == nil {
+		return nil, err
 	}
-	if len(files) != 1 {
-		return "", "", false, "", errors.New("which file? protokol verify FILE.pdf [--trust anchors.pem]")
+	if v.File == "" {
+		return nil, errors.New("which file? " + verifyUsage)
 	}
-	return files[0], trust, asJSON, cmp.Or(lang, locale.Lang("da")), nil
+	v.Lang = cmp.Or(v.Lang, locale.Lang("da"))
+	return v, nil
 }
 
 // renderFormError explains the form of a render command that does not

@@ -162,7 +162,7 @@ func TestSealedMinutesVerify(t *testing.T) {
 			if err := opensslVerifies(t, t.TempDir(), caFile, covered, cms); err != nil {
 				t.Errorf("openssl cms -verify: %v", err)
 			}
-			rep, err := seal.Verify(t.Context(), pdf, roots)
+			rep, err := seal.Verify(t.Context(), pdf, &seal.Trust{Roots: roots})
 			if err != nil || len(rep.Seals) != 1 {
 				t.Fatalf("verify: %v %+v", err, rep)
 			}
@@ -170,10 +170,10 @@ func TestSealedMinutesVerify(t *testing.T) {
 			if !s.Valid() || !strings.Contains(s.Signer, "Odense Kommune") || s.Organization != "Odense Kommune" || len(s.Problems) > 0 {
 				t.Errorf("verify: %+v", s)
 			}
-			if c.tsa != nil && (s.TimeSource != "timestamp" || !s.Time.Equal(tsa.At) || !strings.Contains(s.TimestampAuthority, "TSA")) {
+			if c.tsa != nil && (s.TimeSource != "timestamp" || !s.TimeProven || !s.Time.Equal(tsa.At) || !strings.Contains(s.TimestampAuthority, "TSA")) {
 				t.Errorf("the timestamp: %+v", s)
 			}
-			if c.tsa == nil && s.TimeSource != "claimed" {
+			if c.tsa == nil && (s.TimeSource != "claimed" || s.TimeProven) {
 				t.Errorf("the claimed time: %+v", s)
 			}
 			if tg := pdftest.CheckTagged(t, pdf); len(tg.Problems) > 0 {
@@ -196,7 +196,7 @@ func TestSealedMinutesVerify(t *testing.T) {
 				if strings.Contains(mutoolSays(t, bad), "unchanged since signing") {
 					t.Errorf("byte %d changed: mutool still says unchanged", at)
 				}
-				if rep, err := seal.Verify(context.Background(), bad, roots); err == nil && len(rep.Seals) == 1 && rep.Seals[0].Valid() {
+				if rep, err := seal.Verify(context.Background(), bad, &seal.Trust{Roots: roots}); err == nil && len(rep.Seals) == 1 && rep.Seals[0].Valid() {
 					t.Errorf("byte %d changed: our verify still says valid", at)
 				}
 				if at != n[2] { // the range itself changed: openssl is given the same bytes
@@ -208,7 +208,7 @@ func TestSealedMinutesVerify(t *testing.T) {
 			// an incremental update after the seal: still intact, no
 			// longer the whole file
 			appended := append(bytes.Clone(pdf), "\n1 0 obj\n(changed)\nendobj\n"...)
-			rep, err = seal.Verify(t.Context(), appended, roots)
+			rep, err = seal.Verify(t.Context(), appended, &seal.Trust{Roots: roots})
 			if err != nil || len(rep.Seals) != 1 || !rep.Seals[0].Intact || rep.Seals[0].CoversWholeFile || rep.Seals[0].Valid() {
 				t.Errorf("appended bytes: %+v %v", rep, err)
 			}
@@ -316,7 +316,7 @@ func TestTitleCannotPoseAsASeal(t *testing.T) {
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(ca.Cert)
-	rep, err := seal.Verify(t.Context(), pdf, roots)
+	rep, err := seal.Verify(t.Context(), pdf, &seal.Trust{Roots: roots})
 	if err != nil || len(rep.Seals) != 1 || !rep.Seals[0].Valid() {
 		t.Errorf("%+v %v", rep, err)
 	}

@@ -47,6 +47,26 @@ func readBounded(path string, limit int64, tooLarge string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
+// pemBlocks parses each PEM block of the type in b, in order; others
+// are passed over.
+func pemBlocks[T any](b []byte, typ string, parse func([]byte) (T, error)) ([]T, error) {
+	var out []T
+	for rest := b; ; {
+		var blk *pem.Block
+		if blk, rest = pem.Decode(rest); blk == nil {
+			return out, nil
+		}
+		if blk.Type != typ {
+			continue
+		}
+		v, err := parse(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("block %d: %w", len(out)+1, err)
+		}
+		out = append(out, v)
+	}
+}
+
 // LoadPEM reads a seal's certificate (with its issuers after it) and its
 // key (PKCS#8, PKCS#1 or SEC 1) from PEM files. No error carries the
 // key's bytes.
@@ -55,20 +75,9 @@ func LoadPEM(certPath, keyPath string) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seal certificate: %w", err)
 	}
-	var certs []*x509.Certificate
-	for rest := certPEM; ; {
-		var blk *pem.Block
-		if blk, rest = pem.Decode(rest); blk == nil {
-			break
-		}
-		if blk.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("seal certificate %s: %w", certPath, err)
-		}
-		certs = append(certs, c)
+	certs, err := pemBlocks(certPEM, "CERTIFICATE", x509.ParseCertificate)
+	if err != nil {
+		return nil, fmt.Errorf("seal certificate %s: %w", certPath, err)
 	}
 	if len(certs) == 0 {
 		return nil, fmt.Errorf("seal certificate %s: no CERTIFICATE in it", certPath)
@@ -164,23 +173,6 @@ func newSigner(cert *x509.Certificate, chain []*x509.Certificate, key crypto.Sig
 		return nil, errors.New("seal: the key is not the certificate's")
 	}
 	return &Signer{Cert: cert, Chain: chain, Key: key}, nil
-}
-
-// LoadTrust reads trust anchors from a PEM file of certificates; "" is
-// none (nil: nothing is trusted).
-func LoadTrust(path string) (*x509.CertPool, error) {
-	if path == "" {
-		return nil, nil
-	}
-	b, err := readFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("trust anchors: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("trust anchors %s: no certificate in it (PEM)", path)
-	}
-	return pool, nil
 }
 
 // maxPDF bounds a file verify reads from disk.

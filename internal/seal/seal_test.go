@@ -53,7 +53,7 @@ func TestSignAndVerify(t *testing.T) {
 	roots.AddCert(ca.Cert)
 	for _, kind := range []string{"rsa", "ecdsa"} {
 		b := sealedBytes(t, ca.Signer(t, "Aarhus Kommune", kind))
-		rep, err := seal.Verify(t.Context(), b, roots)
+		rep, err := seal.Verify(t.Context(), b, &seal.Trust{Roots: roots})
 		if err != nil || len(rep.Seals) != 1 || !rep.Seals[0].Valid() {
 			t.Fatalf("%s: %+v %v", kind, rep, err)
 		}
@@ -65,7 +65,7 @@ func TestSignAndVerify(t *testing.T) {
 		// another CA is not trusted
 		other := x509.NewCertPool()
 		other.AddCert(sealtest.NewCA(t, "Other").Cert)
-		if rep, _ := seal.Verify(t.Context(), b, other); rep.Seals[0].Trusted || !rep.Seals[0].Intact {
+		if rep, _ := seal.Verify(t.Context(), b, &seal.Trust{Roots: other}); rep.Seals[0].Trusted || !rep.Seals[0].Intact {
 			t.Errorf("%s: trusted by another CA: %+v", kind, rep.Seals[0])
 		}
 	}
@@ -242,5 +242,113 @@ func BenchmarkSign(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A timestamp proves a time only when its authority is trusted: an
+// expired certificate is not made valid by a timestamp anyone could
+// make, and is by one from a trusted authority made while it was valid.
+func TestOnlyATrustedTimestampProvesTheTime(t *testing.T) {
+	ca, rogue := sealtest.NewCA(t, "Root"), sealtest.NewCA(t, "Rogue")
+	trust := &seal.Trust{Roots: x509.NewCertPool()}
+	trust.Roots.AddCert(ca.Cert)
+	valid := time.Date(2011, 6, 1, 12, 0, 0, 0, time.UTC)
+	signer := ca.SignerBetween(t, "Aarhus Kommune", time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC))
+	for _, c := range []struct {
+		name          string
+		tsa           *sealtest.CA
+		proven, valid bool
+		problem       string
+	}{
+		{"no timestamp: checked as of now, expired", nil, false, false, "expired"},
+		{"a rogue authority's timestamp", rogue, false, false, "the timestamp's authority does not chain to a trust anchor"},
+		{"a trusted authority's timestamp", ca, true, true, ""},
+	} {
+		s := *signer
+		if c.tsa != nil {
+			tsa := sealtest.NewTSA(t, c.tsa)
+			tsa.At = valid
+			s.TSA = &seal.TSA{URL: tsa.URL}
+		}
+		rep, err := seal.Verify(t.Context(), sealedBytes(t, &s), trust)
+		if err != nil || len(rep.Seals) != 1 {
+			t.Fatalf("%s: %v %+v", c.name, err, rep)
+		}
+		got := rep.Seals[0]
+		if got.TimeProven != c.proven || got.Valid() != c.valid || !got.Intact || !strings.Contains(strings.Join(got.Problems, "; "), c.problem) {
+			t.Errorf("%s: %+v", c.name, got)
+		}
+	}
+}
+
+// Revocation lists: a seal whose certificate was revoked fails unless a
+// trusted timestamp shows it older than the revocation; a list not
+// signed by the issuer (same name, other key) or out of date says
+// nothing; lists load from PEM and DER.
+func TestRevocation(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	impostor := sealtest.NewCA(t, "Root") // the same name, another key
+	tsa := sealtest.NewTSA(t, ca)         // stamps 2017-01-12
+	signer := ca.Signer(t, "Vejle Kommune", "ecdsa")
+	plain := sealedBytes(t, signer)
+	stamped := *signer
+	stamped.TSA = &seal.TSA{URL: tsa.URL}
+	timestamped := sealedBytes(t, &stamped)
+	later, earlier := time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2016, 3, 1, 0, 0, 0, 0, time.UTC)
+	soon, past := time.Now().Add(30*24*time.Hour), time.Now().Add(-24*time.Hour)
+	for _, c := range []struct {
+		name    string
+		crl     []byte
+		pdf     []byte
+		state   string
+		trusted bool
+	}{
+		{"not listed", ca.CRL(t, soon, nil), plain, seal.RevocationGood, true},
+		{"revoked, no timestamp", ca.CRL(t, soon, map[*x509.Certificate]time.Time{signer.Cert: later}), plain, seal.RevocationRevoked, false},
+		{"revoked after the timestamp", ca.CRL(t, soon, map[*x509.Certificate]time.Time{signer.Cert: later}), timestamped, seal.RevocationRevoked, true},
+		{"revoked before the timestamp", ca.CRL(t, soon, map[*x509.Certificate]time.Time{signer.Cert: earlier}), timestamped, seal.RevocationRevoked, false},
+		{"an impostor's list", impostor.CRL(t, soon, map[*x509.Certificate]time.Time{signer.Cert: earlier}), plain, seal.RevocationUnknown, true},
+		{"an out-of-date list", ca.CRL(t, past, nil), plain, seal.RevocationUnknown, true},
+	} {
+		dir := t.TempDir()
+		crlFile := filepath.Join(dir, "crl.der")
+		if err := os.WriteFile(crlFile, c.crl, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		trust, err := seal.LoadTrust(ca.WritePEM(t, dir), crlFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := seal.Verify(t.Context(), c.pdf, trust)
+		if err != nil || len(rep.Seals) != 1 {
+			t.Fatalf("%s: %v %+v", c.name, err, rep)
+		}
+		s := rep.Seals[0]
+		if s.Revocation != c.state || s.Trusted != c.trusted || (c.state == seal.RevocationRevoked) == s.RevokedAt.IsZero() {
+			t.Errorf("%s: %+v", c.name, s)
+		}
+	}
+	// PEM, several lists in a file; lists without anchors are refused
+	dir := t.TempDir()
+	var pemLists []byte
+	for _, l := range [][]byte{impostor.CRL(t, time.Now().Add(time.Hour), nil), ca.CRL(t, time.Now().Add(time.Hour), map[*x509.Certificate]time.Time{signer.Cert: later})} {
+		pemLists = append(pemLists, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: l})...)
+	}
+	crlFile := filepath.Join(dir, "crls.pem")
+	if err := os.WriteFile(crlFile, pemLists, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	trust, err := seal.LoadTrust(ca.WritePEM(t, dir), crlFile)
+	if err != nil || len(trust.CRLs) != 2 {
+		t.Fatalf("PEM lists: %v", err)
+	}
+	if rep, _ := seal.Verify(t.Context(), plain, trust); rep.Seals[0].Revocation != seal.RevocationRevoked {
+		t.Errorf("PEM lists: %+v", rep.Seals[0])
+	}
+	if _, err := seal.LoadTrust("", crlFile); err == nil || !strings.Contains(err.Error(), "give --trust too") {
+		t.Errorf("lists without anchors: %v", err)
+	}
+	if _, err := seal.LoadTrust(ca.WritePEM(t, dir), ca.WritePEM(t, dir)); err == nil || !strings.Contains(err.Error(), "no revocation list in it") {
+		t.Errorf("a certificate as a list: %v", err)
 	}
 }

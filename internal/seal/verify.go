@@ -26,15 +26,25 @@ type Seal struct {
 	Time               time.Time `json:"time,omitzero"`
 	TimeSource         string    `json:"time_source"`
 	TimestampAuthority string    `json:"timestamp_authority,omitempty"`
+	// TimeProven: the time is a timestamp's whose authority chains to the
+	// trust anchors (for a timestamping certificate, at that time). Only
+	// a proven time is when the seal's certificate is checked; a claimed
+	// one is the signer's word, so the certificate is checked as of now.
+	TimeProven bool `json:"time_proven"`
 	// Intact: the signature verifies over the bytes its byte range names.
 	Intact bool `json:"intact"`
 	// CoversWholeFile: those bytes are the whole file but the signature
 	// itself, so nothing was added or changed after sealing.
 	CoversWholeFile bool `json:"covers_whole_file"`
 	// Trusted: the certificate chains to one of the trust anchors at the
-	// seal's time.
-	Trusted  bool     `json:"trusted"`
-	Problems []string `json:"problems,omitempty"`
+	// proven time (else now), and was not revoked before it.
+	Trusted bool `json:"trusted"`
+	// Revocation is what the revocation lists say of the chain
+	// (RevocationNotChecked, Good, Revoked or Unknown); RevokedAt is when
+	// a certificate of it was revoked.
+	Revocation string    `json:"revocation"`
+	RevokedAt  time.Time `json:"revoked_at,omitzero"`
+	Problems   []string  `json:"problems,omitempty"`
 }
 
 // Valid: intact, covering the whole file and trusted.
@@ -46,11 +56,11 @@ const maxSignatures = 16
 
 // Verify finds the signatures of a PDF by their byte ranges and checks
 // each: the CMS over the bytes it covers, the timestamp, the chain to
-// roots (nil: no anchors given, so nothing is trusted). The file is
+// t's anchors and its revocation lists (nil: nothing is trusted). The file is
 // outsiders': every number it gives is checked against its length, the
 // work is one hash of the file per signature, at most maxSignatures, and
 // ctx is seen between them.
-func Verify(ctx context.Context, pdf []byte, roots *x509.CertPool) (*Report, error) {
+func Verify(ctx context.Context, pdf []byte, t *Trust) (*Report, error) {
 	r := &Report{Seals: []Seal{}}
 	for at, n := 0, 0; ; n++ {
 		i := bytes.Index(pdf[at:], []byte("/ByteRange"))
@@ -64,7 +74,7 @@ func Verify(ctx context.Context, pdf []byte, roots *x509.CertPool) (*Report, err
 			return r, err
 		}
 		at += i + len("/ByteRange")
-		if s, ok := verifyAt(pdf, at, roots); ok {
+		if s, ok := verifyAt(pdf, at, t); ok {
 			r.Seals = append(r.Seals, s)
 		}
 	}
@@ -73,7 +83,7 @@ func Verify(ctx context.Context, pdf []byte, roots *x509.CertPool) (*Report, err
 
 // verifyAt checks the signature whose /ByteRange value begins at at; not
 // ok when there is no byte range there (the word in other text).
-func verifyAt(pdf []byte, at int, roots *x509.CertPool) (Seal, bool) {
+func verifyAt(pdf []byte, at int, t *Trust) (Seal, bool) {
 	br, ok := byteRange(pdf, at)
 	if !ok {
 		return Seal{}, false
@@ -85,7 +95,7 @@ func verifyAt(pdf []byte, at int, roots *x509.CertPool) (Seal, bool) {
 	if !ok {
 		return Seal{}, false
 	}
-	s := Seal{TimeSource: "none"}
+	s := Seal{TimeSource: "none", Revocation: RevocationNotChecked}
 	s.CoversWholeFile = a == 0 && c+d == len(pdf)
 	if !s.CoversWholeFile {
 		s.Problems = append(s.Problems, "the signature does not cover the whole file: something was added or changed after it")
@@ -107,20 +117,22 @@ func verifyAt(pdf []byte, at int, roots *x509.CertPool) (Seal, bool) {
 	} else {
 		s.Intact = true
 	}
-	s.when(sig, pdf, at)
-	s.trust(sig, roots)
+	s.when(sig, pdf, at, t)
+	s.trust(sig, t)
 	return s, true
 }
 
-// when finds the seal's time: a timestamp's, or the signed attribute's,
-// or the signature dictionary's /M.
-func (s *Seal) when(sig *cms, pdf []byte, at int) {
+// when finds the seal's time: a timestamp's (proven when its authority
+// is trusted), or the signed attribute's, or the signature dictionary's
+// /M.
+func (s *Seal) when(sig *cms, pdf []byte, at int, t *Trust) {
 	if tokens := sig.unsigned[oidTimeStampToken.String()]; len(tokens) > 0 {
 		info, tsa, err := checkToken(tokens[0], sig.si.Signature)
 		if err != nil {
 			s.Problems = append(s.Problems, err.Error())
 		} else {
 			s.Time, s.TimeSource, s.TimestampAuthority = info.GenTime, "timestamp", tsa.signer.Subject.String()
+			s.TimeProven = s.provenBy(tsa, info.GenTime, t)
 			return
 		}
 	}
@@ -133,25 +145,64 @@ func (s *Seal) when(sig *cms, pdf []byte, at int) {
 	}
 }
 
-// trust checks the chain to roots at the seal's time.
-func (s *Seal) trust(sig *cms, roots *x509.CertPool) {
-	if roots == nil {
+// provenBy: the timestamp's authority chains to the anchors as a
+// timestamping certificate at the time it gives, and was not revoked
+// before it. Anyone can make a timestamp; only a trusted one proves the
+// seal existed then.
+func (s *Seal) provenBy(tsa *cms, at time.Time, t *Trust) bool {
+	if t == nil || t.Roots == nil {
+		return false // said once, by trust
+	}
+	chains, err := tsa.signer.Verify(x509.VerifyOptions{Roots: t.Roots, Intermediates: others(tsa), CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+	if err != nil {
+		s.Problems = append(s.Problems, "the timestamp's authority does not chain to a trust anchor, so its time proves nothing: "+err.Error())
+		return false
+	}
+	if rev, when := t.revocation(chains[0], time.Now()); rev == RevocationRevoked && !at.Before(when) {
+		s.Problems = append(s.Problems, "the timestamp's authority was revoked on "+when.Format(time.RFC3339)+", before the time it gives")
+		return false
+	}
+	return true
+}
+
+// others are the certificates a CMS carries besides its signer's: the
+// intermediates its chain may need.
+func others(c *cms) *x509.CertPool {
+	pool := x509.NewCertPool()
+	for _, cert := range c.certs {
+		if cert != c.signer {
+			pool.AddCert(cert)
+		}
+	}
+	return pool
+}
+
+// trust checks the chain to the anchors, at the proven time or else now,
+// and the chain's revocation: a certificate revoked before the proven
+// time (or at all, when the time is only claimed) is not trusted.
+func (s *Seal) trust(sig *cms, t *Trust) {
+	if t == nil || t.Roots == nil {
 		s.Problems = append(s.Problems, "no trust anchors were given (--trust), so the certificate is not checked against any")
 		return
 	}
-	inter := x509.NewCertPool()
-	for _, c := range sig.certs {
-		if c != sig.signer {
-			inter.AddCert(c)
-		}
+	now := time.Now()
+	at := now
+	if s.TimeProven {
+		at = s.Time
 	}
-	at := s.Time
-	if at.IsZero() {
-		at = time.Now()
-	}
-	_, err := sig.signer.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	chains, err := sig.signer.Verify(x509.VerifyOptions{Roots: t.Roots, Intermediates: others(sig), CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 	if err != nil {
 		s.Problems = append(s.Problems, "the certificate does not chain to a trust anchor: "+err.Error())
+		return
+	}
+	s.Revocation, s.RevokedAt = t.revocation(chains[0], now)
+	switch {
+	case s.Revocation != RevocationRevoked:
+	case s.TimeProven && s.Time.Before(s.RevokedAt):
+		s.Problems = append(s.Problems, "a certificate of the chain was revoked on "+s.RevokedAt.Format(time.RFC3339)+", after the timestamp shows the seal was made: the seal holds")
+	default:
+		s.Problems = append(s.Problems, "a certificate of the chain was revoked on "+s.RevokedAt.Format(time.RFC3339)+" and no trusted timestamp shows the seal is older")
 		return
 	}
 	s.Trusted = true

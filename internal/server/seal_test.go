@@ -1,12 +1,16 @@
 package server
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"protokol/examples"
 	"protokol/internal/render"
@@ -93,5 +97,58 @@ func TestSealWithoutASealIsRefused(t *testing.T) {
 	}
 	if w := do(t, s, "POST", "/v1/decisions?seal=maybe", examples.Read(examples.Minutes)); w.Code != http.StatusBadRequest {
 		t.Errorf("seal=maybe: %d", w.Code)
+	}
+}
+
+// The revocation lists (--crl) are read again when their file changes:
+// a seal good under today's list is reported revoked once the next list
+// names its certificate, without a restart; a broken list keeps the last
+// good one.
+func TestVerifyReadsANewRevocationList(t *testing.T) {
+	ca := sealtest.NewCA(t, "Protokol Test Root")
+	signer := ca.Signer(t, "Odense Kommune", "ecdsa")
+	dir := t.TempDir()
+	cfg := testConfig()
+	cfg.Seal.Trust = ca.WritePEM(t, dir)
+	cfg.Seal.CRL = filepath.Join(dir, "crl.der")
+	writeCRL := func(b []byte) {
+		t.Helper()
+		if err := os.WriteFile(cfg.Seal.CRL, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeCRL(ca.CRL(t, time.Now().Add(time.Hour), nil))
+	r, err := render.New(render.Config{Templates: templates.FS, Seal: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	s, err := New(cfg, r, slog.New(slog.NewTextHandler(&logged, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := do(t, s, "POST", "/v1/minutes?seal=true", examples.Read(examples.Minutes)).Body.Bytes()
+	verify := func() seal.Seal {
+		t.Helper()
+		s.trust.mu.Lock()
+		s.trust.lastCheck = time.Time{} // as if a second had passed
+		s.trust.mu.Unlock()
+		var rep seal.Report
+		w := do(t, s, "POST", "/v1/verify", pdf, "Content-Type", "application/pdf")
+		if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil || len(rep.Seals) != 1 {
+			t.Fatalf("verify: %d %s", w.Code, w.Body)
+		}
+		return rep.Seals[0]
+	}
+	if got := verify(); got.Revocation != seal.RevocationGood || !got.Valid() {
+		t.Errorf("today's list: %+v", got)
+	}
+	writeCRL(ca.CRL(t, time.Now().Add(2*time.Hour), map[*x509.Certificate]time.Time{signer.Cert: time.Now().Add(-time.Minute)}))
+	if got := verify(); got.Revocation != seal.RevocationRevoked || got.Valid() {
+		t.Errorf("the next list: %+v", got)
+	}
+	writeCRL([]byte("not a list at all"))
+	if got := verify(); got.Revocation != seal.RevocationRevoked || !strings.Contains(logged.String(), "the last good one stays in use") {
+		t.Errorf("a broken list: %+v\n%s", got, logged.String())
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"os"
 	"protokol/internal/seal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,9 +35,9 @@ type Server struct {
 	m       *metrics
 	ready   atomic.Bool
 	handler http.Handler
-	quiet   map[string]bool // routes logged at debug level only
-	auth    *authenticator  // nil: no authentication
-	trust   *x509.CertPool  // anchors for /v1/verify; nil: none given
+	quiet   map[string]bool       // routes logged at debug level only
+	auth    *authenticator        // nil: no authentication
+	trust   *watched[*seal.Trust] // anchors and revocation lists for /v1/verify (nil inside: none given)
 }
 
 // New builds the service; it is ready once returned. An authentication
@@ -49,7 +49,10 @@ func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) (*Server, err
 	if s.auth, err = newAuthenticator(cfg.AuthTokensFile, cfg.AuthUsersFile, log.Warn); err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
-	if s.trust, err = seal.LoadTrust(cfg.Seal.Trust); err != nil {
+	trustFiles := slices.DeleteFunc([]string{cfg.Seal.Trust, cfg.Seal.CRL}, func(f string) bool { return f == "" })
+	if s.trust, err = newWatched("trust anchors and revocation lists", trustFiles, func() (*seal.Trust, error) {
+		return seal.LoadTrust(cfg.Seal.Trust, cfg.Seal.CRL)
+	}, log.Warn); err != nil {
 		return nil, err
 	}
 	s.m = newMetrics(func() float64 { return float64(s.lim.inFlight()) })

@@ -12,7 +12,8 @@ import (
 
 // verify answers what a PDF's seals prove (seal.Report): whether it is
 // sealed, by whom, when, whether every byte after the seal is covered and
-// whether the certificate chains to the trust anchors (--trust). The body
+// whether the certificate chains to the trust anchors (--trust) and was
+// not revoked (--crl). The body
 // is the PDF, read under the body limit and the memory budget; checking
 // it hashes the file once per signature, in a render slot, with the
 // render deadline.
@@ -35,7 +36,7 @@ func (s *Server) verify(c *gin.Context) error {
 	defer s.lim.release(need)
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 	defer cancel()
-	rep, err := seal.Verify(ctx, body, s.trust)
+	rep, err := seal.Verify(ctx, body, s.trust.get())
 	if err != nil {
 		return err
 	}

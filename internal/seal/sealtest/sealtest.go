@@ -61,6 +61,31 @@ func (ca *CA) Issue(t testing.TB, org, keyKind string, tsa bool) (*x509.Certific
 	return issue(t, tmpl, ca.Cert, key.Public(), ca.Key), key
 }
 
+// SignerBetween is a seal signer (ECDSA) whose certificate from ca is
+// valid only from from to to: an expired one, say.
+func (ca *CA) SignerBetween(t testing.TB, org string, from, to time.Time) *seal.Signer {
+	t.Helper()
+	key := newKey(t, "ecdsa")
+	tmpl := &x509.Certificate{SerialNumber: next(), Subject: pkix.Name{CommonName: org, Organization: []string{org}},
+		NotBefore: from, NotAfter: to, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
+	return &seal.Signer{Cert: issue(t, tmpl, ca.Cert, key.Public(), ca.Key), Chain: []*x509.Certificate{ca.Cert}, Key: key}
+}
+
+// CRL is a revocation list of ca (DER), current until next, naming each
+// certificate of revoked as revoked at its time.
+func (ca *CA) CRL(t testing.TB, next time.Time, revoked map[*x509.Certificate]time.Time) []byte {
+	t.Helper()
+	l := &x509.RevocationList{Number: big.NewInt(int64(serial.Add(1))), ThisUpdate: next.Add(-24 * time.Hour), NextUpdate: next}
+	for c, at := range revoked {
+		l.RevokedCertificateEntries = append(l.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: at})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, l, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
 // Signer is a seal signer of a new certificate from ca.
 func (ca *CA) Signer(t testing.TB, org, keyKind string) *seal.Signer {
 	cert, key := ca.Issue(t, org, keyKind, false)
