@@ -148,7 +148,11 @@ func TestVerifyReadsANewRevocationList(t *testing.T) {
 		t.Errorf("the next list: %+v", got)
 	}
 	writeCRL([]byte("not a list at all"))
-	if got := verify(); got.Revocation != seal.RevocationRevoked || !strings.Contains(logged.String(), "the last good one stays in use") {
+	if got := verify(); got.Revocation != seal.RevocationRevoked || strings.Count(logged.String(), "the last good one stays in use") != 1 {
 		t.Errorf("a broken list: %+v\n%s", got, logged.String())
+	}
+	// the same broken file is not read (or logged) again
+	if got := verify(); got.Revocation != seal.RevocationRevoked || strings.Count(logged.String(), "the last good one stays in use") != 1 {
+		t.Errorf("a broken list, asked again: %+v\n%s", got, logged.String())
 	}
 }

@@ -21,6 +21,7 @@ type watched[T any] struct {
 	mu        sync.Mutex
 	val       T
 	stamps    []fileStamp
+	failed    []fileStamp // the files as they were when a remake failed: not tried (or logged) again until they change
 	lastCheck time.Time
 }
 
@@ -55,15 +56,16 @@ func (w *watched[T]) get() T {
 	}
 	w.lastCheck = time.Now()
 	st := w.stampsNow()
-	if slices.Equal(st, w.stamps) {
+	if slices.Equal(st, w.stamps) || slices.Equal(st, w.failed) {
 		return w.val
 	}
 	v, err := w.load()
 	if err != nil {
 		w.log(w.what+" not reloaded; the last good one stays in use", "err", err.Error())
+		w.failed = st
 		return w.val
 	}
-	w.val, w.stamps = v, st
+	w.val, w.stamps, w.failed = v, st, nil
 	w.log(w.what + " reloaded")
 	return w.val
 }
