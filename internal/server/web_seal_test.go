@@ -56,3 +56,52 @@ func TestWebPageSealsMinutes(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// The seal tab answers for a person what POST /v1/verify answers: a
+// sealed minutes holds (who sealed it, trusted, not changed), the same
+// file with a byte changed does not, and a file without a seal says so.
+func TestWebPageChecksASeal(t *testing.T) {
+	s := sealedServer(t)
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	sealed := do(t, s, "POST", "/v1/minutes?seal=true", examples.Read(examples.Minutes)).Body.Bytes()
+	changed := []byte(strings.Replace(string(sealed), "Odense", "Vejle!", 1))
+	plain := do(t, s, "POST", "/v1/minutes", examples.Read(examples.Minutes)).Body.Bytes()
+	dir := t.TempDir()
+	ctx, bl, _ := startBrowser(t, ts)
+	d := &driver{t, ctx}
+	d.run("opening the seal tab", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.Click(chromedp.Search(`//button[@role="tab"][normalize-space()="Tjek segl"]`)), chromedp.WaitVisible(chromedp.CSS(`#verify`)))
+	answer := func(name string, b []byte, state string) string {
+		t.Helper()
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d.run("checking "+name, chromedp.SetUploadFiles(fileInput("Vælg en PDF"), []string{file}),
+			chromedp.WaitVisible(chromedp.Search(`//*[@id="verify-status"][contains(., "`+name+`")][@data-state!="working"]`)))
+		if got := d.eval(`document.getElementById("verify-status").dataset.state`); got != state {
+			t.Errorf("%s: the page says %q (%s), not %s", name, d.eval(`document.getElementById("verify-status").textContent`), got, state)
+		}
+		return d.eval(`document.getElementById("verify-report").innerText`)
+	}
+	// the term and its answer, as the page lays them out
+	says := func(report, term, answer string) bool { return strings.Contains(report, term+"\t"+answer) || strings.Contains(report, term+"\n"+answer) }
+	r := answer("referat.pdf", sealed, "holds")
+	for _, c := range [][2]string{{"Forseglet af", "Odense Kommune"}, {"Certifikat", "SERIALNUMBER=CVR:12345678-UID:1,CN=Odense Kommune"}, {"Uændret", "ja"}, {"Hele filen", "ja"}, {"Betroet", "ja"}, {"Spærring", "ikke tjekket"}} {
+		if !says(r, c[0], c[1]) {
+			t.Errorf("the sealed minutes: no %s: %s in\n%s", c[0], c[1], r)
+		}
+	}
+	shoot(t, ctx, "web-verify.png")
+	axe(t, d, "a seal checked")
+	if r := answer("aendret.pdf", changed, "fails"); !says(r, "Uændret", "nej") {
+		t.Errorf("the changed file:\n%s", r)
+	}
+	if r := answer("usigneret.pdf", plain, "none"); strings.TrimSpace(r) != "" {
+		t.Errorf("the file without a seal shows a report:\n%s", r)
+	}
+	for _, p := range bl.complaints() {
+		t.Error(p)
+	}
+}

@@ -51,6 +51,13 @@ const TEXT = {
     approvals: "Godkendelser", approvalsHint: "Medlemmernes digitale godkendelser af referatet; de står på underskriftsbladet.",
     addApproval: "Tilføj godkendelse", approval: "Godkendelse", approvedBy: "Godkendt af", approvedAt: "Tidspunkt", method: "Metode (fx FirstAgenda)",
     chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
+    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …",
+    verifyHint: "Vælg et forseglet referat eller en beslutningsprotokol: serveren svarer, om seglet holder. Filen gemmes ikke.",
+    verifyNone: "{file} har intet segl.", verifyHolds: "{file}: seglet holder.", verifyFails: "{file}: seglet holder ikke.",
+    sealN: "Segl {i} af {n}", sealedBy: "Forseglet af", certificate: "Certifikat", issuer: "Udstedt af", sealTime: "Tidspunkt", unchanged: "Uændret",
+    wholeFile: "Hele filen", trusted: "Betroet", revocation: "Spærring", yes: "ja", no: "nej", notes: "Bemærkninger (på engelsk)",
+    timeSources: { timestamp: "tidsstempel fra {tsa}", untrusted: "tidsstempel fra {tsa}, som ikke er betroet", claimed: "underskriverens egen angivelse", none: "ukendt" },
+    revocations: { "not-checked": "ikke tjekket (serveren har ingen spærrelister)", good: "ikke spærret", revoked: "spærret {at}", unknown: "ukendt (ingen gyldig spærreliste fra udstederen)" },
   },
   en: {
     meetingTab: "Meeting", budgetTab: "Budget", import: "Import JSON or case-system export", export: "Export JSON", clear: "New document",
@@ -96,6 +103,13 @@ const TEXT = {
     approvals: "Approvals", approvalsHint: "The members' digital approvals of the minutes; they are printed on the signature sheet.",
     addApproval: "Add approval", approval: "Approval", approvedBy: "Approved by", approvedAt: "Time", method: "Method (e.g. FirstAgenda)",
     chars: "{n} of at most {max} characters", previewBudget: "Show the budget", budgetReady: "The budget is shown: {size}.", noneChecked: "No participants yet.",
+    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …",
+    verifyHint: "Choose sealed minutes or a decision record: the server answers whether the seal holds. The file is not kept.",
+    verifyNone: "{file} has no seal.", verifyHolds: "{file}: the seal holds.", verifyFails: "{file}: the seal does not hold.",
+    sealN: "Seal {i} of {n}", sealedBy: "Sealed by", certificate: "Certificate", issuer: "Issued by", sealTime: "Time", unchanged: "Unchanged",
+    wholeFile: "Whole file", trusted: "Trusted", revocation: "Revocation", yes: "yes", no: "no", notes: "Notes",
+    timeSources: { timestamp: "timestamp from {tsa}", untrusted: "timestamp from {tsa}, not trusted", claimed: "as the signer claims", none: "unknown" },
+    revocations: { "not-checked": "not checked (the server has no revocation lists)", good: "not revoked", revoked: "revoked {at}", unknown: "unknown (no current list from the issuer)" },
   },
 };
 
@@ -857,10 +871,68 @@ async function budgetRequest(format, fetchFile) {
   status.textContent = fmt(T.downloaded, { file: name });
 }
 
+// ---- the seal tab ----
+
+// when is a time for people, in Danish time.
+function when(ts) {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return String(ts);
+  return new Intl.DateTimeFormat(lang === "da" ? "da-DK" : "en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Copenhagen" }).format(d);
+}
+
+// sealReport shows one seal's answers as a list of terms.
+function sealReport(s, i, n) {
+  const yes = (b) => el("dd", { class: b ? "" : "no", text: b ? T.yes : T.no });
+  let source = T.timeSources[s.time_source] || T.timeSources.none;
+  if (s.time_source === "timestamp" && !s.time_proven) source = T.timeSources.untrusted;
+  const time = (s.time ? when(s.time) + " (" : "") + fmt(source, { tsa: s.timestamp_authority || "" }) + (s.time ? ")" : "");
+  const rev = fmt(T.revocations[s.revocation] || T.revocations["not-checked"], { at: s.revoked_at ? when(s.revoked_at) : "" });
+  const dl = el("dl", {},
+    el("dt", { text: T.sealedBy }), el("dd", { text: s.organization || s.signer || "–" }),
+    el("dt", { text: T.certificate }), el("dd", { text: s.signer || "–" }),
+    el("dt", { text: T.issuer }), el("dd", { text: s.issuer || "–" }),
+    el("dt", { text: T.sealTime }), el("dd", { text: time }),
+    el("dt", { text: T.unchanged }), yes(s.intact),
+    el("dt", { text: T.wholeFile }), yes(s.covers_whole_file),
+    el("dt", { text: T.trusted }), yes(s.trusted),
+    el("dt", { text: T.revocation }), el("dd", { class: s.revocation === "revoked" ? "no" : "", text: rev }));
+  const kids = [el("h2", { text: fmt(T.sealN, { i: i + 1, n }) }), dl];
+  if ((s.problems || []).length) kids.push(el("p", { class: "hint", text: T.notes }), el("ul", {}, ...s.problems.map((p) => el("li", { text: p }))));
+  return el("section", { "aria-label": fmt(T.sealN, { i: i + 1, n }) }, ...kids);
+}
+
+// verifyFile asks the server what the chosen PDF's seals prove.
+async function verifyFile(input) {
+  const f = input.files && input.files[0];
+  input.value = ""; // the same file may be chosen again
+  if (!f) return;
+  const status = document.getElementById("verify-status"), out = document.getElementById("verify-report");
+  out.replaceChildren();
+  status.textContent = fmt(T.verifying, { file: f.name });
+  status.dataset.state = "working";
+  let res, rep;
+  try {
+    res = await fetch("/v1/verify", { method: "POST", headers: { "Content-Type": "application/pdf" }, body: f });
+    rep = await res.json();
+  } catch (e) {
+    status.textContent = fmt(T.network, { detail: String(e) }); status.dataset.state = "error"; return;
+  }
+  if (!res.ok) {
+    status.textContent = fmt(T.failed, { detail: rep.detail || rep.title || res.status }); status.dataset.state = "error"; return;
+  }
+  const seals = Array.isArray(rep.seals) ? rep.seals : [];
+  const holds = seals.length > 0 && seals.every((s) => s.intact && s.covers_whole_file && s.trusted);
+  status.textContent = fmt(seals.length === 0 ? T.verifyNone : holds ? T.verifyHolds : T.verifyFails, { file: f.name });
+  status.dataset.state = seals.length === 0 ? "none" : holds ? "holds" : "fails";
+  out.replaceChildren(...seals.map((s, i) => sealReport(s, i, seals.length)));
+}
+
 // ---- start ----
 
+const TABS = ["meeting", "budget", "verify"];
+
 function selectTab(which) {
-  for (const t of ["meeting", "budget"]) {
+  for (const t of TABS) {
     const on = t === which;
     document.getElementById("tab-" + t).setAttribute("aria-selected", String(on));
     document.getElementById("tab-" + t).tabIndex = on ? 0 : -1;
@@ -930,16 +1002,15 @@ async function start() {
   budgetSummary();
 
   const on = (id, ev, f) => document.getElementById(id).addEventListener(ev, f);
-  on("tab-meeting", "click", () => selectTab("meeting"));
-  on("tab-budget", "click", () => selectTab("budget"));
-  for (const id of ["tab-meeting", "tab-budget"]) {
-    on(id, "keydown", (e) => {
+  TABS.forEach((t, i) => {
+    on("tab-" + t, "click", () => selectTab(t));
+    on("tab-" + t, "keydown", (e) => {
       if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
-      const next = id === "tab-meeting" ? "budget" : "meeting";
+      const next = TABS[(i + (e.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length];
       selectTab(next);
       document.getElementById("tab-" + next).focus();
     });
-  }
+  });
   on("import", "change", (e) => {
     const f = e.target.files && e.target.files[0];
     if (f && /\.xml$/i.test(f.name)) { importExport(e.target); return; }
@@ -1001,6 +1072,7 @@ async function start() {
   on("preview-budget", "click", () => budgetRequest("pdf", "show"));
   on("budget-xlsx", "click", () => budgetRequest("xlsx", true));
   on("budget-pdf", "click", () => budgetRequest("pdf", true));
+  on("verify-file", "change", (e) => verifyFile(e.target));
   document.body.dataset.ready = "true";
 }
 
