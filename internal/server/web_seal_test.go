@@ -86,7 +86,9 @@ func TestWebPageChecksASeal(t *testing.T) {
 		return d.eval(`document.getElementById("verify-report").innerText`)
 	}
 	// the term and its answer, as the page lays them out
-	says := func(report, term, answer string) bool { return strings.Contains(report, term+"\t"+answer) || strings.Contains(report, term+"\n"+answer) }
+	says := func(report, term, answer string) bool {
+		return strings.Contains(report, term+"\t"+answer) || strings.Contains(report, term+"\n"+answer)
+	}
 	r := answer("referat.pdf", sealed, "holds")
 	for _, c := range [][2]string{{"Forseglet af", "Odense Kommune"}, {"Certifikat", "SERIALNUMBER=CVR:12345678-UID:1,CN=Odense Kommune"}, {"Uændret", "ja"}, {"Hele filen", "ja"}, {"Betroet", "ja"}, {"Spærring", "ikke tjekket"}} {
 		if !says(r, c[0], c[1]) {
