@@ -61,10 +61,18 @@ type tablesReader struct {
 }
 
 func (r *tablesReader) rows(table int) iter.Seq2[*Row, error] {
-	if r.broken || table != r.next {
-		return TableRows(r.body, table)
-	}
+	// in order or not is decided when the rows are read, not when they
+	// are asked for: the workbook asks for every table's rows before it
+	// reads the first
 	return func(yield func(*Row, error) bool) {
+		if r.broken || table != r.next {
+			for row, err := range TableRows(r.body, table) {
+				if !yield(row, err) {
+					return
+				}
+			}
+			return
+		}
 		err := r.advance()
 		if err == nil {
 			r.next++

@@ -1,9 +1,11 @@
 package data
 
 import (
+	"fmt"
 	"iter"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"protokol/examples"
@@ -129,5 +131,48 @@ func TestTablesRowsReadsAsTableRows(t *testing.T) {
 				t.Errorf("%s: table %d: %q, want %q", c.name, i, got, want)
 			}
 		}
+	}
+}
+
+// The workbook asks for every table's rows before it reads any: read in
+// order, they still come in one pass over the body, not a pass from the
+// start for each table (a thousand tables took seconds so). A pass per
+// table makes a decoder per table, which the allocations show.
+func TestTablesRowsAskedAheadReadInOnePass(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"title":"B","tables":[`)
+	for i := range 200 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"title":"T%d","columns":[{"key":"a","label":"A"}],"rows":[{"label":"r","values":{"a":1}}]}`, i)
+	}
+	b.WriteString(`]}`)
+	body := []byte(b.String())
+	read := func(ahead bool) {
+		rows := TablesRows(body)
+		var seqs []iter.Seq2[*Row, error]
+		for i := range 200 {
+			if ahead {
+				seqs = append(seqs, rows(i))
+				continue
+			}
+			for _, err := range rows(i) {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, seq := range seqs {
+			for _, err := range seq {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	oneByOne, ahead := testing.AllocsPerRun(3, func() { read(false) }), testing.AllocsPerRun(3, func() { read(true) })
+	if ahead > oneByOne+float64(200*2) { // the closures asked for ahead, and nothing more
+		t.Errorf("asked for ahead: %.0f allocations, one by one %.0f: a pass per table", ahead, oneByOne)
 	}
 }

@@ -112,8 +112,7 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 	f.SetZipWriter(sp.writeTo)
 	names := sheetNames(b.Tables)
 	for i := range b.Tables {
-		// a thousand tables take a while (excelize's defined names cost
-		// more with each sheet): see the deadline between them
+		// a thousand tables take a while: see the deadline between them
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -555,6 +554,7 @@ func colName(col int) string {
 // sheet writes one table's sheet.
 type sheet struct {
 	f       *excelize.File
+	sp      *splicer
 	sw      *excelize.StreamWriter
 	name    string
 	t       *data.BudgetTable
@@ -573,7 +573,7 @@ type sheet struct {
 // writeTable writes one sheet; top gives the table's rows. Sheet settings
 // go first: the stream writer writes them after the rows.
 func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
-	s := &sheet{f: f, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
+	s := &sheet{f: f, sp: sp, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
 		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), numRed: redFormat(numberFormat(t)), cache: map[[2]int]int{}}}
 	s.lastCol = s.lay.valCol(len(t.Columns) - 1)
 	s.formulas = columnFormulas(t, s.lay)
@@ -673,18 +673,15 @@ func (s *sheet) pageSetup() error {
 		return err
 	}
 	quoted := "'" + strings.ReplaceAll(s.name, "'", "''") + "'"
-	if err := s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: s.name,
-		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, headerRow, headerRow)}); err != nil {
-		return err
-	}
+	s.sp.define(s.name, "_xlnm.Print_Titles", fmt.Sprintf("%s!$%d:$%d", quoted, headerRow, headerRow))
 	// print the table's columns only: long notes must not widen the page
 	lastRow := firstData + s.widths.rows - 1
 	if extras := len(texts(s.t)); extras > 0 {
 		lastRow += 1 + extras // a blank row, then the legend and notes
 	}
 	lastRow += len(s.t.Charts) * chartRows // the charts below the table
-	return s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s.name,
-		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(s.lastCol), lastRow)})
+	s.sp.define(s.name, "_xlnm.Print_Area", fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(s.lastCol), lastRow))
+	return nil
 }
 
 // head writes the column widths, the frozen pane, the title, unit and

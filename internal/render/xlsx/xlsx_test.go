@@ -540,3 +540,38 @@ func TestStatusMarksGivenByTheLines(t *testing.T) {
 		t.Errorf("the total has the mark %q", raw)
 	}
 }
+
+// Every sheet of a many-table workbook has its own print titles and
+// print area, scoped to it and naming it (apostrophes doubled, & and <
+// kept), as the splicer writes them into the workbook; the sheets stand
+// in the tables' order from sheet 1 to sheet 12.
+func TestEachSheetHasItsPrintNames(t *testing.T) {
+	var tables []string
+	for i := range 12 {
+		tables = append(tables, fmt.Sprintf(`{"title":"Tabel %d: Børn & unge's <ramme>","columns":[{"key":"a","label":"A"}],"rows":[{"label":"r","values":{"a":%d}}]}`, i+1, i))
+	}
+	f := open(t, decode(t, []byte(`{"title":"B","tables":[`+strings.Join(tables, ",")+`]}`)), locale.Danish)
+	sheets := f.GetSheetList()
+	if len(sheets) != 12 {
+		t.Fatalf("sheets: %q", sheets)
+	}
+	got := map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		got[d.Scope+" "+d.Name] = d.RefersTo
+	}
+	for i, s := range sheets {
+		if !strings.HasPrefix(s, fmt.Sprintf("Tabel %d", i+1)) {
+			t.Errorf("sheet %d is %q", i+1, s)
+		}
+		q := "'" + strings.ReplaceAll(s, "'", "''") + "'!"
+		if r := got[s+" _xlnm.Print_Titles"]; r != q+"$4:$4" {
+			t.Errorf("%s: print titles %q", s, r)
+		}
+		if r := got[s+" _xlnm.Print_Area"]; !strings.HasPrefix(r, q+"$A$1:$B$") {
+			t.Errorf("%s: print area %q", s, r)
+		}
+	}
+	if len(got) != 24 {
+		t.Errorf("%d names, not 24: %v", len(got), got)
+	}
+}
