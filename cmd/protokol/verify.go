@@ -39,6 +39,7 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
+	rep = rep.In(string(v.Lang))
 	if v.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

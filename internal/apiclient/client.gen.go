@@ -699,6 +699,24 @@ func (e RenderMinutesParamsFrom) Valid() bool {
 	}
 }
 
+// Defines values for VerifyParamsLang.
+const (
+	VerifyParamsLangDa VerifyParamsLang = "da"
+	VerifyParamsLangEn VerifyParamsLang = "en"
+)
+
+// Valid indicates whether the value is a known member of the VerifyParamsLang enum.
+func (e VerifyParamsLang) Valid() bool {
+	switch e {
+	case VerifyParamsLangDa:
+		return true
+	case VerifyParamsLangEn:
+		return true
+	default:
+		return false
+	}
+}
+
 // Approval defines model for Approval.
 type Approval struct {
 	At time.Time `json:"at"`
@@ -1078,7 +1096,7 @@ type Seal struct {
 	// Organization its organisation (O), when it has one
 	Organization string `json:"organization"`
 
-	// Problems what is wrong, in English
+	// Problems what is wrong, in the language asked for (lang, Accept-Language; English by default)
 	Problems *[]string `json:"problems,omitempty"`
 
 	// Revocation what the service's revocation lists (--crl) say of the chain: none given; a current list of each issuer names none of it; a list names a certificate of it; no current list signed by an issuer in it
@@ -1310,6 +1328,15 @@ type RenderMinutesParamsPdf string
 
 // RenderMinutesParamsFrom defines parameters for RenderMinutes.
 type RenderMinutesParamsFrom string
+
+// VerifyParams defines parameters for Verify.
+type VerifyParams struct {
+	// Lang the language of the problems (else the first of Danish and English that Accept-Language names, else English)
+	Lang *VerifyParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// VerifyParamsLang defines parameters for Verify.
+type VerifyParamsLang string
 
 // RenderAgendaJSONRequestBody defines body for RenderAgenda for application/json ContentType.
 type RenderAgendaJSONRequestBody = Meeting
@@ -1632,7 +1659,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/verify (the `Verify` operationId).
-	VerifyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	VerifyWithBody(ctx context.Context, params *VerifyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetHealth Liveness
@@ -1900,8 +1927,8 @@ func (c *Client) ListTemplates(ctx context.Context, reqEditors ...RequestEditorF
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/verify (the `Verify` operationId).
-func (c *Client) VerifyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewVerifyRequestWithBody(c.Server, contentType, body)
+func (c *Client) VerifyWithBody(ctx context.Context, params *VerifyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2762,7 +2789,7 @@ func NewListTemplatesRequest(server string) (*http.Request, error) {
 }
 
 // NewVerifyRequestWithBody constructs an http.Request for the Verify method, with any body, and a specified content type
-func NewVerifyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewVerifyRequestWithBody(server string, params *VerifyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -2778,6 +2805,33 @@ func NewVerifyRequestWithBody(server string, contentType string, body io.Reader)
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -2953,7 +3007,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/verify (the `Verify` operationId).
-	VerifyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyResponse, error)
+	VerifyWithBodyWithResponse(ctx context.Context, params *VerifyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyResponse, error)
 }
 
 type GetHealthResponse struct {
@@ -4212,8 +4266,8 @@ func (c *ClientWithResponses) ListTemplatesWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/verify (the `Verify` operationId).
-func (c *ClientWithResponses) VerifyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyResponse, error) {
-	rsp, err := c.VerifyWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) VerifyWithBodyWithResponse(ctx context.Context, params *VerifyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyResponse, error) {
+	rsp, err := c.VerifyWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

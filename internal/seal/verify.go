@@ -44,7 +44,10 @@ type Seal struct {
 	// a certificate of it was revoked.
 	Revocation string    `json:"revocation"`
 	RevokedAt  time.Time `json:"revoked_at,omitzero"`
-	Problems   []string  `json:"problems,omitempty"`
+	// Problems are what is wrong, in English (Report.In gives them in
+	// Danish); found keeps them as formats and arguments for that.
+	Problems []string `json:"problems,omitempty"`
+	found    []problem
 }
 
 // Valid: intact, covering the whole file and trusted.
@@ -98,11 +101,11 @@ func verifyAt(pdf []byte, at int, t *Trust) (Seal, bool) {
 	s := Seal{TimeSource: "none", Revocation: RevocationNotChecked}
 	s.CoversWholeFile = a == 0 && c+d == len(pdf)
 	if !s.CoversWholeFile {
-		s.Problems = append(s.Problems, "the signature does not cover the whole file: something was added or changed after it")
+		s.problem("the signature does not cover the whole file: something was added or changed after it")
 	}
 	sig, err := parseCMS(der)
 	if err != nil {
-		s.Problems = append(s.Problems, err.Error())
+		s.problem("%v", err)
 		return s, true
 	}
 	s.Signer, s.Issuer = sig.signer.Subject.String(), sig.signer.Issuer.String()
@@ -113,7 +116,7 @@ func verifyAt(pdf []byte, at int, t *Trust) (Seal, bool) {
 	h.Write(pdf[a : a+b])
 	h.Write(pdf[c : c+d])
 	if err := sig.check(h.Sum(nil)); err != nil {
-		s.Problems = append(s.Problems, err.Error())
+		s.problem("%v", err)
 	} else {
 		s.Intact = true
 	}
@@ -129,7 +132,7 @@ func (s *Seal) when(sig *cms, pdf []byte, at int, t *Trust) {
 	if tokens := sig.unsigned[oidTimeStampToken.String()]; len(tokens) > 0 {
 		info, tsa, err := checkToken(tokens[0], sig.si.Signature)
 		if err != nil {
-			s.Problems = append(s.Problems, err.Error())
+			s.problem("%v", err)
 		} else {
 			s.Time, s.TimeSource, s.TimestampAuthority = info.GenTime, "timestamp", tsa.signer.Subject.String()
 			s.TimeProven = s.provenBy(tsa, info.GenTime, t)
@@ -156,11 +159,11 @@ func (s *Seal) provenBy(tsa *cms, at time.Time, t *Trust) bool {
 	chains, err := tsa.signer.Verify(x509.VerifyOptions{Roots: t.Roots, Intermediates: others(tsa), CurrentTime: at,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 	if err != nil {
-		s.Problems = append(s.Problems, "the timestamp's authority does not chain to a trust anchor, so its time proves nothing: "+err.Error())
+		s.problem("the timestamp's authority does not chain to a trust anchor, so its time proves nothing: %v", err)
 		return false
 	}
 	if rev, when := t.revocation(chains[0], time.Now()); rev == RevocationRevoked && !at.Before(when) {
-		s.Problems = append(s.Problems, "the timestamp's authority was revoked on "+when.Format(time.RFC3339)+", before the time it gives")
+		s.problem("the timestamp's authority was revoked on %v, before the time it gives", when)
 		return false
 	}
 	return true
@@ -183,7 +186,7 @@ func others(c *cms) *x509.CertPool {
 // time (or at all, when the time is only claimed) is not trusted.
 func (s *Seal) trust(sig *cms, t *Trust) {
 	if t == nil || t.Roots == nil {
-		s.Problems = append(s.Problems, "no trust anchors were given (--trust), so the certificate is not checked against any")
+		s.problem("no trust anchors were given (--trust), so the certificate is not checked against any")
 		return
 	}
 	now := time.Now()
@@ -193,16 +196,16 @@ func (s *Seal) trust(sig *cms, t *Trust) {
 	}
 	chains, err := sig.signer.Verify(x509.VerifyOptions{Roots: t.Roots, Intermediates: others(sig), CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 	if err != nil {
-		s.Problems = append(s.Problems, "the certificate does not chain to a trust anchor: "+err.Error())
+		s.problem("the certificate does not chain to a trust anchor: %v", err)
 		return
 	}
 	s.Revocation, s.RevokedAt = t.revocation(chains[0], now)
 	switch {
 	case s.Revocation != RevocationRevoked:
 	case s.TimeProven && s.Time.Before(s.RevokedAt):
-		s.Problems = append(s.Problems, "a certificate of the chain was revoked on "+s.RevokedAt.Format(time.RFC3339)+", after the timestamp shows the seal was made: the seal holds")
+		s.problem("a certificate of the chain was revoked on %v, after the timestamp shows the seal was made: the seal holds", s.RevokedAt)
 	default:
-		s.Problems = append(s.Problems, "a certificate of the chain was revoked on "+s.RevokedAt.Format(time.RFC3339)+" and no trusted timestamp shows the seal is older")
+		s.problem("a certificate of the chain was revoked on %v and no trusted timestamp shows the seal is older", s.RevokedAt)
 		return
 	}
 	s.Trusted = true

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,8 +65,13 @@ func TestSealAndVerifyOverHTTP(t *testing.T) {
 		t.Fatalf("sealed: %+v", rep)
 	}
 	bad := []byte(strings.Replace(string(pdf), "Odense", "Vejle!", 1))
-	if bad := report(bad, "application/octet-stream"); len(bad.Seals) != 1 || bad.Seals[0].Intact {
+	if bad := report(bad, "application/octet-stream"); len(bad.Seals) != 1 || bad.Seals[0].Intact || !slices.Contains(bad.Seals[0].Problems, "the signed bytes have changed (the digest differs)") {
 		t.Errorf("tampered: %+v", bad)
+	}
+	// in Danish when asked
+	w = do(t, s, "POST", "/v1/verify?lang=da", bad, "Content-Type", "application/pdf")
+	if !strings.Contains(w.Body.String(), "de signerede bytes er ændret (hashværdien passer ikke)") {
+		t.Errorf("tampered, in Danish: %s", w.Body)
 	}
 	unsealed := do(t, s, "POST", "/v1/minutes", examples.Read(examples.Minutes)).Body.Bytes()
 	if rep := report(unsealed, "application/pdf"); len(rep.Seals) != 0 {
@@ -78,9 +84,9 @@ func TestSealAndVerifyOverHTTP(t *testing.T) {
 	if w := do(t, s, "POST", "/v1/agenda?seal=true", examples.Read(examples.Meeting)); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "seal") {
 		t.Errorf("a sealed agenda: %d %s", w.Code, w.Body)
 	}
-	m := do(t, s, "GET", "/metrics", nil).Body.String()
+	m := do(t, s, "GET", "/metrics", nil).Body.String() // the tampered file was checked twice
 	for _, want := range []string{`protokol_seals_total{outcome="sealed"} 1`, `protokol_verifications_total{outcome="valid"} 1`,
-		`protokol_verifications_total{outcome="invalid"} 1`, `protokol_verifications_total{outcome="unsealed"} 1`} {
+		`protokol_verifications_total{outcome="invalid"} 2`, `protokol_verifications_total{outcome="unsealed"} 1`} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)
 		}

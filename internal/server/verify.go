@@ -50,6 +50,6 @@ func (s *Server) verify(c *gin.Context) error {
 		}
 	}
 	s.m.verifies.WithLabelValues(outcome).Inc()
-	c.JSON(http.StatusOK, rep)
+	c.JSON(http.StatusOK, rep.In(messageLang(c)))
 	return nil
 }

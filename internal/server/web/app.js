@@ -55,7 +55,7 @@ const TEXT = {
     verifyHint: "Vælg et forseglet referat eller en beslutningsprotokol: serveren svarer, om seglet holder. Filen gemmes ikke.",
     verifyNone: "{file} har intet segl.", verifyHolds: "{file}: seglet holder.", verifyFails: "{file}: seglet holder ikke.",
     sealN: "Segl {i} af {n}", sealedBy: "Forseglet af", certificate: "Certifikat", issuer: "Udstedt af", sealTime: "Tidspunkt", unchanged: "Uændret",
-    wholeFile: "Hele filen", trusted: "Betroet", revocation: "Spærring", yes: "ja", no: "nej", notes: "Bemærkninger (på engelsk)",
+    wholeFile: "Hele filen", trusted: "Betroet", revocation: "Spærring", yes: "ja", no: "nej", notes: "Bemærkninger",
     timeSources: { timestamp: "tidsstempel fra {tsa}", untrusted: "tidsstempel fra {tsa}, som ikke er betroet", claimed: "underskriverens egen angivelse", none: "ukendt" },
     revocations: { "not-checked": "ikke tjekket (serveren har ingen spærrelister)", good: "ikke spærret", revoked: "spærret {at}", unknown: "ukendt (ingen gyldig spærreliste fra udstederen)" },
   },
@@ -912,7 +912,7 @@ async function verifyFile(input) {
   status.dataset.state = "working";
   let res, rep;
   try {
-    res = await fetch("/v1/verify", { method: "POST", headers: { "Content-Type": "application/pdf" }, body: f });
+    res = await fetch("/v1/verify?lang=" + lang, { method: "POST", headers: { "Content-Type": "application/pdf" }, body: f });
     rep = await res.json();
   } catch (e) {
     status.textContent = fmt(T.network, { detail: String(e) }); status.dataset.state = "error"; return;
