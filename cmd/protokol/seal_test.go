@@ -46,7 +46,7 @@ func TestSealAndVerifyCommands(t *testing.T) {
 		code    int
 		want    string
 	}{
-		{map[*x509.Certificate]time.Time{signer.Cert: time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)}, 1, "Spærring:       SPÆRRET 2020-03-01T00:00:00Z"},
+		{map[*x509.Certificate]time.Time{signer.Cert: time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)}, 1, "Spærring:       SPÆRRET 2020-03-01T01:00:00+01:00"},
 		{nil, 0, "Spærring:       ikke spærret"},
 	} {
 		crl := filepath.Join(dir, "crl.der")

@@ -72,6 +72,12 @@ func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
 		say("%s: intet segl", "%s: no seal", file)
 		return
 	}
+	at := func(t time.Time) string {
+		if cph, err := time.LoadLocation("Europe/Copenhagen"); err == nil && da {
+			t = t.In(cph) // Danish time for a Danish reader (the zone database is in the binary)
+		}
+		return t.Format(time.RFC3339)
+	}
 	yes := func(b bool) string {
 		switch {
 		case b && da:
@@ -95,18 +101,14 @@ func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
 		if s.Time.IsZero() {
 			say("  Tidspunkt:      %s", "  Time:           %s", when[0])
 		} else {
-			t := s.Time
-			if cph, err := time.LoadLocation("Europe/Copenhagen"); err == nil && da {
-				t = t.In(cph) // Danish time for a Danish reader (the zone database is in the binary)
-			}
-			say("  Tidspunkt:      %s (%s)", "  Time:           %s (%s)", t.Format(time.RFC3339), map[bool]string{true: when[0], false: when[1]}[da])
+			say("  Tidspunkt:      %s (%s)", "  Time:           %s (%s)", at(s.Time), map[bool]string{true: when[0], false: when[1]}[da])
 		}
 		say("  Uændret:        %s", "  Unchanged:      %s", yes(s.Intact))
 		say("  Hele filen:     %s", "  Whole file:     %s", yes(s.CoversWholeFile))
 		say("  Betroet:        %s", "  Trusted:        %s", yes(s.Trusted))
 		rev := map[string][2]string{seal.RevocationNotChecked: {"ikke tjekket (--crl)", "not checked (--crl)"}, seal.RevocationGood: {"ikke spærret", "not revoked"},
 			seal.RevocationUnknown: {"ukendt (ingen gyldig spærreliste fra udstederen)", "unknown (no current list from the issuer)"},
-			seal.RevocationRevoked: {"SPÆRRET " + s.RevokedAt.Format(time.RFC3339), "REVOKED " + s.RevokedAt.Format(time.RFC3339)}}[s.Revocation]
+			seal.RevocationRevoked: {"SPÆRRET " + at(s.RevokedAt), "REVOKED " + at(s.RevokedAt)}}[s.Revocation]
 		say("  Spærring:       %s", "  Revocation:     %s", map[bool]string{true: rev[0], false: rev[1]}[da])
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "  - %s\n", p)
