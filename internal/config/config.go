@@ -546,7 +546,7 @@ func ParseVerify(args []string, getenv func(string) string, out io.Writer) (*Ver
 	s := newSettings("verify", verifyUsage, getenv, out)
 	s.str(&v.Trust, "trust", "PROTOKOL_TRUST", "", "trust anchors: a PEM file of CA certificates (e.g. the Danish public CAs)")
 	s.str(&v.CRL, "crl", "PROTOKOL_CRL", "", "revocation lists: a file of the anchors' CRLs (PEM or DER); a certificate revoked before a trusted timestamp's time (or at all, without one) is not trusted")
-	s.fs.BoolVar(&v.JSON, "json", false, "print the report as JSON (as POST /v1/verify answers)")
+	s.fs.BoolVar(&v.JSON, "json", false, "print the report as JSON (as POST /v1/verify answers; its problems in --lang)")
 	s.fs.Func("lang", "da or en (default da)", func(l string) (err error) {
 		v.Lang, err = locale.Parse(l)
 		return err
