@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -94,6 +95,60 @@ func TestSealAndVerifyCommands(t *testing.T) {
 	stdout.Reset()
 	if code := run([]string{"verify", in}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "intet segl") {
 		t.Errorf("an unsealed file: %d %s", code, stdout.String())
+	}
+	verifyAnArchive(t, out, changed, trust)
+}
+
+// verifyAnArchive checks a directory of sealed minutes in one command:
+// every PDF at any depth (hidden folders and what is no file passed
+// over), a line of JSON each with --json, a count at the end, exit 0 only
+// when every file holds; a pipe named as a file fails without blocking.
+func verifyAnArchive(t *testing.T, sealed, changed, trust string) {
+	archive := t.TempDir()
+	b, err := os.ReadFile(sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := os.ReadFile(changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"2012/05-22/referat.pdf": b, "2013/01-10/Referat.PDF": b, "2013/02-14/referat.pdf": c,
+		"2013/02-14/dagsorden.pdf": []byte("%PDF-1.7\n%%EOF\n"), ".trash/broken.pdf": c, "2013/notes.txt": []byte("x")} {
+		p := filepath.Join(archive, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pipe := filepath.Join(archive, "2013", "pipe.pdf")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"verify", archive, "--trust", trust}, nil, &stdout, &stderr); code != 1 || !strings.HasSuffix(stdout.String(), "4 filer: 2 holder, 1 holder ikke, 1 uden segl, 0 kunne ikke læses\n") {
+		t.Errorf("the archive: %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	holds := []string{filepath.Join(archive, "2012", "05-22", "referat.pdf"), filepath.Join(archive, "2013", "01-10", "Referat.PDF")}
+	if code := run(append([]string{"verify", "--json", "--trust", trust}, holds...), nil, &stdout, &stderr); code != 0 {
+		t.Errorf("two sealed files: %d %s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	for i, line := range lines {
+		var rep struct {
+			File string `json:"file"`
+			seal.Report
+		}
+		if err := json.Unmarshal([]byte(line), &rep); err != nil || len(lines) != 2 || rep.File != holds[i] || len(rep.Seals) != 1 || !rep.Seals[0].Valid() {
+			t.Errorf("line %d of %d: %v %s", i+1, len(lines), err, line)
+		}
+	}
+	stderr.Reset()
+	if code := run([]string{"verify", pipe, "--trust", trust}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "is not a file") {
+		t.Errorf("a pipe: %d %s", code, stderr.String())
 	}
 }
 

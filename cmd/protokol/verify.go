@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"protokol/internal/config"
@@ -13,10 +17,12 @@ import (
 	"protokol/internal/seal"
 )
 
-// verifyCommand says whether a PDF carries a seal, who sealed it, when,
-// whether every byte after it is covered and whether its certificate
-// chains to the trust anchors; exit 0 only when every seal is valid, 1
-// when one is not or there is none.
+// verifyCommand says of each PDF named (or found in a directory named)
+// whether it carries a seal, who sealed it, when, whether every byte
+// after it is covered and whether its certificate chains to the trust
+// anchors; exit 0 only when every file's seals are valid, 1 when one is
+// not, has none or cannot be read. An archive of sealed minutes is
+// checked in one command.
 func verifyCommand(args []string, stdout, stderr io.Writer) int {
 	v, err := config.ParseVerify(args, os.Getenv, stdout)
 	if err != nil {
@@ -27,28 +33,65 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
-	b, err := seal.ReadPDF(v.File)
+	files, one, err := pdfFiles(v.Files)
 	if err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
+	}
+	var tally [4]int // holds, does not hold, no seal, not read
+	for _, file := range files {
+		rep, err := verifyFile(file, trust, v.Lang)
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "protokol: %s: %v\n", file, err)
+			tally[3]++
+			continue
+		case v.JSON && one:
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(rep)
+		case v.JSON:
+			_ = json.NewEncoder(stdout).Encode(struct {
+				File string `json:"file"`
+				*seal.Report
+			}{file, rep})
+		default:
+			printReport(stdout, file, rep, v.Lang)
+		}
+		tally[verdict(rep)]++
+	}
+	if !one && !v.JSON {
+		if v.Lang == "da" {
+			fmt.Fprintf(stdout, "%d filer: %d holder, %d holder ikke, %d uden segl, %d kunne ikke læses\n", len(files), tally[0], tally[1], tally[2], tally[3])
+		} else {
+			fmt.Fprintf(stdout, "%d files: %d hold, %d do not, %d without a seal, %d could not be read\n", len(files), tally[0], tally[1], tally[2], tally[3])
+		}
+	}
+	if tally[0] != len(files) || len(files) == 0 {
+		return 1
+	}
+	return 0
+}
+
+// verifyFile checks one file's seals, within a minute.
+func verifyFile(file string, trust *seal.Trust, lang locale.Lang) (*seal.Report, error) {
+	b, err := seal.ReadPDF(file)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	rep, err := seal.Verify(ctx, b, trust)
 	if err != nil {
-		fmt.Fprintln(stderr, "protokol:", err)
-		return 1
+		return nil, err
 	}
-	rep = rep.In(string(v.Lang))
-	if v.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
-	} else {
-		printReport(stdout, v.File, rep, v.Lang)
-	}
+	return rep.In(string(lang)), nil
+}
+
+// verdict: 0 every seal holds, 1 one does not, 2 there is none.
+func verdict(rep *seal.Report) int {
 	if len(rep.Seals) == 0 {
-		return 1
+		return 2
 	}
 	for _, s := range rep.Seals {
 		if !s.Valid() {
@@ -56,6 +99,37 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// pdfFiles are the files named and the PDFs under the directories named
+// (at any depth, in name order, hidden directories skipped); one: a
+// single file was named, answered as before.
+func pdfFiles(args []string) (files []string, one bool, err error) {
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil || !fi.IsDir() {
+			files = append(files, a) // its error is the file's own
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return err
+			case d.IsDir() && p != a && strings.HasPrefix(d.Name(), "."):
+				return fs.SkipDir
+			case d.Type().IsRegular() && strings.EqualFold(filepath.Ext(p), ".pdf"):
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, false, err
+		}
+		slices.Sort(found)
+		files = append(files, found...)
+	}
+	return files, len(args) == 1 && len(files) == 1 && files[0] == args[0], nil
 }
 
 // printReport writes the four answers for a person, in lang.

@@ -112,7 +112,7 @@ Usage:
   protokol serve [flags]
   protokol batch -i DIR|- -o OUTDIR [--kinds …] [-j N] [--shard I/N]   (and: protokol batch merge OUTDIR)
   protokol import sbsys|edoc|fujitsu|acadre|agman|auto EXPORT.xml|DIR [-o meeting.json]
-  protokol verify FILE.pdf [--trust anchors.pem] [--crl lists.pem] [--json]   (exit 0 if its seals hold)
+  protokol verify FILE.pdf|DIR… [--trust anchors.pem] [--crl lists.pem] [--json]   (exit 0 if every file's seals hold)
   protokol health [--addr HOST:PORT]   (exit 0 if the service on addr answers /healthz)
 
 Run "protokol render --help" or "protokol serve --help" for the flags.
@@ -531,14 +531,15 @@ func ParseBatch(args []string, getenv func(string) string, out io.Writer) (*Conf
 	return c, b, nil
 }
 
-// Verify is "protokol verify FILE [--trust FILE] [--crl FILE] [--json] [--lang da|en]".
+// Verify is "protokol verify FILE|DIR… [--trust FILE] [--crl FILE] [--json] [--lang da|en]".
 type Verify struct {
-	File, Trust, CRL string
-	JSON             bool
-	Lang             locale.Lang
+	Files      []string // PDF files, or directories of them
+	Trust, CRL string
+	JSON       bool
+	Lang       locale.Lang
 }
 
-const verifyUsage = "protokol verify FILE.pdf [--trust anchors.pem] [--crl lists.pem] [--json] [--lang da|en]"
+const verifyUsage = "protokol verify FILE.pdf|DIR… [--trust anchors.pem] [--crl lists.pem] [--json] [--lang da|en]"
 
 // ParseVerify reads "protokol verify …".
 func ParseVerify(args []string, getenv func(string) string, out io.Writer) (*Verify, error) {
@@ -546,18 +547,18 @@ func ParseVerify(args []string, getenv func(string) string, out io.Writer) (*Ver
 	s := newSettings("verify", verifyUsage, getenv, out)
 	s.str(&v.Trust, "trust", "PROTOKOL_TRUST", "", "trust anchors: a PEM file of CA certificates (e.g. the Danish public CAs)")
 	s.str(&v.CRL, "crl", "PROTOKOL_CRL", "", "revocation lists: a file of the anchors' CRLs (PEM or DER); a certificate revoked before a trusted timestamp's time (or at all, without one) is not trusted")
-	s.fs.BoolVar(&v.JSON, "json", false, "print the report as JSON (as POST /v1/verify answers; its problems in --lang)")
+	s.fs.BoolVar(&v.JSON, "json", false, "print the report as JSON (as POST /v1/verify answers; its problems in --lang); for several files a line of JSON each, with its file")
 	s.fs.Func("lang", "da or en (default da)", func(l string) (err error) {
 		v.Lang, err = locale.Parse(l)
 		return err
 	})
 	var pe *positionalError
-	if err := s.parse(args); errors.As(err, &pe) && len(pe.args) == 1 {
-		v.File = pe.args[0]
-	} else if err != nil && pe == nil {
+	if err := s.parse(args); errors.As(err, &pe) {
+		v.Files = pe.args
+	} else if err != nil {
 		return nil, err
 	}
-	if v.File == "" {
+	if len(v.Files) == 0 {
 		return nil, errors.New("which file? " + verifyUsage)
 	}
 	v.Lang = cmp.Or(v.Lang, locale.Lang("da"))

@@ -180,5 +180,9 @@ const maxPDF = 1 << 30
 
 // ReadPDF reads a file to verify.
 func ReadPDF(path string) ([]byte, error) {
+	// a pipe named like a PDF would hold the check forever at its read
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a file (%s)", path, fi.Mode().Type())
+	}
 	return readBounded(path, maxPDF, "larger than 1 GiB")
 }
