@@ -43,6 +43,8 @@ type splicer struct {
 	tables   map[string]*spliced // by marker
 	held     []heldSheet         // sheet entries not yet written
 	names    []definedName       // the sheets' print titles and areas
+	styles   map[styleKey]int    // the workbook's cell styles, made once for all its tables
+	buf      *bufio.Writer       // see rowBuffer
 	workbook *bytes.Buffer       // the workbook's entry, held to add names to
 }
 
@@ -72,7 +74,21 @@ type spliced struct {
 	lastCol string // its last column's name
 }
 
-func newSplicer() *splicer { return &splicer{tables: map[string]*spliced{}} }
+// rowBuffer is the buffer a table's rows are written to w through: one
+// for all the tables (their sheets are written one after another), not
+// 64 KiB more for each.
+func (s *splicer) rowBuffer(w io.Writer) *bufio.Writer {
+	if s.buf == nil {
+		s.buf = bufio.NewWriterSize(w, 64<<10)
+	} else {
+		s.buf.Reset(w)
+	}
+	return s.buf
+}
+
+func newSplicer() *splicer {
+	return &splicer{tables: map[string]*spliced{}, styles: map[styleKey]int{}}
+}
 
 // writeTo makes the splicer the zip writer of the workbook written to w.
 func (s *splicer) writeTo(w io.Writer) excelize.ZipWriter {

@@ -12,7 +12,6 @@
 package xlsx
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"fmt"
@@ -400,9 +399,19 @@ var percentFormat = "0.0\u00a0%"
 type styles struct {
 	f      *excelize.File
 	num    string
-	numRed string         // num with negative amounts red
-	cache  map[[2]int]int // style and depth -> excelize's id
-	made   bool           // all were made: no more can be
+	numRed string           // num with negative amounts red
+	cache  map[styleKey]int // the workbook's styles made: excelize's id
+	made   bool             // all of this table's were made: no more can be
+}
+
+// styleKey is a style as made for a table: its kind and depth, and the
+// table's number formats, the only part of it that is the table's own.
+// The cache is the workbook's, so a thousand tables make their styles
+// once, not once each (excelize compares a new style with every one it
+// has).
+type styleKey struct {
+	kind, depth int
+	num, numRed string
 }
 
 // all makes every style a table's rows may take: the indented ones at
@@ -502,13 +511,14 @@ func (s *styles) spec(kind style, depth int) *excelize.Style {
 }
 
 func (s *styles) get(kind style, depth int) int {
-	key := [2]int{int(kind), depth}
+	key := styleKey{int(kind), depth, s.num, s.numRed}
 	if id, ok := s.cache[key]; ok {
 		return id
 	}
 	if s.made {
 		// the styles are written: the deepest made (validation bounds depth)
-		return s.cache[[2]int{int(kind), min(depth, data.MaxGroupDepth+1)}]
+		key.depth = min(depth, data.MaxGroupDepth+1)
+		return s.cache[key]
 	}
 	st := s.spec(kind, depth)
 	if st.Alignment.Indent > 0 {
@@ -574,7 +584,7 @@ type sheet struct {
 // go first: the stream writer writes them after the rows.
 func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
 	s := &sheet{f: f, sp: sp, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
-		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), numRed: redFormat(numberFormat(t)), cache: map[[2]int]int{}}}
+		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), numRed: redFormat(numberFormat(t)), cache: sp.styles}}
 	s.lastCol = s.lay.valCol(len(t.Columns) - 1)
 	s.formulas = columnFormulas(t, s.lay)
 	if err := s.pageSetup(); err != nil {
@@ -600,7 +610,7 @@ func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, n
 		last += 1 + extras
 	}
 	sp.tables[m] = &spliced{lastRow: last, lastCol: colName(s.lastCol), rows: func(w io.Writer) error {
-		x := &rowWriter{w: bufio.NewWriterSize(w, 64<<10)}
+		x := &rowWriter{w: sp.rowBuffer(w)}
 		if err := t.WalkRows(s.labels, top, func(r *data.CalcRow) error {
 			// a large table takes a while: see the deadline every 1,024 rows
 			if r.Index%1024 == 0 {
