@@ -165,3 +165,66 @@ func TestBatchJobManifest(t *testing.T) {
 		t.Errorf("the Job's arguments: %+v %v", bt, err)
 	}
 }
+
+// TestSealPatch decodes the seal's patch strictly and checks that it
+// fits the Deployment it patches and that the service would read it: the
+// container it names is the Deployment's, each file the service is given
+// lies on a volume the patch mounts, the key's files are readable by the
+// pod's group (the image's) and by no other user (else the service
+// refuses them), and the settings parse as the service reads them.
+func TestSealPatch(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var dep, patch appsv1.Deployment
+	b, err := os.ReadFile(filepath.Join(root, "deploy", "kubernetes.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range regexp.MustCompile(`(?m)^---$`).Split(string(b), -1) {
+		if strings.Contains(doc, "kind: Deployment") {
+			if err := yaml.Unmarshal([]byte(doc), &dep); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if b, err = os.ReadFile(filepath.Join(root, "deploy", "seal-patch.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.UnmarshalStrict(b, &patch); err != nil {
+		t.Fatal(err)
+	}
+	pod := patch.Spec.Template.Spec
+	if len(pod.Containers) != 1 || len(dep.Spec.Template.Spec.Containers) == 0 || pod.Containers[0].Name != dep.Spec.Template.Spec.Containers[0].Name {
+		t.Fatalf("the patch names containers %+v, not the Deployment's", pod.Containers)
+	}
+	if sc, main := pod.SecurityContext, dep.Spec.Template.Spec.SecurityContext; sc == nil || sc.FSGroup == nil || main.RunAsGroup == nil || *sc.FSGroup != *main.RunAsGroup {
+		t.Errorf("the pod's fsGroup %+v is not the service's group", sc)
+	}
+	volumes := map[string]corev1.Volume{}
+	for _, v := range pod.Volumes {
+		volumes[v.Name] = v
+	}
+	env := map[string]string{}
+	c := pod.Containers[0]
+	for _, e := range c.Env {
+		env[e.Name] = e.Value
+		var on *corev1.Volume
+		for _, m := range c.VolumeMounts {
+			if v, ok := volumes[m.Name]; ok && strings.HasPrefix(e.Value, m.MountPath+"/") {
+				on = &v
+			}
+		}
+		if on == nil {
+			t.Errorf("%s=%s is on no volume the patch mounts", e.Name, e.Value)
+			continue
+		}
+		if e.Name == "PROTOKOL_SEAL_KEY" {
+			if s := on.Secret; s == nil || s.DefaultMode == nil || *s.DefaultMode&0o004 != 0 || *s.DefaultMode&0o040 == 0 {
+				t.Errorf("the key's volume %+v: its files must be readable by the group and by no other user", on.VolumeSource)
+			}
+		}
+	}
+	cfg, err := config.ParseServe(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || cfg.Seal.Cert == "" || cfg.Seal.Key == "" || cfg.Seal.Trust == "" || cfg.Seal.CRL == "" {
+		t.Errorf("the service reads the patch's settings as %+v: %v", cfg.Seal, err)
+	}
+}
