@@ -103,6 +103,21 @@ func TestWebPageChecksASeal(t *testing.T) {
 	if r := answer("usigneret.pdf", plain, "none"); strings.TrimSpace(r) != "" {
 		t.Errorf("the file without a seal shows a report:\n%s", r)
 	}
+	// every text the page shows has its Danish and its English (nested
+	// tables too), and every data-i18n names one
+	missing := d.eval(`(() => {
+		const out = [];
+		const walk = (a, b, path) => { for (const k of Object.keys(a)) {
+			if (!(k in b)) out.push(path + k);
+			else if (typeof a[k] === "object") walk(a[k], b[k], path + k + ".");
+		} };
+		walk(TEXT.da, TEXT.en, "en lacks "); walk(TEXT.en, TEXT.da, "da lacks ");
+		for (const e of document.querySelectorAll("[data-i18n]")) if (!(e.dataset.i18n in TEXT.da)) out.push("no text " + e.dataset.i18n);
+		return out.join(", ");
+	})()`)
+	if missing != "" {
+		t.Errorf("the page's texts: %s", missing)
+	}
 	for _, p := range bl.complaints() {
 		t.Error(p)
 	}
