@@ -403,8 +403,8 @@ func settingsOf(o Options) string {
 		kinds[i] = string(k)
 	}
 	slices.Sort(kinds)
-	h := sha256.Sum256(fmt.Appendf(nil, "kinds=%s template=%s lang=%s municipality=%s location=%s attachments=%t",
-		strings.Join(kinds, ","), o.Render.Template, o.Render.Lang, o.Fill.Municipality, o.Fill.Location, o.Attachments != ""))
+	h := sha256.Sum256(fmt.Appendf(nil, "kinds=%s template=%s lang=%s municipality=%s location=%s attachments=%t seal=%t",
+		strings.Join(kinds, ","), o.Render.Template, o.Render.Lang, o.Fill.Municipality, o.Fill.Location, o.Attachments != "", o.Render.Seal))
 	return hex.EncodeToString(h[:8])
 }
 

@@ -3,6 +3,7 @@ package batch_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"protokol/examples"
 	"protokol/internal/batch"
 	"protokol/internal/render"
+	"protokol/internal/seal"
+	"protokol/internal/seal/sealtest"
 	"protokol/templates"
 )
 
@@ -174,5 +177,48 @@ func TestADocumentOverItsTimeoutFailsAlone(t *testing.T) {
 	o.Timeout = time.Minute
 	if res, err := batch.Run(context.Background(), r, o); err != nil || res.Done != 1 || res.Failed != 0 {
 		t.Errorf("the same run with a minute: %+v %v %v", res.Progress, res.Failures, err)
+	}
+}
+
+// --seal seals the minutes and decision records and their public
+// versions, each verifying as whole and trusted; the agenda made beside
+// them is not sealed.
+func TestBatchSealsTheRecords(t *testing.T) {
+	ca := sealtest.NewCA(t, "Root")
+	r, err := render.New(render.Config{Templates: templates.FS, Seal: ca.Signer(t, "Odense Kommune", "ecdsa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, "m.json"), examples.Read(examples.Minutes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Agenda, batch.Minutes, batch.Decisions, batch.Public}, Render: render.Options{Seal: true}}
+	res, err := batch.Run(context.Background(), r, o)
+	if err != nil || res.Done != 1 || res.Failed != 0 {
+		t.Fatalf("%+v %v %v", res.Progress, res.Failures, err)
+	}
+	trust := &seal.Trust{Roots: x509.NewCertPool()}
+	trust.Roots.AddCert(ca.Cert)
+	sealed := 0
+	for _, o := range res.Manifest.Inputs["m.json"].Outputs {
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(o.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := seal.Verify(t.Context(), b, trust)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := o.Kind == batch.Minutes || o.Kind == batch.Decisions
+		if got := len(rep.Seals) == 1 && rep.Seals[0].Valid(); got != want || len(rep.Seals) > 1 {
+			t.Errorf("%s (public %t): sealed and valid %t, want %t: %+v", o.Path, o.Public, got, want, rep.Seals)
+		}
+		if want {
+			sealed++
+		}
+	}
+	if sealed != 4 {
+		t.Errorf("%d sealed documents, not 4 (minutes, decisions, and their public versions): %+v", sealed, res.Manifest.Inputs["m.json"].Outputs)
 	}
 }

@@ -144,6 +144,9 @@ func (j *job) renderOne(ctx context.Context, t task, body []byte, files fs.FS) (
 	defer j.mem.Release(cost)
 	o := j.o.Render
 	o.Public = t.public
+	// only minutes and decision records are sealed (an agenda is a call
+	// to a meeting, not its record)
+	o.Seal = o.Seal && (t.doc == data.DocMinutes || t.doc == data.DocDecisions)
 	if t.packet {
 		o.Files = &render.Files{Dir: files}
 	}

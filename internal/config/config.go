@@ -465,7 +465,7 @@ type Batch struct {
 	Timeout       time.Duration // one document's render
 }
 
-const batchUsage = "protokol batch -i DIR|- -o OUTDIR [--kinds agenda,minutes,public,decisions,packet,xlsx,pdf] [-j N] [--shard I/N] [flags]\n       protokol batch merge OUTDIR"
+const batchUsage = "protokol batch -i DIR|- -o OUTDIR [--kinds agenda,minutes,public,decisions,packet,xlsx,pdf] [-j N] [--shard I/N] [--seal] [flags]\n       protokol batch merge OUTDIR"
 
 // ParseBatch reads "protokol batch …"; the shard may come from an
 // Indexed Job: JOB_COMPLETION_INDEX with PROTOKOL_SHARDS (the job's
@@ -503,6 +503,7 @@ func ParseBatch(args []string, getenv func(string) string, out io.Writer) (*Conf
 	s.fs.StringVar(&b.Attachments, "attachments", "", "the directory of the attachments' PDFs of JSON meetings (an export's are beside it)")
 	s.fs.StringVar(&b.Municipality, "municipality", "", "for exports that name none (SBSYS)")
 	s.fs.StringVar(&b.Location, "location", "", "for exports that name no place (eDoc)")
+	s.fs.BoolVar(&b.Options.Seal, "seal", false, "seal the minutes and decision records (their public versions too) with the seal configured (--seal-cert and --seal-key, or --seal-p12); agendas, packets and budgets are not sealed")
 	s.posDur(&b.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time one document's render may take (counted once its memory is admitted); a longer one fails, the others go on")
 	s.common(c)
 	s.bytes(&c.MemoryBudget, "memory-budget", "PROTOKOL_MEMORY_BUDGET", defaultMemoryBudget(), "memory the renders in hand may take together (default: 3/4 of GOMEMLIMIT, else 1GiB); each is admitted by its expected cost, as the service admits them")
@@ -517,6 +518,12 @@ func ParseBatch(args []string, getenv func(string) string, out io.Writer) (*Conf
 	}
 	if b.Workers < 1 {
 		return nil, nil, errors.New("-j must be at least 1")
+	}
+	if err := c.Seal.check(); err != nil {
+		return nil, nil, err
+	}
+	if b.Options.Seal && !c.Seal.Configured() {
+		return nil, nil, errors.New("--seal needs the seal: --seal-cert and --seal-key, or --seal-p12")
 	}
 	if b.Shards == 0 {
 		if idx := getenv("JOB_COMPLETION_INDEX"); idx != "" {

@@ -70,3 +70,19 @@ func TestTimeoutsMustBePositive(t *testing.T) {
 		t.Errorf("a poll or delay of 0 means none: %v", err)
 	}
 }
+
+// batch --seal needs the seal, and the seal's flags are checked as
+// render checks them.
+func TestBatchSealNeedsTheSeal(t *testing.T) {
+	none := func(string) string { return "" }
+	if _, _, err := ParseBatch([]string{"-i", "in", "-o", "out", "--seal"}, none, io.Discard); err == nil || !strings.Contains(err.Error(), "--seal needs the seal") {
+		t.Errorf("--seal without a seal: %v", err)
+	}
+	if _, _, err := ParseBatch([]string{"-i", "in", "-o", "out", "--seal", "--seal-cert", "c.pem"}, none, io.Discard); err == nil || !strings.Contains(err.Error(), "go together") {
+		t.Errorf("a certificate without its key: %v", err)
+	}
+	_, b, err := ParseBatch([]string{"-i", "in", "-o", "out", "--seal", "--seal-cert", "c.pem", "--seal-key", "k.pem"}, none, io.Discard)
+	if err != nil || !b.Options.Seal {
+		t.Errorf("--seal with a seal: %+v %v", b, err)
+	}
+}
