@@ -1141,6 +1141,9 @@ type Section struct {
 
 // TemplateSets defines model for TemplateSets.
 type TemplateSets struct {
+	// BodyLimit the largest request body the service takes, in bytes (--body-limit): a page can say a file is too large before sending it
+	BodyLimit *int `json:"body_limit,omitempty"`
+
 	// Seal the service has a seal configured: minutes and decision records can be sealed (seal=true)
 	Seal      *bool `json:"seal,omitempty"`
 	Templates *[]struct {

@@ -295,7 +295,7 @@ func (s *Server) serve(c *gin.Context, document data.Document, format render.For
 }
 
 func (s *Server) templates(c *gin.Context) error {
-	c.JSON(http.StatusOK, gin.H{"templates": s.r.Sets(), "seal": s.r.CanSeal()})
+	c.JSON(http.StatusOK, gin.H{"templates": s.r.Sets(), "seal": s.r.CanSeal(), "body_limit": s.cfg.BodyLimit})
 	return nil
 }
 

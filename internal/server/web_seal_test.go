@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -102,6 +103,12 @@ func TestWebPageChecksASeal(t *testing.T) {
 	}
 	if r := answer("usigneret.pdf", plain, "none"); strings.TrimSpace(r) != "" {
 		t.Errorf("the file without a seal shows a report:\n%s", r)
+	}
+	// a file over the service's body limit is said to be, before it is
+	// sent (a browser cut off mid-upload reports only a network error)
+	answer("stor.pdf", bytes.Repeat([]byte("x"), 9<<20), "error")
+	if s := d.eval(`document.getElementById("verify-status").textContent`); s != "Ikke tjekket: stor.pdf fylder 9,0 MB; serveren tager højst 8,0 MB." {
+		t.Errorf("a file too large: %q", s)
 	}
 	// every text the page shows has its Danish and its English (nested
 	// tables too), and every data-i18n names one

@@ -51,7 +51,7 @@ const TEXT = {
     approvals: "Godkendelser", approvalsHint: "Medlemmernes digitale godkendelser af referatet; de står på underskriftsbladet.",
     addApproval: "Tilføj godkendelse", approval: "Godkendelse", approvedBy: "Godkendt af", approvedAt: "Tidspunkt", method: "Metode (fx FirstAgenda)",
     chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
-    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …",
+    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …", verifyFailed: "Ikke tjekket: {detail}", tooLarge: "{file} fylder {size}; serveren tager højst {max}.",
     verifyHint: "Vælg et forseglet referat eller en beslutningsprotokol: serveren svarer, om seglet holder. Filen gemmes ikke.",
     verifyNone: "{file} har intet segl.", verifyHolds: "{file}: seglet holder.", verifyFails: "{file}: seglet holder ikke.",
     sealN: "Segl {i} af {n}", sealedBy: "Forseglet af", certificate: "Certifikat", issuer: "Udstedt af", sealTime: "Tidspunkt", unchanged: "Uændret",
@@ -103,7 +103,7 @@ const TEXT = {
     approvals: "Approvals", approvalsHint: "The members' digital approvals of the minutes; they are printed on the signature sheet.",
     addApproval: "Add approval", approval: "Approval", approvedBy: "Approved by", approvedAt: "Time", method: "Method (e.g. FirstAgenda)",
     chars: "{n} of at most {max} characters", previewBudget: "Show the budget", budgetReady: "The budget is shown: {size}.", noneChecked: "No participants yet.",
-    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …",
+    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …", verifyFailed: "Not checked: {detail}", tooLarge: "{file} is {size}; the server takes at most {max}.",
     verifyHint: "Choose sealed minutes or a decision record: the server answers whether the seal holds. The file is not kept.",
     verifyNone: "{file} has no seal.", verifyHolds: "{file}: the seal holds.", verifyFails: "{file}: the seal does not hold.",
     sealN: "Seal {i} of {n}", sealedBy: "Sealed by", certificate: "Certificate", issuer: "Issued by", sealTime: "Time", unchanged: "Unchanged",
@@ -691,7 +691,12 @@ function filenameOf(res, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-function size(n) { return n < 1024 * 1024 ? Math.max(1, Math.round(n / 1024)) + " KB" : (n / 1024 / 1024).toFixed(1) + " MB"; }
+// size is a file's size for people: "48 KB", "9,0 MB" (a decimal comma in Danish).
+function size(n) {
+  if (n < 1024 * 1024) return Math.max(1, Math.round(n / 1024)) + " KB";
+  const mb = (n / 1024 / 1024).toFixed(1);
+  return (lang === "da" ? mb.replace(".", ",") : mb) + " MB";
+}
 
 function options() {
   return {
@@ -705,8 +710,9 @@ function options() {
   };
 }
 
-// canSeal: the service has a seal configured (GET /v1/templates says).
-let canSeal = false;
+// canSeal: the service has a seal configured; bodyLimit: the largest
+// body it takes, 0 unknown (GET /v1/templates says both).
+let canSeal = false, bodyLimit = 0;
 
 // showDocumentOptions offers the options that apply to the document
 // chosen: a signature sheet for minutes, the supplementary agenda for
@@ -908,17 +914,23 @@ async function verifyFile(input) {
   if (!f) return;
   const status = document.getElementById("verify-status"), out = document.getElementById("verify-report");
   out.replaceChildren();
+  if (bodyLimit && f.size > bodyLimit) {
+    // said here: a browser cut off mid-upload reports only a network error
+    status.textContent = fmt(T.verifyFailed, { detail: fmt(T.tooLarge, { file: f.name, size: size(f.size), max: size(bodyLimit) }) });
+    status.dataset.state = "error";
+    return;
+  }
   status.textContent = fmt(T.verifying, { file: f.name });
   status.dataset.state = "working";
   let res, rep;
   try {
     res = await fetch("/v1/verify?lang=" + lang, { method: "POST", headers: { "Content-Type": "application/pdf" }, body: f });
-    rep = await res.json();
   } catch (e) {
     status.textContent = fmt(T.network, { detail: String(e) }); status.dataset.state = "error"; return;
   }
+  try { rep = await res.json(); } catch { rep = { title: res.statusText || String(res.status) }; } // a proxy's page, say
   if (!res.ok) {
-    status.textContent = fmt(T.failed, { detail: rep.detail || rep.title || res.status }); status.dataset.state = "error"; return;
+    status.textContent = fmt(T.verifyFailed, { detail: rep.detail || rep.title || res.status }); status.dataset.state = "error"; return;
   }
   const seals = Array.isArray(rep.seals) ? rep.seals : [];
   const holds = seals.length > 0 && seals.every((s) => s.intact && s.covers_whole_file && s.trusted);
@@ -944,8 +956,9 @@ async function loadTemplates() {
   const sel = document.getElementById("template");
   try {
     const res = await fetch("/v1/templates");
-    const { templates, seal } = await res.json();
+    const { templates, seal, body_limit: limit } = await res.json();
     canSeal = seal === true;
+    bodyLimit = Number.isInteger(limit) && limit > 0 ? limit : 0;
     const keep = sel.value;
     // a set's name for people (its set.json), in the page's language
     sel.replaceChildren(...templates.map((t) => el("option", {
