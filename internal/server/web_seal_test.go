@@ -105,7 +105,7 @@ func TestWebPageChecksASeal(t *testing.T) {
 		t.Errorf("the file without a seal shows a report:\n%s", r)
 	}
 	// a file over the service's body limit is said to be, before it is
-	// sent (a browser cut off mid-upload reports only a network error)
+	// sent, in the page's words
 	answer("stor.pdf", bytes.Repeat([]byte("x"), 9<<20), "error")
 	if s := d.eval(`document.getElementById("verify-status").textContent`); s != "Ikke tjekket: stor.pdf fylder 9,0 MB; serveren tager højst 8,0 MB." {
 		t.Errorf("a file too large: %q", s)
@@ -124,6 +124,40 @@ func TestWebPageChecksASeal(t *testing.T) {
 	})()`)
 	if missing != "" {
 		t.Errorf("the page's texts: %s", missing)
+	}
+	for _, p := range bl.complaints() {
+		t.Error(p)
+	}
+}
+
+// A packet over the service's body limit (a scanned attachment, say) is
+// said to be before it is sent, in the page's words, not uploaded to be
+// refused (without the check the service's 413 says it in English).
+func TestWebPageSaysAPacketIsTooLarge(t *testing.T) {
+	ts := httptest.NewServer(newServer(t, testConfig()).Handler())
+	defer ts.Close()
+	ctx, bl, _ := startBrowser(t, ts)
+	d := &driver{t, ctx}
+	dir := t.TempDir()
+	meeting, big := filepath.Join(dir, "meeting.json"), filepath.Join(dir, "skannet.pdf")
+	if err := os.WriteFile(meeting, fixture(t, examples.Meeting), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(big, bytes.Repeat([]byte("x"), 9<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	attachment := `//fieldset[legend[contains(., "Orientering om reform")]]//fieldset[legend[normalize-space()="Bilag 1"]]`
+	d.run("importing the example", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meeting}),
+		chromedp.WaitVisible(chromedp.Search(attachment)))
+	d.run("choosing a file too large", chromedp.SetUploadFiles(chromedp.Search(attachment+`//input[@type="file"]`), []string{big}),
+		chromedp.WaitVisible(chromedp.Search(attachment+`//span[contains(., "skannet.pdf · ")]`)),
+		chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#status[data-state="error"]`)))
+	if st := d.eval(`document.getElementById("status").textContent`); !strings.Contains(st, "dokumentet og de valgte bilag fylder 9,0 MB; serveren tager højst 8,0 MB") {
+		t.Errorf("the status says %q", st)
+	}
+	if _, req, _ := bl.last("/v1/agenda"); req != nil {
+		t.Error("the packet over the limit was sent anyway")
 	}
 	for _, p := range bl.complaints() {
 		t.Error(p)

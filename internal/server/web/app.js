@@ -51,7 +51,7 @@ const TEXT = {
     approvals: "Godkendelser", approvalsHint: "Medlemmernes digitale godkendelser af referatet; de står på underskriftsbladet.",
     addApproval: "Tilføj godkendelse", approval: "Godkendelse", approvedBy: "Godkendt af", approvedAt: "Tidspunkt", method: "Metode (fx FirstAgenda)",
     chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
-    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …", verifyFailed: "Ikke tjekket: {detail}", tooLarge: "{file} fylder {size}; serveren tager højst {max}.",
+    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …", verifyFailed: "Ikke tjekket: {detail}", tooLarge: "{file} fylder {size}; serveren tager højst {max}.", packetTooLarge: "dokumentet og de valgte bilag fylder {size}; serveren tager højst {max}. Vælg færre bilagsfiler.",
     verifyHint: "Vælg et forseglet referat eller en beslutningsprotokol: serveren svarer, om seglet holder. Filen gemmes ikke.",
     verifyNone: "{file} har intet segl.", verifyHolds: "{file}: seglet holder.", verifyFails: "{file}: seglet holder ikke.",
     sealN: "Segl {i} af {n}", sealedBy: "Forseglet af", certificate: "Certifikat", issuer: "Udstedt af", sealTime: "Tidspunkt", unchanged: "Uændret",
@@ -103,7 +103,7 @@ const TEXT = {
     approvals: "Approvals", approvalsHint: "The members' digital approvals of the minutes; they are printed on the signature sheet.",
     addApproval: "Add approval", approval: "Approval", approvedBy: "Approved by", approvedAt: "Time", method: "Method (e.g. FirstAgenda)",
     chars: "{n} of at most {max} characters", previewBudget: "Show the budget", budgetReady: "The budget is shown: {size}.", noneChecked: "No participants yet.",
-    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …", verifyFailed: "Not checked: {detail}", tooLarge: "{file} is {size}; the server takes at most {max}.",
+    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …", verifyFailed: "Not checked: {detail}", tooLarge: "{file} is {size}; the server takes at most {max}.", packetTooLarge: "the document and the files chosen are {size}; the server takes at most {max}. Choose fewer attachment files.",
     verifyHint: "Choose sealed minutes or a decision record: the server answers whether the seal holds. The file is not kept.",
     verifyNone: "{file} has no seal.", verifyHolds: "{file}: the seal holds.", verifyFails: "{file}: the seal does not hold.",
     sealN: "Seal {i} of {n}", sealedBy: "Sealed by", certificate: "Certificate", issuer: "Issued by", sealTime: "Time", unchanged: "Unchanged",
@@ -746,6 +746,15 @@ async function preview() {
     doc = JSON.parse(JSON.stringify(model));
     for (const it of arrayOf(doc.items)) for (const a of arrayOf(it && it.attachments)) if (a && a.file && !attached.has(a.file)) delete a.file;
   }
+  // the document and the files chosen, over the service's body limit:
+  // said here, in the page's words, without uploading megabytes to be refused
+  // (and a browser cut off mid-upload may report only a network error)
+  const bytes = new Blob([JSON.stringify(doc)]).size + [...attached.values()].reduce((n, f) => n + f.size, 0);
+  if (bodyLimit && bytes > bodyLimit) {
+    status.textContent = fmt(T.failed, { detail: fmt(T.packetTooLarge, { size: size(bytes), max: size(bodyLimit) }) });
+    status.dataset.state = "error";
+    return;
+  }
   let r;
   const sent = edits;
   try {
@@ -915,7 +924,7 @@ async function verifyFile(input) {
   const status = document.getElementById("verify-status"), out = document.getElementById("verify-report");
   out.replaceChildren();
   if (bodyLimit && f.size > bodyLimit) {
-    // said here: a browser cut off mid-upload reports only a network error
+    // said here, without uploading it to be refused (see preview)
     status.textContent = fmt(T.verifyFailed, { detail: fmt(T.tooLarge, { file: f.name, size: size(f.size), max: size(bodyLimit) }) });
     status.dataset.state = "error";
     return;
