@@ -239,7 +239,7 @@ func (a *authenticator) challenge() []string {
 func (s *Server) authenticate(c *gin.Context) {
 	reason, err := s.auth.check(c.Request.Context(), c.Request)
 	if errors.Is(err, errAuthBusy) {
-		writeProblem(c, problemFor(overloaded(1, "too many password checks at once; try again shortly")))
+		writeProblem(c, problemFor(overloaded(1, "too many password checks at once; try again shortly", "for mange adgangskoder tjekkes på én gang; prøv igen om lidt")))
 		c.Abort()
 		return
 	}
@@ -258,6 +258,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Writer.Header().Add("WWW-Authenticate", ch)
 	}
 	writeProblem(c, &Problem{Type: problemBase + "unauthorized", Title: "Unauthorized", Status: http.StatusUnauthorized,
-		Detail: "this service asks for credentials: " + strings.Join(s.auth.challenge(), " or "), class: "unauthorized"})
+		Detail: "this service asks for credentials: " + strings.Join(s.auth.challenge(), " or "),
+		da:     "tjenesten beder om adgangsoplysninger: " + strings.Join(s.auth.challenge(), " eller "), class: "unauthorized"})
 	c.Abort()
 }

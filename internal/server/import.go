@@ -82,7 +82,8 @@ func (s *Server) importExport(c *gin.Context) error {
 	}
 	if ct := c.GetHeader("Content-Type"); ct != "" && !fromXML(c, ct) {
 		return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
-			Detail: "the body is a case system's export (Content-Type: application/xml)", class: "media_type"}}
+			Detail: "the body is a case system's export (Content-Type: application/xml)",
+			da:     "indholdet er en eksport fra et sagssystem (Content-Type: application/xml)", class: "media_type"}}
 	}
 	body, held, err := s.readBody(c)
 	defer s.lim.free(held)

@@ -40,7 +40,7 @@ func (l *limiter) admit() error {
 	case l.tickets <- struct{}{}:
 		return nil
 	default:
-		return overloaded(1, "all render slots are busy and the queue is full; try again shortly")
+		return overloaded(1, "all render slots are busy and the queue is full; try again shortly", "alle pladser til dannelse er optaget, og køen er fuld; prøv igen om lidt")
 	}
 }
 
@@ -58,7 +58,7 @@ func (l *limiter) reserve(ctx context.Context, n int64) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return overloaded(2, "the service holds as much as its memory allows; try again shortly")
+		return overloaded(2, "the service holds as much as its memory allows; try again shortly", "tjenesten har så meget i hukommelsen, som den kan; prøv igen om lidt")
 	}
 	return nil
 }
@@ -80,7 +80,7 @@ func (l *limiter) acquire(ctx context.Context, cost int64) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return overloaded(2, "no render slot became free in time; try again shortly")
+		return overloaded(2, "no render slot became free in time; try again shortly", "ingen plads til dannelse blev ledig i tide; prøv igen om lidt")
 	}
 	if cost > 0 {
 		if err := l.mem.Acquire(wctx, cost); err != nil {
@@ -88,7 +88,7 @@ func (l *limiter) acquire(ctx context.Context, cost int64) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			return overloaded(2, "not enough memory became free in time; try again shortly")
+			return overloaded(2, "not enough memory became free in time; try again shortly", "der blev ikke hukommelse nok ledig i tide; prøv igen om lidt")
 		}
 	}
 	return nil
@@ -108,4 +108,8 @@ type tooLarge struct{ cost, budget int64 }
 
 func (e *tooLarge) Error() string {
 	return fmt.Sprintf("rendering it would take about %d MiB, more than the service's memory budget of %d MiB", e.cost>>20, e.budget>>20)
+}
+
+func (e *tooLarge) danish() string {
+	return fmt.Sprintf("at danne det ville bruge omkring %d MiB, mere end tjenestens hukommelsesbudget på %d MiB", e.cost>>20, e.budget>>20)
 }

@@ -28,6 +28,7 @@ type Problem struct {
 	More     int               `json:"more,omitempty"` // problems found beyond those listed in errors
 
 	ve         *data.ValidationError // the problems, put in the client's language when written
+	da         string                // the detail in Danish, for a client that reads Danish ("" : the English one)
 	retryAfter int                   // seconds, for 503
 	class      string                // for metrics and logs
 	logErr     error                 // what is logged, never sent
@@ -64,12 +65,12 @@ func badRequest(field, message string) error {
 // bodyTimeout: the client did not send its body within the read timeout.
 func bodyTimeout(d time.Duration) error {
 	return &httpError{&Problem{Type: problemBase + "body-timeout", Title: "Request body too slow", Status: http.StatusRequestTimeout,
-		Detail: fmt.Sprintf("the body did not arrive within %s", d), class: "body_timeout"}}
+		Detail: fmt.Sprintf("the body did not arrive within %s", d), da: fmt.Sprintf("forespørgslens indhold kom ikke inden for %s", d), class: "body_timeout"}}
 }
 
-func overloaded(retry int, detail string) error {
+func overloaded(retry int, detail, da string) error {
 	return &httpError{&Problem{Type: problemBase + "overloaded", Title: "Service overloaded", Status: http.StatusServiceUnavailable,
-		Detail: detail, retryAfter: retry, class: "overloaded"}}
+		Detail: detail, da: da, retryAfter: retry, class: "overloaded"}}
 }
 
 // problemFor maps any error a handler returns to the answer the client
@@ -95,13 +96,14 @@ func problemFor(err error) *Problem {
 		return &Problem{Type: problemBase + "canceled", Title: "Request canceled", Status: 499, class: "canceled"}
 	case errors.As(err, &tl):
 		return &Problem{Type: problemBase + "too-large", Title: "Document too large", Status: http.StatusRequestEntityTooLarge,
-			Detail: tl.Error(), class: "too_large"}
+			Detail: tl.Error(), da: tl.danish(), class: "too_large"}
 	case errors.As(err, &dl):
 		return &Problem{Type: problemBase + "too-large", Title: "Document too large", Status: http.StatusRequestEntityTooLarge,
 			Detail: dl.Error(), class: "too_large"}
 	case errors.As(err, &mbe):
 		return &Problem{Type: problemBase + "too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
-			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), class: "too_large"}
+			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit),
+			da:     fmt.Sprintf("forespørgslen er større end grænsen på %d bytes", mbe.Limit), class: "too_large"}
 	case errors.As(err, &ve) && ve.Syntax:
 		return &Problem{Type: problemBase + "malformed", Title: "Malformed document", Status: http.StatusBadRequest,
 			Detail: summary(ve), Errors: ve.Errors, More: ve.More, ve: ve, class: "malformed"}
@@ -113,18 +115,20 @@ func problemFor(err error) *Problem {
 			Detail: err.Error(), class: "unknown_template"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Problem{Type: problemBase + "timeout", Title: "Render timed out", Status: http.StatusServiceUnavailable,
-			Detail: "the document took longer to render than the service allows", retryAfter: 5, class: "timeout", logErr: err}
+			Detail: "the document took longer to render than the service allows", da: "dokumentet tog længere tid at danne, end tjenesten tillader",
+			retryAfter: 5, class: "timeout", logErr: err}
 	case errors.As(err, &xe):
 		errs := make([]data.FieldError, 0, len(xe.Problems))
 		for _, p := range xe.Problems {
 			errs = append(errs, data.FieldError{Field: p.Path, Message: p.Message, Location: fmt.Sprintf("line %d", p.Line)})
 		}
 		return &Problem{Type: problemBase + "export-unreadable", Title: "Export cannot be read", Status: http.StatusUnprocessableEntity,
-			Detail: fmt.Sprintf("the %s export cannot be read as a meeting; see errors", cmp.Or(string(xe.Format), "case system's")), Errors: errs, class: "invalid"}
+			Detail: fmt.Sprintf("the %s export cannot be read as a meeting; see errors", cmp.Or(string(xe.Format), "case system's")), Errors: errs,
+			da: fmt.Sprintf("eksporten fra %s kan ikke læses som et møde; se errors", cmp.Or(string(xe.Format), "sagssystemet")), class: "invalid"}
 	case errors.As(err, &se):
 		// a timestamp authority that did not answer: worth a retry
 		return &Problem{Type: problemBase + "seal-failed", Title: "Seal failed", Status: http.StatusServiceUnavailable,
-			Detail: "the document could not be sealed: " + se.Err.Error(), retryAfter: 5, class: "seal", logErr: err}
+			Detail: "the document could not be sealed: " + se.Err.Error(), da: "dokumentet kunne ikke forsegles: " + se.Err.Error(), retryAfter: 5, class: "seal", logErr: err}
 	case errors.As(err, &ee):
 		// the template, not the request, is at fault: say which and where
 		return &Problem{Type: problemBase + "template-failed", Title: "Template failed", Status: http.StatusInternalServerError,
@@ -135,7 +139,8 @@ func problemFor(err error) *Problem {
 
 func internalProblem(err error) *Problem {
 	return &Problem{Type: problemBase + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
-		Detail: "the service failed to render the document; the request ID identifies it in the logs", class: "internal", logErr: err}
+		Detail: "the service failed to render the document; the request ID identifies it in the logs",
+		da:     "tjenesten kunne ikke danne dokumentet; forespørgslens ID finder fejlen i loggen", class: "internal", logErr: err}
 }
 
 func summary(ve *data.ValidationError) string { return summaryIn(ve, "en") }
@@ -185,14 +190,41 @@ func writeProblem(c *gin.Context, p *Problem) {
 	if p.logErr != nil {
 		c.Set(ctxLogErr, p.logErr.Error())
 	}
+	lang := messageLang(c)
 	if p.ve != nil {
 		// in the client's language, each with its location in words
-		lang := messageLang(c)
 		ve := p.ve.In(lang)
 		p.Errors, p.Detail = ve.Errors, summaryIn(ve, lang)
+	}
+	if lang == "da" {
+		p.Title = cmp.Or(danishTitles[p.Title], p.Title)
+		p.Detail = cmp.Or(p.da, p.Detail)
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.Header("Cache-Control", "no-store")
 	status := p.Status
 	c.JSON(status, p)
+}
+
+// danishTitles are the problems' titles for a client that reads Danish
+// (a test holds every title the service gives to one here).
+var danishTitles = map[string]string{
+	"Bad request":            "Forkert forespørgsel",
+	"Request body too slow":  "Forespørgslen kom for langsomt",
+	"Service overloaded":     "Tjenesten er optaget",
+	"Request canceled":       "Forespørgslen blev afbrudt",
+	"Document too large":     "Dokumentet er for stort",
+	"Request body too large": "Forespørgslen er for stor",
+	"Malformed document":     "Dokumentet kan ikke læses",
+	"Invalid document":       "Dokumentet er ikke gyldigt",
+	"Unknown template":       "Ukendt skabelonsæt",
+	"Render timed out":       "Dannelsen tog for lang tid",
+	"Export cannot be read":  "Eksporten kan ikke læses",
+	"Seal failed":            "Forseglingen mislykkedes",
+	"Template failed":        "Skabelonen fejlede",
+	"Internal error":         "Intern fejl",
+	"Unauthorized":           "Adgang nægtet",
+	"Unsupported media type": "Indholdstypen understøttes ikke",
+	"Not found":              "Ikke fundet",
+	"Method not allowed":     "Metoden er ikke tilladt",
 }

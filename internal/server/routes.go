@@ -89,6 +89,7 @@ func contentType(multipart, xml bool) func(*gin.Context) error {
 		}
 		return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
 			Detail: fmt.Sprintf("the body must be %s, not %q; with curl: -H 'Content-Type: application/json'", want, ct),
+			da:     fmt.Sprintf("indholdet skal være %s, ikke %q; med curl: -H 'Content-Type: application/json'", want, ct),
 			class:  "media_type"}}
 	}
 }

@@ -71,11 +71,11 @@ func New(cfg *config.Config, r *render.Renderer, log *slog.Logger) (*Server, err
 	}
 	g.NoRoute(func(c *gin.Context) {
 		writeProblem(c, &Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound,
-			Detail: "no such endpoint; see /openapi.json", class: "not_found"})
+			Detail: "no such endpoint; see /openapi.json", da: "intet sådant endpoint; se /openapi.json", class: "not_found"})
 	})
 	g.NoMethod(func(c *gin.Context) {
 		writeProblem(c, &Problem{Type: problemBase + "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
-			Detail: c.Request.Method + " is not allowed here", class: "method"})
+			Detail: c.Request.Method + " is not allowed here", da: c.Request.Method + " er ikke tilladt her", class: "method"})
 	})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {

@@ -21,7 +21,8 @@ func (s *Server) verify(c *gin.Context) error {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/pdf" && mt != "application/octet-stream" {
 			return &httpError{&Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
-				Detail: "the body is the PDF to verify (Content-Type: application/pdf)", class: "media_type"}}
+				Detail: "the body is the PDF to verify (Content-Type: application/pdf)",
+				da:     "indholdet er den PDF, der skal tjekkes (Content-Type: application/pdf)", class: "media_type"}}
 		}
 	}
 	body, held, err := s.readBody(c)
