@@ -41,6 +41,8 @@ func TestWebPageSealsMinutes(t *testing.T) {
 	d.run("previewing the sealed minutes", chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#status[data-state="ready"], #status[data-state="error"]`)))
 	if _, req, _ := bl.last("/v1/minutes"); req == nil || !strings.Contains(req.URL, "seal=true") {
 		t.Fatalf("the minutes were asked for without the seal: %+v (%s)", req, d.eval(`document.getElementById("status").textContent`))
+	} else if al, _ := req.Headers["Accept-Language"].(string); al != "da" {
+		t.Errorf("the page asks for the service's answers in %q, not its own language", al)
 	}
 	// the page's PDF is a blob its security policy keeps from scripts;
 	// the service says it sealed it

@@ -669,12 +669,13 @@ function fieldFor(scope, path) {
 async function post(path, doc, params, attached) {
   const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== false));
   const url = path + (q.toString() ? "?" + q : "");
-  let init = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(doc) };
+  // the service's answers in the page's language, whatever the browser's
+  let init = { method: "POST", headers: { "Content-Type": "application/json", "Accept-Language": lang }, body: JSON.stringify(doc) };
   if (attached && attached.size) {
     const form = new FormData();
     form.append("meeting", init.body); // a string: a Blob would be sent as a file named "blob"
     for (const [name, f] of attached) form.append("file", f, name);
-    init = { method: "POST", body: form };
+    init = { method: "POST", headers: { "Accept-Language": lang }, body: form };
   }
   const res = await fetch(url, init);
   if (res.ok) return { res, blob: await res.blob() };
