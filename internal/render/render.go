@@ -142,8 +142,9 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// TooLargeError is a document larger than the renderer's limits allow.
-type TooLargeError struct{ Reason string }
+// TooLargeError is a document larger than the renderer's limits allow:
+// why, in English and in Danish.
+type TooLargeError struct{ Reason, Danish string }
 
 func (e *TooLargeError) Error() string { return e.Reason }
 
@@ -250,7 +251,8 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 		return nil, &OptionError{"addendum", "asks for the supplementary agenda, but no item is marked addendum: it would be empty"}
 	}
 	if n := meetingRows(m); n > r.lim.MaxPDFRows {
-		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows)}
+		return nil, &TooLargeError{fmt.Sprintf("the meeting's budget tables have %d rows; a PDF holds at most %d", n, r.lim.MaxPDFRows),
+			fmt.Sprintf("mødets budgettabeller har %d linjer; en PDF rummer højst %d", n, r.lim.MaxPDFRows)}
 	}
 	v := view.NewMeeting(m, view.MeetingOptions{Document: document, Public: o.Public, Lang: o.Lang, Addendum: o.Addendum, Signatures: o.Signatures,
 		Packet: o.Files != nil})
@@ -290,7 +292,8 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 // BudgetPDF renders a budget's tables as PDF.
 func (r *Renderer) BudgetPDF(ctx context.Context, b *data.Budget, o Options) (*Result, error) {
 	if n := budgetRows(b.Tables); n > r.lim.MaxPDFRows {
-		return nil, &TooLargeError{fmt.Sprintf("the budget has %d rows; a PDF holds at most %d (the workbook has no such limit)", n, r.lim.MaxPDFRows)}
+		return nil, &TooLargeError{fmt.Sprintf("the budget has %d rows; a PDF holds at most %d (the workbook has no such limit)", n, r.lim.MaxPDFRows),
+			fmt.Sprintf("budgettet har %d linjer; en PDF rummer højst %d (regnearket har ingen sådan grænse)", n, r.lim.MaxPDFRows)}
 	}
 	v := view.NewBudget(b, o.Lang)
 	res, err := r.document(ctx, o, data.DocBudget, v, pdf.Document{Author: b.Municipality, Lang: v.Lang, Charts: layoutCharts(v.Charts())})
@@ -340,10 +343,10 @@ func (r *Renderer) pdf(ctx context.Context, doc *pdf.Document) (*Result, error) 
 	var tm *pdf.TooManyPagesError
 	var tg *pdf.TooManyGlyphsError
 	if errors.As(err, &tm) {
-		return nil, &TooLargeError{tm.Error()}
+		return nil, &TooLargeError{tm.Error(), fmt.Sprintf("dokumentet ville få mere end %d sider", tm.Max)}
 	}
 	if errors.As(err, &tg) {
-		return nil, &TooLargeError{tg.Error()}
+		return nil, &TooLargeError{tg.Error(), "dokumentet bruger flere forskellige tegn i én skrifttype, end en PDF-skrifttype kan rumme"}
 	}
 	if err != nil {
 		return nil, err

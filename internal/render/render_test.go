@@ -503,11 +503,11 @@ func TestPDFSizeLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tl *render.TooLargeError
-	if _, err := r.Meeting(context.Background(), "minutes", meeting(t), render.Options{}); !errors.As(err, &tl) || !strings.Contains(err.Error(), "more than 5 pages") {
-		t.Errorf("18 pages with a limit of 5: %v", err)
+	if _, err := r.Meeting(context.Background(), "minutes", meeting(t), render.Options{}); !errors.As(err, &tl) || !strings.Contains(err.Error(), "more than 5 pages") || tl.Danish != "dokumentet ville få mere end 5 sider" {
+		t.Errorf("18 pages with a limit of 5: %v (%q)", err, tl)
 	}
-	if _, err := render.Job(context.Background(), r, "budget", "pdf", bigBudget(30, 40), render.Options{}); !errors.As(err, &tl) || !strings.Contains(err.Error(), "1260 rows") {
-		t.Errorf("1,260 rows with a limit of 1,000: %v", err)
+	if _, err := render.Job(context.Background(), r, "budget", "pdf", bigBudget(30, 40), render.Options{}); !errors.As(err, &tl) || !strings.Contains(err.Error(), "1260 rows") || !strings.Contains(tl.Danish, "1260 linjer") {
+		t.Errorf("1,260 rows with a limit of 1,000: %v (%q)", err, tl)
 	}
 	if _, err := render.Job(context.Background(), r, "budget", "xlsx", bigBudget(30, 40), render.Options{}); err != nil {
 		t.Errorf("a workbook has no row limit but the contract's: %v", err)

@@ -99,7 +99,7 @@ func problemFor(err error) *Problem {
 			Detail: tl.Error(), da: tl.danish(), class: "too_large"}
 	case errors.As(err, &dl):
 		return &Problem{Type: problemBase + "too-large", Title: "Document too large", Status: http.StatusRequestEntityTooLarge,
-			Detail: dl.Error(), class: "too_large"}
+			Detail: dl.Error(), da: dl.Danish, class: "too_large"}
 	case errors.As(err, &mbe):
 		return &Problem{Type: problemBase + "too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
 			Detail: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit),
