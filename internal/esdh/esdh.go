@@ -209,10 +209,13 @@ func (r *reader) md(n *node) string {
 	if n == nil {
 		return ""
 	}
-	s, err := markdown(r.ctx, n.markup())
+	s, l, err := markdown(r.ctx, n.markup())
 	if err != nil {
 		r.problem(n, "the text cannot be read as HTML: %v", err)
 		return ""
+	}
+	if len(l) > 0 {
+		r.problem(n, "%s left out of the text (only its words, lists, tables and links are taken)", l)
 	}
 	return s
 }

@@ -114,13 +114,13 @@ func TestHTMLIsCleaned(t *testing.T) {
 // A text nested deeper than any paper keeps its words, not its depth.
 func TestDeepHTMLIsFlattened(t *testing.T) {
 	deep := strings.Repeat("<div>", 400) + "dybt inde<script>x()</script>" + strings.Repeat("</div>", 400)
-	md, err := markdown(context.Background(), deep)
+	md, _, err := markdown(context.Background(), deep)
 	if err != nil || md != "dybt inde" {
 		t.Errorf("%q %v", md, err)
 	}
 	// deeper than the HTML parser goes: an error, so a problem at the
 	// text, which is left out
-	if _, err := markdown(context.Background(), strings.Repeat("<div>", 5000)); err == nil {
+	if _, _, err := markdown(context.Background(), strings.Repeat("<div>", 5000)); err == nil {
 		t.Error("5,000 levels: no error")
 	}
 }
@@ -267,4 +267,28 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// What a text held that cannot be taken (pictures, embedded objects,
+// forms) is said where it was, not silently gone; scripts and styles are
+// not content and go unremarked.
+func TestLostContentIsSaid(t *testing.T) {
+	b := []byte(`<Dagsorden Åben="true"><Møde Udvalg="Økonomiudvalget" Mødedato="1. maj 2018" Mødetid="9.00"/>` +
+		`<Dagsordenpunkter><Dagsordenpunkt Nummer="1" Åbent="true"><Overskrift>Budget</Overskrift>` +
+		`<Indhold>&lt;p&gt;Se figuren&lt;img src="fig1.png"&gt;&lt;img src="fig2.png"&gt;&lt;object data="x.swf"&gt;&lt;/object&gt;&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;</Indhold>` +
+		`</Dagsordenpunkt></Dagsordenpunkter></Dagsorden>`)
+	res, err := Import(context.Background(), SBSYS, b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Meeting.Items[0].Sections; len(s) != 1 || s[0].Body != "Se figuren" {
+		t.Errorf("sections %+v", s)
+	}
+	var said []string
+	for _, p := range res.Problems {
+		said = append(said, p.String())
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "1 embedded object and 2 pictures left out of the text") || !strings.Contains(said[0], "Indhold") {
+		t.Errorf("problems: %q", said)
+	}
 }

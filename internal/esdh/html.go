@@ -2,6 +2,9 @@ package esdh
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,11 +33,37 @@ var dropped = map[atom.Atom]bool{atom.Script: true, atom.Style: true, atom.Ifram
 	atom.Head: true, atom.Noscript: true, atom.Template: true, atom.Svg: true, atom.Math: true, atom.Form: true,
 	atom.Input: true, atom.Button: true, atom.Select: true, atom.Textarea: true, atom.Img: true, atom.Link: true, atom.Meta: true}
 
-// markdown is an export's HTML (or plain text) as Markdown.
-func markdown(ctx context.Context, s string) (string, error) {
+// content are the elements dropped that a reader of the text would
+// miss, by what to call them: what is lost is said, not silently gone.
+var content = map[atom.Atom]string{atom.Img: "picture", atom.Svg: "drawing", atom.Math: "formula", atom.Object: "embedded object",
+	atom.Embed: "embedded object", atom.Iframe: "embedded page", atom.Form: "form", atom.Input: "form field", atom.Select: "form field",
+	atom.Textarea: "form field", atom.Button: "form field"}
+
+// lost counts the content dropped from a text, by kind.
+type lost map[string]int
+
+// String is what was lost in words: "2 pictures and 1 formula".
+func (l lost) String() string {
+	kinds := slices.Sorted(maps.Keys(l))
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", l[k], k)
+		if l[k] > 1 {
+			parts[i] += "s"
+		}
+	}
+	if len(parts) > 1 {
+		return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return strings.Join(parts, "")
+}
+
+// markdown is an export's HTML (or plain text) as Markdown, and what of
+// its content could not be taken.
+func markdown(ctx context.Context, s string) (string, lost, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", nil
+		return "", nil, nil
 	}
 	if !strings.ContainsAny(s, "<&") {
 		// plain text: its paragraphs and line breaks as written
@@ -43,18 +72,19 @@ func markdown(ctx context.Context, s string) (string, error) {
 	ctxNode := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(s), ctxNode)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	for _, n := range nodes {
 		body.AppendChild(n)
 	}
-	clean(body, 0)
+	l := lost{}
+	clean(body, 0, l)
 	out, err := conv().ConvertNode(body, converter.WithContext(ctx))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return strings.TrimSpace(string(out)), nil
+	return strings.TrimSpace(string(out)), l, nil
 }
 
 // maxHTMLDepth bounds a text's markup: deeper elements are kept as their
@@ -63,7 +93,7 @@ func markdown(ctx context.Context, s string) (string, error) {
 const maxHTMLDepth = 48
 
 // clean cuts out what is not taken.
-func clean(n *html.Node, depth int) {
+func clean(n *html.Node, depth int, l lost) {
 	if depth >= maxHTMLDepth {
 		text := textOf(n)
 		for c := n.FirstChild; c != nil; c = n.FirstChild {
@@ -76,6 +106,9 @@ func clean(n *html.Node, depth int) {
 		next := c.NextSibling
 		switch {
 		case c.Type == html.CommentNode || c.Type == html.DoctypeNode || c.Type == html.ElementNode && dropped[c.DataAtom]:
+			if kind := content[c.DataAtom]; kind != "" && c.Type == html.ElementNode {
+				l[kind]++
+			}
 			n.RemoveChild(c)
 		case c.Type == html.ElementNode:
 			var kept []html.Attribute
@@ -85,7 +118,7 @@ func clean(n *html.Node, depth int) {
 				}
 			}
 			c.Attr = kept
-			clean(c, depth+1)
+			clean(c, depth+1, l)
 			if c.DataAtom == atom.A && len(kept) == 0 {
 				// a link to nowhere we follow: its text alone
 				for k := c.FirstChild; k != nil; k = c.FirstChild {
