@@ -35,7 +35,7 @@ func TestSealAndVerifyCommands(t *testing.T) {
 	if code := run([]string{"verify", out, "--trust", trust}, nil, &stdout, &stderr); code != 0 {
 		t.Errorf("verify: %d %s %s", code, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"Forseglet af:", "Odense Kommune", "Uændret:        ja", "Hele filen:     ja", "Betroet:        ja", "underskriverens egen angivelse", "Spærring:       ikke tjekket"} {
+	for _, want := range []string{"Forseglet af:   Odense Kommune\n", "Certifikat:     SERIALNUMBER=CVR:12345678-UID:1,CN=Odense Kommune", "Udstedt af:     CN=Protokol Test Root", "Uændret:        ja", "Hele filen:     ja", "Betroet:        ja", "underskriverens egen angivelse", "Spærring:       ikke tjekket"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("verify says no %q:\n%s", want, stdout.String())
 		}

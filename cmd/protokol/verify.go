@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -165,7 +166,9 @@ func printReport(w io.Writer, file string, rep *seal.Report, lang locale.Lang) {
 	}
 	for i, s := range rep.Seals {
 		say("%s: segl %d af %d", "%s: seal %d of %d", file, i+1, len(rep.Seals))
-		say("  Forseglet af:   %s", "  Sealed by:      %s", s.Signer)
+		say("  Forseglet af:   %s", "  Sealed by:      %s", cmp.Or(s.Organization, s.Signer))
+		say("  Certifikat:     %s", "  Certificate:    %s", s.Signer)
+		say("  Udstedt af:     %s", "  Issued by:      %s", s.Issuer)
 		stamp := [2]string{"tidsstempel fra " + s.TimestampAuthority, "timestamp from " + s.TimestampAuthority}
 		if !s.TimeProven {
 			stamp = [2]string{stamp[0] + ", som ikke er betroet", stamp[1] + ", not trusted"}
