@@ -58,6 +58,7 @@ const longWord = "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 func FuzzBudget(f *testing.F) {
 	f.Add(examples.Read(examples.Budget))
 	f.Add([]byte(`{"title":"B","tables":[{"title":"[T]:*?/\\","unit":"mio. kr.","decimals":4,"budget":-1,"columns":[{"key":"a","label":"A"}],"rows":[{"label":"x","values":{"a":-0.00005}}]}]}`))
+	f.Add(manyTables(12, 2)) // sheets 10 and up, their print names
 	r := newRenderer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		b, err := data.DecodeBudget(body)
@@ -69,6 +70,10 @@ func FuzzBudget(f *testing.F) {
 		}
 		if _, err := r.BudgetXLSX(context.Background(), b, render.Options{}); err != nil {
 			t.Fatalf("workbook of a valid budget failed: %v", err)
+		}
+		// and from its JSON, the rows read a table at a time as they are written
+		if _, err := render.Job(context.Background(), r, "budget", "xlsx", body, render.Options{}); err != nil {
+			t.Fatalf("workbook of a valid budget's JSON failed: %v", err)
 		}
 	})
 }
