@@ -262,6 +262,33 @@ func BenchmarkSign(b *testing.B) {
 	}
 }
 
+// The cost of verifying a seal against a national CA's size of
+// revocation list (200,000 entries, some MiB).
+func BenchmarkVerifyWithALargeCRL(b *testing.B) {
+	ca := sealtest.NewCA(b, "Root")
+	signer := ca.Signer(b, "Odense Kommune", "ecdsa")
+	entries := make([]x509.RevocationListEntry, 200_000)
+	for i := range entries {
+		entries[i] = x509.RevocationListEntry{SerialNumber: big.NewInt(int64(1_000_000 + i)), RevocationTime: time.Now().Add(-time.Hour)}
+	}
+	der := ca.CRLOf(b, time.Now().Add(time.Hour), entries)
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		b.Fatal(err)
+	}
+	trust := &seal.Trust{Roots: x509.NewCertPool(), CRLs: []*x509.RevocationList{crl}}
+	trust.Roots.AddCert(ca.Cert)
+	pdf := sealedBytes(b, signer)
+	b.ReportMetric(float64(len(der))/(1<<20), "MiB-list")
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := seal.Verify(context.Background(), pdf, trust)
+		if err != nil || !rep.Seals[0].Valid() || rep.Seals[0].Revocation != seal.RevocationGood {
+			b.Fatalf("%v %+v", err, rep)
+		}
+	}
+}
+
 // A timestamp proves a time only when its authority is trusted: an
 // expired certificate is not made valid by a timestamp anyone could
 // make, and is by one from a trusted authority made while it was valid.

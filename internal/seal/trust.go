@@ -2,9 +2,11 @@ package seal
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -14,6 +16,61 @@ import (
 type Trust struct {
 	Roots *x509.CertPool
 	CRLs  []*x509.RevocationList
+
+	lists lists // the lists made ready for lookups, on first use
+}
+
+// lists are the revocation lists made ready for lookups: each list's
+// serial numbers indexed, once, and which issuer signed which list,
+// checked once per issuer. A national CA's list runs to some MiB and
+// hundreds of thousands of entries: a hash of it and a scan of it for
+// every seal verified cost milliseconds each.
+type lists struct {
+	once    sync.Once
+	revoked []map[string]time.Time // per list: a serial number (hex) -> its earliest revocation
+	mu      sync.Mutex
+	signed  map[signedKey]bool
+}
+
+type signedKey struct {
+	list   int
+	issuer [sha256.Size]byte // of the issuer's certificate
+}
+
+// index builds the serial numbers' index of each list (an entry with
+// reason removeFromCRL, 8, is no longer revoked).
+func (t *Trust) index() {
+	t.lists.revoked = make([]map[string]time.Time, len(t.CRLs))
+	for i, l := range t.CRLs {
+		m := make(map[string]time.Time, len(l.RevokedCertificateEntries))
+		for _, e := range l.RevokedCertificateEntries {
+			k := e.SerialNumber.Text(16)
+			if at, ok := m[k]; e.ReasonCode != 8 && (!ok || e.RevocationTime.Before(at)) {
+				m[k] = e.RevocationTime
+			}
+		}
+		t.lists.revoked[i] = m
+	}
+	t.lists.signed = map[signedKey]bool{}
+}
+
+// signedBy: list i is issuer's, by name and by signature.
+func (t *Trust) signedBy(i int, issuer *x509.Certificate) bool {
+	l := t.CRLs[i]
+	if !bytes.Equal(l.RawIssuer, issuer.RawSubject) {
+		return false
+	}
+	k := signedKey{i, sha256.Sum256(issuer.Raw)}
+	t.lists.mu.Lock()
+	ok, known := t.lists.signed[k]
+	t.lists.mu.Unlock()
+	if !known {
+		ok = l.CheckSignatureFrom(issuer) == nil
+		t.lists.mu.Lock()
+		t.lists.signed[k] = ok
+		t.lists.mu.Unlock()
+	}
+	return ok
 }
 
 // maxCRL bounds a file of revocation lists: a national CA's list runs to
@@ -85,19 +142,18 @@ func (t *Trust) revocation(chain []*x509.Certificate, now time.Time) (string, ti
 	if t == nil || len(t.CRLs) == 0 {
 		return RevocationNotChecked, time.Time{}
 	}
+	t.lists.once.Do(t.index)
 	state, revokedAt := RevocationGood, time.Time{}
 	for i := 0; i+1 < len(chain); i++ {
 		cert, issuer := chain[i], chain[i+1]
 		current := false
-		for _, l := range t.CRLs {
-			if !bytes.Equal(l.RawIssuer, issuer.RawSubject) || l.CheckSignatureFrom(issuer) != nil {
+		for j, l := range t.CRLs {
+			if !t.signedBy(j, issuer) {
 				continue
 			}
 			current = current || l.NextUpdate.IsZero() || now.Before(l.NextUpdate)
-			for _, e := range l.RevokedCertificateEntries {
-				if e.SerialNumber.Cmp(cert.SerialNumber) == 0 && e.ReasonCode != 8 && (revokedAt.IsZero() || e.RevocationTime.Before(revokedAt)) {
-					revokedAt = e.RevocationTime // 8 is removeFromCRL: no longer revoked
-				}
+			if at, ok := t.lists.revoked[j][cert.SerialNumber.Text(16)]; ok && (revokedAt.IsZero() || at.Before(revokedAt)) {
+				revokedAt = at
 			}
 		}
 		if !current && state == RevocationGood {

@@ -75,10 +75,18 @@ func (ca *CA) SignerBetween(t testing.TB, org string, from, to time.Time) *seal.
 // certificate of revoked as revoked at its time.
 func (ca *CA) CRL(t testing.TB, next time.Time, revoked map[*x509.Certificate]time.Time) []byte {
 	t.Helper()
-	l := &x509.RevocationList{Number: big.NewInt(int64(serial.Add(1))), ThisUpdate: next.Add(-24 * time.Hour), NextUpdate: next}
+	var entries []x509.RevocationListEntry
 	for c, at := range revoked {
-		l.RevokedCertificateEntries = append(l.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: at})
+		entries = append(entries, x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: at})
 	}
+	return ca.CRLOf(t, next, entries)
+}
+
+// CRLOf is a revocation list of ca (DER) with these entries, current
+// until next.
+func (ca *CA) CRLOf(t testing.TB, next time.Time, entries []x509.RevocationListEntry) []byte {
+	t.Helper()
+	l := &x509.RevocationList{Number: big.NewInt(int64(serial.Add(1))), ThisUpdate: next.Add(-24 * time.Hour), NextUpdate: next, RevokedCertificateEntries: entries}
 	der, err := x509.CreateRevocationList(rand.Reader, l, ca.Cert, ca.Key)
 	if err != nil {
 		t.Fatal(err)
