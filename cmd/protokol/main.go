@@ -256,6 +256,9 @@ func renderJob(r *render.Renderer, job *config.Job, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
+	for _, l := range res.Left {
+		fmt.Fprintf(stderr, "protokol: note: %s\n", l)
+	}
 	if res.Replaced > 0 {
 		fmt.Fprintf(stderr, "protokol: warning: characters the font cannot draw were printed as \uFFFD (%d times)\n", res.Replaced)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"protokol/examples"
 	"protokol/internal/config"
+	"protokol/internal/pdftest"
 	"protokol/internal/server"
 )
 
@@ -96,5 +97,35 @@ func TestAttachmentsStayInTheirDirectory(t *testing.T) {
 		if code := run([]string{"render", doc, "-i", "x.json", "--attachments", dir, "-o", "b.pdf"}, nil, nil, &errs); code != 2 {
 			t.Errorf("--attachments on %s: exit %d, want 2: %q", doc, code, errs.String())
 		}
+	}
+}
+
+// TestPacketNotesWhatItLeavesOut: an attachment file with links, a form
+// field and a comment makes the packet (its pages are in) and a note on
+// standard error saying what is not carried over.
+func TestPacketNotesWhatItLeavesOut(t *testing.T) {
+	dir := t.TempDir()
+	entries, err := os.ReadDir(bilag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		b, err := os.ReadFile(filepath.Join(bilag, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			b = pdftest.Annotated()
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var errs bytes.Buffer
+	if code := run([]string{"render", "agenda", "-i", filepath.Join("..", "..", "examples", examples.Meeting), "--attachments", dir, "-o", filepath.Join(dir, "p.pdf")}, nil, nil, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if want := "protokol: note: " + entries[0].Name() + ": 2 links, 1 form field and 1 comment are not carried over into the packet\n"; !strings.Contains(errs.String(), want) {
+		t.Errorf("standard error lacks %q:\n%s", want, errs.String())
 	}
 }

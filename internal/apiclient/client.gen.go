@@ -3284,6 +3284,7 @@ func (r HeadReadinessResponse) ContentType() string {
 type RenderAgendaResponse200Headers struct {
 	ContentDisposition *string
 	XImportProblems    *int
+	XLeftOut           *string
 	XPageCount         *int
 	XRequestID         *string
 }
@@ -3778,6 +3779,7 @@ func (r ImportExportResponse) ContentType() string {
 type RenderMinutesResponse200Headers struct {
 	ContentDisposition *string
 	XImportProblems    *int
+	XLeftOut           *string
 	XPageCount         *int
 	XRequestID         *string
 }
@@ -4569,6 +4571,13 @@ func ParseRenderAgendaResponse(rsp *http.Response) (*RenderAgendaResponse, error
 			}
 			headers.XImportProblems = &value
 		}
+		if values := rsp.Header.Values("X-Left-Out"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Left-Out", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XLeftOut = &value
+		}
 		if values := rsp.Header.Values("X-Page-Count"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Page-Count", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -5095,6 +5104,13 @@ func ParseRenderMinutesResponse(rsp *http.Response) (*RenderMinutesResponse, err
 				return nil, err
 			}
 			headers.XImportProblems = &value
+		}
+		if values := rsp.Header.Values("X-Left-Out"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Left-Out", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XLeftOut = &value
 		}
 		if values := rsp.Header.Values("X-Page-Count"); len(values) > 0 {
 			var value int

@@ -27,7 +27,22 @@ type File struct {
 	// Objects are the copied objects; a page's form and everything it
 	// refers to. They refer to each other by index (Ref.To).
 	Objects []Object
+	// Left counts what a reader of the file would miss in the packet,
+	// which carries its pages' appearance and bookmarks only: its links,
+	// form fields, comments and attached files, by Kind.
+	Left map[Kind]int
 }
+
+// Kind is a kind of what a file's pages hold besides their appearance.
+type Kind string
+
+// The kinds of Left.
+const (
+	Links         Kind = "links"
+	FormFields    Kind = "form fields"
+	Comments      Kind = "comments"
+	AttachedFiles Kind = "attached files"
+)
 
 // Page is one page of the file.
 type Page struct {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -293,5 +294,33 @@ func TestWorkerReadsAsTheProcessDoes(t *testing.T) {
 	var e *Error
 	if !errors.As(res[1].Err, &e) || !strings.Contains(e.Reason, "not a PDF") {
 		t.Errorf("the second file: %v", res[1].Err)
+	}
+}
+
+// What the packet does not carry of a file's pages is counted, so the
+// user can be told: links, form fields, comments (a popup is its
+// comment's), attached files; annotations without a subtype are not
+// content.
+func TestWhatIsLeftIsCounted(t *testing.T) {
+	b := pdftest.Objects(
+		"<</Type /Catalog /Pages 2 0 R>>",
+		"<</Type /Pages /Kids [3 0 R 5 0 R] /Count 2>>",
+		"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R 7 0 R <</Subtype /Widget /FT /Tx>> <</Subtype /Text>> <</Subtype /Popup>> <<>>]>>",
+		pdftest.Stream("", []byte("BT /F1 12 Tf 72 700 Td (Hello) Tj ET")),
+		"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots 8 0 R>>",
+		"<</Subtype /Link /Rect [0 0 10 10] /A <</S /URI /URI (https://example.org)>>>>",
+		"<</Subtype /Link /Rect [0 0 10 10] /Dest [3 0 R /Fit]>>",
+		"[<</Subtype /Highlight>> <</Subtype /FileAttachment /FS <</F (x.txt)>>>> 6 0 R]",
+	)
+	f, err := read(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[Kind]int{Links: 3, FormFields: 1, Comments: 2, AttachedFiles: 1}
+	if !maps.Equal(f.Left, want) {
+		t.Errorf("left: %v, want %v", f.Left, want)
+	}
+	if f, err := read(t, pdftest.Numbered("plain", 2)); err != nil || f.Left != nil {
+		t.Errorf("a file without annotations: %v %v", f.Left, err)
 	}
 }

@@ -126,6 +126,9 @@ func (r *reader) read() (*File, error) {
 		}
 		p := &r.pages[i]
 		r.out.Pages = append(r.out.Pages, Page{Box: p.box, Rotate: p.rotate, Form: form})
+		if err := r.countLeft(p.dict); err != nil {
+			return nil, err
+		}
 	}
 	r.readOutline(cat)
 	return &r.out, nil
@@ -164,6 +167,49 @@ func (r *reader) deref(o types.Object) (types.Object, error) {
 		return nil, &Error{"is damaged: " + shortError(err)}
 	}
 	return o, nil
+}
+
+// maxAnnots bounds the annotations of a page that are looked at (each
+// is counted as a step too): past it the count says "at least".
+const maxAnnots = 10_000
+
+// countLeft counts a page's annotations that the packet does not carry,
+// by kind: links, form fields (widgets), attached files, and the rest
+// (notes, highlights, stamps, ink) as comments. Popups belong to the
+// comment they open; printer's marks and the like are not content.
+func (r *reader) countLeft(page types.Dict) error {
+	annots, err := r.deref(page["Annots"])
+	if err != nil {
+		return err
+	}
+	a, _ := annots.(types.Array)
+	for i, o := range a {
+		if i == maxAnnots {
+			break
+		}
+		d, err := r.deref(o)
+		if err != nil {
+			return err
+		}
+		ad, _ := d.(types.Dict)
+		st, _ := ad["Subtype"].(types.Name)
+		kind := Comments
+		switch st {
+		case "Link":
+			kind = Links
+		case "Widget":
+			kind = FormFields
+		case "FileAttachment":
+			kind = AttachedFiles
+		case "Popup", "PrinterMark", "TrapNet", "Watermark", "":
+			continue
+		}
+		if r.out.Left == nil {
+			r.out.Left = map[Kind]int{}
+		}
+		r.out.Left[kind]++
+	}
+	return nil
 }
 
 // hiddenLayers refuses a file whose optional content hides some of it by

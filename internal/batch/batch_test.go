@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +16,7 @@ import (
 
 	"protokol/examples"
 	"protokol/internal/batch"
+	"protokol/internal/pdftest"
 	"protokol/internal/render"
 	"protokol/internal/seal"
 	"protokol/internal/seal/sealtest"
@@ -220,5 +223,39 @@ func TestBatchSealsTheRecords(t *testing.T) {
 	}
 	if sealed != 4 {
 		t.Errorf("%d sealed documents, not 4 (minutes, decisions, and their public versions): %+v", sealed, res.Manifest.Inputs["m.json"].Outputs)
+	}
+}
+
+// A packet's note of what its attachment files held that it does not
+// carry goes into the manifest with the input.
+func TestPacketNotesAreInTheManifest(t *testing.T) {
+	in, out, files := t.TempDir(), t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, "m.json"), examples.Read(examples.Meeting), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := fs.ReadDir(examples.FS, examples.Attachments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		b, _ := fs.ReadFile(examples.FS, examples.Attachments+"/"+e.Name())
+		if i == 0 {
+			b = pdftest.Annotated()
+		}
+		if err := os.WriteFile(filepath.Join(files, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := render.New(render.Config{Templates: templates.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := batch.Run(context.Background(), r, batch.Options{Input: in, Out: out, Kinds: []batch.Kind{batch.Packet, batch.Public}, Attachments: files})
+	if err != nil || res.Done != 1 || res.Failed != 0 {
+		t.Fatalf("%+v %v %v", res.Progress, res.Failures, err)
+	}
+	want := entries[0].Name() + ": 2 links, 1 form field and 1 comment are not carried over into the packet"
+	if notes := res.Manifest.Inputs["m.json"].Notes; !slices.Contains(notes, want) || len(notes) != 1 {
+		t.Errorf("notes %q, want %q once", notes, want)
 	}
 }

@@ -121,6 +121,11 @@ func (j *job) render(ctx context.Context, in input, body []byte, e *Entry) bool 
 		if err == nil {
 			err = j.write(outDir(in.key), out, t, e)
 		}
+		if err == nil && !t.public { // the public packet carries the same files' pages, or fewer
+			for _, l := range out.Left {
+				e.Notes = append(e.Notes, l.String())
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return false

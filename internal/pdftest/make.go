@@ -117,3 +117,19 @@ func Objects(objs ...string) []byte {
 	}
 	return finish(&b, offsets)
 }
+
+// Annotated is a one-page file with what a packet does not carry: two
+// links, a form field and a comment (with its popup).
+func Annotated() []byte {
+	return Objects(
+		"<</Type /Catalog /Pages 2 0 R>>",
+		"<</Type /Pages /Kids [3 0 R] /Count 1>>",
+		"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <<>> /Contents 4 0 R /Annots [5 0 R 6 0 R 7 0 R 8 0 R 9 0 R]>>",
+		Stream("", []byte("0 0 1 rg 72 700 200 20 re f")),
+		"<</Subtype /Link /Rect [72 700 272 720] /A <</S /URI /URI (https://example.org)>>>>",
+		"<</Subtype /Link /Rect [72 650 272 670] /Dest [3 0 R /Fit]>>",
+		"<</Subtype /Widget /FT /Tx /T (navn) /Rect [72 600 272 620]>>",
+		"<</Subtype /Text /Rect [300 700 320 720] /Contents (en note) /Popup 9 0 R>>",
+		"<</Subtype /Popup /Rect [300 600 500 700] /Parent 8 0 R>>",
+	)
+}

@@ -353,3 +353,21 @@ func TestAttachmentProblemsAreBounded(t *testing.T) {
 		t.Fatalf("err = %v; want %d problems and %d more", err, data.MaxProblems, 1000-data.MaxProblems)
 	}
 }
+
+// What an attachment file held that the packet does not carry (its
+// links, form fields, comments) is in the result, per file, and said in
+// words; a file without any is not named.
+func TestPacketSaysWhatItLeavesOut(t *testing.T) {
+	m := meeting(t)
+	clearFiles(m)
+	m.Items[1].Attachments[0].File = "annoteret.pdf"
+	m.Items[1].Attachments[1].File = "ren.pdf"
+	res, err := newRenderer(t).Meeting(context.Background(), data.DocAgenda, m,
+		render.Options{Files: &render.Files{Sent: map[string][]byte{"annoteret.pdf": pdftest.Annotated(), "ren.pdf": pdftest.Numbered("Ren", 1)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Left) != 1 || res.Left[0].String() != "annoteret.pdf: 2 links, 1 form field and 1 comment are not carried over into the packet" {
+		t.Errorf("left out: %v", res.Left)
+	}
+}

@@ -93,6 +93,52 @@ type Result struct {
 	Filename    string // a name for the file, e.g. "Dagsorden Beskæftigelsesudvalget 2014-08-19.pdf"
 	Pages       int    // PDF only
 	Replaced    int    // characters the font could not draw
+	// Left is what a packet's attachment files held that their pages in
+	// it do not (links, form fields, comments, attached files), per file.
+	Left []LeftOut
+}
+
+// LeftOut is what one attachment file held that the packet does not
+// carry: its pages' appearance and bookmarks are copied, nothing that
+// acts or holds more (see package attach).
+type LeftOut struct {
+	File string              // the attachment's file
+	What map[attach.Kind]int // how many of each
+}
+
+// String says it for a log or a terminal: "forlig.pdf: 3 links and 1
+// form field are not carried over into the packet".
+func (l LeftOut) String() string {
+	var parts []string
+	for _, k := range []attach.Kind{attach.Links, attach.FormFields, attach.Comments, attach.AttachedFiles} {
+		if n := l.What[k]; n > 0 {
+			name := string(k)
+			if n == 1 {
+				name = strings.TrimSuffix(name, "s")
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, name))
+		}
+	}
+	list := strings.Join(parts, ", ")
+	if i := strings.LastIndex(list, ", "); i >= 0 {
+		list = list[:i] + " and " + list[i+2:]
+	}
+	verb := "are"
+	if len(parts) == 1 && strings.HasPrefix(list, "1 ") {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s: %s %s not carried over into the packet", l.File, list, verb)
+}
+
+// leftOut is what the packet's attachment files held that it does not.
+func leftOut(atts []*pdf.Attachment) []LeftOut {
+	var out []LeftOut
+	for _, a := range atts {
+		if a.Source != nil && len(a.Source.Left) > 0 {
+			out = append(out, LeftOut{File: a.File, What: a.Source.Left})
+		}
+	}
+	return out
 }
 
 // Content types of the results.
@@ -286,6 +332,7 @@ func (r *Renderer) Meeting(ctx context.Context, document data.Document, m *data.
 		name += " (" + strings.ToLower(v.L.PublicVersion) + ")"
 	}
 	res.Filename = fileName(name, ".pdf")
+	res.Left = leftOut(doc.Attachments)
 	return res, nil
 }
 

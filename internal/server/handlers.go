@@ -19,6 +19,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"protokol/internal/attach"
 	"protokol/internal/data"
 	"protokol/internal/esdh"
 	"protokol/internal/locale"
@@ -306,6 +307,9 @@ func send(c *gin.Context, res *render.Result) {
 	if res.Pages > 0 {
 		c.Header("X-Page-Count", strconv.Itoa(res.Pages))
 	}
+	for _, l := range res.Left {
+		c.Writer.Header().Add("X-Left-Out", leftOutHeader(l))
+	}
 	c.Data(http.StatusOK, res.ContentType, res.Body)
 }
 
@@ -348,4 +352,19 @@ var openapiDoc []byte
 
 func (s *Server) openapi(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json", openapiDoc)
+}
+
+// leftOutHeader is one X-Left-Out value: the attachment's file name
+// (percent-encoded, so any name is ASCII and has no comma or semicolon)
+// and how many of each kind it held that the packet does not carry:
+// "forlig.pdf; links=3; form-fields=1".
+func leftOutHeader(l render.LeftOut) string {
+	var b strings.Builder
+	b.WriteString(url.PathEscape(l.File))
+	for _, k := range []attach.Kind{attach.Links, attach.FormFields, attach.Comments, attach.AttachedFiles} {
+		if n := l.What[k]; n > 0 {
+			fmt.Fprintf(&b, "; %s=%d", strings.ReplaceAll(string(k), " ", "-"), n)
+		}
+	}
+	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 
 	"protokol/examples"
 	"protokol/internal/data"
+	"protokol/internal/pdftest"
 )
 
 // part is one part of a multipart upload: a form field or, with a file
@@ -82,6 +83,17 @@ func TestPacketUpload(t *testing.T) {
 	}
 	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "Dagsorden%20med%20bilag") {
 		t.Errorf("Content-Disposition %q does not name the packet", cd)
+	}
+	if left := w.Header().Values("X-Left-Out"); len(left) != 0 {
+		t.Errorf("the example's files hold nothing the packet leaves out, yet: %q", left)
+	}
+	// a file with links, a form field and a comment: named, with counts
+	parts := exampleUpload(t)
+	name := parts[1].file
+	body, ct = upload(t, replaced(parts, name, pdftest.Annotated())...)
+	w = do(t, s, "POST", "/v1/agenda", body, "Content-Type", ct)
+	if left := w.Header().Values("X-Left-Out"); w.Code != http.StatusOK || len(left) != 1 || left[0] != name+"; links=2; form-fields=1; comments=1" {
+		t.Errorf("%d X-Left-Out %q", w.Code, left)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"protokol/examples"
+	"protokol/internal/pdftest"
 )
 
 // With a seal configured the page offers it for minutes and decision
@@ -134,8 +135,9 @@ func TestWebPageChecksASeal(t *testing.T) {
 
 // A packet over the service's body limit (a scanned attachment, say) is
 // said to be before it is sent, in the page's words, not uploaded to be
-// refused (without the check the service's 413 says it in English).
-func TestWebPageSaysAPacketIsTooLarge(t *testing.T) {
+// refused (without the check the service's 413 says it in English); what
+// an attachment holds that the packet does not carry is said after.
+func TestWebPageSaysWhatAPacketCannotHold(t *testing.T) {
 	ts := httptest.NewServer(newServer(t, testConfig()).Handler())
 	defer ts.Close()
 	ctx, bl, _ := startBrowser(t, ts)
@@ -160,6 +162,18 @@ func TestWebPageSaysAPacketIsTooLarge(t *testing.T) {
 	}
 	if _, req, _ := bl.last("/v1/agenda"); req != nil {
 		t.Error("the packet over the limit was sent anyway")
+	}
+	// a file with links, a form field and a comment: the packet has its
+	// pages, and the status says what acts in it is not there
+	annotated := filepath.Join(dir, "annoteret.pdf")
+	if err := os.WriteFile(annotated, pdftest.Annotated(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.run("previewing a file with links", chromedp.SetUploadFiles(chromedp.Search(attachment+`//input[@type="file"]`), []string{annotated}),
+		chromedp.WaitVisible(chromedp.Search(attachment+`//span[contains(., "annoteret.pdf · ")]`)),
+		chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#status[data-state="ready"]`)))
+	if st := d.eval(`document.getElementById("status").textContent`); !strings.Contains(st, "Bilagenes sider er med, men ikke det, der virker i dem: annoteret.pdf (2 links, 1 formularfelt, 1 kommentar).") {
+		t.Errorf("the status says %q", st)
 	}
 	for _, p := range bl.complaints() {
 		t.Error(p)

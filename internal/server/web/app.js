@@ -51,7 +51,9 @@ const TEXT = {
     approvals: "Godkendelser", approvalsHint: "Medlemmernes digitale godkendelser af referatet; de står på underskriftsbladet.",
     addApproval: "Tilføj godkendelse", approval: "Godkendelse", approvedBy: "Godkendt af", approvedAt: "Tidspunkt", method: "Metode (fx FirstAgenda)",
     chars: "{n} af højst {max} tegn", previewBudget: "Vis budgettet", budgetReady: "Budgettet er vist: {size}.", noneChecked: "Ingen deltagere endnu.",
-    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …", verifyFailed: "Ikke tjekket: {detail}", tooLarge: "{file} fylder {size}; serveren tager højst {max}.", packetTooLarge: "dokumentet og de valgte bilag fylder {size}; serveren tager højst {max}. Vælg færre bilagsfiler.",
+    verifyTab: "Tjek segl", verifyFile: "Vælg en PDF", verifying: "Tjekker {file} …", verifyFailed: "Ikke tjekket: {detail}", tooLarge: "{file} fylder {size}; serveren tager højst {max}.",
+    leftOut: " Bilagenes sider er med, men ikke det, der virker i dem: {list}.",
+    leftKinds: { links: ["link", "links"], "form-fields": ["formularfelt", "formularfelter"], comments: ["kommentar", "kommentarer"], "attached-files": ["vedhæftet fil", "vedhæftede filer"] }, packetTooLarge: "dokumentet og de valgte bilag fylder {size}; serveren tager højst {max}. Vælg færre bilagsfiler.",
     verifyHint: "Vælg et forseglet referat eller en beslutningsprotokol: serveren svarer, om seglet holder. Filen gemmes ikke.",
     verifyNone: "{file} har intet segl.", verifyHolds: "{file}: seglet holder.", verifyFails: "{file}: seglet holder ikke.",
     sealN: "Segl {i} af {n}", sealedBy: "Forseglet af", certificate: "Certifikat", issuer: "Udstedt af", sealTime: "Tidspunkt", unchanged: "Uændret",
@@ -103,7 +105,9 @@ const TEXT = {
     approvals: "Approvals", approvalsHint: "The members' digital approvals of the minutes; they are printed on the signature sheet.",
     addApproval: "Add approval", approval: "Approval", approvedBy: "Approved by", approvedAt: "Time", method: "Method (e.g. FirstAgenda)",
     chars: "{n} of at most {max} characters", previewBudget: "Show the budget", budgetReady: "The budget is shown: {size}.", noneChecked: "No participants yet.",
-    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …", verifyFailed: "Not checked: {detail}", tooLarge: "{file} is {size}; the server takes at most {max}.", packetTooLarge: "the document and the files chosen are {size}; the server takes at most {max}. Choose fewer attachment files.",
+    verifyTab: "Check a seal", verifyFile: "Choose a PDF", verifying: "Checking {file} …", verifyFailed: "Not checked: {detail}", tooLarge: "{file} is {size}; the server takes at most {max}.",
+    leftOut: " The attachments' pages are in, but not what acts in them: {list}.",
+    leftKinds: { links: ["link", "links"], "form-fields": ["form field", "form fields"], comments: ["comment", "comments"], "attached-files": ["attached file", "attached files"] }, packetTooLarge: "the document and the files chosen are {size}; the server takes at most {max}. Choose fewer attachment files.",
     verifyHint: "Choose sealed minutes or a decision record: the server answers whether the seal holds. The file is not kept.",
     verifyNone: "{file} has no seal.", verifyHolds: "{file}: the seal holds.", verifyFails: "{file}: the seal does not hold.",
     sealN: "Seal {i} of {n}", sealedBy: "Sealed by", certificate: "Certificate", issuer: "Issued by", sealTime: "Time", unchanged: "Unchanged",
@@ -791,9 +795,29 @@ async function preview() {
   const pages = r.res.headers.get("X-Page-Count");
   let note = "";
   if (missing) note = attached.size ? T.filesMissing : T.aloneNote;
+  const left = leftOut(r.res.headers.get("X-Left-Out"));
+  if (left) note += fmt(T.leftOut, { list: left });
   status.textContent = fmt(T.ready, { pages: pages ? pages + (lang === "da" ? " sider" : " pages") : a.download, size: size(r.blob.size) }) + note;
   status.dataset.state = "ready";
   if (edits !== sent) markStale(); // changed while it was on its way
+}
+
+// leftOut says what the packet's attachment files held that it does not
+// carry, from the service's X-Left-Out ("forlig.pdf; links=3, b.pdf;
+// comments=1"): "forlig.pdf (3 links), b.pdf (1 kommentar)"; "" for none.
+function leftOut(header) {
+  if (!header) return "";
+  return header.split(",").map((v) => {
+    const [name, ...counts] = v.trim().split(";").map((p) => p.trim());
+    let file = name;
+    try { file = decodeURIComponent(name); } catch { /* as sent */ }
+    const what = counts.map((c) => {
+      const [kind, n] = c.split("=");
+      const words = T.leftKinds[kind] || [kind, kind];
+      return `${n} ${Number(n) === 1 ? words[0] : words[1]}`;
+    });
+    return `${file} (${what.join(", ")})`;
+  }).join(", ");
 }
 
 function download(blob, name) {
