@@ -324,3 +324,24 @@ func TestWhatIsLeftIsCounted(t *testing.T) {
 		t.Errorf("a file without annotations: %v %v", f.Left, err)
 	}
 }
+
+// Counting what is left out cannot make a file too complex to read: 2,500
+// pages sharing one array of 1,000 links (2.5 million looks, more than
+// the work budget) are read, and the count stops at maxAnnots.
+func TestCountingLinksIsBounded(t *testing.T) {
+	links := strings.Repeat("<</Subtype /Link /Rect [0 0 1 1]>> ", 1000)
+	objs := []string{"<</Type /Catalog /Pages 2 0 R>>", "", "[" + links + "]", stream("", []byte("0 0 m 1 1 l S"))}
+	var kids []string
+	for i := range 2500 {
+		kids = append(kids, fmt.Sprintf("%d 0 R", 5+i))
+		objs = append(objs, "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <<>> /Contents 4 0 R /Annots 3 0 R>>")
+	}
+	objs[1] = fmt.Sprintf("<</Type /Pages /Kids [%s] /Count 2500>>", strings.Join(kids, " "))
+	f, err := Read(context.Background(), pdftest.Objects(objs...), Limits{MaxPages: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Left[Links] != maxAnnots || len(f.Pages) != 2500 {
+		t.Errorf("%v pages, left %v", len(f.Pages), f.Left)
+	}
+}

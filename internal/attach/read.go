@@ -92,6 +92,7 @@ type reader struct {
 	objStms map[int]bool    // object streams counted
 	copies  map[copyKey]int // (object, role) -> index in out.Objects
 	forms   map[string]int  // a page's form by what it is made of
+	annots  int             // annotations looked at (maxAnnots)
 }
 
 type srcPage struct {
@@ -169,9 +170,11 @@ func (r *reader) deref(o types.Object) (types.Object, error) {
 	return o, nil
 }
 
-// maxAnnots bounds the annotations of a page that are looked at (each
-// is counted as a step too): past it the count says "at least".
-const maxAnnots = 10_000
+// maxAnnots bounds the annotations of a file that are looked at (each
+// is a step of the work budget too, so counting them cannot make a large
+// file of many links too complex to read): past it the counts are "at
+// least".
+const maxAnnots = 20_000
 
 // countLeft counts a page's annotations that the packet does not carry,
 // by kind: links, form fields (widgets), attached files, and the rest
@@ -183,10 +186,11 @@ func (r *reader) countLeft(page types.Dict) error {
 		return err
 	}
 	a, _ := annots.(types.Array)
-	for i, o := range a {
-		if i == maxAnnots {
+	for _, o := range a {
+		if r.annots == maxAnnots {
 			break
 		}
+		r.annots++
 		d, err := r.deref(o)
 		if err != nil {
 			return err
