@@ -30,6 +30,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"golang.org/x/sync/semaphore"
 
+	"protokol/internal/bounded"
 	"protokol/internal/esdh"
 	"protokol/internal/render"
 )
@@ -458,7 +459,7 @@ func listInputs(o Options, in *os.Root) ([]input, error) {
 		if ext == ".xml" {
 			limit = maxXML
 		}
-		read := func() ([]byte, error) { return readLimited(in.FS(), p, limit) }
+		read := func() ([]byte, error) { return bounded.ReadFile(in.FS(), p, limit) }
 		if ext == ".xml" {
 			b, err := read()
 			if err == nil && esdh.IsManifest(b) {
@@ -480,37 +481,13 @@ func listInputs(o Options, in *os.Root) ([]input, error) {
 	return mine, nil
 }
 
-// An input is read whole, so it is bounded first: a meeting or budget as
-// the command line's render reads it, an export as package esdh does.
+// An input is read whole, so it is bounded first (package bounded): a
+// meeting or budget as the command line's render reads it, an export as
+// package esdh does.
 const (
 	maxJSON = 256 << 20
 	maxXML  = 64 << 20
 )
-
-// readLimited reads a file no larger than limit; a larger one is an
-// input that fails, naming its size, and is never read.
-func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	// A pipe or a device named like a document would hold a worker
-	// forever at its first read: only a regular file is opened.
-	if fi, err := fs.Stat(fsys, name); err != nil {
-		return nil, err
-	} else if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
-	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
-		return nil, fmt.Errorf("the file is %d MiB; at most %d MiB are read", fi.Size()>>20, limit>>20)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err == nil && int64(len(b)) > limit {
-		err = fmt.Errorf("the file is larger than %d MiB", limit>>20)
-	}
-	return b, err
-}
 
 // ShardOf is the shard an input's key falls to: FNV-1a of the key modulo
 // the shards, so a shard's share does not change with the machine, the

@@ -3,11 +3,12 @@ package esdh
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+
+	"protokol/internal/bounded"
 )
 
 // maxFiles bounds the XML files a directory import reads.
@@ -32,9 +33,9 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		if seen++; seen > maxFiles {
 			return nil, fmt.Errorf("more than %d XML files in the directory", maxFiles)
 		}
-		b, err := readLimited(fsys, e.Name(), o.Limits.withDefaults().MaxBytes)
+		b, err := bounded.ReadFile(fsys, e.Name(), int64(o.Limits.withDefaults().MaxBytes))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", e.Name(), err)
 		}
 		root, err := parseXML(b, o.Limits)
 		if err != nil {
@@ -63,7 +64,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		return nil, fmt.Errorf("the directory holds %d agendas (%s): import one file", len(agendas), strings.Join(agendas, ", "))
 	}
 	name := agendas[0]
-	b, err := readLimited(fsys, name, o.Limits.withDefaults().MaxBytes)
+	b, err := bounded.ReadFile(fsys, name, int64(o.Limits.withDefaults().MaxBytes))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -149,23 +150,6 @@ func acadreMinutes(root *node) []string {
 		}
 	}
 	return out
-}
-
-// readLimited reads a file of at most limit bytes.
-func readLimited(fsys fs.FS, name string, limit int) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", name, limit)
-	}
-	return b, nil
 }
 
 // FS is dir as the meeting's attachments name their files: Open(name)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"protokol/internal/attach"
+	"protokol/internal/bounded"
 	"protokol/internal/data"
 	"protokol/internal/render/pdf"
 	"protokol/internal/view"
@@ -201,27 +201,16 @@ func (f *Files) read(name string, room int64) ([]byte, error) {
 		}
 		return b, nil
 	}
-	info, err := fs.Stat(f.Dir, name)
-	if err != nil {
+	b, err := bounded.ReadFile(f.Dir, name, room)
+	var tl *bounded.TooLargeError
+	var nr *bounded.NotRegularError
+	switch {
+	case errors.As(err, &tl):
+		return nil, &fileTooLarge{max(tl.Size, room+1)} // -1: it grew past room while read
+	case errors.As(err, &nr):
+		return nil, errors.New("is not a regular file")
+	case err != nil:
 		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("is not a regular file")
-	}
-	if info.Size() > room {
-		return nil, &fileTooLarge{info.Size()}
-	}
-	file, err := f.Dir.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	b, err := io.ReadAll(io.LimitReader(file, room+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > room {
-		return nil, &fileTooLarge{int64(len(b))} // it grew since
 	}
 	return b, nil
 }

@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -8,10 +9,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"protokol/internal/bounded"
 )
 
 // maxFile bounds a certificate or key file: real ones are a few KiB.
@@ -178,11 +183,23 @@ func newSigner(cert *x509.Certificate, chain []*x509.Certificate, key crypto.Sig
 // maxPDF bounds a file verify reads from disk.
 const maxPDF = 1 << 30
 
-// ReadPDF reads a file to verify.
+// ReadPDF reads a file to verify, an outsider's: a regular file of at
+// most maxPDF bytes (package bounded).
 func ReadPDF(path string) ([]byte, error) {
-	// a pipe named like a PDF would hold the check forever at its read
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a file (%s)", path, fi.Mode().Type())
+	dir, name := filepath.Split(path)
+	b, err := bounded.ReadFile(os.DirFS(cmp.Or(dir, ".")), name, maxPDF)
+	var tl *bounded.TooLargeError
+	var nr *bounded.NotRegularError
+	switch {
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("%s is larger than 1 GiB", path)
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("%s is not a file (%s)", path, nr.Mode.Type())
+	case err != nil:
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			pe.Path = path // the name as given, not as the directory's
+		}
+		return nil, err
 	}
-	return readBounded(path, maxPDF, "larger than 1 GiB")
+	return b, nil
 }
