@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,16 +38,19 @@ import (
 
 type authenticator struct {
 	tokensFile, usersFile string
-
-	mu        sync.Mutex
-	tokens    [][sha256.Size]byte
-	users     map[string][]byte          // name -> bcrypt hash
-	verified  map[[sha256.Size]byte]bool // name and password already checked, until a reload
-	stamps    map[string]fileStamp
-	lastCheck time.Time
+	creds                 *watched[*credentials] // the files as last read well
 
 	slots chan struct{} // bcrypt comparisons at once: each costs tens of milliseconds
-	log   func(msg string, args ...any)
+}
+
+// credentials are what the files say, and the passwords checked against
+// them: a reload starts with none checked.
+type credentials struct {
+	tokens [][sha256.Size]byte
+	users  map[string][]byte // name -> bcrypt hash
+
+	mu       sync.Mutex
+	verified map[[sha256.Size]byte]bool // name and password already checked
 }
 
 type fileStamp struct {
@@ -59,63 +63,55 @@ func newAuthenticator(tokensFile, usersFile string, log func(string, ...any)) (*
 	if tokensFile == "" && usersFile == "" {
 		return nil, nil
 	}
-	a := &authenticator{tokensFile: tokensFile, usersFile: usersFile, slots: make(chan struct{}, 2), log: log}
-	if err := a.reload(); err != nil {
+	a := &authenticator{tokensFile: tokensFile, usersFile: usersFile, slots: make(chan struct{}, 2)}
+	files := slices.DeleteFunc([]string{tokensFile, usersFile}, func(f string) bool { return f == "" })
+	var err error
+	if a.creds, err = newWatched("authentication files", files, a.load, log); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// reload reads both files; on an error nothing changes.
-func (a *authenticator) reload() error {
-	var tokens [][sha256.Size]byte
-	users := map[string][]byte{}
-	stamps := map[string]fileStamp{}
+// load reads both files.
+func (a *authenticator) load() (*credentials, error) {
+	c := &credentials{users: map[string][]byte{}, verified: map[[sha256.Size]byte]bool{}}
 	if a.tokensFile != "" {
-		err := readLines(a.tokensFile, stamps, func(n int, line string) error {
+		err := readLines(a.tokensFile, func(n int, line string) error {
 			field := strings.Fields(line)[0]
 			hexed, ok := strings.CutPrefix(field, "sha256:")
 			b, err := hex.DecodeString(hexed)
 			if !ok || err != nil || len(b) != sha256.Size {
 				return fmt.Errorf("line %d is not sha256:<64 hex digits> (make one with: protokol auth token)", n)
 			}
-			tokens = append(tokens, [sha256.Size]byte(b))
+			c.tokens = append(c.tokens, [sha256.Size]byte(b))
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if a.usersFile != "" {
-		err := readLines(a.usersFile, stamps, func(n int, line string) error {
+		err := readLines(a.usersFile, func(n int, line string) error {
 			name, hash, ok := strings.Cut(line, ":")
 			if _, err := bcrypt.Cost([]byte(hash)); !ok || name == "" || err != nil {
 				return fmt.Errorf("line %d is not name:bcrypt-hash (make one with: protokol auth user NAME, or htpasswd -nB NAME)", n)
 			}
-			users[name] = []byte(hash)
+			c.users[name] = []byte(hash)
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	a.mu.Lock()
-	a.tokens, a.users, a.stamps, a.verified = tokens, users, stamps, map[[sha256.Size]byte]bool{}
-	a.mu.Unlock()
-	return nil
+	return c, nil
 }
 
 // readLines calls line for each line that is not blank or a # comment.
-func readLines(path string, stamps map[string]fileStamp, line func(int, string) error) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
+func readLines(path string, line func(int, string) error) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	stamps[path] = fileStamp{info.ModTime(), info.Size()}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
 		t := strings.TrimSpace(sc.Text())
@@ -129,38 +125,12 @@ func readLines(path string, stamps map[string]fileStamp, line func(int, string) 
 	return sc.Err()
 }
 
-// maybeReload reads the files again when one changed, at most once a
-// second.
-func (a *authenticator) maybeReload() {
-	a.mu.Lock()
-	if time.Since(a.lastCheck) < time.Second {
-		a.mu.Unlock()
-		return
-	}
-	a.lastCheck = time.Now()
-	changed := false
-	for path, st := range a.stamps {
-		info, err := os.Stat(path)
-		if err != nil || info.ModTime() != st.mod || info.Size() != st.size {
-			changed = true
-		}
-	}
-	a.mu.Unlock()
-	if changed {
-		if err := a.reload(); err != nil {
-			a.log("authentication files not reloaded; the last good ones stay in force", "err", err.Error())
-		} else {
-			a.log("authentication files reloaded")
-		}
-	}
-}
-
 // errAuthBusy: too many password checks at once (a guessing attack).
 var errAuthBusy = errors.New("busy")
 
 // check says why a request's credentials are not good ("" when they are).
 func (a *authenticator) check(ctx context.Context, r *http.Request) (reason string, err error) {
-	a.maybeReload()
+	creds := a.creds.get()
 	h := r.Header.Get("Authorization")
 	scheme, cred, _ := strings.Cut(h, " ")
 	switch {
@@ -168,11 +138,8 @@ func (a *authenticator) check(ctx context.Context, r *http.Request) (reason stri
 		return "missing", nil
 	case strings.EqualFold(scheme, "Bearer") && a.tokensFile != "":
 		sum := sha256.Sum256([]byte(strings.TrimSpace(cred)))
-		a.mu.Lock()
-		tokens := a.tokens
-		a.mu.Unlock()
 		found := 0
-		for _, t := range tokens { // every line, whatever matched: no timing to learn from
+		for _, t := range creds.tokens { // every line, whatever matched: no timing to learn from
 			found |= subtle.ConstantTimeCompare(sum[:], t[:])
 		}
 		if found == 1 {
@@ -184,17 +151,17 @@ func (a *authenticator) check(ctx context.Context, r *http.Request) (reason stri
 		if !ok {
 			return "malformed", nil
 		}
-		return a.checkUser(ctx, name, pass)
+		return a.checkUser(ctx, creds, name, pass)
 	}
 	return "wrong_scheme", nil
 }
 
-func (a *authenticator) checkUser(ctx context.Context, name, pass string) (string, error) {
+func (a *authenticator) checkUser(ctx context.Context, c *credentials, name, pass string) (string, error) {
 	key := sha256.Sum256([]byte(name + "\x00" + pass))
-	a.mu.Lock()
-	hash, known := a.users[name]
-	ok := a.verified[key]
-	a.mu.Unlock()
+	hash, known := c.users[name]
+	c.mu.Lock()
+	ok := c.verified[key]
+	c.mu.Unlock()
 	if ok {
 		return "", nil // checked before: a page's every request must not cost a bcrypt
 	}
@@ -213,11 +180,11 @@ func (a *authenticator) checkUser(ctx context.Context, name, pass string) (strin
 	if err != nil || !known {
 		return "bad_password", nil
 	}
-	a.mu.Lock()
-	if len(a.verified) < 10_000 {
-		a.verified[key] = true
+	c.mu.Lock()
+	if len(c.verified) < 10_000 {
+		c.verified[key] = true
 	}
-	a.mu.Unlock()
+	c.mu.Unlock()
 	return "", nil
 }
 

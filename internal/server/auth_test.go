@@ -109,9 +109,9 @@ func TestAuthenticationFilesAreReadAgain(t *testing.T) {
 	cfg.AuthTokensFile, cfg.AuthUsersFile = authFiles(t, "old-token-1", "anne", "pw")
 	var logs syncBuffer
 	s := newServer(t, cfg)
-	s.auth.log = func(msg string, args ...any) { fmt.Fprintln(&logs, msg, args) }
+	s.auth.creds.log = func(msg string, args ...any) { fmt.Fprintln(&logs, msg, args) }
 	get := func(tok string) int {
-		s.auth.lastCheck = time.Time{} // the once-a-second throttle, passed
+		s.auth.creds.due()
 		return do(t, s, "GET", "/v1/templates", nil, "Authorization", "Bearer "+tok).Code
 	}
 	if get("old-token-1") != 200 {
@@ -191,9 +191,7 @@ func TestTLSCertificateIsReadAgain(t *testing.T) {
 		t.Errorf("the health probe over TLS: %v", err)
 	}
 	second := selfSigned(t, certFile, keyFile, 2)
-	cert.mu.Lock()
-	cert.lastCheck = time.Time{}
-	cert.mu.Unlock()
+	cert.due()
 	if n, err := serial(second); err != nil || n != 2 {
 		t.Errorf("after renewal: serial %d, %v; want the new certificate", n, err)
 	}

@@ -493,3 +493,11 @@ func TestSIGHUPReloadsTemplates(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// due makes the next get look at the files, as if a second had passed
+// since the last look.
+func (w *watched[T]) due() {
+	w.mu.Lock()
+	w.lastCheck = time.Time{}
+	w.mu.Unlock()
+}
