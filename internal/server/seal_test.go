@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/x509"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -27,15 +26,7 @@ func sealedServer(t *testing.T) *Server {
 	ca := sealtest.NewCA(t, "Protokol Test Root")
 	cfg := testConfig()
 	cfg.Seal.Trust = ca.WritePEM(t, t.TempDir())
-	r, err := render.New(render.Config{Templates: templates.FS, Seal: ca.Signer(t, "Odense Kommune", "ecdsa")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(cfg, r, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return newServerWith(t, cfg, render.Config{Seal: ca.Signer(t, "Odense Kommune", "ecdsa")})
 }
 
 // seal=true signs minutes; POST /v1/verify answers the four questions

@@ -40,7 +40,15 @@ func testConfig() *config.Config {
 
 func newServer(t testing.TB, cfg *config.Config) *Server {
 	t.Helper()
-	r, err := render.New(render.Config{Templates: templates.FS, TemplateDir: cfg.TemplateDir, TemplateLimits: cfg.TemplateLimits})
+	return newServerWith(t, cfg, render.Config{})
+}
+
+// newServerWith is newServer with a renderer of rc (its templates and
+// their settings as cfg says).
+func newServerWith(t testing.TB, cfg *config.Config, rc render.Config) *Server {
+	t.Helper()
+	rc.Templates, rc.TemplateDir, rc.TemplateLimits = templates.FS, cfg.TemplateDir, cfg.TemplateLimits
+	r, err := render.New(rc)
 	if err != nil {
 		t.Fatal(err)
 	}
