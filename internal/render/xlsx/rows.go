@@ -43,7 +43,6 @@ type splicer struct {
 	tables   map[string]*spliced // by marker
 	held     []heldSheet         // sheet entries not yet written
 	names    []definedName       // the sheets' print titles and areas
-	styles   map[styleKey]int    // the workbook's cell styles, made once for all its tables
 	buf      *bufio.Writer       // see rowBuffer
 	workbook *bytes.Buffer       // the workbook's entry, held to add names to
 }
@@ -87,7 +86,7 @@ func (s *splicer) rowBuffer(w io.Writer) *bufio.Writer {
 }
 
 func newSplicer() *splicer {
-	return &splicer{tables: map[string]*spliced{}, styles: map[styleKey]int{}}
+	return &splicer{tables: map[string]*spliced{}}
 }
 
 // writeTo makes the splicer the zip writer of the workbook written to w.

@@ -109,6 +109,7 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 	defer f.Close()
 	sp := newSplicer()
 	f.SetZipWriter(sp.writeTo)
+	bk := &book{f: f, sp: sp, styles: map[styleKey]int{}}
 	names := sheetNames(b.Tables)
 	for i := range b.Tables {
 		// a thousand tables take a while: see the deadline between them
@@ -123,7 +124,7 @@ func WriteStream(ctx context.Context, w io.Writer, b *data.Budget, lang locale.L
 		} else if _, err := f.NewSheet(names[i]); err != nil {
 			return err
 		}
-		if err := writeTable(ctx, f, sp, i, names[i], t, b, lang, sizes[i], rows(i)); err != nil {
+		if err := writeTable(ctx, bk, i, names[i], t, b, lang, sizes[i], rows(i)); err != nil {
 			return fmt.Errorf("table %q: %w", t.Title, err)
 		}
 	}
@@ -561,10 +562,18 @@ func colName(col int) string {
 	return name
 }
 
+// book is what the sheets of a workbook share: the file, the zip writer
+// that splices their rows in, and the cell styles, made once for all
+// tables (excelize compares a new style with every one it has).
+type book struct {
+	f      *excelize.File
+	sp     *splicer
+	styles map[styleKey]int // excelize's id of each style made
+}
+
 // sheet writes one table's sheet.
 type sheet struct {
-	f       *excelize.File
-	sp      *splicer
+	*book
 	sw      *excelize.StreamWriter
 	name    string
 	t       *data.BudgetTable
@@ -582,9 +591,10 @@ type sheet struct {
 
 // writeTable writes one sheet; top gives the table's rows. Sheet settings
 // go first: the stream writer writes them after the rows.
-func writeTable(ctx context.Context, f *excelize.File, sp *splicer, table int, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
-	s := &sheet{f: f, sp: sp, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
-		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), numRed: redFormat(numberFormat(t)), cache: sp.styles}}
+func writeTable(ctx context.Context, bk *book, table int, name string, t *data.BudgetTable, b *data.Budget, lang locale.Lang, widths colWidths, top iter.Seq2[*data.Row, error]) error {
+	f, sp := bk.f, bk.sp
+	s := &sheet{book: bk, name: name, t: t, b: b, lang: lang, labels: view.TableLabels(t, lang), widths: widths,
+		lay: newLayout(widths.note > 0), st: &styles{f: f, num: numberFormat(t), numRed: redFormat(numberFormat(t)), cache: bk.styles}}
 	s.lastCol = s.lay.valCol(len(t.Columns) - 1)
 	s.formulas = columnFormulas(t, s.lay)
 	if err := s.pageSetup(); err != nil {
