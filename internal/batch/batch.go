@@ -438,7 +438,7 @@ func ndjson(o Options, yield func(input) bool) error {
 // left out), at any depth, hidden directories and the output directory
 // skipped.
 func listInputs(o Options, in *os.Root) ([]input, error) {
-	var all []input
+	var mine []input
 	outAbs, _ := filepath.Abs(o.Out)
 	inAbs, _ := filepath.Abs(o.Input)
 	err := fs.WalkDir(in.FS(), ".", func(p string, d fs.DirEntry, err error) error {
@@ -459,24 +459,22 @@ func listInputs(o Options, in *os.Root) ([]input, error) {
 		if ext == ".xml" {
 			limit = maxXML
 		}
-		read := func() ([]byte, error) { return bounded.ReadFile(in.FS(), p, limit) }
+		if ShardOf(p, o.Shards) != o.Shard {
+			return nil // another shard's: not read here
+		}
 		if ext == ".xml" {
-			b, err := read()
+			// a manifest names an agenda, an input of its own; it is small,
+			// so a larger file is no manifest, and is not read whole here
+			b, err := bounded.ReadFile(in.FS(), p, esdh.MaxManifestBytes)
 			if err == nil && esdh.IsManifest(b) {
-				return nil // a manifest names an agenda; the agenda is an input of its own
+				return nil
 			}
 		}
-		all = append(all, input{key: p, body: read, dir: path.Dir(p), xml: ext == ".xml"})
+		mine = append(mine, input{key: p, body: func() ([]byte, error) { return bounded.ReadFile(in.FS(), p, limit) }, dir: path.Dir(p), xml: ext == ".xml"})
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	var mine []input
-	for _, i := range all {
-		if ShardOf(i.key, o.Shards) == o.Shard {
-			mine = append(mine, i)
-		}
 	}
 	return mine, nil
 }

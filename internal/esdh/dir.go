@@ -97,9 +97,19 @@ func cmpFormat(f Format) string {
 // IsManifest: the file is a Fujitsu notification or an Acadre
 // producedAgenda manifest, which names an agenda rather than being one.
 func IsManifest(b []byte) bool {
-	root, err := parseXML(b, Limits{})
+	if len(b) > MaxManifestBytes {
+		return false
+	}
+	root, err := parseXML(b, Limits{MaxBytes: MaxManifestBytes, MaxElements: maxManifestElements})
 	return err == nil && manifestNames(root) != nil
 }
+
+// A manifest names a meeting's files: a few elements. Larger XML is an
+// agenda, told without reading (or parsing) it all.
+const (
+	MaxManifestBytes    = 1 << 20
+	maxManifestElements = 10_000
+)
 
 // manifestNames are the agenda files a Fujitsu notification or an Acadre
 // producedAgenda manifest names for publishing (nil: not a manifest).
