@@ -41,6 +41,7 @@ type authenticator struct {
 	creds                 *watched[*credentials] // the files as last read well
 
 	slots chan struct{} // bcrypt comparisons at once: each costs tens of milliseconds
+	dummy []byte        // a hash to compare an unknown name's password with
 }
 
 // credentials are what the files say, and the passwords checked against
@@ -64,6 +65,11 @@ func newAuthenticator(tokensFile, usersFile string, log func(string, ...any)) (*
 		return nil, nil
 	}
 	a := &authenticator{tokensFile: tokensFile, usersFile: usersFile, slots: make(chan struct{}, 2)}
+	if usersFile != "" {
+		// made here, not when the package loads: every process of the
+		// program (a render, a packet's attachment worker) would pay for it
+		a.dummy, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+	}
 	files := slices.DeleteFunc([]string{tokensFile, usersFile}, func(f string) bool { return f == "" })
 	var err error
 	if a.creds, err = newWatched("authentication files", files, a.load, log); err != nil {
@@ -166,7 +172,7 @@ func (a *authenticator) checkUser(ctx context.Context, c *credentials, name, pas
 		return "", nil // checked before: a page's every request must not cost a bcrypt
 	}
 	if !known {
-		hash = dummyHash // the same work for an unknown name: no timing to learn names from
+		hash = a.dummy // the same work for an unknown name: no timing to learn names from
 	}
 	select {
 	case a.slots <- struct{}{}:
@@ -187,8 +193,6 @@ func (a *authenticator) checkUser(ctx context.Context, c *credentials, name, pas
 	c.mu.Unlock()
 	return "", nil
 }
-
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
 
 // challenge is the WWW-Authenticate header of a 401: the schemes on.
 func (a *authenticator) challenge() []string {
