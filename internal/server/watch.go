@@ -47,19 +47,26 @@ func (w *watched[T]) stampsNow() []fileStamp {
 	return st
 }
 
-// get is the value, made again first when a file changed.
+// get is the value, made again first when a file changed. The files
+// are looked at and read outside the lock (a revocation list takes a
+// while to parse): meanwhile the others get the last value.
 func (w *watched[T]) get() T {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	val := w.val
 	if time.Since(w.lastCheck) < time.Second {
-		return w.val
+		w.mu.Unlock()
+		return val
 	}
-	w.lastCheck = time.Now()
+	w.lastCheck = time.Now() // one look a second, whoever asks
+	stamps, failed := w.stamps, w.failed
+	w.mu.Unlock()
 	st := w.stampsNow()
-	if slices.Equal(st, w.stamps) || slices.Equal(st, w.failed) {
-		return w.val
+	if slices.Equal(st, stamps) || slices.Equal(st, failed) {
+		return val
 	}
 	v, err := w.load()
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if err != nil {
 		w.log(w.what+" not reloaded; the last good one stays in use", "err", err.Error())
 		w.failed = st
