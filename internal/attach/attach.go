@@ -44,6 +44,9 @@ const (
 	AttachedFiles Kind = "attached files"
 )
 
+// Kinds are the kinds of Left, in the order they are told.
+func Kinds() []Kind { return []Kind{Links, FormFields, Comments, AttachedFiles} }
+
 // Page is one page of the file.
 type Page struct {
 	Box    [4]float64 // the visible region (crop box within the media box), in points

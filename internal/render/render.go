@@ -110,7 +110,7 @@ type LeftOut struct {
 // form field are not carried over into the packet".
 func (l LeftOut) String() string {
 	var parts []string
-	for _, k := range []attach.Kind{attach.Links, attach.FormFields, attach.Comments, attach.AttachedFiles} {
+	for _, k := range attach.Kinds() {
 		if n := l.What[k]; n > 0 {
 			name := string(k)
 			if n == 1 {

@@ -361,7 +361,7 @@ func (s *Server) openapi(c *gin.Context) {
 func leftOutHeader(l render.LeftOut) string {
 	var b strings.Builder
 	b.WriteString(url.PathEscape(l.File))
-	for _, k := range []attach.Kind{attach.Links, attach.FormFields, attach.Comments, attach.AttachedFiles} {
+	for _, k := range attach.Kinds() {
 		if n := l.What[k]; n > 0 {
 			fmt.Fprintf(&b, "; %s=%d", strings.ReplaceAll(string(k), " ", "-"), n)
 		}
