@@ -288,6 +288,9 @@ func secretaryImportsAnExport(t *testing.T, d *driver) {
 		t.Fatal(err)
 	}
 	d.run("importing an SBSYS export", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{file}),
+		// the example the page holds has the same items, so the wait is
+		// for the page to say where they came from, not for an item
+		chromedp.WaitVisible(chromedp.Search(`//*[@id="import-state"][contains(., "SBSYS")]`)),
 		chromedp.WaitVisible(chromedp.Search(`//legend[contains(., "Orientering om reform af beskæftigelsesindsatsen")]`)))
 	if s := d.eval(`document.getElementById("import-state").textContent`); !strings.Contains(s, "dagsorden.xml er indlæst fra SBSYS: 3 punkter") {
 		t.Errorf("after an export's import the page says %q", s)

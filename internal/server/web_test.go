@@ -465,8 +465,11 @@ func TestWebPage(t *testing.T) {
 	if err := os.WriteFile(meetingFile, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// the page holds the same items already: the wait is for it to say
+	// the file was read, with the saying cleared first
+	eval(`document.getElementById("import-state").textContent = ""`)
 	run("importing a document with a bad group", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}),
-		chromedp.WaitVisible(firstItem), chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#alerts li`)))
+		chromedp.WaitVisible(chromedp.Search(`//*[@id="import-state"][contains(., "indlæst")]`)), chromedp.WaitVisible(firstItem), chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#alerts li`)))
 	if alert := eval(`document.getElementById("alerts").textContent`); !strings.Contains(alert, "udvalg: ukendt felt") {
 		t.Errorf("the alert list says %q, want udvalg: ukendt felt", alert)
 	}
@@ -477,8 +480,9 @@ func TestWebPage(t *testing.T) {
 	if err := os.WriteFile(meetingFile, []byte(`{"municipality":"M","committee":"U","items":{"number":"1"},"participants":"x"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	eval(`document.getElementById("import-state").textContent = ""`)
 	run("importing a document of the wrong shape", chromedp.SetUploadFiles(fileInput("Importér JSON eller ESDH-eksport"), []string{meetingFile}),
-		chromedp.WaitVisible(chromedp.Search(`//*[@id="status"][contains(., "indlæst")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//*[@id="import-state"][contains(., "indlæst")]`)),
 		chromedp.Reload(), chromedp.WaitVisible(button("Forhåndsvis")),
 		chromedp.Click(button("Forhåndsvis")), chromedp.WaitVisible(chromedp.CSS(`#alerts li`)))
 	if alert := eval(`document.getElementById("alerts").textContent`); !strings.Contains(alert, "Punkter: skal være en liste") || !strings.Contains(alert, "Deltagere: skal være en liste") {
