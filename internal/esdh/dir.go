@@ -26,6 +26,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	var named, agendas []string  // by manifests; agenda files themselves
 	minutes := map[string]bool{} // what a manifest says is minutes (Acadre's type 2)
 	seen := 0
+	var first *node // the tree of agendas[0] as the loop found it
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".xml") {
 			continue
@@ -50,6 +51,9 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		}
 		if g, err := detect(root); err == nil && (f == "" || g == f) {
 			agendas = append(agendas, e.Name())
+			if first == nil {
+				first = root // kept, so the agenda is not read and parsed again
+			}
 		}
 	}
 	if len(named) > 0 {
@@ -64,11 +68,17 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		return nil, fmt.Errorf("the directory holds %d agendas (%s): import one file", len(agendas), strings.Join(agendas, ", "))
 	}
 	name := agendas[0]
-	b, err := bounded.ReadFile(fsys, name, int64(o.Limits.withDefaults().MaxBytes))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if len(named) > 0 || first == nil {
+		// named by a manifest: perhaps in a folder the loop did not read
+		b, err := bounded.ReadFile(fsys, name, int64(o.Limits.withDefaults().MaxBytes))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if first, err = parseXML(b, o.Limits); err != nil {
+			return nil, &Error{Format: f, Problems: []Problem{{Path: name, Line: 1, Message: err.Error()}}}
+		}
 	}
-	res, err := Import(ctx, f, b, o)
+	res, err := importTree(ctx, f, first, o)
 	if err != nil {
 		return nil, err
 	}

@@ -151,6 +151,12 @@ func Import(ctx context.Context, f Format, b []byte, o Options) (*Result, error)
 	if err != nil {
 		return nil, &Error{Format: f, Problems: []Problem{{Path: "/", Line: 1, Message: err.Error()}}}
 	}
+	return importTree(ctx, f, root, o)
+}
+
+// importTree is Import of an export already parsed.
+func importTree(ctx context.Context, f Format, root *node, o Options) (*Result, error) {
+	var err error
 	if f == "" {
 		if f, err = detect(root); err != nil {
 			return nil, &Error{Problems: []Problem{{Path: "/" + root.name, Line: root.line, Message: err.Error()}}}
