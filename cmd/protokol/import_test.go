@@ -91,3 +91,39 @@ func TestImportAndRenderFromAnExport(t *testing.T) {
 		t.Errorf("the public packet has %d pages, the full %d: the closed attachment's pages were not left out", np, nf)
 	}
 }
+
+// An addendum (tillægsdagsorden) exported beside its meeting's agenda is
+// one meeting with it: the full agenda marks its item "Tillæg", and
+// --addendum renders the supplementary agenda, its attachment's pages
+// included, from the same directory.
+func TestRenderAnAgendaWithItsAddendum(t *testing.T) {
+	dir := sbsysExport(t)
+	addendum := `<Dagsorden DagsordenID="4712" Åben="true" Dagsordentype="Dagsorden"><Møde MødeID="815" Udvalg="Beskæftigelsesudvalget" Mødedato="19. august 2014" Mødetid="13:00" Mødested="Sønderbro 12"/>` +
+		`<Dagsordenpunkter><Dagsordenpunkt Nummer="4" Åbent="true"><Overskrift>Ansøgning om pulje til jobrotation</Overskrift>` +
+		`<Bilagsliste><Bilag Navn="Forliget, tillæg" BilagUrl="Bilag/forlig-beskaeftigelsesreform.pdf" MaaPubliceres="true"/></Bilagsliste></Dagsordenpunkt></Dagsordenpunkter></Dagsorden>`
+	if err := os.WriteFile(filepath.Join(dir, "tillaeg.xml"), []byte(addendum), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := map[string]string{}
+	for name, extra := range map[string][]string{"full": nil, "addendum": {"--addendum"}} {
+		p := filepath.Join(t.TempDir(), name+".pdf")
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"render", "agenda", "-i", dir, "--municipality", "Aalborg Kommune", "-o", p}, extra...)
+		if code := run(args, nil, &stdout, &stderr); code != 0 {
+			t.Fatalf("render %s: %d %s", name, code, stderr.String())
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text[name] = pdftest.Squash(strings.Join(pdftest.Pages(t, b), " "))
+	}
+	for _, want := range []string{"Godkendelse af dagsorden", "4. Ansøgning om pulje til jobrotation – Tillæg", "Bilag 2.1", "Bilag 4.1"} {
+		if !strings.Contains(text["full"], want) {
+			t.Errorf("the agenda lacks %q", want)
+		}
+	}
+	if a := text["addendum"]; !strings.Contains(a, "Tillægsdagsorden") || !strings.Contains(a, "Bilag 4.1 · Forliget, tillæg") || !strings.Contains(a, "Aftale om en reform af beskæftigelsesindsatsen") || strings.Contains(a, "Godkendelse af dagsorden") {
+		t.Errorf("the supplementary agenda: %.600s", a)
+	}
+}

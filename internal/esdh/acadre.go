@@ -34,6 +34,7 @@ func (r *reader) acadre(root *node) {
 		}
 	}
 	mt, com := table(ag, "meeting"), table(ag, "committee")
+	r.res.meetingID, r.res.agendaID = field(mt, "sysid"), field(ag, "sysid")
 	m.Committee = field(com, "name")
 	m.Location = field(mt, "location")
 	r.start(mt, field(mt, "date"), "")

@@ -34,6 +34,7 @@ func (r *reader) agman(root *node) {
 		return
 	}
 	mt := ag.kid("Meeting")
+	r.res.meetingID, r.res.agendaID = mt.attr("ID"), ag.attr("ID")
 	m.Committee = ag.str("Committee", "Name")
 	m.Location = mt.str("Where")
 	r.start(mt.kid("When"), mt.str("When"), "")

@@ -1,11 +1,14 @@
 package esdh
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"protokol/internal/bounded"
@@ -16,8 +19,9 @@ const maxFiles = 1000
 
 // ImportDir reads the export in a directory (fsys, an os.Root's: no name
 // reaches outside it): the one agenda file it holds, or, for Fujitsu and
-// Acadre, the one their manifests name to publish. The attachments' files
-// are then named relative to the directory.
+// Acadre, the one their manifests name to publish, or one meeting's
+// agenda and its addenda (see importAgendas). The attachments' files are
+// then named relative to the directory.
 func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -26,7 +30,8 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	var named, agendas []string  // by manifests; agenda files themselves
 	minutes := map[string]bool{} // what a manifest says is minutes (Acadre's type 2)
 	seen := 0
-	var first *node // the tree of agendas[0] as the loop found it
+	var first *node // the first agenda's tree as the loop found it
+	firstName := ""
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".xml") {
 			continue
@@ -52,7 +57,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		if g, err := detect(root); err == nil && (f == "" || g == f) {
 			agendas = append(agendas, e.Name())
 			if first == nil {
-				first = root // kept, so the agenda is not read and parsed again
+				first, firstName = root, e.Name() // kept, so it is not read and parsed again
 			}
 		}
 	}
@@ -64,26 +69,35 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	switch {
 	case len(agendas) == 0:
 		return nil, fmt.Errorf("no %s agenda file in the directory", cmpFormat(f))
-	case len(agendas) > 1:
+	case len(agendas) > maxAgendas:
 		return nil, fmt.Errorf("the directory holds %d agendas (%s): import one file", len(agendas), strings.Join(agendas, ", "))
 	}
-	name := agendas[0]
-	if len(named) > 0 || first == nil {
-		// named by a manifest: perhaps in a folder the loop did not read
+	tree := func(name string) (*node, error) {
+		if name == firstName {
+			return first, nil
+		}
+		// another agenda, or one a manifest names (perhaps in a folder)
 		b, err := bounded.ReadFile(fsys, name, int64(o.Limits.withDefaults().MaxBytes))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if first, err = parseXML(b, o.Limits); err != nil {
+		root, err := parseXML(b, o.Limits)
+		if err != nil {
 			return nil, &Error{Format: f, Problems: []Problem{{Path: name, Line: 1, Message: err.Error()}}}
 		}
+		return root, nil
 	}
-	res, err := importTree(ctx, f, first, o)
+	res, name, err := importAgendas(ctx, f, o, agendas, tree, minutes)
 	if err != nil {
 		return nil, err
 	}
-	res.Minutes = res.Minutes || minutes[name]
-	// the attachments' files as the directory has them
+	inDirectory(res, name)
+	return res, nil
+}
+
+// inDirectory names the attachments' files as the directory has them,
+// from the agenda file's (name) folder; one outside it is left out.
+func inDirectory(res *Result, name string) {
 	dir := path.Dir(name)
 	for k, v := range res.Files {
 		p := path.Join(dir, v)
@@ -94,7 +108,96 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		}
 		res.Files[k] = p
 	}
-	return res, nil
+}
+
+// maxAgendas bounds the agendas of one meeting a directory import joins:
+// the agenda and its addenda.
+const maxAgendas = 20
+
+// importAgendas imports the agenda files of a directory. Several are the
+// agenda of one meeting and its addenda (tillægsdagsordener) when they
+// name the same meeting and are of the same kind, as OS2web's readers
+// group them: the lowest agenda ID is the agenda, the others' items
+// follow its own marked as addenda. Agendas of other meetings, or a
+// meeting's agenda beside its minutes, are refused by name. The result's
+// files are named relative to the directory of name, the agenda's file.
+func importAgendas(ctx context.Context, f Format, o Options, names []string, tree func(string) (*node, error), minutes map[string]bool) (*Result, string, error) {
+	type part struct {
+		name string
+		res  *Result
+	}
+	var parts []part
+	for _, name := range names {
+		root, err := tree(name)
+		if err != nil {
+			return nil, "", err
+		}
+		res, err := importTree(ctx, f, root, o)
+		if err != nil {
+			if xe := (*Error)(nil); errors.As(err, &xe) && len(names) > 1 {
+				xe.Problems = inFile(name, xe.Problems)
+			}
+			return nil, "", err
+		}
+		res.Minutes = res.Minutes || minutes[name]
+		parts = append(parts, part{name, res})
+	}
+	if len(parts) == 1 {
+		return parts[0].res, parts[0].name, nil
+	}
+	head := parts[0]
+	for _, p := range parts[1:] {
+		switch {
+		case head.res.meetingID == "" || p.res.meetingID != head.res.meetingID || p.res.Format != head.res.Format || path.Dir(p.name) != path.Dir(head.name):
+			return nil, "", fmt.Errorf("the directory holds %d agendas that are not one meeting's agenda and addenda (%s): import one file", len(names), strings.Join(names, ", "))
+		case p.res.Minutes != head.res.Minutes:
+			return nil, "", fmt.Errorf("the directory holds both the agenda and the minutes of one meeting (%s): import one file", strings.Join(names, ", "))
+		}
+	}
+	slices.SortStableFunc(parts, func(a, b part) int { return compareIDs(a.res.agendaID, b.res.agendaID) })
+	res := parts[0].res
+	res.Problems = inFile(parts[0].name, res.Problems)
+	numbers := map[string]bool{}
+	for _, it := range res.Meeting.Items {
+		numbers[it.Number] = true
+	}
+	namer := &reader{res: res} // names the addenda's files apart from the agenda's
+	for _, p := range parts[1:] {
+		for _, it := range p.res.Meeting.Items {
+			it.Addendum = true
+			it.Attachments = slices.Clone(it.Attachments)
+			for i, a := range it.Attachments {
+				if a.File != "" {
+					it.Attachments[i].File = namer.fileName(p.res.Files[a.File])
+				}
+			}
+			if numbers[it.Number] {
+				p.res.Problems = append(p.res.Problems, Problem{Path: "/", Message: fmt.Sprintf("the addendum's item %s has the number of an item before it: give one of them another number", it.Number)})
+			}
+			numbers[it.Number] = true
+			res.Meeting.Items = append(res.Meeting.Items, it)
+		}
+		res.Problems = append(res.Problems, inFile(p.name, p.res.Problems)...)
+	}
+	return res, parts[0].name, nil
+}
+
+// compareIDs orders agenda IDs: as numbers when both are, else as text.
+func compareIDs(a, b string) int {
+	x, errA := strconv.ParseInt(a, 10, 64)
+	y, errB := strconv.ParseInt(b, 10, 64)
+	if errA == nil && errB == nil {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(a, b)
+}
+
+// inFile names the file problems of one of several agendas are in.
+func inFile(name string, ps []Problem) []Problem {
+	for i := range ps {
+		ps[i].Path = name + ":" + ps[i].Path
+	}
+	return ps
 }
 
 func cmpFormat(f Format) string {

@@ -137,6 +137,10 @@ type Result struct {
 	Files map[string]string
 	// Problems are what was left out; the meeting is still made.
 	Problems []Problem
+	// the export's own identifiers of the meeting and of this agenda (as
+	// OS2web's readers take them; empty where a format has none): the
+	// agendas of one meeting are its agenda and addenda
+	meetingID, agendaID string
 }
 
 // JSON is the meeting as our document.

@@ -241,6 +241,71 @@ func TestImportDir(t *testing.T) {
 	}
 }
 
+// A meeting's agenda and its addenda (tillægsdagsordener) in one
+// directory are one meeting, as OS2web's readers group them: the same
+// meeting ID, the lowest agenda ID the agenda, the others' items after
+// its own, marked as addenda; their files named apart. Agendas of other
+// meetings, or an agenda beside its minutes, are refused by name.
+func TestImportDirJoinsAddenda(t *testing.T) {
+	agenda := fixture(t, "sbsys.xml") // DagsordenID 4711, MødeID 815
+	addendum := func(meetingID, kind, number string) []byte {
+		return []byte(`<Dagsorden DagsordenID="4712" Åben="true" Dagsordentype="` + kind + `"><Møde MødeID="` + meetingID + `" Udvalg="Beskæftigelsesudvalget" Mødedato="19. august 2014" Mødetid="13:00" Mødested="R"/>` +
+			`<Dagsordenpunkter><Dagsordenpunkt Nummer="` + number + `" Åbent="true"><Overskrift>Ansøgning om pulje til jobrotation</Overskrift>` +
+			`<Bilagsliste><Bilag Navn="Ansøgning" BilagUrl="Tillaeg/forlig-beskaeftigelsesreform.pdf" MaaPubliceres="true"/></Bilagsliste></Dagsordenpunkt></Dagsordenpunkter></Dagsorden>`)
+	}
+	// named so the addendum comes first by name: the order is the IDs'
+	res, err := ImportDir(context.Background(), fstest.MapFS{"dagsorden.xml": {Data: agenda}, "a-tillaeg.xml": {Data: addendum("815", "Dagsorden", "4")}}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := res.Meeting.Items
+	if len(items) != 4 || items[0].Title != "Godkendelse af dagsorden" || items[2].Addendum || !items[3].Addendum || items[3].Number != "4" {
+		t.Fatalf("the agenda and its addendum: %+v", items)
+	}
+	if res.Files["forlig-beskaeftigelsesreform.pdf"] != "Bilag/forlig-beskaeftigelsesreform.pdf" || res.Files["forlig-beskaeftigelsesreform (2).pdf"] != "Tillaeg/forlig-beskaeftigelsesreform.pdf" ||
+		items[3].Attachments[0].File != "forlig-beskaeftigelsesreform (2).pdf" {
+		t.Errorf("the files of agenda and addendum are not named apart: %v, %q", res.Files, items[3].Attachments[0].File)
+	}
+	// an addendum numbering an item as the agenda does is said, not renumbered
+	res, err = ImportDir(context.Background(), fstest.MapFS{"dagsorden.xml": {Data: agenda}, "tillaeg.xml": {Data: addendum("815", "Dagsorden", "3")}}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Meeting.Items); n != 4 || res.Meeting.Items[3].Number != "3" || len(res.Problems) != 1 || !strings.HasPrefix(res.Problems[0].Path, "tillaeg.xml:") || !strings.Contains(res.Problems[0].Message, "item 3 has the number") {
+		t.Errorf("a number twice: %d items, problems %v", n, res.Problems)
+	}
+	for _, c := range []struct {
+		name string
+		fsys fstest.MapFS
+		want string
+	}{
+		{"another meeting's agenda", fstest.MapFS{"dagsorden.xml": {Data: agenda}, "andet.xml": {Data: addendum("816", "Dagsorden", "4")}}, "not one meeting's agenda and addenda (andet.xml, dagsorden.xml)"},
+		{"the meeting's minutes", fstest.MapFS{"dagsorden.xml": {Data: agenda}, "referat.xml": {Data: addendum("815", "Referat", "4")}}, "both the agenda and the minutes of one meeting (dagsorden.xml, referat.xml)"},
+	} {
+		if _, err := ImportDir(context.Background(), c.fsys, "", Options{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+// Each format's reader takes the meeting's and the agenda's identifiers
+// where OS2web's readers take them (eDoc has none).
+func TestImportTakesTheExportsIDs(t *testing.T) {
+	for _, name := range []string{"sbsys.xml", "agman.xml", "fujitsu.xml", "acadre.xml", "edoc.xml"} {
+		res, err := Import(context.Background(), "", fixture(t, name), Options{})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		want := [2]string{"815", "4711"}
+		if name == "edoc.xml" {
+			want = [2]string{}
+		}
+		if got := [2]string{res.meetingID, res.agendaID}; got != want {
+			t.Errorf("%s: meeting and agenda IDs %q, want %q", name, got, want)
+		}
+	}
+}
+
 // No export, however broken, panics the reader.
 func FuzzImport(f *testing.F) {
 	for _, name := range []string{"sbsys.xml", "edoc.xml", "fujitsu.xml", "agman.xml"} {

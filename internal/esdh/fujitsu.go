@@ -31,6 +31,7 @@ func (r *reader) fujitsu(root *node) {
 	r.res.Minutes = !strings.EqualFold(root.str("OutputTypeEnumName"), "Agenda")
 	c := root.kid("Committee")
 	mt := c.kid("Meeting")
+	r.res.meetingID, r.res.agendaID = mt.str("MeetingIdentifier"), mt.str("Agenda", "Identifier")
 	m.Committee = c.str("Name")
 	m.Location = mt.str("MeetingLocation")
 	r.start(mt.kid("MeetingDateTime"), mt.str("MeetingDateTime"), "")

@@ -28,6 +28,7 @@ func (r *reader) sbsys(root *node) {
 		r.fatal = true
 		return
 	}
+	r.res.meetingID, r.res.agendaID = mø.attr("MødeID"), root.attr("DagsordenID")
 	m.Committee = mø.attr("Udvalg")
 	m.Location = mø.attr("Mødested")
 	r.start(mø, mø.attr("Mødedato"), mø.attr("Mødetid"))
