@@ -47,7 +47,7 @@ func readExport(job *config.Job, stdin io.Reader, stderr io.Writer) (body []byte
 		return nil, nil, closeDir, err
 	}
 	for _, p := range res.Problems {
-		fmt.Fprintf(stderr, "protokol: %s: %s\n", job.Input, p)
+		fmt.Fprintf(stderr, "protokol: %s: %s\n", job.Input, p.Text(string(job.Options.Lang)))
 	}
 	if body, err = res.JSON(); err != nil {
 		return nil, nil, closeDir, err
@@ -113,8 +113,12 @@ func importCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), job.Timeout)
 	defer cancel()
+	lang := string(job.Options.Lang)
 	res, dir, err := importPath(ctx, job.Input, format, esdh.Options{Municipality: job.Municipality, Location: job.Location}, stdin)
-	if err != nil {
+	if xe := (*esdh.Error)(nil); errors.As(err, &xe) {
+		fmt.Fprintln(stderr, "protokol:", xe.Text(lang))
+		return 1
+	} else if err != nil {
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
@@ -122,7 +126,7 @@ func importCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		dir.Close()
 	}
 	for _, p := range res.Problems {
-		fmt.Fprintf(stderr, "protokol: %s: %s\n", job.Input, p)
+		fmt.Fprintf(stderr, "protokol: %s: %s\n", job.Input, p.Text(lang))
 	}
 	body, err := res.JSON()
 	if err != nil {
@@ -133,19 +137,30 @@ func importCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "protokol:", err)
 		return 1
 	}
-	kind := "agenda"
-	if res.Minutes {
-		kind = "minutes"
-	}
+	say := importSaying[lang == "da"]
+	kind := say.kind[res.Minutes]
 	_, verr := data.DecodeMeeting(body)
 	var ve *data.ValidationError
 	if errors.As(verr, &ve) {
-		fmt.Fprintf(stderr, "protokol: the %s export's %s needs editing before it renders:\n", res.Format, kind)
-		for _, fe := range ve.Errors {
-			fmt.Fprintf(stderr, "  %s\n", fe.Error())
+		fmt.Fprintf(stderr, say.edit, res.Format, kind)
+		for _, fe := range ve.In(lang).Errors {
+			if lang == "da" && fe.Location != "" {
+				fmt.Fprintf(stderr, "  %s (%s): %s\n", fe.Location, fe.Field, fe.Message)
+			} else {
+				fmt.Fprintf(stderr, "  %s\n", fe.Error())
+			}
 		}
 		return 1
 	}
-	fmt.Fprintf(stderr, "protokol: read the %s export's %s: %d items\n", res.Format, kind, len(res.Meeting.Items))
+	fmt.Fprintf(stderr, say.read, res.Format, kind, len(res.Meeting.Items))
 	return 0
+}
+
+// importSaying is what import says at the end, in Danish (true) or English.
+var importSaying = map[bool]struct {
+	kind       map[bool]string // by minutes
+	edit, read string
+}{
+	false: {map[bool]string{false: "agenda", true: "minutes"}, "protokol: the %s export's %s needs editing before it renders:\n", "protokol: read the %s export's %s: %d items\n"},
+	true:  {map[bool]string{false: "dagsorden", true: "referat"}, "protokol: %s-eksportens %s skal rettes, før den kan dannes:\n", "protokol: læste %s-eksportens %s: %d punkter\n"},
 }

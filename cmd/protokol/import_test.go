@@ -50,6 +50,10 @@ func TestImportAndRenderFromAnExport(t *testing.T) {
 		t.Errorf("without the municipality: %d %s", code, stderr.String())
 	}
 	stderr.Reset()
+	if code := run([]string{"import", "sbsys", dir, "-o", out, "--lang", "da"}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "sbsys-eksportens dagsorden skal rettes") || !strings.Contains(stderr.String(), "Kommune (municipality): skal udfyldes") {
+		t.Errorf("without the municipality, in Danish: %d %s", code, stderr.String())
+	}
+	stderr.Reset()
 	if code := run([]string{"import", "auto", dir, "-o", out, "--municipality", "Aalborg Kommune"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "3 items") {
 		t.Fatalf("import: %d %s", code, stderr.String())
 	}

@@ -423,12 +423,16 @@ func (s Seal) check() error {
 
 // ParseImport reads "protokol import FORMAT FILE|DIR [-o out.json] [flags]".
 func ParseImport(args []string, getenv func(string) string, out io.Writer) (j *Job, output string, err error) {
-	const usage = "protokol import sbsys|edoc|fujitsu|acadre|agman|auto FILE.xml|DIR [-o meeting.json] [--municipality NAME] [--location PLACE]"
+	const usage = "protokol import sbsys|edoc|fujitsu|acadre|agman|auto FILE.xml|DIR [-o meeting.json] [--municipality NAME] [--location PLACE] [--lang da|en]"
 	j = &Job{}
 	s := newSettings("import", usage, getenv, out)
 	s.fs.StringVar(&output, "o", "-", "output JSON file (- for standard output)")
 	s.fs.StringVar(&j.Municipality, "municipality", "", "the municipality, when the export names none (SBSYS)")
 	s.fs.StringVar(&j.Location, "location", "", "the meeting's place, when the export names none (eDoc)")
+	s.fs.Func("lang", "the language of what is said about the export: da or en (default en)", func(v string) (err error) {
+		j.Options.Lang, err = locale.Parse(v)
+		return err
+	})
 	s.posDur(&j.Timeout, "timeout", "PROTOKOL_TIMEOUT", 60*time.Second, "time the import may take")
 	var pe *positionalError
 	if err = s.parse(args); errors.As(err, &pe) {

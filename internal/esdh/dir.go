@@ -45,7 +45,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		}
 		root, err := parseXML(b, o.Limits)
 		if err != nil {
-			return nil, &Error{Format: f, Problems: []Problem{{Path: e.Name(), Line: 1, Message: err.Error()}}}
+			return nil, &Error{Format: f, Problems: []Problem{problemAt(e.Name(), 1, err)}}
 		}
 		if m := manifestNames(root); m != nil {
 			named = append(named, m...)
@@ -83,7 +83,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		}
 		root, err := parseXML(b, o.Limits)
 		if err != nil {
-			return nil, &Error{Format: f, Problems: []Problem{{Path: name, Line: 1, Message: err.Error()}}}
+			return nil, &Error{Format: f, Problems: []Problem{problemAt(name, 1, err)}}
 		}
 		return root, nil
 	}
@@ -102,7 +102,7 @@ func inDirectory(res *Result, name string) {
 	for k, v := range res.Files {
 		p := path.Join(dir, v)
 		if !fs.ValidPath(p) {
-			res.Problems = append(res.Problems, Problem{Path: name, Message: fmt.Sprintf("the attachment file %q is outside the export's directory; left out", v)})
+			res.Problems = append(res.Problems, problemAt(name, 0, msg("the attachment file %q is outside the export's directory; left out", v)))
 			delete(res.Files, k)
 			continue
 		}
@@ -172,7 +172,7 @@ func importAgendas(ctx context.Context, f Format, o Options, names []string, tre
 				}
 			}
 			if numbers[it.Number] {
-				p.res.Problems = append(p.res.Problems, Problem{Path: "/", Message: fmt.Sprintf("the addendum's item %s has the number of an item before it: give one of them another number", it.Number)})
+				p.res.Problems = append(p.res.Problems, problemAt("/", 0, msg("the addendum's item %s has the number of an item before it: give one of them another number", it.Number)))
 			}
 			numbers[it.Number] = true
 			res.Meeting.Items = append(res.Meeting.Items, it)

@@ -70,7 +70,7 @@ func detect(root *node) (Format, error) {
 	case root.name == "table" || findTable(root, "agenda", 3) != nil || findTable(root, "producedAgenda", 3) != nil:
 		return Acadre, nil
 	}
-	return "", fmt.Errorf("the root element <%s> is none of the exports read here (SBSYS <Dagsorden>, eDoc <Meeting>, Fujitsu eDoc <Root xmlns=%q>, Acadre <table name=\"agenda\">, AGMAN <Publication>)", root.name, fujitsuNS)
+	return "", msg("the root element <%s> is none of the exports read here (SBSYS <Dagsorden>, eDoc <Meeting>, Fujitsu eDoc <Root xmlns=%q>, Acadre <table name=\"agenda\">, AGMAN <Publication>)", root.name, fujitsuNS)
 }
 
 // Detect names an export's format by its root element and namespace.
@@ -86,11 +86,31 @@ func Detect(b []byte) (Format, error) {
 type Problem struct {
 	Path    string `json:"path"` // e.g. /Dagsorden/Møde/@Mødedato
 	Line    int    `json:"line"`
-	Message string `json:"message"`
+	Message string `json:"message"` // in English; In says it in Danish
+	msg     *message
 }
 
-func (p Problem) String() string {
+func (p Problem) String() string { return p.Text("en") }
+
+// Text is the problem for a reader of lang ("da" or "en").
+func (p Problem) Text(lang string) string {
+	p = p.In(lang)
+	if lang == "da" {
+		return fmt.Sprintf("linje %d, %s: %s", p.Line, p.Path, p.Message)
+	}
 	return fmt.Sprintf("line %d, %s: %s", p.Line, p.Path, p.Message)
+}
+
+// problemAt is a problem whose message is err's.
+func problemAt(path string, line int, err error) Problem {
+	m, ok := err.(*message)
+	if !ok {
+		m = msg("%v", err)
+	}
+	if m.line > 0 {
+		line = m.line
+	}
+	return Problem{Path: path, Line: line, Message: m.in("en"), msg: m}
 }
 
 // Error is an export that cannot be read, or a meeting it names that
@@ -100,19 +120,27 @@ type Error struct {
 	Problems []Problem
 }
 
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.Text("en") }
+
+// Text is the error for a reader of lang ("da" or "en").
+func (e *Error) Text(lang string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the %s export cannot be read", e.Format)
-	if e.Format == "" {
-		b.Reset()
+	switch {
+	case lang == "da" && e.Format == "":
+		b.WriteString("eksporten kan ikke læses")
+	case lang == "da":
+		fmt.Fprintf(&b, "eksporten fra %s kan ikke læses", e.Format)
+	case e.Format == "":
 		b.WriteString("the export cannot be read")
+	default:
+		fmt.Fprintf(&b, "the %s export cannot be read", e.Format)
 	}
 	for i, p := range e.Problems {
 		if i == 20 {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-i)
+			fmt.Fprintf(&b, map[bool]string{true: "; og %d mere", false: "; and %d more"}[lang == "da"], len(e.Problems)-i)
 			break
 		}
-		b.WriteString("; " + p.String())
+		b.WriteString("; " + p.Text(lang))
 	}
 	return b.String()
 }
@@ -153,7 +181,7 @@ func (r *Result) JSON() ([]byte, error) {
 func Import(ctx context.Context, f Format, b []byte, o Options) (*Result, error) {
 	root, err := parseXML(b, o.Limits)
 	if err != nil {
-		return nil, &Error{Format: f, Problems: []Problem{{Path: "/", Line: 1, Message: err.Error()}}}
+		return nil, &Error{Format: f, Problems: []Problem{problemAt("/", 1, err)}}
 	}
 	return importTree(ctx, f, root, o)
 }
@@ -163,7 +191,7 @@ func importTree(ctx context.Context, f Format, root *node, o Options) (*Result, 
 	var err error
 	if f == "" {
 		if f, err = detect(root); err != nil {
-			return nil, &Error{Problems: []Problem{{Path: "/" + root.name, Line: root.line, Message: err.Error()}}}
+			return nil, &Error{Problems: []Problem{problemAt("/"+root.name, root.line, err)}}
 		}
 	}
 	r := &reader{ctx: ctx, res: &Result{Format: f, Meeting: &data.Meeting{}, Files: map[string]string{}}}
@@ -210,7 +238,7 @@ func (r *reader) problem(n *node, format string, args ...any) {
 	if n != nil {
 		line = n.line
 	}
-	r.res.Problems = append(r.res.Problems, Problem{Path: n.path(), Line: line, Message: fmt.Sprintf(format, args...)})
+	r.res.Problems = append(r.res.Problems, problemAt(n.path(), line, msg(format, args...)))
 }
 
 // md is an export's HTML as Markdown; a text that cannot be converted is

@@ -2,9 +2,6 @@ package esdh
 
 import (
 	"context"
-	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"sync"
 
@@ -43,20 +40,7 @@ var content = map[atom.Atom]string{atom.Img: "picture", atom.Svg: "drawing", ato
 type lost map[string]int
 
 // String is what was lost in words: "2 pictures and 1 formula".
-func (l lost) String() string {
-	kinds := slices.Sorted(maps.Keys(l))
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%d %s", l[k], k)
-		if l[k] > 1 {
-			parts[i] += "s"
-		}
-	}
-	if len(parts) > 1 {
-		return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-	}
-	return strings.Join(parts, "")
-}
+func (l lost) String() string { return l.in("en") }
 
 // markdown is an export's HTML (or plain text) as Markdown, and what of
 // its content could not be taken.

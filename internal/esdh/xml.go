@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -58,7 +57,7 @@ type node struct {
 func parseXML(b []byte, lim Limits) (*node, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
-		return nil, fmt.Errorf("the export is %d bytes; at most %d are read", len(b), lim.MaxBytes)
+		return nil, msg("the export is %d bytes; at most %d are read", len(b), lim.MaxBytes)
 	}
 	b, err := toUTF8(b)
 	if err != nil {
@@ -67,7 +66,7 @@ func parseXML(b []byte, lim Limits) (*node, error) {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = true
 	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		return nil, fmt.Errorf("the export is in %q; UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read", label)
+		return nil, msg("the export is in %q; UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read", label)
 	}
 	root := &node{}
 	cur := root
@@ -94,17 +93,17 @@ func parseXML(b []byte, lim Limits) (*node, error) {
 		if err != nil {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				return nil, fmt.Errorf("line %d: the XML is broken: %s", se.Line, se.Msg)
+				return nil, msgAt(se.Line, "the XML is broken: %s", se.Msg)
 			}
-			return nil, fmt.Errorf("the XML cannot be read: %w", err)
+			return nil, msg("the XML cannot be read: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if count++; count > lim.MaxElements {
-				return nil, fmt.Errorf("more than %d elements", lim.MaxElements)
+				return nil, msg("more than %d elements", lim.MaxElements)
 			}
 			if len(stack) > lim.MaxDepth {
-				return nil, fmt.Errorf("line %d: elements nested more than %d deep", line(off), lim.MaxDepth)
+				return nil, msgAt(line(off), "elements nested more than %d deep", lim.MaxDepth)
 			}
 			top := stack[len(stack)-1]
 			if top.names == nil {
@@ -124,11 +123,11 @@ func parseXML(b []byte, lim Limits) (*node, error) {
 		case xml.CharData:
 			stack[len(stack)-1].text.Write(t)
 		case xml.Directive:
-			return nil, fmt.Errorf("line %d: the export declares a DTD (<!%s…>); exports have none, and none is read", line(off), firstWord(t))
+			return nil, msgAt(line(off), "the export declares a DTD (<!%s…>); exports have none, and none is read", firstWord(t))
 		}
 	}
 	if len(root.kids) != 1 {
-		return nil, errors.New("the export has no root element")
+		return nil, msg("the export has no root element")
 	}
 	root.kids[0].parent = nil
 	return root.kids[0], nil
@@ -157,11 +156,11 @@ func toUTF8(b []byte) ([]byte, error) {
 	case "iso-8859-15", "latin9", "latin-9":
 		cm = charmap.ISO8859_15
 	default:
-		return nil, fmt.Errorf("the export is in %q; UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read", label)
+		return nil, msg("the export is in %q; UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read", label)
 	}
 	out, err := cm.NewDecoder().Bytes(b)
 	if err != nil {
-		return nil, fmt.Errorf("the export is not %s: %w", label, err)
+		return nil, msg("the export is not %s: %v", label, err)
 	}
 	// the declaration's encoding, now UTF-8 (ASCII before it is the same
 	// in either)

@@ -109,7 +109,7 @@ func (s *Server) importExport(c *gin.Context) error {
 	if _, err := data.DecodeMeeting(js); errors.As(err, &ve) {
 		problems = ve.In(messageLang(c)).Errors
 	}
-	out, err := json.Marshal(importAnswer{Format: res.Format, Document: doc, Meeting: res.Meeting, LeftOut: orEmpty(res.Problems), Problems: orEmptyFE(problems)})
+	out, err := json.Marshal(importAnswer{Format: res.Format, Document: doc, Meeting: res.Meeting, LeftOut: esdh.ProblemsIn(res.Problems, messageLang(c)), Problems: orEmptyFE(problems)})
 	if err != nil {
 		return err
 	}
@@ -124,13 +124,6 @@ type importAnswer struct {
 	Meeting  *data.Meeting     `json:"meeting"`
 	LeftOut  []esdh.Problem    `json:"left_out"` // what the export has that could not be taken
 	Problems []data.FieldError `json:"problems"` // what the meeting lacks before it renders (municipality, location, …)
-}
-
-func orEmpty(p []esdh.Problem) []esdh.Problem {
-	if p == nil {
-		return []esdh.Problem{}
-	}
-	return p
 }
 
 func orEmptyFE(p []data.FieldError) []data.FieldError {

@@ -29,6 +29,7 @@ type Problem struct {
 
 	ve         *data.ValidationError // the problems, put in the client's language when written
 	da         string                // the detail in Danish, for a client that reads Danish ("" : the English one)
+	xe         *esdh.Error           // an export's problems, put in the client's language when written
 	retryAfter int                   // seconds, for 503
 	class      string                // for metrics and logs
 	logErr     error                 // what is logged, never sent
@@ -118,13 +119,9 @@ func problemFor(err error) *Problem {
 			Detail: "the document took longer to render than the service allows", da: "dokumentet tog længere tid at danne, end tjenesten tillader",
 			retryAfter: 5, class: "timeout", logErr: err}
 	case errors.As(err, &xe):
-		errs := make([]data.FieldError, 0, len(xe.Problems))
-		for _, p := range xe.Problems {
-			errs = append(errs, data.FieldError{Field: p.Path, Message: p.Message, Location: fmt.Sprintf("line %d", p.Line)})
-		}
 		return &Problem{Type: problemBase + "export-unreadable", Title: "Export cannot be read", Status: http.StatusUnprocessableEntity,
-			Detail: fmt.Sprintf("the %s export cannot be read as a meeting; see errors", cmp.Or(string(xe.Format), "case system's")), Errors: errs,
-			da: fmt.Sprintf("eksporten fra %s kan ikke læses som et møde; se errors", cmp.Or(string(xe.Format), "sagssystemet")), class: "invalid"}
+			Detail: fmt.Sprintf("the %s export cannot be read as a meeting; see errors", cmp.Or(string(xe.Format), "case system's")), Errors: exportErrors(xe, "en"),
+			da: fmt.Sprintf("eksporten fra %s kan ikke læses som et møde; se errors", cmp.Or(string(xe.Format), "sagssystemet")), xe: xe, class: "invalid"}
 	case errors.As(err, &se):
 		// a timestamp authority that did not answer: worth a retry
 		return &Problem{Type: problemBase + "seal-failed", Title: "Seal failed", Status: http.StatusServiceUnavailable,
@@ -196,6 +193,9 @@ func writeProblem(c *gin.Context, p *Problem) {
 		ve := p.ve.In(lang)
 		p.Errors, p.Detail = ve.Errors, summaryIn(ve, lang)
 	}
+	if p.xe != nil {
+		p.Errors = exportErrors(p.xe, lang)
+	}
 	if lang == "da" {
 		p.Title = cmp.Or(danishTitles[p.Title], p.Title)
 		p.Detail = cmp.Or(p.da, p.Detail)
@@ -227,4 +227,15 @@ var danishTitles = map[string]string{
 	"Unsupported media type": "Indholdstypen understøttes ikke",
 	"Not found":              "Ikke fundet",
 	"Method not allowed":     "Metoden er ikke tilladt",
+}
+
+// exportErrors are an export's problems as a problem's errors, for a
+// reader of lang: each with its XML path and line.
+func exportErrors(xe *esdh.Error, lang string) []data.FieldError {
+	errs := make([]data.FieldError, 0, len(xe.Problems))
+	line := map[string]string{"da": "linje %d"}[lang]
+	for _, p := range esdh.ProblemsIn(xe.Problems, lang) {
+		errs = append(errs, data.FieldError{Field: p.Path, Message: p.Message, Location: fmt.Sprintf(cmp.Or(line, "line %d"), p.Line)})
+	}
+	return errs
 }

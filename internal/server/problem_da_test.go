@@ -3,11 +3,11 @@ package server
 import (
 	"bytes"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"protokol/internal/srctest"
 )
 
 // Every answer's title has its Danish, and every detail the service
@@ -15,20 +15,8 @@ import (
 // one without fails here); a detail that is another part's text (a
 // template's error, a render's reason) may stay English.
 func TestEveryProblemHasItsDanish(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	title := regexp.MustCompile(`Title: "([^"]+)"`)
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src := string(b)
+	for f, src := range srctest.Files(t) {
 		for _, m := range title.FindAllStringSubmatch(src, -1) {
 			if danishTitles[m[1]] == "" {
 				t.Errorf("%s: no Danish title for %q", f, m[1])
