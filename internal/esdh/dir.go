@@ -39,6 +39,9 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		if seen++; seen > maxFiles {
 			return nil, fmt.Errorf("more than %d XML files in the directory", maxFiles)
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // a thousand large files take a while
+		}
 		b, err := bounded.ReadFile(fsys, e.Name(), int64(o.Limits.withDefaults().MaxBytes))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Name(), err)
@@ -128,6 +131,9 @@ func importAgendas(ctx context.Context, f Format, o Options, names []string, tre
 	}
 	var parts []part
 	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, "", err
+		}
 		root, err := tree(name)
 		if err != nil {
 			return nil, "", err

@@ -2,6 +2,7 @@ package esdh
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -238,6 +239,12 @@ func TestImportDir(t *testing.T) {
 	}
 	if len(res.Files) != 0 || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "outside the export's directory") {
 		t.Errorf("files %v, problems %v", res.Files, res.Problems)
+	}
+	// the deadline is seen between files
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ImportDir(ctx, fsys, "", Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled import of a directory: %v", err)
 	}
 }
 
