@@ -31,7 +31,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	minutes := map[string]bool{} // what a manifest says is minutes (Acadre's type 2)
 	seen := 0
 	var first *node // the first agenda's tree as the loop found it
-	firstName := ""
+	firstName, firstSize := "", 0
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".xml") {
 			continue
@@ -60,7 +60,7 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 		if g, err := detect(root); err == nil && (f == "" || g == f) {
 			agendas = append(agendas, e.Name())
 			if first == nil {
-				first, firstName = root, e.Name() // kept, so it is not read and parsed again
+				first, firstName, firstSize = root, e.Name(), len(b) // kept, so it is not read and parsed again
 			}
 		}
 	}
@@ -75,20 +75,20 @@ func ImportDir(ctx context.Context, fsys fs.FS, f Format, o Options) (*Result, e
 	case len(agendas) > maxAgendas:
 		return nil, fmt.Errorf("the directory holds %d agendas (%s): import one file", len(agendas), strings.Join(agendas, ", "))
 	}
-	tree := func(name string) (*node, error) {
+	tree := func(name string) (*node, int, error) {
 		if name == firstName {
-			return first, nil
+			return first, firstSize, nil
 		}
 		// another agenda, or one a manifest names (perhaps in a folder)
 		b, err := bounded.ReadFile(fsys, name, int64(o.Limits.withDefaults().MaxBytes))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, 0, fmt.Errorf("%s: %w", name, err)
 		}
 		root, err := parseXML(b, o.Limits)
 		if err != nil {
-			return nil, &Error{Format: f, Problems: []Problem{problemAt(name, 1, err)}}
+			return nil, 0, &Error{Format: f, Problems: []Problem{problemAt(name, 1, err)}}
 		}
-		return root, nil
+		return root, len(b), nil
 	}
 	res, name, err := importAgendas(ctx, f, o, agendas, tree, minutes)
 	if err != nil {
@@ -114,7 +114,7 @@ func inDirectory(res *Result, name string) {
 }
 
 // maxAgendas bounds the agendas of one meeting a directory import joins:
-// the agenda and its addenda.
+// the agenda and its addenda (together no larger than one export may be).
 const maxAgendas = 20
 
 // importAgendas imports the agenda files of a directory. Several are the
@@ -124,19 +124,23 @@ const maxAgendas = 20
 // follow its own marked as addenda. Agendas of other meetings, or a
 // meeting's agenda beside its minutes, are refused by name. The result's
 // files are named relative to the directory of name, the agenda's file.
-func importAgendas(ctx context.Context, f Format, o Options, names []string, tree func(string) (*node, error), minutes map[string]bool) (*Result, string, error) {
+func importAgendas(ctx context.Context, f Format, o Options, names []string, tree func(string) (*node, int, error), minutes map[string]bool) (*Result, string, error) {
 	type part struct {
 		name string
 		res  *Result
 	}
 	var parts []part
+	total := 0 // the agendas' bytes: together no more than one export's
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return nil, "", err
 		}
-		root, err := tree(name)
+		root, size, err := tree(name)
 		if err != nil {
 			return nil, "", err
+		}
+		if total += size; total > o.Limits.withDefaults().MaxBytes {
+			return nil, "", fmt.Errorf("the directory's %d agendas are more than %d bytes together, the most an export may be", len(names), o.Limits.withDefaults().MaxBytes)
 		}
 		res, err := importTree(ctx, f, root, o)
 		if err != nil {

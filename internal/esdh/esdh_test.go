@@ -293,6 +293,11 @@ func TestImportDirJoinsAddenda(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
+	// together no larger than one export may be
+	two := fstest.MapFS{"dagsorden.xml": {Data: agenda}, "tillaeg.xml": {Data: addendum("815", "Dagsorden", "4")}}
+	if _, err := ImportDir(context.Background(), two, "", Options{Limits: Limits{MaxBytes: len(agenda) + 100}}); err == nil || !strings.Contains(err.Error(), "bytes together") {
+		t.Errorf("agendas larger together than an export may be: %v", err)
+	}
 }
 
 // Each format's reader takes the meeting's and the agenda's identifiers
